@@ -1,0 +1,202 @@
+import { Composer } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import type { Clock } from '../clock';
+import type { InlineButton } from '../delivery/outbox';
+import { escapeHtml } from '../i18n';
+import { callbackCodec } from './callback';
+import type { BotContext, FlowSession } from './context';
+import type { Flow, FlowContext, Input, Outcome, Prompt, Reply } from './flow';
+import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
+
+/**
+ * Runs the flows declared in flows/. The state lives in ctx.session (keyv), so a restart
+ * in the middle of a flow loses nothing: the next answer continues where it was.
+ */
+
+/** Flow buttons: which flow and step they belong to, and the value. Back is "<", skip ">". */
+export const flowButton = callbackCodec('f', ['flow', 'step', 'value']);
+const BACK = '<';
+const SKIP = '>';
+const CANCEL = 'x';
+
+export class FlowEngine {
+  private readonly flows = new Map<string, Flow<unknown>>();
+
+  constructor(
+    flows: Flow<any>[],
+    private readonly mainMenu: (ctx: BotContext) => ReplyKeyboard,
+    private readonly clock: Clock,
+  ) {
+    for (const f of flows) {
+      if (this.flows.has(f.id)) throw new Error(`two flows named ${f.id}`);
+      this.flows.set(f.id, f);
+    }
+  }
+
+  active(ctx: BotContext): boolean {
+    return Boolean(ctx.session?.flow && this.flows.has(ctx.session.flow.id));
+  }
+
+  async start(ctx: BotContext, flowId: string, args: Record<string, string> = {}): Promise<void> {
+    const flow = this.flows.get(flowId);
+    if (!flow) throw new Error(`unknown flow ${flowId}`);
+    const base = this.baseContext(ctx);
+    const state = flow.initial(base, args) as Record<string, unknown>;
+    const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;
+    ctx.session.flow = { id: flow.id, step: first, history: [], data: state };
+    await this.ask(ctx, flow, ctx.session.flow);
+  }
+
+  /** /cancel: leave whatever flow is running. Answers whether there was one. */
+  cancel(ctx: BotContext): boolean {
+    const had = Boolean(ctx.session?.flow);
+    if (ctx.session) delete ctx.session.flow;
+    return had;
+  }
+
+  /** Handles answers (messages and flow buttons) while a flow is active. */
+  middleware(): Composer<BotContext> {
+    const c = new Composer<BotContext>();
+    c.action(flowButton.pattern, async (ctx) => {
+      const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+      const p = flowButton.unpack(data);
+      const s = ctx.session?.flow;
+      if (!p || !s || s.id !== p.flow || s.step !== p.step) {
+        // A button from an earlier question or a finished flow.
+        await ctx.answerCbQuery(ctx.t('common.stale_button'));
+        return;
+      }
+      await ctx.answerCbQuery();
+      const flow = this.flows.get(s.id)!;
+      if (p.value === CANCEL) {
+        await this.clearButtons(ctx);
+        this.cancel(ctx);
+        await ctx.reply(ctx.t('common.cancelled'), { reply_markup: this.mainMenu(ctx) });
+        return;
+      }
+      if (p.value === BACK) {
+        const previous = s.history.pop();
+        if (previous) s.step = previous;
+        await this.clearButtons(ctx);
+        await this.ask(ctx, flow, s);
+        return;
+      }
+      const input: Input = p.value === SKIP ? { kind: 'skip' } : { kind: 'choice', value: p.value };
+      await this.clearButtons(ctx, input.kind === 'choice' ? this.labelOf(ctx, p.value) : ctx.t('common.skip'));
+      await this.handle(ctx, flow, s, input);
+    });
+    c.on('message', async (ctx, next) => {
+      const s = ctx.session?.flow;
+      if (!s || ctx.chat.type !== 'private') return next();
+      const flow = this.flows.get(s.id);
+      if (!flow) {
+        delete ctx.session.flow;
+        return next();
+      }
+      await this.handle(ctx, flow, s, toInput(ctx.message));
+    });
+    return c;
+  }
+
+  private async handle(ctx: BotContext, flow: Flow<unknown>, s: FlowSession, input: Input): Promise<void> {
+    const step = flow.steps[s.step];
+    if (!step) {
+      // The flow changed shape since this session began (an upgrade): start it cleanly.
+      delete ctx.session.flow;
+      await ctx.reply(ctx.t('common.flow_restarted'), { reply_markup: this.mainMenu(ctx) });
+      return;
+    }
+    if (!step.accepts.includes(input.kind)) {
+      await this.replyPrompt(ctx, s, await step.ask(this.context(ctx, s)), ctx.t(`common.expect_${step.accepts[0]}`));
+      return;
+    }
+    // Steps change a copy: a refused answer leaves the stored state untouched.
+    const c = this.context(ctx, { ...s, data: structuredClone(s.data) });
+    const outcome: Outcome = await step.answer(input, c);
+    if ('retry' in outcome) {
+      await this.replyPrompt(ctx, s, await step.ask(this.context(ctx, s)), outcome.retry);
+      return;
+    }
+    s.data = c.state as Record<string, unknown>;
+    if ('next' in outcome) {
+      if (!flow.steps[outcome.next]) throw new Error(`flow ${flow.id}: no step ${outcome.next}`);
+      s.history.push(s.step);
+      s.step = outcome.next;
+      await this.ask(ctx, flow, s);
+      return;
+    }
+    delete ctx.session.flow;
+    await this.finish(ctx, outcome.finish);
+  }
+
+  private async finish(ctx: BotContext, reply: Reply): Promise<void> {
+    const markup = reply.keyboard ? { inline_keyboard: reply.keyboard } : this.mainMenu(ctx);
+    await ctx.reply(reply.text, { parse_mode: 'HTML', reply_markup: markup, link_preview_options: { is_disabled: true } } as never);
+    // An inline keyboard cannot carry the main menu too; restore it in a short second message.
+    if (reply.keyboard && reply.menu) await ctx.reply(ctx.t('common.menu_hint'), { reply_markup: this.mainMenu(ctx) });
+  }
+
+  private async ask(ctx: BotContext, flow: Flow<unknown>, s: FlowSession): Promise<void> {
+    const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
+    await this.replyPrompt(ctx, s, prompt);
+  }
+
+  private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string): Promise<void> {
+    const text = warning ? `⚠️ ${warning}\n\n${prompt.text}` : prompt.text;
+    const button = (label: string, value: string): InlineButton => ({ text: label, callback_data: flowButton.pack({ flow: s.id, step: s.step, value }) });
+    const choices = (prompt.choices ?? []).map((ch) => button(ch.label, ch.value));
+    const rows = grid(choices, prompt.columns ?? autoColumns((prompt.choices ?? []).map((ch) => ch.label)));
+    if (prompt.skippable) rows.push([button(ctx.t('common.skip'), SKIP)]);
+    const nav = [button(ctx.t('common.cancel_button'), CANCEL)];
+    if (s.history.length > 0) nav.unshift(button(ctx.t('common.back'), BACK));
+    rows.push(nav);
+    const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: rows } };
+    if (prompt.photo) await ctx.replyWithPhoto(prompt.photo, { caption: text.slice(0, 1024), ...extra });
+    else await ctx.reply(text, extra);
+    if (prompt.request) {
+      const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
+      const requestButton = prompt.request === 'location' ? { text: ctx.t(key), request_location: true } : { text: ctx.t(key), request_contact: true };
+      await ctx.reply(ctx.t(`${key}_hint`), { reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true } });
+    }
+  }
+
+  /** Removes the buttons of the question just answered, noting the answer under it. */
+  private async clearButtons(ctx: BotContext, answer?: string): Promise<void> {
+    const msg = ctx.callbackQuery?.message;
+    if (!msg) return;
+    try {
+      if (answer && 'text' in msg && msg.text) {
+        await ctx.editMessageText(`${escapeHtml(msg.text)}\n\n✓ ${escapeHtml(answer)}`, { parse_mode: 'HTML' });
+      } else {
+        await ctx.editMessageReplyMarkup(undefined);
+      }
+    } catch (err) {
+      // Too old to edit, or already edited by a double press: the answer still counts.
+      ctx.log.debug({ err }, 'could not clear flow buttons');
+    }
+  }
+
+  private labelOf(ctx: BotContext, value: string): string {
+    const msg = ctx.callbackQuery?.message;
+    const rows = msg && 'reply_markup' in msg ? (msg.reply_markup?.inline_keyboard ?? []) : [];
+    for (const row of rows) for (const b of row) if ('callback_data' in b && flowButton.unpack(b.callback_data)?.value === value) return b.text;
+    return value;
+  }
+
+  private baseContext(ctx: BotContext): Omit<FlowContext<unknown>, 'state'> {
+    return { userId: ctx.from!.id, user: ctx.profile!, role: ctx.role, locale: ctx.locale, t: ctx.t, now: this.clock.now() };
+  }
+
+  private context(ctx: BotContext, s: FlowSession): FlowContext<any> {
+    return { ...this.baseContext(ctx), state: s.data };
+  }
+}
+
+/** What kind of answer a message is. */
+export function toInput(message: Message): Input {
+  if ('text' in message) return { kind: 'text', text: message.text };
+  if ('photo' in message && message.photo.length > 0) return { kind: 'photo', fileId: message.photo[message.photo.length - 1].file_id };
+  if ('location' in message) return { kind: 'location', latitude: message.location.latitude, longitude: message.location.longitude };
+  if ('contact' in message) return { kind: 'contact', phone: message.contact.phone_number, userId: message.contact.user_id };
+  return { kind: 'other' };
+}

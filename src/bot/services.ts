@@ -1,0 +1,16 @@
+import type { Role } from '../store/schema';
+import type { BotContext } from './context';
+import type { CommandSpec, PrivacySpec } from './feature';
+import type { FlowEngine } from './flow-engine';
+import type { ReplyKeyboard } from './keyboards';
+
+/** What the bot layer offers every feature: starting flows, the main menu, the command list. */
+export interface BotServices {
+  readonly flows: FlowEngine;
+  mainMenu(ctx: BotContext): ReplyKeyboard;
+  /** The commands a role may use in a private chat or a group, for /help and the command menu. */
+  commandsFor(role: Role, chat: 'private' | 'group'): CommandSpec[];
+  readonly privacy: PrivacySpec[];
+  /** Sets the command menu a person sees in their private chat to match their role and language. */
+  refreshCommands(userId: number): Promise<void>;
+}

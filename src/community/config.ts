@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Locale } from '../i18n';
+
+/**
+ * The community configuration: which communities a street office has, their buildings and
+ * volunteer teams, the hazard categories with their SLAs, and the kinds of help offered.
+ * Ids travel in deep links (`c-<community>-b-<building>`) and button payloads, so they are
+ * short and use only a-z, 0-9 and _.
+ */
+
+const id = z.string().regex(/^[a-z0-9_]{1,16}$/, 'ids use a-z, 0-9 and _ (at most 16)');
+const names = z.object({ 'zh-CN': z.string().min(1), 'zh-TW': z.string().min(1), en: z.string().min(1) });
+
+const building = z.object({ id, name: names });
+const team = z.object({ id, name: names, kind: z.enum(['party', 'patrol', 'environment', 'elder', 'youth', 'legal', 'repair', 'other']) });
+const community = z.object({
+  id,
+  name: names,
+  buildings: z.array(building).min(1),
+  teams: z.array(team).default([]),
+  /** Where a location-less report or request is shown on a map; also the sandbox's default. */
+  centre: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+});
+const hazardCategory = z.object({
+  id,
+  name: names,
+  emergency: z.boolean().default(false),
+  /** What a resident should call right now, shown before an emergency report. */
+  callNow: z.array(z.string()).default([]),
+  slaAckHours: z.number().positive(),
+  slaFixHours: z.number().positive(),
+});
+const helpType = z.object({
+  id,
+  name: names,
+  /** The kind of team whose group gets these tasks. */
+  teamKind: team.shape.kind,
+});
+
+export const communityConfigSchema = z
+  .object({
+    streetOffice: z.object({ name: names }),
+    communities: z.array(community).min(1),
+    hazardCategories: z.array(hazardCategory).min(1),
+    helpTypes: z.array(helpType).min(1),
+    settings: z
+      .object({
+        /** Same-issue detection: an open report within this distance or building, in these days. */
+        duplicateRadiusMeters: z.number().positive().default(50),
+        duplicateDays: z.number().positive().default(14),
+        /** Emergency pages: minutes before escalating to the committee group, then repeating. */
+        emergencyAckMinutes: z.number().positive().default(10),
+        /** "Is it fixed?" unanswered this long closes the report as fixed. */
+        fixConfirmDays: z.number().positive().default(3),
+        /** A claimed task not started this many hours after the claim gets a check-in. */
+        claimCheckinHours: z.number().positive().default(2),
+        /** ...and is released if the check-in gets no answer in this many hours. */
+        claimReleaseHours: z.number().positive().default(2),
+        /** Hours a volunteer may correct alone; more needs the team lead. */
+        hoursCorrectionLimit: z.number().positive().default(2),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const unique = (label: string, ids: string[], path: (string | number)[]) => {
+      const seen = new Set<string>();
+      for (const i of ids) {
+        if (seen.has(i)) ctx.addIssue({ code: 'custom', path, message: `duplicate ${label} id "${i}"` });
+        seen.add(i);
+      }
+    };
+    unique('community', cfg.communities.map((c) => c.id), ['communities']);
+    cfg.communities.forEach((c, i) => {
+      unique('building', c.buildings.map((b) => b.id), ['communities', i, 'buildings']);
+      unique('team', c.teams.map((t) => t.id), ['communities', i, 'teams']);
+    });
+    unique('hazard category', cfg.hazardCategories.map((c) => c.id), ['hazardCategories']);
+    unique('help type', cfg.helpTypes.map((h) => h.id), ['helpTypes']);
+  });
+
+export type CommunityConfig = z.infer<typeof communityConfigSchema>;
+export type Community = CommunityConfig['communities'][number];
+export type Building = Community['buildings'][number];
+export type Team = Community['teams'][number];
+export type HazardCategory = CommunityConfig['hazardCategories'][number];
+export type HelpType = CommunityConfig['helpTypes'][number];
+export type Names = z.infer<typeof names>;
+
+export function loadCommunityConfig(path: string): CommunityConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`Configuration error: COMMUNITY_CONFIG ${path} cannot be read as JSON (${(err as Error).message})`);
+  }
+  const parsed = communityConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Configuration error: COMMUNITY_CONFIG ${path} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Lookups over the configuration, so callers never search the arrays by hand. */
+export class Communities {
+  constructor(readonly config: CommunityConfig) {}
+
+  get all(): Community[] {
+    return this.config.communities;
+  }
+  get settings() {
+    return this.config.settings;
+  }
+  community(id: string): Community | undefined {
+    return this.config.communities.find((c) => c.id === id);
+  }
+  building(communityId: string, buildingId: string): Building | undefined {
+    return this.community(communityId)?.buildings.find((b) => b.id === buildingId);
+  }
+  team(communityId: string, teamId: string): Team | undefined {
+    return this.community(communityId)?.teams.find((t) => t.id === teamId);
+  }
+  teamForKind(communityId: string, kind: Team['kind']): Team | undefined {
+    return this.community(communityId)?.teams.find((t) => t.kind === kind);
+  }
+  hazardCategory(id: string): HazardCategory | undefined {
+    return this.config.hazardCategories.find((c) => c.id === id);
+  }
+  helpType(id: string): HelpType | undefined {
+    return this.config.helpTypes.find((h) => h.id === id);
+  }
+}
+
+export function localName(n: Names, locale: Locale): string {
+  return n[locale];
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { LOCALES, type Locale } from './i18n';
+
+/**
+ * The bot's configuration, parsed once at start-up. This is the only file that knows the
+ * environment variable names; everything else receives a typed `Config`.
+ */
+
+const commaIds = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+    const ids = parts.map(Number);
+    if (ids.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated Telegram user ids, e.g. 12345,67890' });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
+const databaseUrl = z
+  .string()
+  .default('sqlite:data/linli.db')
+  .refine((s) => /^sqlite:.+/.test(s) || /^postgres(ql)?:\/\/.+/.test(s), {
+    message: 'must be sqlite:<path> or postgres://user@host/db',
+  });
+
+const common = {
+  BOT_TOKEN: z.string({ error: 'is required (get one from @BotFather)' }).regex(/^\d+:[\w-]{10,}$/, 'does not look like a bot token (123456:ABC...)'),
+  TELEGRAM_API_ROOT: z.url({ error: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org'),
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port').optional(),
+  ADMIN_IDS: commaIds,
+  DEFAULT_LOCALE: z.enum(LOCALES, { error: `must be one of ${LOCALES.join(', ')}` }).default('zh-CN'),
+  TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not an IANA time zone such as Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COMMUNITY_CONFIG: z.string().default('src/community/example.json'),
+  SESSION_DB: z.string().default('data/sessions.db'),
+};
+
+const polling = z.object({ ...common, BOT_MODE: z.literal('polling') });
+const webhook = z.object({
+  ...common,
+  BOT_MODE: z.literal('webhook'),
+  WEBHOOK_URL: z.url({ error: 'is required in webhook mode and must be the public https URL Telegram calls' }),
+  WEBHOOK_SECRET: z
+    .string({ error: 'is required in webhook mode' })
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8080),
+});
+
+const envSchema = z.discriminatedUnion('BOT_MODE', [polling, webhook], {
+  error: 'must be polling or webhook',
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  botToken: string;
+  apiRoot: string;
+  mode: { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string; port: number };
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  redisUrl?: string;
+  sessionDbPath: string;
+  adminIds: number[];
+  defaultLocale: Locale;
+  timezone: string;
+  logLevel: string;
+  communityConfigPath: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty value in .env means "not set", so defaults apply.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse({ BOT_MODE: 'polling', ...cleaned });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue.path[0] ?? 'BOT_MODE');
+    throw new ConfigError(`Configuration error: ${variable} ${issue.message}`);
+  }
+  const e = result.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    mode: e.BOT_MODE === 'webhook' ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT } : { kind: 'polling' },
+    database: e.DATABASE_URL.startsWith('sqlite:')
+      ? { kind: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length) }
+      : { kind: 'postgres', url: e.DATABASE_URL },
+    redisUrl: e.REDIS_URL,
+    sessionDbPath: e.SESSION_DB,
+    adminIds: e.ADMIN_IDS,
+    defaultLocale: e.DEFAULT_LOCALE,
+    timezone: e.TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    communityConfigPath: e.COMMUNITY_CONFIG,
+  };
+}

@@ -1,0 +1,316 @@
+// The bot's update queue and both ways to receive it: getUpdates (long polling) and a webhook.
+// Every queued update carries a promise that settles once the bot has finished with it, which is
+// what lets a test's `alice.send(...)` return only after the bot handled the message:
+// - polling: telegraf awaits a whole batch before it asks again with a higher offset, so an
+//   update is done when a getUpdates arrives with offset > its update_id;
+// - webhook: the bot answers the POST after handling it (webhookReply: false), so an update is
+//   done when the POST is answered with a 2xx.
+
+import http from 'node:http';
+import https from 'node:https';
+import { ApiError, type TgUpdate } from './types';
+
+/** Update kinds Telegram leaves out unless allowed_updates asks for them. */
+const OPT_IN_KINDS = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
+
+/** Telegram keeps retrying a failed webhook delivery; the emulator does so after these delays. */
+const RETRY_DELAYS_MS = [500, 2000, 5000];
+
+export class WebhookError extends Error {
+  constructor(
+    readonly updateId: number,
+    /** The HTTP status the webhook answered, undefined when it could not be reached. */
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookError';
+  }
+}
+
+/** One attempt to POST an update to the webhook. */
+export interface Delivery {
+  updateId: number;
+  at: number;
+  status?: number;
+  error?: string;
+}
+
+interface Pending {
+  update: TgUpdate;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  attempts: number;
+  inFlight: boolean;
+  /** A secret_token that replaces the registered one, for forged deliveries (never retried). */
+  forgedSecret?: string;
+}
+
+interface Webhook {
+  url: string;
+  secretToken?: string;
+  allowedUpdates?: string[];
+  maxConnections?: number;
+  lastErrorDate?: number;
+  lastErrorMessage?: string;
+}
+
+interface HeldPoll {
+  limit: number;
+  answer: (updates: TgUpdate[]) => void;
+  fail: (error: ApiError) => void;
+}
+
+const kindOf = (update: TgUpdate): string | undefined => Object.keys(update).find((key) => key !== 'update_id');
+
+export class UpdateHub {
+  readonly deliveries: Delivery[] = [];
+  private nextUpdateId = 1;
+  private pending: Pending[] = [];
+  private held?: HeldPoll;
+  private webhook?: Webhook;
+  private pollAllowedUpdates?: string[];
+  private timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly confirmTimeoutMs: number) {}
+
+  /**
+   * Queues an update (assigning its update_id unless it has one) and resolves once the bot has
+   * handled it, or at once if the bot's allowed_updates leave it out.
+   */
+  push(raw: Omit<TgUpdate, 'update_id'> & { update_id?: number }, options: { secretToken?: string } = {}): Promise<TgUpdate> {
+    if (this.closed) return Promise.reject(new Error('the emulator is closed'));
+    const update = { ...raw, update_id: raw.update_id ?? this.nextUpdateId } as TgUpdate;
+    this.nextUpdateId = Math.max(this.nextUpdateId, update.update_id + 1);
+    if (!this.allows(update)) return Promise.resolve(update);
+
+    const done = new Promise<TgUpdate>((resolve, reject) => {
+      const timer = this.later(this.confirmTimeoutMs, () =>
+        reject(new Error(`bot did not confirm update ${update.update_id} within ${this.confirmTimeoutMs} ms: ${this.modeHint()}`)),
+      );
+      this.pending.push({
+        update,
+        resolve: () => {
+          this.cancel(timer);
+          resolve(update);
+        },
+        reject: (error) => {
+          this.cancel(timer);
+          reject(error);
+        },
+        attempts: 0,
+        inFlight: false,
+        forgedSecret: options.secretToken,
+      });
+    });
+    // A caller that does not await the update must not crash the process with an unhandled
+    // rejection; one that awaits still sees the error.
+    done.catch(() => undefined);
+
+    if (this.webhook) void this.deliver(this.pending[this.pending.length - 1]!);
+    else this.answerHeldPoll();
+    return done;
+  }
+
+  async getUpdates(
+    params: { offset?: number; limit?: number; timeout?: number; allowed_updates?: string[] },
+    onAbort: (release: () => void) => void,
+  ): Promise<TgUpdate[]> {
+    if (this.webhook) {
+      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    }
+    if (params.allowed_updates) this.pollAllowedUpdates = params.allowed_updates;
+    this.confirm(params.offset ?? 0);
+    const limit = Math.min(Math.max(params.limit ?? 100, 1), 100);
+    const ready = this.pending.slice(0, limit).map((p) => p.update);
+    if (ready.length > 0 || !params.timeout || this.closed) return ready;
+
+    // Telegram ends an older long poll when a newer one arrives: two bot instances are a bug.
+    this.held?.fail(new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+    return new Promise<TgUpdate[]>((resolve, reject) => {
+      const poll: HeldPoll = {
+        limit,
+        answer: (updates) => release(() => resolve(updates)),
+        fail: (error) => release(() => reject(error)),
+      };
+      const timer = this.later(params.timeout! * 1000, () => poll.answer([]));
+      const release = (settle: () => void): void => {
+        this.cancel(timer);
+        if (this.held === poll) this.held = undefined;
+        settle();
+      };
+      this.held = poll;
+      // The bot gave up on the request (telegraf's stop() aborts it): nobody is waiting any more.
+      onAbort(() => poll.answer([]));
+    });
+  }
+
+  setWebhook(options: {
+    url: string;
+    secret_token?: string;
+    allowed_updates?: string[];
+    max_connections?: number;
+    drop_pending_updates?: boolean;
+  }): void {
+    // An empty url removes the webhook, as on Telegram.
+    if (options.url === '') return this.deleteWebhook(options.drop_pending_updates);
+    this.webhook = {
+      url: options.url,
+      secretToken: options.secret_token,
+      allowedUpdates: options.allowed_updates,
+      maxConnections: options.max_connections,
+    };
+    this.held?.answer([]);
+    if (options.drop_pending_updates) this.dropPending();
+    for (const p of this.pending) if (!p.inFlight) void this.deliver(p);
+  }
+
+  deleteWebhook(dropPending = false): void {
+    this.webhook = undefined;
+    if (dropPending) this.dropPending();
+  }
+
+  webhookInfo(): Record<string, unknown> {
+    const hook = this.webhook;
+    return {
+      url: hook?.url ?? '',
+      has_custom_certificate: false,
+      pending_update_count: this.pending.length,
+      ...(hook?.lastErrorDate !== undefined && {
+        last_error_date: hook.lastErrorDate,
+        last_error_message: hook.lastErrorMessage,
+      }),
+      ...(hook?.maxConnections !== undefined && { max_connections: hook.maxConnections }),
+      ...(hook?.allowedUpdates !== undefined && { allowed_updates: hook.allowedUpdates }),
+    };
+  }
+
+  get webhookUrl(): string | undefined {
+    return this.webhook?.url;
+  }
+
+  /** Releases a held long poll, stops retries and fails updates still waiting for the bot. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.held?.answer([]);
+    for (const p of this.pending) p.reject(new Error(`the emulator closed before the bot handled update ${p.update.update_id}`));
+    this.pending = [];
+  }
+
+  private allows(update: TgUpdate): boolean {
+    const kind = kindOf(update);
+    if (kind === undefined) return true;
+    const allowed = this.webhook ? this.webhook.allowedUpdates : this.pollAllowedUpdates;
+    return allowed && allowed.length > 0 ? allowed.includes(kind) : !OPT_IN_KINDS.has(kind);
+  }
+
+  /** getUpdates with an offset confirms every update before it; a negative one keeps the last -offset. */
+  private confirm(offset: number): void {
+    if (offset === 0) return;
+    let doneCount = Math.max(0, this.pending.length + offset);
+    if (offset > 0) {
+      const firstKept = this.pending.findIndex((p) => p.update.update_id >= offset);
+      doneCount = firstKept < 0 ? this.pending.length : firstKept;
+    }
+    const done = this.pending.slice(0, doneCount);
+    this.pending = this.pending.slice(doneCount);
+    for (const p of done) p.resolve();
+  }
+
+  private answerHeldPoll(): void {
+    if (this.held) this.held.answer(this.pending.slice(0, this.held.limit).map((p) => p.update));
+  }
+
+  private dropPending(): void {
+    // A dropped update will never reach the bot: whoever waits for it is done waiting.
+    for (const p of this.pending) p.resolve();
+    this.pending = [];
+  }
+
+  private async deliver(p: Pending): Promise<void> {
+    const hook = this.webhook;
+    if (!hook || this.closed) return;
+    p.inFlight = true;
+    p.attempts++;
+    const id = p.update.update_id;
+    let failure: WebhookError;
+    try {
+      const { status, statusText } = await this.post(hook.url, JSON.stringify(p.update), p.forgedSecret ?? hook.secretToken);
+      this.deliveries.push({ updateId: id, at: Date.now(), status });
+      if (status >= 200 && status < 300) {
+        this.pending = this.pending.filter((other) => other !== p);
+        p.resolve();
+        return;
+      }
+      failure = new WebhookError(id, status, `webhook answered ${status} ${statusText} to update ${id}`);
+      hook.lastErrorMessage = `Wrong response from the webhook: ${status} ${statusText}`;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deliveries.push({ updateId: id, at: Date.now(), error: reason });
+      failure = new WebhookError(id, undefined, `webhook unreachable for update ${id}: ${reason}`);
+      hook.lastErrorMessage = `Connection failed: ${reason}`;
+    } finally {
+      p.inFlight = false;
+    }
+    hook.lastErrorDate = Math.floor(Date.now() / 1000);
+    // The sender learns at once; like Telegram, the emulator retries a genuine update a few times.
+    p.reject(failure);
+    const retryIn = RETRY_DELAYS_MS[p.attempts - 1];
+    if (p.forgedSecret !== undefined || retryIn === undefined) {
+      this.pending = this.pending.filter((other) => other !== p);
+      return;
+    }
+    this.later(retryIn, () => {
+      if (this.webhook === hook && this.pending.includes(p)) void this.deliver(p);
+    });
+  }
+
+  private post(url: string, body: string, secretToken: string | undefined): Promise<{ status: number; statusText: string }> {
+    return new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const request = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          agent: false,
+          timeout: this.confirmTimeoutMs,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(secretToken !== undefined && { 'x-telegram-bot-api-secret-token': secretToken }),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' }));
+          response.on('error', reject);
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`no answer within ${this.confirmTimeoutMs} ms`)));
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  private modeHint(): string {
+    if (this.webhook) return `the webhook at ${this.webhook.url} did not answer`;
+    return 'no getUpdates call with a higher offset arrived (is the bot polling, and did its handler finish?)';
+  }
+
+  private later(ms: number, run: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+}

@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+import { core } from './001_core';
+import { hazards } from './002_hazards';
+import { help } from './003_help';
+import { delivery } from './004_delivery';
+import { jobs } from './005_jobs';
+
+/** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
+export const migrations: Record<string, Migration> = {
+  '001_core': core,
+  '002_hazards': hazards,
+  '003_help': help,
+  '004_delivery': delivery,
+  '005_jobs': jobs,
+};

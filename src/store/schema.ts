@@ -1,0 +1,12 @@
+import type { Selectable } from 'kysely';
+import type { CoreTables, UsersTable } from './schema/core';
+import type { HazardTables } from './schema/hazards';
+import type { HelpTables } from './schema/help';
+import type { DeliveryTables } from './schema/delivery';
+import type { JobTables } from './schema/jobs';
+
+/** The whole database as Kysely sees it: each feature declares its own tables in schema/. */
+export interface Database extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables {}
+
+export type User = Selectable<UsersTable>;
+export type { Role } from './schema/core';

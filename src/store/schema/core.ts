@@ -1,0 +1,89 @@
+import type { Generated } from 'kysely';
+
+/** Row types of the core tables (see migrations/001_core.ts). Times are epoch milliseconds. */
+
+export type Role = 'resident' | 'volunteer' | 'lead' | 'staff' | 'admin';
+
+export interface UsersTable {
+  id: number;
+  first_name: string;
+  username: string | null;
+  locale: string;
+  role: Role;
+  community_id: string | null;
+  building_id: string | null;
+  unit: string | null;
+  phone: string | null;
+  privacy_accepted_at: number | null;
+  reachable: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InvitesTable {
+  token: string;
+  role: Role;
+  community_id: string;
+  team_id: string | null;
+  created_by: number;
+  created_at: number;
+  expires_at: number;
+  used_by: number | null;
+  used_at: number | null;
+}
+
+export interface ChatLinksTable {
+  chat_id: number;
+  kind: 'committee' | 'team';
+  community_id: string;
+  team_id: string;
+  title: string;
+  linked_by: number;
+  linked_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: number | null;
+  action: string;
+  subject: string;
+  detail: string;
+}
+
+export interface ProcessedUpdatesTable {
+  update_id: number;
+  at: number;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'cancelled';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  chat_id: number;
+  /** A Bot API method: sendMessage, sendPhoto, sendDocument, editMessageText, ... */
+  method: string;
+  /** The method's parameters as JSON, without chat_id. */
+  payload: string;
+  /** Lower goes first: personal notices before group cards before bulk broadcasts. */
+  priority: number;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  not_before: number;
+  broadcast_id: number | null;
+  /** What this message is about (e.g. "report:12:card"), to find its message_id later. */
+  ref: string | null;
+  message_id: number | null;
+  error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface CoreTables {
+  outbox: OutboxTable;
+  users: UsersTable;
+  invites: InvitesTable;
+  chat_links: ChatLinksTable;
+  audit_log: AuditLogTable;
+  processed_updates: ProcessedUpdatesTable;
+}

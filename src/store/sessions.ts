@@ -1,0 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis from '@keyv/redis';
+
+/**
+ * Conversation state (which flow a person is in, and their answers so far) lives in keyv:
+ * a SQLite file by default, Redis when REDIS_URL is set. It survives restarts.
+ */
+export type SessionStore = Keyv;
+
+export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; namespace?: string }): SessionStore {
+  const namespace = opts.namespace ?? 'linli-session';
+  if (opts.redisUrl) {
+    return new Keyv({ store: new KeyvRedis(opts.redisUrl), namespace, useKeyPrefix: false });
+  }
+  if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
+  return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${opts.sqlitePath}`, table: 'sessions', busyTimeout: 5000 }), namespace });
+}

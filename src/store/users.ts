@@ -1,0 +1,33 @@
+import type { Executor } from './db';
+import type { Role, User } from './schema';
+
+/** The people who use the bot, keyed by Telegram user id. */
+export class UsersRepo {
+  constructor(private readonly db: Executor) {}
+
+  find(id: number, db: Executor = this.db): Promise<User | undefined> {
+    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Creates the row on first contact; later contacts refresh the Telegram names only. */
+  async touch(u: { id: number; firstName: string; username?: string; locale: string; now: number }): Promise<User> {
+    await this.db
+      .insertInto('users')
+      .values({ id: u.id, first_name: u.firstName, username: u.username ?? null, locale: u.locale, role: 'resident', created_at: u.now, updated_at: u.now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ first_name: u.firstName, username: u.username ?? null }))
+      .execute();
+    return (await this.find(u.id))!;
+  }
+
+  async update(id: number, patch: Partial<Omit<User, 'id' | 'created_at'>>, now: number, db: Executor = this.db): Promise<void> {
+    await db.updateTable('users').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async setRole(id: number, role: Role, now: number, db: Executor = this.db): Promise<void> {
+    await this.update(id, { role }, now, db);
+  }
+
+  staffOf(communityId: string, db: Executor = this.db): Promise<User[]> {
+    return db.selectFrom('users').selectAll().where('community_id', '=', communityId).where('role', '=', 'staff').execute();
+  }
+}
