@@ -18,7 +18,7 @@ export function onboardingFlow(deps: CoreDeps) {
   const { communities } = deps;
   return defineFlow<State>({
     id: 'onb',
-    first: (s) => (s.building ? 'unit' : 'community'),
+    first: (s) => (s.building ? 'unit' : s.community ? 'building' : 'community'),
     initial: (_c, args) => {
       const c = args.community && communities.community(args.community) ? args.community : undefined;
       const b = c && args.building && communities.building(c, args.building) ? args.building : undefined;

@@ -13,6 +13,7 @@ import { openSessionStore } from './store/sessions';
 import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
 import { Scheduler } from './jobs/scheduler';
+import { jobFailureReporter } from './jobs/report-failure';
 
 /**
  * The composition root: builds the store, the services, the bot, the sender and the jobs
@@ -63,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const deps: CoreDeps = { config, db, users: new UsersRepo(db), communities, i18n, clock, log, sessions, sender, api, botUsername: () => botUsername };
   built = createBot(deps);
   const { bot } = built;
-  const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone);
+  const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone, { reportFailure: jobFailureReporter(deps) });
 
   let server: Server | undefined;
   let polling: Promise<void> | undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 import { LOCALES, type Locale } from './i18n';
 
 /**
@@ -47,6 +48,8 @@ const common = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COMMUNITY_CONFIG: z.string().default('src/community/example.json'),
   SESSION_DB: z.string().default('data/sessions.db'),
+  /** When the weekly summary goes to the committee groups (cron, in TIMEZONE); Monday 09:00 by default. */
+  SUMMARY_CRON: z.string().default('0 9 * * 1').refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
 };
 
 const polling = z.object({ ...common, BOT_MODE: z.literal('polling') });
@@ -78,6 +81,7 @@ export interface Config {
   timezone: string;
   logLevel: string;
   communityConfigPath: string;
+  summaryCron: string;
 }
 
 export class ConfigError extends Error {}
@@ -107,5 +111,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     timezone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     communityConfigPath: e.COMMUNITY_CONFIG,
+    summaryCron: e.SUMMARY_CRON,
   };
 }

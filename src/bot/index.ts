@@ -171,7 +171,8 @@ function guard(cmd: CommandSpec): Middleware<BotContext> {
     const isPrivate = ctx.chat?.type === 'private';
     if (cmd.chat === 'private' && !isPrivate) return void (await ctx.reply(ctx.t('common.private_only')));
     if (cmd.chat === 'group' && isPrivate) return void (await ctx.reply(ctx.t('common.group_only')));
-    if (isPrivate && !cmd.beforeOnboarding && !ctx.profile?.privacy_accepted_at) return void (await ctx.reply(ctx.t('common.start_first')));
+    // Admins (from ADMIN_IDS) may set the bot up before registering as residents themselves.
+    if (isPrivate && !cmd.beforeOnboarding && !ctx.profile?.privacy_accepted_at && ctx.role !== 'admin') return void (await ctx.reply(ctx.t('common.start_first')));
     if (!atLeast(ctx.role, cmd.minRole)) return void (await ctx.reply(ctx.t('common.not_allowed')));
     return next();
   };

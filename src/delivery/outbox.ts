@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import type { Executor } from '../store/db';
+import type { OutboxTable } from '../store/schema/core';
 
 /**
  * The outbox: every message that is not a direct reply to what a person just did is written
@@ -46,10 +48,50 @@ export async function enqueue(db: Executor, now: number, ...messages: OutgoingMe
       sent_at: null,
     };
   });
+  await insertRows(db, rows);
+}
+
+/** Any other Bot API call delivered in order with the rest, e.g. editing a message sent earlier. */
+export interface OutgoingCall {
+  chatId: number;
+  method: 'editMessageText' | 'editMessageReplyMarkup' | 'editMessageCaption' | 'deleteMessage';
+  /** The method's parameters without chat_id. */
+  payload: Record<string, unknown>;
+  priority?: number;
+  ref?: string;
+  notBefore?: number;
+}
+
+export async function enqueueCall(db: Executor, now: number, ...calls: OutgoingCall[]): Promise<void> {
+  await insertRows(
+    db,
+    calls.map((c) => ({
+      chat_id: c.chatId,
+      method: c.method,
+      payload: JSON.stringify(c.payload),
+      priority: c.priority ?? PRIORITY.personal,
+      not_before: c.notBefore ?? now,
+      broadcast_id: null,
+      ref: c.ref ?? null,
+      message_id: null,
+      error: null,
+      created_at: now,
+      sent_at: null,
+    })),
+  );
+}
+
+async function insertRows(db: Executor, rows: Insertable<OutboxTable>[]): Promise<void> {
   // Chunked so a 10,000-recipient broadcast stays within SQLite's variable limit.
   for (let i = 0; i < rows.length; i += 500) {
     await db.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
   }
+}
+
+/** /deleteme: nothing more is sent to this person, and what was sent is no longer kept. */
+export async function forgetRecipient(db: Executor, chatId: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'cancelled' }).where('chat_id', '=', chatId).where('status', '=', 'pending').execute();
+  await db.updateTable('outbox').set({ payload: '{}' }).where('chat_id', '=', chatId).execute();
 }
 
 /** The message_id Telegram gave a delivered message, e.g. a group card that must be edited later. */

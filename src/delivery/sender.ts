@@ -1,14 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 
 /**
- * Delivers the outbox. One sender per database: it takes due rows in priority order, calls the
- * Bot API, and records the outcome in one guarded UPDATE per row.
+ * Delivers the outbox: takes due rows in priority order (personal 0, group 5, bulk 9), leases
+ * them, calls the Bot API at Telegram's pace, and records each outcome in one guarded UPDATE.
  *
- * Duplicate window: a row is marked sent right after Telegram accepts it. A crash between
- * Telegram's answer and that UPDATE (one local SQLite write, well under a millisecond) is the
- * only way a message is sent twice; everything else is retried until sent or marked failed.
+ * Restarts and crashes. Every row is written before anything is sent and stays 'pending' until
+ * Telegram has answered, so nothing is dropped: a stopped sender releases its leases and the next
+ * one carries on; a crashed sender's leases run out (leaseMs) and another sender takes the rows.
+ * Duplicates: a row is marked 'sent' in one local UPDATE right after Telegram accepts it. The only
+ * way a message goes out twice is a crash in between: after Telegram accepted the call and before
+ * that UPDATE committed (a single indexed write, well under a millisecond on SQLite, one round
+ * trip on PostgreSQL), and then only for the calls in flight at that instant (at most
+ * maxInFlight, about one second of sending). A graceful stop (SIGTERM) waits for calls in
+ * flight, so it never duplicates. Telegram has no idempotency key for sendMessage, so this
+ * window cannot be closed completely; it can only be kept this small.
+ *
+ * Several processes on one database never send one row twice: a row is leased by one guarded
+ * UPDATE before it is sent. The rate limits are kept per process, so run one sender per bot
+ * token (several are safe, but together they may meet Telegram's 429s, which they then obey).
  */
 
 export class ApiError extends Error {
@@ -31,15 +43,39 @@ export interface SenderOptions {
   groupPerMinute?: number;
   maxAttempts?: number;
   idleMs?: number;
+  /** How long a leased row belongs to this sender if it dies (then another may take it). */
+  leaseMs?: number;
+  /** How often watchers (broadcast progress) run while sending. */
+  watchMs?: number;
 }
+
+/** Runs beside the sender, e.g. to edit a broadcast's progress message. */
+export type Watcher = (now: number) => Promise<void>;
+
+interface LeasedRow {
+  id: number;
+  chat_id: number;
+  method: string;
+  payload: string;
+  attempts: number;
+}
+
+/** Keeps a little under Telegram's limits, so clock jitter between us and them never earns a 429. */
+const MARGIN = 0.97;
+const PAGE = 250;
 
 export class Sender {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
   private pausedUntil = 0;
-  private readonly lastSent = new Map<number, number[]>();
+  private readonly owner = randomUUID();
   private readonly globalSent: number[] = [];
+  private readonly chatSent = new Map<number, number[]>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly watchers: Watcher[] = [];
+  private lastWatch = 0;
+  private watching?: Promise<void>;
   private readonly opts: Required<SenderOptions>;
 
   constructor(
@@ -49,7 +85,22 @@ export class Sender {
     private readonly log: Logger,
     opts: SenderOptions = {},
   ) {
-    this.opts = { globalPerSecond: 30, privatePerSecond: 1, groupPerMinute: 20, maxAttempts: 8, idleMs: 200, ...opts };
+    this.opts = { globalPerSecond: 30, privatePerSecond: 1, groupPerMinute: 20, maxAttempts: 8, idleMs: 200, leaseMs: 60_000, watchMs: 2000, ...opts };
+  }
+
+  /** Messages per second this sender aims for (for "time left" estimates). */
+  get messagesPerSecond(): number {
+    return this.globalBudget();
+  }
+
+  /** The Bot API call the sender uses, for watchers that edit a message in place. */
+  get api(): ApiCall {
+    return this.call;
+  }
+
+  /** Adds a watcher; features add theirs while the app is built. */
+  watch(watcher: Watcher): void {
+    this.watchers.push(watcher);
   }
 
   start(): void {
@@ -58,10 +109,20 @@ export class Sender {
     this.loop = this.run();
   }
 
+  /** Stops taking rows, waits for the calls in flight, and gives back the rows it had leased. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.settle();
+    await this.watching;
+    await this.db
+      .updateTable('outbox')
+      .set({ lease_until: null, lease_owner: null })
+      .where('lease_owner', '=', this.owner)
+      .where('status', '=', 'pending')
+      .execute()
+      .catch((err) => this.log.warn({ err }, 'could not release outbox leases; they expire by themselves'));
   }
 
   /** Something was enqueued: look now rather than at the next idle tick. */
@@ -69,21 +130,31 @@ export class Sender {
     this.wake?.();
   }
 
-  /** Delivers everything due now; for tests and the sandbox's time control. */
+  /** Delivers everything due now and lets the watchers finish (final progress); for tests and the sandbox. */
   async flush(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const due = await this.db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'pending')
-        .where('not_before', '<=', this.clock.now())
-        .executeTakeFirstOrThrow();
-      if (Number(due.n) === 0) return;
-      if (!this.running) await this.tick();
-      else await new Promise((r) => setTimeout(r, 20));
+      if ((await this.due()) === 0) {
+        await this.settle();
+        await this.runWatchers(true);
+        if ((await this.due()) === 0) return;
+      }
+      if (!this.running) {
+        await this.tick();
+        await this.settle();
+      } else await sleep(20);
     }
     throw new Error('outbox did not drain in time');
+  }
+
+  private due(): Promise<number> {
+    return this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('not_before', '<=', this.clock.now())
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
   }
 
   private async run(): Promise<void> {
@@ -91,6 +162,7 @@ export class Sender {
       let sent = 0;
       try {
         sent = await this.tick();
+        await this.runWatchers(false);
       } catch (err) {
         this.log.error({ err }, 'outbox tick failed');
       }
@@ -106,73 +178,164 @@ export class Sender {
     }
   }
 
-  /** One pass over the due rows; returns how many calls it made. */
+  /** One batch: leases about a second's worth of due rows and starts sending them at the allowed pace; returns how many calls it started. */
   async tick(): Promise<number> {
-    const wait = this.pausedUntil - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('not_before', '<=', this.clock.now())
-      .orderBy('priority')
-      .orderBy('id')
-      .limit(100)
-      .execute();
+    while (this.pausedUntil > Date.now() && (this.running || !this.loop)) await sleep(Math.min(100, this.pausedUntil - Date.now()));
+    const rows = await this.lease();
     let calls = 0;
-    for (const row of rows) {
-      if (!this.running && calls > 0 && this.loop) break;
-      if (!this.mayRun(row.chat_id)) continue;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const stopping = !this.running && this.loop !== undefined;
+      if (stopping || this.pausedUntil > Date.now()) {
+        await this.release(rows.slice(i).map((r) => r.id));
+        break;
+      }
+      await this.slot(row.chat_id);
+      this.note(row.chat_id);
       calls++;
-      await this.deliver(row);
-      if (this.pausedUntil > Date.now()) break;
+      const sending = this.deliver(row).finally(() => this.inFlight.delete(row.id));
+      this.inFlight.set(row.id, sending);
+      while (this.inFlight.size >= this.globalBudget()) await Promise.race(this.inFlight.values());
     }
     return calls;
   }
 
-  private mayRun(chatId: number): boolean {
-    const now = Date.now();
-    prune(this.globalSent, now - 1000);
-    if (this.globalSent.length >= this.opts.globalPerSecond) return false;
-    const times = this.lastSent.get(chatId) ?? [];
+  /**
+   * Picks due rows in priority order, at most one per chat and none for a chat still inside its
+   * own limit, and leases them in one guarded UPDATE (a row another sender holds is skipped).
+   */
+  private async lease(): Promise<LeasedRow[]> {
+    const now = this.clock.now();
+    const wanted = this.globalBudget();
+    const picked: number[] = [];
+    const chats = new Set<number>();
+    let after: { priority: number; id: number } | undefined;
+    for (let page = 0; page < 8 && picked.length < wanted; page++) {
+      const from = after;
+      const rows = await this.db
+        .selectFrom('outbox')
+        .select(['id', 'chat_id', 'priority'])
+        .where('status', '=', 'pending')
+        .where('not_before', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .$if(from !== undefined, (q) => q.where((eb) => eb.or([eb('priority', '>', from!.priority), eb.and([eb('priority', '=', from!.priority), eb('id', '>', from!.id)])])))
+        .orderBy('priority')
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
+      for (const r of rows) {
+        if (picked.length >= wanted) break;
+        if (chats.has(r.chat_id) || this.inFlight.has(r.id) || this.chatWait(r.chat_id, Date.now()) > 0) continue;
+        chats.add(r.chat_id);
+        picked.push(r.id);
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1];
+    }
+    if (picked.length === 0) return [];
+    const leased = await this.db
+      .updateTable('outbox')
+      .set({ lease_until: now + this.opts.leaseMs, lease_owner: this.owner })
+      .where('id', 'in', picked)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .returning(['id', 'chat_id', 'method', 'payload', 'attempts', 'priority'])
+      .execute();
+    return leased.sort((a, b) => a.priority - b.priority || a.id - b.id);
+  }
+
+  private async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('outbox').set({ lease_until: null, lease_owner: null }).where('id', 'in', ids).where('lease_owner', '=', this.owner).execute();
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private globalBudget(): number {
+    return Math.max(1, Math.floor(this.opts.globalPerSecond * MARGIN));
+  }
+
+  /** Milliseconds until this chat may get one more message. */
+  private chatWait(chatId: number, now: number): number {
+    const times = this.chatSent.get(chatId);
+    if (!times) return 0;
     const isGroup = chatId < 0;
-    prune(times, now - (isGroup ? 60_000 : 1000));
-    return times.length < (isGroup ? this.opts.groupPerMinute : this.opts.privatePerSecond);
+    const second = 1000 / MARGIN;
+    const perSecond = isGroup ? 1 : this.opts.privatePerSecond;
+    prune(times, now - (isGroup ? 60_000 / MARGIN : second));
+    let wait = 0;
+    const inLastSecond = times.filter((t) => t > now - second);
+    if (inLastSecond.length >= perSecond) wait = inLastSecond[inLastSecond.length - perSecond] + second - now;
+    if (isGroup && times.length >= this.opts.groupPerMinute) wait = Math.max(wait, times[times.length - this.opts.groupPerMinute] + 60_000 / MARGIN - now);
+    if (times.length === 0) this.chatSent.delete(chatId);
+    return Math.max(0, wait);
+  }
+
+  /** Waits until one more message fits the overall and the chat's limits. */
+  private async slot(chatId: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      prune(this.globalSent, now - 1000);
+      const globalWait = this.globalSent.length < this.globalBudget() ? 0 : this.globalSent[0] + 1000 - now;
+      const wait = Math.max(globalWait, this.chatWait(chatId, now));
+      if (wait <= 0) return;
+      await sleep(wait);
+    }
   }
 
   private note(chatId: number): void {
     const now = Date.now();
     this.globalSent.push(now);
-    const times = this.lastSent.get(chatId) ?? [];
+    const times = this.chatSent.get(chatId) ?? [];
     times.push(now);
-    this.lastSent.set(chatId, times);
+    this.chatSent.set(chatId, times);
   }
 
-  private async deliver(row: { id: number; chat_id: number; method: string; payload: string; attempts: number }): Promise<void> {
+  private async deliver(row: LeasedRow): Promise<void> {
     const payload = { chat_id: row.chat_id, ...(JSON.parse(row.payload) as Record<string, unknown>) };
-    this.note(row.chat_id);
+    let result: unknown;
     try {
-      const result = (await this.call(row.method, payload)) as { message_id?: number } | true;
-      await this.db
+      result = await this.call(row.method, payload);
+    } catch (err) {
+      await this.failed(row, err).catch((e) => this.log.error({ err: e, outboxId: row.id }, 'could not record an outbox failure'));
+      return;
+    }
+    const messageId = typeof result === 'object' && result !== null && 'message_id' in result ? Number(result.message_id) : null;
+    await this.sent(row, messageId).catch((err) => this.log.error({ err, outboxId: row.id }, 'could not mark an outbox row sent'));
+  }
+
+  /** Sent is sent: a row cancelled while its call was in flight still counts as delivered. */
+  private async sent(row: LeasedRow, messageId: number | null): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ status: 'sent', sent_at: this.clock.now(), message_id: messageId, attempts: row.attempts + 1, lease_until: null, lease_owner: null })
+      .where('id', '=', row.id)
+      .where('status', 'in', ['pending', 'cancelled'])
+      .execute();
+  }
+
+  private async failed(row: LeasedRow, err: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const set = (patch: { status?: 'failed' | 'unreachable'; not_before?: number; attempts?: number; error: string }) =>
+      this.db
         .updateTable('outbox')
-        .set({ status: 'sent', sent_at: this.clock.now(), message_id: typeof result === 'object' ? (result.message_id ?? null) : null, attempts: row.attempts + 1 })
+        .set({ attempts, lease_until: null, lease_owner: null, ...patch })
         .where('id', '=', row.id)
         .where('status', '=', 'pending')
         .execute();
-    } catch (err) {
-      await this.failed(row, err);
-    }
-  }
-
-  private async failed(row: { id: number; chat_id: number; attempts: number }, err: unknown): Promise<void> {
-    const attempts = row.attempts + 1;
-    const set = (patch: { status?: 'failed' | 'unreachable'; not_before?: number; error: string }) =>
-      this.db.updateTable('outbox').set({ attempts, ...patch }).where('id', '=', row.id).where('status', '=', 'pending').execute();
 
     if (err instanceof ApiError && err.code === 429) {
-      // Telegram asks everyone to wait: pause the whole sender, keep the row as it is.
-      this.pausedUntil = Date.now() + (err.retryAfter ?? 1) * 1000;
-      await set({ error: err.message });
+      // Telegram asks everyone to wait: pause the whole sender; the row was not at fault.
+      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + (err.retryAfter ?? 1) * 1000);
+      this.log.warn({ retryAfter: err.retryAfter }, 'Telegram asked to slow down');
+      await set({ error: err.message, attempts: row.attempts });
+      return;
+    }
+    if (err instanceof ApiError && err.code === 400 && /message is not modified/i.test(err.message)) {
+      // An edit that changes nothing has nothing left to do.
+      await this.sent(row, null);
       return;
     }
     if (err instanceof ApiError && err.code === 403) {
@@ -194,8 +357,35 @@ export class Sender {
     const backoff = Math.min(60_000, 500 * 2 ** (attempts - 1));
     await set({ not_before: this.clock.now() + backoff, error: reason });
   }
+
+  /** Runs the watchers at most every watchMs (or now, when forced), one run at a time. */
+  private async runWatchers(force: boolean): Promise<void> {
+    if (this.watchers.length === 0) return;
+    if (this.watching) {
+      await this.watching;
+      if (!force) return;
+    }
+    if (!force && Date.now() - this.lastWatch < this.opts.watchMs) return;
+    this.lastWatch = Date.now();
+    this.watching = (async () => {
+      for (const w of this.watchers) {
+        try {
+          await w(this.clock.now());
+        } catch (err) {
+          this.log.warn({ err }, 'outbox watcher failed');
+        }
+      }
+    })();
+    try {
+      await this.watching;
+    } finally {
+      this.watching = undefined;
+    }
+  }
 }
 
 function prune(times: number[], before: number): void {
   while (times.length > 0 && times[0] < before) times.shift();
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(1, ms)));

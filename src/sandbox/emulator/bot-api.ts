@@ -373,8 +373,7 @@ export class BotApi {
 
   private inputPhoto(value: unknown): PhotoSize[] {
     if (value instanceof UploadedFile) return this.world.storePhoto(value.bytes);
-    const known = this.world.files.get(String(value));
-    if (!known && /^https?:\/\//i.test(String(value))) return this.world.storePhoto(Buffer.alloc(0));
+    if (/^https?:\/\//i.test(String(value))) return this.world.storePhoto(Buffer.alloc(0));
     return this.inputFile(value, 'photo').sizes!;
   }
 

@@ -77,6 +77,9 @@ export interface OutboxTable {
   error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** Added by 004_delivery: the sender holding this row until then (see delivery/sender.ts). */
+  lease_until: number | null;
+  lease_owner: string | null;
 }
 
 export interface CoreTables {

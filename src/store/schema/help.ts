@@ -1,3 +1,150 @@
-/** Row types of the tables in migrations/00x_help.ts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface HelpTables {}
+import type { Generated } from 'kysely';
+
+/** Row types of the tables in migrations/003_help.ts. Times are epoch milliseconds, flags 0/1. */
+
+export type TeamRole = 'member' | 'lead';
+export type MemberStatus = 'pending' | 'approved' | 'declined';
+export type TaskStatus = 'open' | 'claimed' | 'started' | 'done' | 'cancelled' | 'released' | 'escalated';
+
+export interface TeamMembersTable {
+  id: Generated<number>;
+  /** Null once the volunteer erased their data; the row stays for the counts. */
+  user_id: number | null;
+  community_id: string;
+  team_id: string;
+  role: TeamRole;
+  status: MemberStatus;
+  skills: string | null;
+  availability: string | null;
+  phone: string | null;
+  /** 1: the group may see their first name on a claimed card. */
+  agreed_to_be_named: number;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: number | null;
+}
+
+export interface HelpRequestsTable {
+  id: Generated<number>;
+  community_id: string;
+  building_id: string;
+  team_id: string;
+  /** Who filed it (a resident, or staff filing for someone who phoned in); null after /deleteme. */
+  requester_id: number | null;
+  /** The person helped when it is not the requester (an elderly neighbour without Telegram). */
+  on_behalf_name: string | null;
+  on_behalf_phone: string | null;
+  type: string;
+  details: string;
+  /** Later notes from the requester, one per line. */
+  notes: string;
+  urgent: number;
+  window_start: number | null;
+  window_end: number | null;
+  unit: string | null;
+  address: string | null;
+  phone: string | null;
+  status: 'active' | 'closed' | 'cancelled';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  request_id: number;
+  community_id: string;
+  team_id: string;
+  status: TaskStatus;
+  window_start: number | null;
+  window_end: number | null;
+  claimed_by: number | null;
+  claimed_at: number | null;
+  /** When a claim not yet started gets its check-in. */
+  checkin_due_at: number | null;
+  checkin_sent_at: number | null;
+  checkin_ok_at: number | null;
+  started_at: number | null;
+  done_at: number | null;
+  done_note: string | null;
+  done_photo: string | null;
+  released_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One line per status change, for the weekly summary's counts. */
+export interface TaskEventsTable {
+  id: Generated<number>;
+  task_id: number;
+  community_id: string;
+  kind: TaskStatus;
+  actor_id: number | null;
+  at: number;
+}
+
+export interface RatingsTable {
+  id: Generated<number>;
+  task_id: number;
+  community_id: string;
+  rater_id: number | null;
+  score: number;
+  comment: string | null;
+  created_at: number;
+}
+
+export interface HoursTable {
+  id: Generated<number>;
+  volunteer_id: number | null;
+  community_id: string;
+  task_id: number | null;
+  shift_id: number | null;
+  /** Measured from Start to Done. */
+  minutes: number;
+  /** The volunteer's correction, when they made one. */
+  corrected_minutes: number | null;
+  /** 0 while a large correction waits for the team lead. */
+  approved: number;
+  at: number;
+}
+
+export interface RecurrencesTable {
+  id: Generated<number>;
+  request_id: number;
+  every: 'week' | 'month';
+  /** The window start of the next occurrence. */
+  next_at: number;
+  active: number;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface ShiftsTable {
+  id: Generated<number>;
+  community_id: string;
+  team_id: string;
+  zone: string;
+  starts_at: number;
+  ends_at: number;
+  places: number;
+  taken: number;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface ShiftMembersTable {
+  shift_id: number;
+  user_id: number;
+  joined_at: number;
+}
+
+export interface HelpTables {
+  team_members: TeamMembersTable;
+  help_requests: HelpRequestsTable;
+  tasks: TasksTable;
+  task_events: TaskEventsTable;
+  ratings: RatingsTable;
+  hours: HoursTable;
+  recurrences: RecurrencesTable;
+  shifts: ShiftsTable;
+  shift_members: ShiftMembersTable;
+}

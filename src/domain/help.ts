@@ -1,0 +1,443 @@
+import type { Selectable } from 'kysely';
+import type { CoreDeps } from '../deps';
+import type { Db, Executor } from '../store/db';
+import type { HelpRequestsTable, TaskStatus, TasksTable } from '../store/schema/help';
+import { audit } from './audit';
+
+/**
+ * Help requests and their tasks. A request is what a resident asked for; a task is one
+ * occurrence of it (a recurring request makes a fresh task each period). A task's lifecycle
+ * is the table below: handlers, keyboards and jobs read it, and every move is one guarded
+ * UPDATE, so two processes (or twenty volunteers pressing Claim at once) cannot both win.
+ */
+
+export type HelpRequest = Selectable<HelpRequestsTable>;
+export type Task = Selectable<TasksTable>;
+export type TaskAction = 'claim' | 'start' | 'done' | 'release' | 'escalate' | 'cancel' | 'repost';
+export type Mover = 'member' | 'claimer' | 'requester' | 'staff' | 'system';
+
+export const TASK_MOVES: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskStatus; by: readonly Mover[] }> = {
+  claim: { from: ['open', 'released'], to: 'claimed', by: ['member'] },
+  start: { from: ['claimed'], to: 'started', by: ['claimer'] },
+  done: { from: ['claimed', 'started'], to: 'done', by: ['claimer'] },
+  release: { from: ['claimed', 'started'], to: 'released', by: ['claimer', 'system'] },
+  // Released twice: staff take it from here.
+  escalate: { from: ['released'], to: 'escalated', by: ['system'] },
+  cancel: { from: ['open', 'released', 'escalated'], to: 'cancelled', by: ['requester', 'staff'] },
+  repost: { from: ['escalated'], to: 'open', by: ['staff'] },
+};
+
+/** Statuses in which a task still waits for someone to act. */
+export const ACTIVE_STATUSES: readonly TaskStatus[] = ['open', 'released', 'claimed', 'started', 'escalated'];
+
+/** What a given mover may do to a task in this status (e.g. which buttons a claimer sees). */
+export function allowedActions(status: TaskStatus, mover: Mover): TaskAction[] {
+  return (Object.keys(TASK_MOVES) as TaskAction[]).filter((a) => TASK_MOVES[a].from.includes(status) && TASK_MOVES[a].by.includes(mover));
+}
+
+/**
+ * Moves a task by one action: a single guarded UPDATE (status in `from`, plus any extra
+ * guard such as "claimed by this volunteer"). Returns whether this call made the move.
+ */
+export async function moveTask(
+  tx: Executor,
+  now: number,
+  taskId: number,
+  action: TaskAction,
+  actorId: number | null,
+  opts: { claimedBy?: number; set?: Partial<Omit<Task, 'id'>> } = {},
+): Promise<boolean> {
+  const move = TASK_MOVES[action];
+  let q = tx
+    .updateTable('tasks')
+    .set({ ...opts.set, status: move.to, updated_at: now })
+    .where('id', '=', taskId)
+    .where('status', 'in', [...move.from]);
+  if (opts.claimedBy !== undefined) q = q.where('claimed_by', '=', opts.claimedBy);
+  const result = await q.executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  const task = await tx.selectFrom('tasks').select('community_id').where('id', '=', taskId).executeTakeFirstOrThrow();
+  await tx.insertInto('task_events').values({ task_id: taskId, community_id: task.community_id, kind: move.to, actor_id: actorId, at: now }).execute();
+  await audit(tx, now, actorId, `task.${action}`, `task:${taskId}`);
+  return true;
+}
+
+export function findTask(db: Executor, id: number): Promise<Task | undefined> {
+  return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findRequest(db: Executor, id: number): Promise<HelpRequest | undefined> {
+  return db.selectFrom('help_requests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface NewRequest {
+  communityId: string;
+  buildingId: string;
+  requesterId: number;
+  onBehalfName?: string;
+  onBehalfPhone?: string;
+  type: string;
+  details: string;
+  urgent: boolean;
+  windowStart?: number;
+  windowEnd?: number;
+  unit?: string;
+  address?: string;
+  phone?: string;
+}
+
+/** The team whose group gets this type of help: the team of the type's kind, else the first team. */
+export function teamFor(deps: Pick<CoreDeps, 'communities'>, communityId: string, type: string): string {
+  const kind = deps.communities.helpType(type)?.teamKind;
+  const community = deps.communities.community(communityId)!;
+  return (kind && deps.communities.teamForKind(communityId, kind)?.id) ?? community.teams[0]?.id ?? '';
+}
+
+/** Files a request and its first task; `post` enqueues the group card in the same transaction. */
+export async function createRequest(
+  db: Db,
+  now: number,
+  r: NewRequest,
+  teamId: string,
+  post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
+): Promise<{ request: HelpRequest; task: Task }> {
+  return db.transaction().execute(async (tx) => {
+    const { id } = await tx
+      .insertInto('help_requests')
+      .values({
+        community_id: r.communityId,
+        building_id: r.buildingId,
+        team_id: teamId,
+        requester_id: r.requesterId,
+        on_behalf_name: r.onBehalfName ?? null,
+        on_behalf_phone: r.onBehalfPhone ?? null,
+        type: r.type,
+        details: r.details,
+        notes: '',
+        urgent: r.urgent ? 1 : 0,
+        window_start: r.windowStart ?? null,
+        window_end: r.windowEnd ?? null,
+        unit: r.unit ?? null,
+        address: r.address ?? null,
+        phone: r.phone ?? null,
+        status: 'active',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const request = (await findRequest(tx, Number(id)))!;
+    const task = await createTask(tx, now, request, r.windowStart ?? null, r.windowEnd ?? null);
+    await audit(tx, now, r.requesterId, 'help.request', `help:${request.id}`, { type: r.type, onBehalf: Boolean(r.onBehalfName) });
+    await post(tx, task, request);
+    return { request, task };
+  });
+}
+
+export async function createTask(tx: Executor, now: number, request: HelpRequest, windowStart: number | null, windowEnd: number | null): Promise<Task> {
+  const { id } = await tx
+    .insertInto('tasks')
+    .values({
+      request_id: request.id,
+      community_id: request.community_id,
+      team_id: request.team_id,
+      status: 'open',
+      window_start: windowStart,
+      window_end: windowEnd,
+      claimed_by: null,
+      claimed_at: null,
+      checkin_due_at: null,
+      checkin_sent_at: null,
+      checkin_ok_at: null,
+      started_at: null,
+      done_at: null,
+      done_note: null,
+      done_photo: null,
+      released_count: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx.insertInto('task_events').values({ task_id: Number(id), community_id: request.community_id, kind: 'open', actor_id: request.requester_id, at: now }).execute();
+  return (await findTask(tx, Number(id)))!;
+}
+
+/** When an unstarted claim gets its check-in: the window's start, or some hours after the claim. */
+export function checkinDue(task: Pick<Task, 'window_start'>, claimedAt: number, checkinHours: number): number {
+  const afterClaim = claimedAt + checkinHours * 3_600_000;
+  return task.window_start !== null && task.window_start > claimedAt ? task.window_start : afterClaim;
+}
+
+/** Claims a task for a volunteer. Exactly one caller gets true, however many press at once. */
+export async function claimTask(db: Db, now: number, taskId: number, volunteerId: number, checkinHours: number, then: (tx: Executor, task: Task) => Promise<void>): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const before = await findTask(tx, taskId);
+    if (!before) return false;
+    const won = await moveTask(tx, now, taskId, 'claim', volunteerId, {
+      set: { claimed_by: volunteerId, claimed_at: now, checkin_due_at: checkinDue(before, now, checkinHours), checkin_sent_at: null, checkin_ok_at: null },
+    });
+    if (won) await then(tx, (await findTask(tx, taskId))!);
+    return won;
+  });
+}
+
+/**
+ * Releases a claim (the volunteer's choice or an unanswered check-in). Back to the group as
+ * unclaimed; the second release hands it to staff instead. Returns the new status, or
+ * undefined when the task was not in a releasable state for this claimer.
+ */
+export async function releaseTask(
+  db: Db,
+  now: number,
+  taskId: number,
+  by: { volunteerId: number } | 'system',
+  then: (tx: Executor, task: Task, previousClaimer: number) => Promise<void>,
+): Promise<'released' | 'escalated' | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const before = await findTask(tx, taskId);
+    if (!before || before.claimed_by === null) return undefined;
+    const claimer = before.claimed_by;
+    const system = by === 'system';
+    const moved = await moveTask(tx, now, taskId, 'release', system ? null : by.volunteerId, {
+      // The system releases only a claim whose check-in went unanswered.
+      claimedBy: system ? claimer : by.volunteerId,
+      set: { claimed_by: null, claimed_at: null, started_at: null, checkin_due_at: null, checkin_sent_at: null, checkin_ok_at: null, released_count: before.released_count + 1 },
+    });
+    if (!moved) return undefined;
+    let status: 'released' | 'escalated' = 'released';
+    if (before.released_count + 1 >= 2 && (await moveTask(tx, now, taskId, 'escalate', null))) status = 'escalated';
+    await then(tx, (await findTask(tx, taskId))!, claimer);
+    return status;
+  });
+}
+
+/** Claims that are due a check-in, and claims whose check-in went unanswered. */
+export function checkinsDue(db: Executor, now: number): Promise<Task[]> {
+  return db.selectFrom('tasks').selectAll().where('status', '=', 'claimed').where('checkin_sent_at', 'is', null).where('checkin_due_at', '<=', now).execute();
+}
+
+export function unansweredCheckins(db: Executor, now: number, releaseHours: number): Promise<Task[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('status', '=', 'claimed')
+    .where('checkin_ok_at', 'is', null)
+    .where('checkin_sent_at', '<=', now - releaseHours * 3_600_000)
+    .execute();
+}
+
+/** Marks the check-in sent, once; the caller enqueues the message in the same transaction. */
+export async function markCheckinSent(tx: Executor, now: number, taskId: number): Promise<boolean> {
+  const r = await tx.updateTable('tasks').set({ checkin_sent_at: now }).where('id', '=', taskId).where('status', '=', 'claimed').where('checkin_sent_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function answerCheckin(db: Executor, now: number, taskId: number, volunteerId: number): Promise<boolean> {
+  const r = await db.updateTable('tasks').set({ checkin_ok_at: now }).where('id', '=', taskId).where('status', '=', 'claimed').where('claimed_by', '=', volunteerId).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Minutes from Start to Done (0 when Done came without Start). */
+export function measuredMinutes(task: Pick<Task, 'started_at'>, doneAt: number): number {
+  return task.started_at === null ? 0 : Math.max(0, Math.round((doneAt - task.started_at) / 60_000));
+}
+
+/**
+ * Completes a task: guarded move to done, the note and photo, and the volunteer's hours.
+ * A correction beyond `limitMinutes` waits for the lead (approved = 0).
+ */
+export async function completeTask(
+  db: Db,
+  now: number,
+  taskId: number,
+  volunteerId: number,
+  done: { note: string; photo?: string; correctedMinutes?: number },
+  limitMinutes: number,
+  then: (tx: Executor, task: Task, hoursId: number, needsApproval: boolean) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const before = await findTask(tx, taskId);
+    if (!before) return false;
+    const moved = await moveTask(tx, now, taskId, 'done', volunteerId, { claimedBy: volunteerId, set: { done_at: now, done_note: done.note, done_photo: done.photo ?? null } });
+    if (!moved) return false;
+    const minutes = measuredMinutes(before, now);
+    const corrected = done.correctedMinutes ?? null;
+    const needsApproval = corrected !== null && Math.abs(corrected - minutes) > limitMinutes;
+    const { id } = await tx
+      .insertInto('hours')
+      .values({ volunteer_id: volunteerId, community_id: before.community_id, task_id: taskId, shift_id: null, minutes, corrected_minutes: corrected, approved: needsApproval ? 0 : 1, at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await closeRequestIfFinished(tx, now, before.request_id);
+    await then(tx, (await findTask(tx, taskId))!, Number(id), needsApproval);
+    return true;
+  });
+}
+
+/** A one-off request is closed when its task is done or cancelled; a recurring one stays active. */
+async function closeRequestIfFinished(tx: Executor, now: number, requestId: number): Promise<void> {
+  const recurring = await tx.selectFrom('recurrences').select('id').where('request_id', '=', requestId).where('active', '=', 1).executeTakeFirst();
+  if (recurring) return;
+  const open = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...ACTIVE_STATUSES]).executeTakeFirst();
+  if (!open) await tx.updateTable('help_requests').set({ status: 'closed', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+}
+
+/** The lead approves or refuses a large hours correction (refused: the measured minutes count). */
+export async function decideHours(db: Executor, hoursId: number, approve: boolean): Promise<boolean> {
+  const r = await db
+    .updateTable('hours')
+    .set(approve ? { approved: 1 } : { approved: 1, corrected_minutes: null })
+    .where('id', '=', hoursId)
+    .where('approved', '=', 0)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Cancels the request's open task (only while nobody has claimed it). */
+export async function cancelRequest(db: Db, now: number, requestId: number, by: number, mover: 'requester' | 'staff'): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const tasks = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...TASK_MOVES.cancel.from]).execute();
+    let cancelled = false;
+    for (const t of tasks) cancelled = (await moveTask(tx, now, t.id, 'cancel', by)) || cancelled;
+    if (!cancelled) return false;
+    // A claimed occurrence of a recurring request goes on; the request ends after it.
+    await tx.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
+    await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+    await audit(tx, now, by, `help.cancel.${mover}`, `help:${requestId}`);
+    return true;
+  });
+}
+
+export async function addNote(db: Executor, now: number, requestId: number, note: string): Promise<void> {
+  const r = await findRequest(db, requestId);
+  if (!r) return;
+  await db.updateTable('help_requests').set({ notes: r.notes ? `${r.notes}\n${note}` : note, updated_at: now }).where('id', '=', requestId).execute();
+}
+
+/** Records a rating once per task; only the requester of a done task may rate. */
+export async function rateTask(db: Executor, now: number, taskId: number, raterId: number, score: number): Promise<boolean> {
+  const task = await findTask(db, taskId);
+  const request = task && (await findRequest(db, task.request_id));
+  if (!task || !request || task.status !== 'done' || request.requester_id !== raterId || score < 1 || score > 5) return false;
+  const r = await db
+    .insertInto('ratings')
+    .values({ task_id: taskId, community_id: task.community_id, rater_id: raterId, score, comment: null, created_at: now })
+    .onConflict((oc) => oc.column('task_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function commentRating(db: Executor, taskId: number, raterId: number, comment: string): Promise<void> {
+  await db.updateTable('ratings').set({ comment }).where('task_id', '=', taskId).where('rater_id', '=', raterId).execute();
+}
+
+/** A requester's requests with the status of each one's latest task, newest first. */
+export async function requestsOf(db: Executor, requesterId: number, limit = 10): Promise<(HelpRequest & { task: Task | undefined })[]> {
+  const requests = await db.selectFrom('help_requests').selectAll().where('requester_id', '=', requesterId).orderBy('id', 'desc').limit(limit).execute();
+  const out = [];
+  for (const r of requests) {
+    const task = await db.selectFrom('tasks').selectAll().where('request_id', '=', r.id).orderBy('id', 'desc').executeTakeFirst();
+    out.push({ ...r, task });
+  }
+  return out;
+}
+
+/** A volunteer's claimed and started tasks. */
+export function tasksOf(db: Executor, volunteerId: number): Promise<Task[]> {
+  return db.selectFrom('tasks').selectAll().where('claimed_by', '=', volunteerId).where('status', 'in', ['claimed', 'started']).orderBy('id').execute();
+}
+
+/** The minutes that count: the approved correction if any, else the measured time. */
+export function countedMinutes(h: { minutes: number; corrected_minutes: number | null; approved: number }): number {
+  return h.approved && h.corrected_minutes !== null ? h.corrected_minutes : h.minutes;
+}
+
+export function hoursOf(db: Executor, volunteerId: number) {
+  return db.selectFrom('hours').selectAll().where('volunteer_id', '=', volunteerId).orderBy('at').execute();
+}
+
+// --- Recurring requests --------------------------------------------------------------------
+
+/** Makes a request repeat weekly or monthly (or stops it). The next task is made by the job. */
+export async function setRecurrence(db: Executor, now: number, requestId: number, every: 'week' | 'month' | 'off', by: number, nextAt: number): Promise<boolean> {
+  const request = await findRequest(db, requestId);
+  if (!request || request.status === 'cancelled') return false;
+  if (every === 'off') {
+    await db.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
+  } else {
+    await db
+      .insertInto('recurrences')
+      .values({ request_id: requestId, every, next_at: nextAt, active: 1, created_by: by, created_at: now })
+      .onConflict((oc) => oc.column('request_id').doUpdateSet({ every, next_at: nextAt, active: 1 }))
+      .execute();
+    await db.updateTable('help_requests').set({ status: 'active', updated_at: now }).where('id', '=', requestId).execute();
+  }
+  await audit(db, now, by, 'help.recur', `help:${requestId}`, { every });
+  return true;
+}
+
+/** Recurrences whose next occurrence is within `leadMs` of now. */
+export function recurrencesDue(db: Executor, now: number, leadMs: number) {
+  return db.selectFrom('recurrences').selectAll().where('active', '=', 1).where('next_at', '<=', now + leadMs).execute();
+}
+
+/**
+ * Makes the next occurrence's task. Moving next_at is the guard: of two processes running the
+ * job, only the one whose UPDATE still sees the old next_at makes the task.
+ */
+export async function createOccurrence(
+  db: Db,
+  now: number,
+  rec: { id: number; request_id: number; next_at: number },
+  nextAt: number,
+  post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const moved = await tx.updateTable('recurrences').set({ next_at: nextAt }).where('id', '=', rec.id).where('next_at', '=', rec.next_at).where('active', '=', 1).executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) return false;
+    const request = await findRequest(tx, rec.request_id);
+    if (!request || request.status === 'cancelled') return false;
+    const length = request.window_start !== null && request.window_end !== null ? request.window_end - request.window_start : 0;
+    const task = await createTask(tx, now, request, rec.next_at, length ? rec.next_at + length : null);
+    await post(tx, task, request);
+    return true;
+  });
+}
+
+// --- For the weekly summary ------------------------------------------------------------------
+
+/** Requests filed and tasks claimed, done and released in [from, to). */
+export async function helpCounts(db: Executor, communityId: string, from: number, to: number): Promise<{ newRequests: number; claimed: number; done: number; released: number; escalated: number }> {
+  const requests = await db
+    .selectFrom('help_requests')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .executeTakeFirstOrThrow();
+  const events = await db
+    .selectFrom('task_events')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('community_id', '=', communityId)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .groupBy('kind')
+    .execute();
+  const n = (kind: TaskStatus) => Number(events.find((e) => e.kind === kind)?.n ?? 0);
+  return { newRequests: Number(requests.n), claimed: n('claimed'), done: n('done'), released: n('released'), escalated: n('escalated') };
+}
+
+/** Counted hours per volunteer in [from, to), most first. */
+export async function hoursByVolunteer(db: Executor, communityId: string, from: number, to: number): Promise<{ volunteerId: number | null; minutes: number }[]> {
+  const rows = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', from).where('at', '<', to).execute();
+  const sums = new Map<number | null, number>();
+  for (const h of rows) sums.set(h.volunteer_id, (sums.get(h.volunteer_id) ?? 0) + countedMinutes(h));
+  return [...sums].map(([volunteerId, minutes]) => ({ volunteerId, minutes })).sort((a, b) => b.minutes - a.minutes);
+}
+
+/** Ratings in [from, to): how many, and how many were 4 or 5 (the 满意率). */
+export async function ratingCounts(db: Executor, communityId: string, from: number, to: number): Promise<{ rated: number; satisfied: number; low: number }> {
+  const rows = await db.selectFrom('ratings').select('score').where('community_id', '=', communityId).where('created_at', '>=', from).where('created_at', '<', to).execute();
+  return { rated: rows.length, satisfied: rows.filter((r) => r.score >= 4).length, low: rows.filter((r) => r.score <= 2).length };
+}

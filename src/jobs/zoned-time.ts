@@ -1,0 +1,72 @@
+/**
+ * Wall-clock time in a time zone (the committee's TIMEZONE), without a date library: the
+ * scheduler's periods and the summary's weeks are both counted in local days.
+ */
+
+export interface WallClock {
+  year: number;
+  /** 1-12 */
+  month: number;
+  /** 1-31 */
+  day: number;
+  hour: number;
+  minute: number;
+  /** 0 = Sunday, as in cron. */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+export function wallClock(epochMs: number, timeZone: string): WallClock {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    weekday: WEEKDAYS[parts.weekday],
+  };
+}
+
+/** The epoch of a local wall-clock time (the earlier one when a DST change makes it ambiguous). */
+export function zonedEpoch(t: { year: number; month: number; day: number; hour?: number; minute?: number }, timeZone: string): number {
+  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour ?? 0, t.minute ?? 0);
+  // The zone's offset at a guess, corrected once more for a guess on the other side of a DST change.
+  let guess = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const w = wallClock(guess, timeZone);
+    const offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(guess / 60_000) * 60_000;
+    guess = asUtc - offset;
+  }
+  return guess;
+}
+
+/** The local calendar day `days` after the given one (negative goes back). */
+export function addDays(d: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-11-30", the local date. */
+export function isoDate(d: { year: number; month: number; day: number }): string {
+  return `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+}
+
+/** "2026-11-30T09:00", the local date and time: readable, sorts in time order. */
+export function isoMinute(w: WallClock): string {
+  return `${isoDate(w)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
