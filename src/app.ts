@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { TelegramError } from 'telegraf';
@@ -39,6 +40,13 @@ export interface App {
   start(): Promise<void>;
   /** Stops taking updates, lets those in flight finish, closes the stores. */
   stop(): Promise<void>;
+}
+
+/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
+function secretMatches(header: string | string[] | undefined, secret: string): boolean {
+  const given = Buffer.from(typeof header === 'string' ? header : '');
+  const expected = Buffer.from(secret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -96,6 +104,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (req.method === 'GET' && req.url === '/healthz') {
           const ok = await databaseHealthy(db);
           res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
+          return;
+        }
+        if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) {
+          res.writeHead(401).end();
           return;
         }
         const work = callback(req, res);

@@ -58,6 +58,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// One admin persona per emulator: a restarted app on the same emulator meets the same admin.
+const admins = new WeakMap<Emulator, EmulatedUser>();
+function adminOf(emu: Emulator): EmulatedUser {
+  if (!admins.has(emu)) admins.set(emu, emu.user({ id: ADMIN_ID, first_name: 'Admin', language_code: 'en' }));
+  return admins.get(emu)!;
+}
+
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const emu = opts.emulator ?? (await startEmulator());
   const ownDir = !opts.dir;
@@ -80,7 +87,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const app = await createApp(config, { clock, cron: false, logger: createLogger(config.logLevel), sender: { idleMs: 20 } });
   await app.start();
 
-  const admin = emu.user({ id: ADMIN_ID, first_name: 'Admin', language_code: 'en' });
+  const admin = adminOf(emu);
 
   const world: World = {
     emu,
