@@ -127,3 +127,19 @@ describe('the process', () => {
     expect(err.trim()).toBe('Configuration error: BOT_TOKEN does not look like a bot token (123456:ABC...)');
   });
 });
+
+describe('a resident flooding the bot', () => {
+  it('is slowed politely, and a neighbour is not', async () => {
+    const world = await startWorld();
+    const flo = await world.resident('Flo');
+    const ned = await world.resident('Ned');
+    for (let i = 0; i < 40; i++) await flo.send(`spam ${i}`);
+    const warnings = flo.inbox().filter((m) => /发送得太快/.test(m.text ?? ''));
+    expect(warnings).toHaveLength(1);
+    expect(flo.inbox().filter((m) => /没有理解/.test(m.text ?? '')).length).toBeLessThan(40);
+    await ned.send('/help');
+    expect(ned.last()!.text).toMatch(/您的身份：居民/);
+    expect(world.emu.rejected).toEqual([]);
+    await world.stop();
+  });
+});

@@ -6,6 +6,7 @@ import type { Role } from '../store/schema';
 import type { BotContext, SessionData } from './context';
 import type { CommandSpec, FeatureParts, JobSpec, PrivacySpec } from './feature';
 import { features as allFeatures } from './features';
+import { floodGuard } from './flood';
 import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
 import type { BotServices } from './services';
@@ -71,6 +72,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 
   bot.use(dedupe(deps));
   bot.use(contextMiddleware(deps));
+  bot.use(floodGuard({ burst: 30, perSecond: 1 }));
   bot.use(
     session<SessionData, BotContext>({
       store: deps.sessions as never,
