@@ -1,4 +1,5 @@
 import { Composer } from 'telegraf';
+import { DAY } from '../../clock';
 import { onboardingFlow } from '../../../flows/onboarding';
 import { localName } from '../../community/config';
 import { redeemInvite } from '../../domain/invites';
@@ -152,6 +153,16 @@ export const coreFeature: Feature = (deps, services) => {
     name: 'core',
     composer,
     flows: [onboardingFlow(deps)],
+    jobs: [
+      {
+        // Update ids are remembered to drop webhook retries; a week covers any retry Telegram makes.
+        name: 'forget-processed-updates',
+        cron: '17 4 * * *',
+        run: async (now) => {
+          await deps.db.deleteFrom('processed_updates').where('at', '<', now - 7 * DAY).execute();
+        },
+      },
+    ],
     commands: [
       { name: 'start', minRole: 'resident', chat: 'any', description: 'core.cmd_start', beforeOnboarding: true, run: start },
       { name: 'help', minRole: 'resident', chat: 'any', description: 'core.cmd_help', menuLabel: 'core.menu_help', beforeOnboarding: true, run: help },
