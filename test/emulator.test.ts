@@ -8,6 +8,9 @@ import { parseHtml } from '../src/sandbox/emulator/html';
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
+/** The user the tiny bot reports its own membership changes to. */
+const ADMIN = 900_001;
+
 /** A tiny bot, enough to exercise the emulator the way the real one will. */
 function tinyBot(emu: Emulator): { bot: Telegraf; errors: unknown[] } {
   const bot = new Telegraf(emu.token, { telegram: { apiRoot: emu.apiRoot, webhookReply: false } });
@@ -30,6 +33,12 @@ function tinyBot(emu: Emulator): { bot: Telegraf; errors: unknown[] } {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await ctx.reply('done slowly');
   });
+  bot.command('menu', (ctx) =>
+    ctx.reply('Menu', Markup.keyboard([['Help'], [Markup.button.locationRequest('Share location')]]).oneTime()),
+  );
+  bot.on('location', (ctx) => ctx.reply(`Got location ${ctx.message.location.latitude}`));
+  bot.on('new_chat_members', (ctx) => ctx.reply(`Welcome ${ctx.message.new_chat_members.map((u) => u.first_name).join(', ')}`));
+  bot.on('my_chat_member', (ctx) => ctx.telegram.sendMessage(ADMIN, `Now ${ctx.myChatMember.new_chat_member.status} in ${ctx.chat.id}`));
   bot.on('photo', (ctx) => ctx.replyWithPhoto(ctx.message.photo.at(-1)!.file_id, { caption: 'Same photo back' }));
   bot.on('text', (ctx) => ctx.reply(`echo: ${ctx.message.text}`));
   return { bot, errors };
@@ -156,6 +165,30 @@ describe('emulator with a polling bot', () => {
     await bot.telegram.sendMessage(alice.id, 'A reminder for you');
     expect((await waiting).text).toBe('A reminder for you');
     await expect(alice.waitFor('never', { timeoutMs: 50 })).rejects.toThrow(/within 50 ms[\s\S]*#1 bot: A reminder for you/);
+  });
+
+  it('a press can tap the reply keyboard, which a one-time keyboard then hides', async () => {
+    const alice = emu.user({ first_name: 'Alice' });
+    await alice.send('/menu');
+    expect(alice.last()!.reply_markup?.keyboard?.flat().map((b) => b.text)).toEqual(['Help', 'Share location']);
+    await alice.press('Share location');
+    expect(alice.last()!.text).toBe('Got location 31.2304');
+    await expect(alice.press('Help')).rejects.toThrow(/Reply keyboard: none/);
+  });
+
+  it('injects raw updates, such as the bot being added to a group', async () => {
+    const admin = emu.user({ id: ADMIN, first_name: 'Admin', started: true });
+    const group = emu.group({ title: 'New team' });
+    await emu.injectUpdate({
+      my_chat_member: {
+        chat: group.chat,
+        from: admin.user,
+        date: 0,
+        old_chat_member: { status: 'left', user: emu.bot },
+        new_chat_member: { status: 'member', user: emu.bot },
+      },
+    });
+    expect(emu.chat(admin.id).last()!.text).toBe(`Now member in ${group.id}`);
   });
 
   it('records every call and the calls Telegram would reject', async () => {
@@ -451,6 +484,13 @@ describe('emulator groups', () => {
     const admin = emu.group({ title: 'Committee' });
     await alice.send('hello all', { in: admin });
     expect(admin.last()!.text).toBe('echo: hello all');
+
+    const link = (await bot.telegram.createChatInviteLink(admin.id)).invite_link;
+    const bob = emu.user({ first_name: 'Bob' });
+    await bob.join(admin, { inviteLink: link });
+    expect(admin.last()!.text).toBe('Welcome Bob');
+    expect((await bot.telegram.getChatMember(admin.id, bob.id)).status).toBe('member');
+    await expect(bob.join(shy, { inviteLink: link })).rejects.toThrow(/not an invite link of group "Residents"/);
     await stop();
     await emu.close();
     expect(errors).toEqual([]);

@@ -101,7 +101,7 @@ describe('the process', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const ready = async () => {
-      for (let i = 0; i < 200 && !out.includes('Linli is running'); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 900 && !out.includes('Linli is running'); i++) await new Promise((r) => setTimeout(r, 50));
     };
     await ready();
     expect(out).toContain('Linli is running');
@@ -116,7 +116,7 @@ describe('the process', () => {
     // Nothing personal at info level: no message text in the logs.
     expect(out).not.toContain('/start');
     await emu.close();
-  });
+  }, 60_000);
 
   it('refuses a bad configuration with one line naming the variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH, BOT_TOKEN: '123:abc', DOTENV_CONFIG_PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -125,7 +125,7 @@ describe('the process', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(err.trim()).toBe('Configuration error: BOT_TOKEN does not look like a bot token (123456:ABC...)');
-  });
+  }, 60_000);
 });
 
 describe('a resident flooding the bot', () => {

@@ -5,20 +5,16 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, UploadedFile } from './types';
 
-export interface ParsedBody {
-  params: Record<string, unknown>;
-}
-
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-export function parseBody(contentType: string | undefined, body: Buffer, query: URLSearchParams): ParsedBody {
+export function parseBody(contentType: string | undefined, body: Buffer, query: URLSearchParams): Record<string, unknown> {
   const params: Record<string, unknown> = Object.fromEntries(query);
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (body.length === 0) return { params };
+  if (body.length === 0) return params;
 
   if (type === 'application/json') {
     let parsed: unknown;
@@ -32,17 +28,17 @@ export function parseBody(contentType: string | undefined, body: Buffer, query: 
     }
     // telegraf drops nulls itself; treat a null like an absent parameter, as Telegram does.
     for (const [key, value] of Object.entries(parsed)) if (value !== null) params[key] = value;
-    return { params };
+    return params;
   }
   if (type === 'application/x-www-form-urlencoded') {
     Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
-    return { params };
+    return params;
   }
   if (type === 'multipart/form-data') {
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
     if (!boundary) throw new ApiError(400, 'Bad Request: multipart body without boundary');
     Object.assign(params, parseMultipart(body, (boundary[1] ?? boundary[2])!.trim()));
-    return { params };
+    return params;
   }
   throw new ApiError(400, `Bad Request: unsupported content type "${type}"`);
 }

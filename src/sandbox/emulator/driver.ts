@@ -67,7 +67,7 @@ const displayName = (user: TgUser | undefined): string => (user ? user.first_nam
 function summary(message: TgMessage): string {
   const parts: string[] = [];
   if (message.photo) parts.push('[photo]');
-  if (message.document) parts.push(`[document ${message.document.file_name ?? ''}]`.replace(' ]', ']'));
+  if (message.document) parts.push(message.document.file_name ? `[document ${message.document.file_name}]` : '[document]');
   if (message.location) parts.push(`[location ${message.location.latitude},${message.location.longitude}]`);
   if (message.contact) parts.push(`[contact ${message.contact.phone_number}]`);
   if (message.sticker) parts.push('[sticker]');

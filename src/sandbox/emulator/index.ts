@@ -2,13 +2,14 @@
 // api.telegram.org (checking each call against the Bot API facts in api-facts.json), and a driver
 // through which tests and the web chat act as Telegram users. See startEmulator.
 
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BotApi, type BotCommand, type BotCommandScope } from './bot-api';
 import { EmulatedChat, Driver, EmulatedGroup, EmulatedUser } from './driver';
 import { ApiSchema } from './schema';
 import { createApiServer } from './server';
 import { Faults, RateLimits } from './traffic';
-import type { CallRecord, TgUpdate, TgUser } from './types';
+import type { CallRecord, ReplyMarkup, TgChat, TgUpdate, TgUser } from './types';
 import { UpdateHub, type Delivery } from './updates';
 import { World, type BotMessageView, type MemberStatus } from './world';
 
@@ -76,12 +77,11 @@ export class Emulator {
   readonly stats = { tooManyRequests: 0 };
   readonly faults = new Faults();
   readonly limits = new RateLimits();
-  readonly schema = new ApiSchema();
   private readonly world: World;
   private readonly hub: UpdateHub;
   private readonly api: BotApi;
   private readonly driver: Driver;
-  private readonly server;
+  private readonly server: Server;
   private address?: AddressInfo;
 
   constructor(
@@ -97,7 +97,7 @@ export class Emulator {
     this.server = createApiServer({
       token,
       strict: options.strict,
-      schema: this.schema,
+      schema: new ApiSchema(),
       api: this.api,
       faults: this.faults,
       world: this.world,
@@ -167,6 +167,28 @@ export class Emulator {
   /** Every version of every message the bot sent anywhere: as sent, as edited, and deleted ones. */
   allBotMessages(): BotMessageView[] {
     return this.world.allBotMessages();
+  }
+
+  /** Every chat the emulator knows: private chats (id = the user's id) and groups. For the web chat. */
+  allChats(): TgChat[] {
+    return [...this.world.chats.values()].map((state) => structuredClone(state.chat));
+  }
+
+  /** A user by id, as the bot sees them. */
+  userById(id: number): TgUser | undefined {
+    const user = this.world.users.get(id);
+    return user && { ...user };
+  }
+
+  /** The reply keyboard the bot last set in the chat (what Telegram shows below the input field). */
+  replyKeyboard(chatId: number): ReplyMarkup | undefined {
+    return structuredClone(this.driver.state(chatId).replyKeyboard);
+  }
+
+  /** A stored file's bytes by file_id (a photo size, a document): the web chat shows and serves them. */
+  file(fileId: string): { bytes: Buffer; mime_type?: string; file_name?: string } | undefined {
+    const file = this.world.files.get(fileId);
+    return file && { bytes: file.bytes, mime_type: file.mime_type, file_name: file.file_name };
   }
 
   /** The commands setMyCommands stored for exactly this scope and language (default: default scope, all languages). */

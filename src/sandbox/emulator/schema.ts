@@ -13,8 +13,7 @@ interface FieldFact {
 }
 
 interface ApiFacts {
-  version: string;
-  methods: Record<string, { returns: string[]; fields: FieldFact[] }>;
+  methods: Record<string, { fields: FieldFact[] }>;
   types: Record<string, { fields?: FieldFact[]; subtypes?: string[] }>;
 }
 
@@ -27,6 +26,13 @@ const TOLERATED_FIELDS: Record<string, string[]> = {
   KeyboardButton: ['hide'],
 };
 
+/**
+ * Telegram's prose allows a plain string where a KeyboardButton is expected (a text button);
+ * the facts keep only the types, so this one rule is restated here. Such a string is stored as
+ * the button it stands for.
+ */
+const TEXT_BUTTON = 'KeyboardButton';
+
 type Checked = { ok: true; value: unknown } | { ok: false; error: string; score: number };
 
 const describe = (value: unknown): string =>
@@ -35,14 +41,19 @@ const describe = (value: unknown): string =>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof UploadedFile);
 
+let loaded: ApiFacts | undefined;
+
+/** The facts file is large; every emulator of a test run shares one parsed copy. */
+function apiFacts(): ApiFacts {
+  loaded ??= JSON.parse(readFileSync(new URL('../api-facts.json', import.meta.url), 'utf8')) as ApiFacts;
+  return loaded;
+}
+
 export class ApiSchema {
-  readonly version: string;
-  private readonly facts: ApiFacts;
+  private readonly facts = apiFacts();
   private readonly canonical = new Map<string, string>();
 
-  constructor(factsFile: URL = new URL('../api-facts.json', import.meta.url)) {
-    this.facts = JSON.parse(readFileSync(factsFile, 'utf8')) as ApiFacts;
-    this.version = this.facts.version;
+  constructor() {
     // Telegram matches method names case-insensitively.
     for (const name of Object.keys(this.facts.methods)) this.canonical.set(name.toLowerCase(), name);
   }
@@ -65,7 +76,7 @@ export class ApiSchema {
         if (field.required) throw new ApiError(400, `Bad Request: parameter "${field.name}" is required`);
         continue;
       }
-      const checked = this.checkValue(value, field.types, field.name, allowUnknown);
+      const checked = this.checkValue(value, field.types, field.name, allowUnknown, true);
       if (!checked.ok) throw new ApiError(400, `Bad Request: ${checked.error}`);
       params[field.name] = checked.value;
     }
@@ -84,15 +95,17 @@ export class ApiSchema {
     return params;
   }
 
+  /** `encoded`: a top-level parameter, whose arrays and objects may arrive JSON-encoded. */
   private checkValue(
     value: unknown,
     types: string[],
     path: string,
     allowUnknown: boolean,
+    encoded = false,
   ): Checked {
     const failures: Extract<Checked, { ok: false }>[] = [];
     for (const type of types) {
-      const checked = this.checkType(value, type, path, allowUnknown);
+      const checked = this.checkType(value, type, path, allowUnknown, encoded);
       if (checked.ok) return checked;
       failures.push(checked);
     }
@@ -106,6 +119,7 @@ export class ApiSchema {
     type: string,
     path: string,
     allowUnknown: boolean,
+    encoded: boolean,
   ): Checked {
     const mismatch: Checked = { ok: false, score: 0, error: `parameter "${path}" must be ${type}, got ${describe(value)}` };
     switch (type) {
@@ -128,9 +142,11 @@ export class ApiSchema {
         return value instanceof UploadedFile ? { ok: true, value } : mismatch;
     }
 
+    if (type === TEXT_BUTTON && typeof value === 'string') return { ok: true, value: { text: value } };
+
     // Arrays and objects may arrive JSON-encoded (always so in form-encoded requests).
     let decoded = value;
-    if (typeof value === 'string' && (type.startsWith('Array of ') || type in this.facts.types)) {
+    if (encoded && typeof value === 'string' && (type.startsWith('Array of ') || type in this.facts.types)) {
       try {
         decoded = JSON.parse(value);
       } catch {

@@ -22,10 +22,11 @@ export interface ServerDeps {
   record: (call: CallRecord) => void;
 }
 
-function answer(res: http.ServerResponse, status: number, body: unknown, statusText?: string): void {
+function answer(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.destroyed || res.headersSent) return;
   const json = JSON.stringify(body);
-  res.writeHead(status, statusText, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  // The status line carries node's standard reason ("Bad Gateway"), which telegraf reports for 5xx.
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
 
@@ -36,6 +37,12 @@ function errorBody(error: ApiError): Record<string, unknown> {
     description: error.description,
     ...(error.parameters && { parameters: error.parameters }),
   };
+}
+
+/** A bug in the emulator itself: said loudly, rather than leaving the bot guessing. */
+function internalError(method: string, error: unknown): ApiError {
+  console.error(`emulator: internal error in ${method}`, error);
+  return new ApiError(500, `Internal Server Error: ${String(error)}`);
 }
 
 export function createApiServer(deps: ServerDeps): http.Server {
@@ -61,7 +68,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     deps.record({ method: method ?? route[2]!, params, at, ...outcome, ...(fault && { fault }) });
 
   try {
-    params = parseBody(req.headers['content-type'], await readBody(req), url.searchParams).params;
+    params = parseBody(req.headers['content-type'], await readBody(req), url.searchParams);
 
     const injected = deps.faults.take(method ?? route[2]!, params.chat_id);
     if (injected) {
@@ -71,15 +78,10 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
           record({ ok: false });
           req.socket.destroy();
           return;
-        case '5xx': {
-          const error = new ApiError(502, 'Bad Gateway');
-          record({ ok: false, error: { code: error.code, description: error.description } });
-          return answer(res, 502, errorBody(error), 'Bad Gateway');
-        }
-        case '429': {
-          const retryAfter = injected.retryAfter;
-          throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
-        }
+        case '5xx':
+          throw new ApiError(502, 'Bad Gateway');
+        case '429':
+          throw new ApiError(429, `Too Many Requests: retry after ${injected.retryAfter}`, { retry_after: injected.retryAfter });
         case 'slow':
           await delay(injected.delayMs);
       }
@@ -91,15 +93,9 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     answer(res, 200, { ok: true, result });
     record({ ok: true, result, ...(stub && { stub: true as const }) });
   } catch (thrown) {
-    let error = thrown;
-    if (!(error instanceof ApiError)) {
-      // A bug in the emulator itself: say so loudly rather than leave the bot guessing.
-      console.error(`emulator: internal error in ${route[2]}`, error);
-      error = new ApiError(500, `Internal Server Error: ${String(error)}`);
-    }
-    const { code, description } = error as ApiError;
-    answer(res, code, errorBody(error as ApiError));
-    record({ ok: false, error: { code, description } });
+    const error = thrown instanceof ApiError ? thrown : internalError(route[2]!, thrown);
+    answer(res, error.code, errorBody(error));
+    record({ ok: false, error: { code: error.code, description: error.description } });
   }
 }
 

@@ -85,11 +85,12 @@ export class UpdateHub {
     this.nextUpdateId = Math.max(this.nextUpdateId, update.update_id + 1);
     if (!this.allows(update)) return Promise.resolve(update);
 
+    let pending!: Pending;
     const done = new Promise<TgUpdate>((resolve, reject) => {
       const timer = this.later(this.confirmTimeoutMs, () =>
         reject(new Error(`bot did not confirm update ${update.update_id} within ${this.confirmTimeoutMs} ms: ${this.modeHint()}`)),
       );
-      this.pending.push({
+      pending = {
         update,
         resolve: () => {
           this.cancel(timer);
@@ -102,13 +103,14 @@ export class UpdateHub {
         attempts: 0,
         inFlight: false,
         forgedSecret: options.secretToken,
-      });
+      };
     });
+    this.pending.push(pending);
     // A caller that does not await the update must not crash the process with an unhandled
     // rejection; one that awaits still sees the error.
     done.catch(() => undefined);
 
-    if (this.webhook) void this.deliver(this.pending[this.pending.length - 1]!);
+    if (this.webhook) void this.deliver(pending);
     else this.answerHeldPoll();
     return done;
   }
