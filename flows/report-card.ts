@@ -2,7 +2,7 @@ import { callbackCodec } from '../src/bot/callback';
 import { localName } from '../src/community/config';
 import type { CoreDeps } from '../src/deps';
 import { committeeChat } from '../src/domain/chat-links';
-import { isOverdue, photosOf, publicId, supportCount, followersOf, type Report } from '../src/domain/hazards';
+import { addFixPhoto, followersOf, isOverdue, photosOf, publicId, supportCount, transition, type Actor, type Report, type TransitionDetails, type TransitionResult } from '../src/domain/hazards';
 import { movesFrom, type Action } from '../src/domain/hazard-status';
 import { enqueue, PRIORITY, type InlineKeyboard } from '../src/delivery/outbox';
 import { escapeHtml, isLocale, type Locale, type Translate } from '../src/i18n';
@@ -124,6 +124,11 @@ export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): I
   return rows;
 }
 
+/** The retry text for a free-text answer that is too long or too short. */
+export function textRetry(t: Translate, reason: 'too_long' | 'too_short', max: number): { retry: string } {
+  return { retry: reason === 'too_long' ? t('common.too_long', { max }) : t('common.too_short') };
+}
+
 export function clip(text: string, max: number): string {
   return [...text].length > max ? [...text].slice(0, max - 1).join('') + '…' : text;
 }
@@ -206,4 +211,47 @@ export function noticeText(deps: Deps, r: Report, action: Action | 'overdue', t:
   if (action === 'auto_close') return t('hazards.notice_auto_closed', params);
   if (action === 'assign') return t(r.team_id ? 'hazards.notice_assigned_team' : 'hazards.notice_assigned', params);
   return t(`hazards.notice_${r.status}`, params);
+}
+
+/**
+ * Applies one move of the state machine and, in the same transaction, tells everyone who
+ * should hear: followers, the owner when the reporter reopens it, and the group card (unless
+ * the caller edits the card in place because the press was on it).
+ */
+export async function moveReport(
+  deps: Deps & Pick<CoreDeps, 'db' | 'sender'>,
+  reportId: number,
+  action: Action,
+  actor: Actor,
+  details: TransitionDetails & { fixPhoto?: string } = {},
+  opts: { cardEditedInPlace?: boolean } = {},
+): Promise<TransitionResult> {
+  const now = deps.clock.now();
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const moved = await transition(tx, now, reportId, action, actor, details);
+    if (!moved.ok) return moved;
+    if (details.fixPhoto && actor.id) await addFixPhoto(tx, now, reportId, actor.id, details.fixPhoto);
+    await notifyFollowers(deps, tx, now, moved.report, action, actor.id);
+    if (action === 'reopen') await tellOwnerReopened(deps, tx, now, moved.report);
+    if (!opts.cardEditedInPlace) await enqueueCardEdit(deps, tx, now, moved.report);
+    return moved;
+  });
+  if (result.ok) deps.sender.poke();
+  return result;
+}
+
+async function tellOwnerReopened(deps: Deps, tx: Executor, now: number, r: Report): Promise<void> {
+  const owner = r.owner_id ? await tx.selectFrom('users').select(['id', 'locale']).where('id', '=', r.owner_id).executeTakeFirst() : undefined;
+  const chatId = owner?.id ?? (await committeeChat(tx, r.community_id));
+  if (!chatId) return;
+  const locale: Locale = owner && isLocale(owner.locale) ? owner.locale : deps.config.defaultLocale;
+  const t = deps.i18n.translator(locale);
+  const text = t('hazards.owner_reopened', { id: publicId(r.id), answer: t(`hazards.fixed_${r.fix_answer ?? 'no'}`) });
+  await enqueue(tx, now, { chatId, text, keyboard: staffKeyboard(r, t), priority: owner ? PRIORITY.personal : PRIORITY.group, ref: `report:${r.id}:reopened` });
+}
+
+/** Why a move was refused, in the presser's words. */
+export function refusalText(t: Translate, result: Extract<TransitionResult, { ok: false }>): string {
+  if (result.reason === 'wrong_status' && result.status) return t('hazards.refused_status', { status: t(`hazards.status_${result.status}`) });
+  return t(`hazards.refused_${result.reason}`);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobSpec } from '../src/bot/feature';
 import { DAY, HOUR, ManualClock, MINUTE } from '../src/clock';
+import { parseConfig } from '../src/config';
 import { currentPeriod } from '../src/jobs/cron-period';
 import { Scheduler } from '../src/jobs/scheduler';
 import { zonedEpoch } from '../src/jobs/zoned-time';
@@ -169,6 +170,32 @@ describe('the scheduler', () => {
     expect(await scheduler.tick()).toEqual([]);
     clock.advance(5 * MINUTE);
     expect(await scheduler.tick()).toEqual(['broken', 'fine']);
+  });
+
+  it('forgets finished runs after a month, but never a job\'s claim on its current period', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'linli-jobs-'));
+    await open();
+    clock.set(MONDAY_8AM);
+    const minutely = job('minutely', '* * * * *');
+    const yearly = job('yearly', '0 0 1 1 *');
+    const scheduler = schedulerWith([minutely, yearly]);
+    await scheduler.start({ cron: false });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(MINUTE);
+      await scheduler.tick();
+    }
+    expect(await runsOf('minutely')).toHaveLength(4);
+    clock.advance(40 * DAY);
+    await scheduler.tick();
+    expect((await runsOf('minutely')).map((r) => r.period_key)).toEqual(['2031-03-03T08:03', '2031-04-12T08:03']);
+    expect(await runsOf('yearly')).toHaveLength(1); // its only row is its claim on this year
+    expect(await scheduler.tick()).toEqual([]);
+  });
+
+  it('takes the summary schedule from SUMMARY_CRON, Monday 09:00 by default', () => {
+    expect(parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN' }).summaryCron).toBe('0 9 * * 1');
+    expect(parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN', SUMMARY_CRON: '30 17 * * 5' }).summaryCron).toBe('30 17 * * 5');
+    expect(() => parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN', SUMMARY_CRON: 'fridays' })).toThrow(/^Configuration error: SUMMARY_CRON is not a cron expression/);
   });
 
   it('refuses two jobs with one name and a bad cron expression at start-up', async () => {

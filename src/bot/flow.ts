@@ -105,3 +105,8 @@ export function textAnswer(input: Input, opts: { min?: number; max: number }): {
   if (text.length > opts.max) return { ok: false, reason: 'too_long' };
   return { ok: true, text };
 }
+
+/** The polite retry for a free-text answer that textAnswer refused. */
+export function textRetry(t: Translate, reason: 'too_short' | 'too_long', max: number): { retry: string } {
+  return { retry: reason === 'too_long' ? t('common.too_long', { max }) : t('common.too_short') };
+}

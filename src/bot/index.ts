@@ -95,7 +95,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   // Nothing above understood this update.
   bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t('common.stale_button')));
   bot.on('message', async (ctx) => {
-    if (ctx.chat.type !== 'private') return; // groups talk among themselves; the bot stays quiet
+    if (ctx.chat?.type !== 'private') return; // groups talk among themselves; the bot stays quiet (and a message without a chat gets no answer)
     const onboarded = Boolean(ctx.profile?.privacy_accepted_at);
     await ctx.reply(ctx.t(onboarded ? 'common.not_understood' : 'common.start_first'), onboarded ? { reply_markup: services.mainMenu(ctx) } : {});
   });
@@ -104,7 +104,8 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     const c = ctx as BotContext;
     (c.log ?? log).error({ err, updateId: ctx.update.update_id }, 'update failed');
     try {
-      if (ctx.callbackQuery) await ctx.answerCbQuery(c.t?.('common.error') ?? 'Sorry, something went wrong.');
+      // A press already answered cannot be answered again (Telegram refuses it): say sorry in the chat instead.
+      if (ctx.callbackQuery && !pressAnswered.has(ctx)) await ctx.answerCbQuery(c.t?.('common.error') ?? 'Sorry, something went wrong.');
       else if (ctx.chat?.type === 'private') await ctx.reply(c.t?.('common.error') ?? 'Sorry, something went wrong.');
     } catch {
       // The apology itself failed (Telegram down?); the error is logged above.
@@ -143,9 +144,20 @@ function dedupe(deps: CoreDeps): Middleware<BotContext> {
   };
 }
 
+/** Presses whose answerCallbackQuery went through, so bot.catch does not answer them twice. */
+const pressAnswered = new WeakSet<object>();
+
 function contextMiddleware(deps: CoreDeps): Middleware<BotContext> {
   const { users, i18n, config, clock, log } = deps;
   return async (ctx, next) => {
+    if (ctx.callbackQuery) {
+      const answer = ctx.answerCbQuery.bind(ctx);
+      ctx.answerCbQuery = async (...args) => {
+        const answered = await answer(...args);
+        pressAnswered.add(ctx);
+        return answered;
+      };
+    }
     ctx.log = log.child({ updateId: ctx.update.update_id, userId: ctx.from?.id, chatId: ctx.chat?.id });
     const from = ctx.from;
     if (from && !from.is_bot) {

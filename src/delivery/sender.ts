@@ -63,6 +63,8 @@ interface LeasedRow {
 /** Keeps a little under Telegram's limits, so clock jitter between us and them never earns a 429. */
 const MARGIN = 0.97;
 const PAGE = 250;
+/** How many sends a late timer may make up at once. */
+const CATCH_UP = 3;
 
 export class Sender {
   private running = false;
@@ -75,6 +77,8 @@ export class Sender {
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly watchers: Watcher[] = [];
   private lastWatch = 0;
+  /** When the next send may start (even pacing). */
+  private nextAt = 0;
   private watching?: Promise<void>;
   private readonly opts: Required<SenderOptions>;
 
@@ -273,14 +277,24 @@ export class Sender {
     return Math.max(0, wait);
   }
 
-  /** Waits until one more message fits the overall and the chat's limits. */
+  /**
+   * Waits until one more message fits the overall and the chat's limits. Sends are spaced
+   * evenly (not in bursts) so that varying network delays never crowd more than the limit into
+   * any one second at Telegram's end; a late timer may catch up by a few messages only.
+   */
   private async slot(chatId: number): Promise<void> {
+    const interval = 1000 / this.globalBudget();
     for (;;) {
       const now = Date.now();
       prune(this.globalSent, now - 1000);
-      const globalWait = this.globalSent.length < this.globalBudget() ? 0 : this.globalSent[0] + 1000 - now;
-      const wait = Math.max(globalWait, this.chatWait(chatId, now));
-      if (wait <= 0) return;
+      if (this.nextAt < now - CATCH_UP * interval) this.nextAt = now - CATCH_UP * interval;
+      const paceWait = this.nextAt - now;
+      const windowWait = this.globalSent.length < this.globalBudget() ? 0 : this.globalSent[0] + 1000 - now;
+      const wait = Math.max(paceWait, windowWait, this.chatWait(chatId, now));
+      if (wait <= 0) {
+        this.nextAt += interval;
+        return;
+      }
       await sleep(wait);
     }
   }

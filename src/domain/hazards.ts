@@ -236,12 +236,14 @@ export async function transition(tx: Tx, now: number, reportId: number, action: 
   }
   if (action === 'assign') {
     patch.acknowledged_at = report.acknowledged_at ?? now;
-    patch.owner_id = d.ownerId ?? null;
+    // To a person: they own it. To a team: whoever acknowledged it stays the contact.
+    patch.owner_id = d.ownerId ?? report.owner_id ?? actor.id;
     patch.team_id = d.teamId ?? null;
   }
   if (action === 'start' || action === 'hand_up' || action === 'fix') patch.acknowledged_at = report.acknowledged_at ?? now;
   if (action === 'hand_up') Object.assign(patch, { handed_to: d.handedTo ?? null, handed_ref: d.handedRef ?? null });
-  if (action === 'fix') Object.assign(patch, { fix_note: d.note ?? null, fixed_at: now, fix_answer: null });
+  // Each fix is answered and rated afresh; earlier ratings stay in report_events.
+  if (action === 'fix') Object.assign(patch, { fix_note: d.note ?? null, fixed_at: now, fix_answer: null, rating: null, rating_comment: null });
   if (action === 'reject') Object.assign(patch, { reject_reason: d.rejectReason ?? null, duplicate_of: d.duplicateOf ?? null });
   if (action === 'confirm' || action === 'reopen') patch.fix_answer = d.fixAnswer ?? (action === 'confirm' ? 'yes' : 'no');
   if (rule.to === 'reopened') patch.fix_overdue_at = null;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobSpec } from '../bot/feature';
-import type { Clock } from '../clock';
+import { DAY, type Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
 import { currentPeriod, type Period } from './cron-period';
@@ -19,6 +19,8 @@ import { currentPeriod, type Period } from './cron-period';
  * call tick() themselves.
  */
 
+const RUNS_KEPT_MS = 30 * DAY;
+
 export interface SchedulerHooks {
   /** Tells people (the admins, through the outbox) that a job failed. Must not throw. */
   reportFailure?(job: string, error: unknown, now: number): Promise<void>;
@@ -27,6 +29,7 @@ export interface SchedulerHooks {
 export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private ticking?: Promise<string[]>;
+  private prunedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -73,6 +76,7 @@ export class Scheduler {
   }
 
   private async tickOnce(): Promise<string[]> {
+    await this.prune();
     const ran: string[] = [];
     for (const job of this.jobs) {
       const now = this.clock.now();
@@ -120,6 +124,22 @@ export class Scheduler {
       const period = this.period(job, now);
       if (!known.has(job.name) && period) await this.claim(job.name, period, now, 'skipped');
     }
+  }
+
+  /**
+   * Minute jobs leave ~1,440 rows a day each: once a day, forget finished runs older than
+   * RUNS_KEPT_MS, but never a job's latest row (its claim on the current period).
+   */
+  private async prune(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.prunedAt < DAY) return;
+    this.prunedAt = now;
+    await this.db
+      .deleteFrom('job_runs')
+      .where('started_at', '<', now - RUNS_KEPT_MS)
+      .where('status', 'in', ['ok', 'skipped'])
+      .where('id', 'not in', (eb) => eb.selectFrom('job_runs as latest').select((l) => l.fn.max('latest.id').as('id')).groupBy('latest.job'))
+      .execute();
   }
 
   private async execute(job: JobSpec, runId: number): Promise<boolean> {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { parseConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import type { SenderOptions } from '../../src/delivery/sender';
+import { createLogger, type Logger } from '../../src/logger';
 import { startEmulator, type Emulator, type EmulatedUser } from '../../src/sandbox/emulator';
 
 /**
@@ -24,6 +25,10 @@ export interface WorldOptions {
   dir?: string;
   emulator?: Emulator;
   clock?: ManualClock;
+  /** Sender options (e.g. faster limits to match emu.limits.enable({ scale })). */
+  sender?: SenderOptions;
+  /** The app's logger (e.g. createLogger('info', stream) to read what it logs). */
+  logger?: Logger;
 }
 
 export interface World {
@@ -84,7 +89,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     Object.assign(env, { BOT_MODE: 'webhook', WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: 'test-secret-0123456789', PORT: String(port) });
   }
   const config = parseConfig(env);
-  const app = await createApp(config, { clock, cron: false, logger: createLogger(config.logLevel), sender: { idleMs: 20 } });
+  const app = await createApp(config, { clock, cron: false, logger: opts.logger ?? createLogger(config.logLevel), sender: { idleMs: 20, ...opts.sender } });
   await app.start();
 
   const admin = adminOf(emu);

@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import { inviteFlow } from '../../../flows/invite';
 import { localName } from '../../community/config';
-import { linkChat, migrateChat } from '../../domain/chat-links';
+import { linkChat, linkOf, migrateChat } from '../../domain/chat-links';
 import { canStaff } from '../../domain/roles';
 import { escapeHtml } from '../../i18n';
 import type { BotContext } from '../context';
@@ -33,6 +33,9 @@ export const adminFeature: Feature = (deps, bot) => {
     const team = teamId ? communities.team(community.id, teamId) : undefined;
     if (teamId && !team) return ctx.reply(ctx.t('admin.link_unknown_team', { ids: community.teams.map((t) => t.id).join(', ') }));
     const chat = ctx.chat!;
+    // A group already linked to another community stays theirs: only its staff (or an admin) may move it.
+    const current = await linkOf(deps.db, chat.id);
+    if (current && !canStaff(ctx.role, ctx.profile, current.community_id)) return ctx.reply(ctx.t('common.not_allowed'));
     await linkChat(deps.db, clock.now(), { id: chat.id, title: 'title' in chat ? chat.title : '' }, team ? { kind: 'team', communityId: community.id, teamId: team.id } : { kind: 'committee', communityId: community.id }, ctx.from!.id);
     const what = team ? localName(team.name, ctx.locale) : ctx.t('admin.committee_of', { community: localName(community.name, ctx.locale) });
     return ctx.reply(ctx.t('admin.linked', { what: escapeHtml(what) }), { parse_mode: 'HTML' });

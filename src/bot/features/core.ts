@@ -3,6 +3,7 @@ import { DAY } from '../../clock';
 import { onboardingFlow } from '../../../flows/onboarding';
 import { localName } from '../../community/config';
 import { redeemInvite } from '../../domain/invites';
+import { ensureLead } from '../../domain/volunteers';
 import { audit } from '../../domain/audit';
 import { escapeHtml, isLocale, LOCALE_NAMES, LOCALES, type Locale } from '../../i18n';
 import { callbackCodec } from '../callback';
@@ -51,6 +52,8 @@ export const coreFeature: Feature = (deps, services) => {
     if (payload && 'invite' in payload) {
       const result = await redeemInvite(deps.db, clock.now(), payload.invite, ctx.from!.id);
       if (!result.ok) return ctx.reply(ctx.t(`core.invite_${result.reason}`));
+      // A team lead's invitation also makes them the lead of that team (see domain/volunteers).
+      if (result.role === 'lead' && result.teamId) await ensureLead(deps.db, clock.now(), ctx.from!.id, result.communityId, result.teamId);
       ctx.role = ctx.role === 'admin' ? 'admin' : (await users.find(ctx.from!.id))!.role;
       const community = localName(communities.community(result.communityId)!.name, ctx.locale);
       await ctx.reply(ctx.t(`core.invite_welcome_${result.role}`, { community: escapeHtml(community) }), { parse_mode: 'HTML' });
@@ -143,9 +146,14 @@ export const coreFeature: Feature = (deps, services) => {
     await deps.db.transaction().execute(async (tx) => {
       for (const part of services.privacy) await part.erase(userId, tx as never);
       await tx.deleteFrom('users').where('id', '=', userId).execute();
+      // The audit trail keeps what happened, not who did it; messages to them are not kept either.
+      await tx.updateTable('audit_log').set({ actor_id: null }).where('actor_id', '=', userId).execute();
+      await tx.deleteFrom('outbox').where('chat_id', '=', userId).execute();
       await audit(tx, clock.now(), null, 'user.erased', 'user:erased');
     });
     services.flows.cancel(ctx);
+    // Their conversation state goes too (telegraf deletes the stored session when it is null).
+    (ctx as { session: unknown }).session = null;
     await ctx.reply(ctx.t('core.deleteme_done'), { reply_markup: { remove_keyboard: true } });
   });
 

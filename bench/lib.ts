@@ -1,0 +1,51 @@
+import { cpus, totalmem } from 'node:os';
+
+/** Small helpers the benchmarks share: percentiles, a results table, the machine's description. */
+
+export interface Row {
+  bench: string;
+  figure: string;
+  value: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  met: 'yes' | 'no' | '—';
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function fmt(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return '—';
+  return n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(digits);
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}, ${process.platform}`;
+}
+
+export function table(rows: Row[]): string {
+  const head = ['bench', 'figure', 'value', 'reference', 'ratio', 'target', 'met'];
+  const lines = [head, head.map(() => '---'), ...rows.map((r) => [r.bench, r.figure, r.value, r.reference, r.ratio, r.target, r.met])];
+  return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+/** Runs `task` for each item with at most `concurrency` in flight; returns each item's latency in ms. */
+export async function runConcurrently<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      const start = performance.now();
+      await task(item);
+      latencies.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies.sort((a, b) => a - b);
+}

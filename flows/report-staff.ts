@@ -1,0 +1,80 @@
+import { chosen, defineFlow, textAnswer, type FlowContext, type Outcome } from '../src/bot/flow';
+import type { CoreDeps } from '../src/deps';
+import { MAX_NOTE, publicId, type TransitionDetails } from '../src/domain/hazards';
+import type { Action } from '../src/domain/hazard-status';
+import { HAND_UP_TARGETS, moveReport, refusalText, textRetry } from './report-card';
+
+/**
+ * The staff moves that need words: "Fixed" (a note, then an optional photo) and "Hand upward"
+ * (to whom, then their reference). Pressed in the group, they continue in the private chat.
+ */
+interface FixState {
+  id: number;
+  note?: string;
+}
+interface HandUpState {
+  id: number;
+  to?: string;
+}
+
+const MAX_REF = 100;
+
+async function finishMove<S extends { id: number }>(deps: CoreDeps, c: FlowContext<S>, action: Action, details: TransitionDetails & { fixPhoto?: string }): Promise<Outcome> {
+  const result = await moveReport(deps, c.state.id, action, { id: c.userId, role: c.role, communityId: c.user.community_id }, details);
+  if (!result.ok) return { finish: { text: refusalText(c.t, result) } };
+  return { finish: { text: c.t(`hazards.done_${action}`, { id: publicId(c.state.id) }) } };
+}
+
+export function fixFlow(deps: CoreDeps) {
+  return defineFlow<FixState>({
+    id: 'rfx',
+    first: 'note',
+    initial: (_c, args) => ({ id: Number(args.id) }),
+    steps: {
+      note: {
+        accepts: ['text'],
+        ask: (c) => ({ text: c.t('hazards.ask_fix_note', { id: publicId(c.state.id) }) }),
+        answer: (input, c) => {
+          const a = textAnswer(input, { max: MAX_NOTE });
+          if (!a.ok) return textRetry(c.t, a.reason, MAX_NOTE);
+          c.state.note = a.text;
+          return { next: 'photo' };
+        },
+      },
+      photo: {
+        accepts: ['photo', 'skip'],
+        ask: (c) => ({ text: c.t('hazards.ask_fix_photo'), skippable: true }),
+        answer: (input, c) => finishMove(deps, c, 'fix', { note: c.state.note, fixPhoto: input.kind === 'photo' ? input.fileId : undefined }),
+      },
+    },
+  });
+}
+
+export function handUpFlow(deps: CoreDeps) {
+  return defineFlow<HandUpState>({
+    id: 'rup',
+    first: 'to',
+    initial: (_c, args) => ({ id: Number(args.id) }),
+    steps: {
+      to: {
+        accepts: ['choice'],
+        ask: (c) => ({ text: c.t('hazards.ask_hand_to', { id: publicId(c.state.id) }), choices: HAND_UP_TARGETS.map((x) => ({ label: c.t(`hazards.handed_${x}`), value: x })), columns: 1 }),
+        answer: (input, c) => {
+          const to = chosen(input, HAND_UP_TARGETS);
+          if (!to) return { retry: c.t('common.pick_a_button') };
+          c.state.to = to;
+          return { next: 'ref' };
+        },
+      },
+      ref: {
+        accepts: ['text'],
+        ask: (c) => ({ text: c.t('hazards.ask_hand_ref') }),
+        answer: (input, c) => {
+          const a = textAnswer(input, { max: MAX_REF });
+          if (!a.ok) return textRetry(c.t, a.reason, MAX_REF);
+          return finishMove(deps, c, 'hand_up', { note: `${c.state.to}: ${a.text}`, handedTo: c.state.to, handedRef: a.text });
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,385 @@
+import type { Communities } from '../community/config';
+import { addDays, isoDate, wallClock, zonedEpoch } from '../jobs/zoned-time';
+import type { Executor } from '../store/db';
+import type { ReportStatus } from '../store/schema/hazards';
+import { isOverdue, dueAt } from './hazards';
+import { OPEN_STATUSES } from './hazard-status';
+import { countedMinutes, helpCounts } from './help';
+
+/**
+ * The committee's weekly figures, from plain queries over the features' tables. Every figure
+ * is counted by when its event happened inside the week [start, end) in the local time zone,
+ * so a past week's summary does not change as later weeks go by (except reports' "still open"
+ * and "overdue", which are reconstructed from the report history as of the week's end).
+ *
+ * The three rates (三率):
+ * - response rate: of the reports whose acknowledgement was settled this week — answered by
+ *   staff this week, or whose acknowledgement deadline (category SLA) passed this week without
+ *   an answer — the share answered within the SLA. "Answered" is acknowledged (any staff move
+ *   sets acknowledged_at) or rejected. Withdrawn reports do not count.
+ * - resolution rate: the same for fixing: of the reports first fixed this week or whose fix
+ *   deadline passed this week unfixed, the share fixed within the SLA. Rejected, withdrawn and
+ *   handed-upward reports are not ours to fix and do not count as missed.
+ * - satisfaction rate: ratings of 4 or 5 among all ratings given this week (residents rating a
+ *   fixed hazard and requesters rating a done help task); the average rating beside it.
+ * A rate is null when nothing was due or rated.
+ * Medians are computed here from the week's rows, so the SQL stays portable.
+ */
+
+export interface Week {
+  /** Local date of the Monday, "2031-03-03". */
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** The Monday-to-Sunday week (local time) that contains `at`. */
+export function weekOf(at: number, timeZone: string): Week {
+  const local = wallClock(at, timeZone);
+  const monday = addDays(local, -((local.weekday + 6) % 7));
+  return weekFrom(monday, timeZone);
+}
+
+export function weekFrom(monday: { year: number; month: number; day: number }, timeZone: string): Week {
+  return { key: isoDate(monday), start: zonedEpoch(monday, timeZone), end: zonedEpoch(addDays(monday, 7), timeZone) };
+}
+
+/** The week `n` weeks before (negative: after). */
+export function weeksBefore(week: Week, n: number, timeZone: string): Week {
+  const [year, month, day] = week.key.split('-').map(Number);
+  return weekFrom(addDays({ year, month, day }, -7 * n), timeZone);
+}
+
+/** The last complete week before `now`: what the Monday-morning summary reports. */
+export function lastCompleteWeek(now: number, timeZone: string): Week {
+  return weeksBefore(weekOf(now, timeZone), 1, timeZone);
+}
+
+export interface Rates {
+  /** Percentages, rounded to whole numbers; null when nothing was due or rated. */
+  response: number | null;
+  resolution: number | null;
+  satisfaction: number | null;
+  /** One decimal. */
+  averageRating: number | null;
+  ackInSla: number;
+  ackSettled: number;
+  fixInSla: number;
+  fixSettled: number;
+  ratings: number;
+  satisfied: number;
+}
+
+export interface WeekFigures {
+  week: Week;
+  hazards: {
+    new: number;
+    acknowledged: number;
+    ackInSla: number;
+    fixed: number;
+    reopened: number;
+    handedUp: number;
+    stillOpen: number;
+    overdue: number;
+    /** New reports per category id. */
+    byCategory: Record<string, number>;
+    /** Milliseconds; null when there was none. */
+    medianAckMs: number | null;
+    medianFixMs: number | null;
+  };
+  rates: Rates;
+  help: { newRequests: number; claimed: number; done: number; released: number; medianClaimMs: number | null };
+  volunteers: { active: number; new: number; minutes: number; top: { userId: number; name: string; minutes: number }[] };
+  events: { held: number; attendance: number };
+  broadcasts: { sent: number; delivered: number; unreachable: number };
+}
+
+export interface WeeklySummary {
+  communityId: string;
+  thisWeek: WeekFigures;
+  lastWeek: WeekFigures;
+  /** Eight weeks of rates, oldest first, ending with this week. */
+  trend: { week: Week; rates: Rates }[];
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part * 100) / whole));
+const inWeek = (at: number | null | undefined, w: Week) => at !== null && at !== undefined && at >= w.start && at < w.end;
+
+/** Everything the figures of the weeks up to `until` are computed from. */
+async function load(db: Executor, communityId: string, from: number, until: number) {
+  const reports = await db.selectFrom('reports').selectAll().where('community_id', '=', communityId).where('created_at', '<', until).execute();
+  const reportEvents = await db
+    .selectFrom('report_events')
+    .innerJoin('reports', 'reports.id', 'report_events.report_id')
+    .select(['report_events.report_id', 'report_events.at', 'report_events.action', 'report_events.to_status', 'report_events.note'])
+    .where('reports.community_id', '=', communityId)
+    .where('report_events.at', '<', until)
+    .orderBy('report_events.at')
+    .orderBy('report_events.id')
+    .execute();
+  const helpRatings = await db.selectFrom('ratings').select(['score', 'created_at']).where('community_id', '=', communityId).where('created_at', '>=', from).where('created_at', '<', until).execute();
+  return { reports, reportEvents, helpRatings };
+}
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+function rates(data: Loaded, communities: Communities, w: Week): Rates {
+  let ackInSla = 0;
+  let ackSettled = 0;
+  let fixInSla = 0;
+  let fixSettled = 0;
+  const eventsOf = groupBy(data.reportEvents, (e) => e.report_id);
+  for (const r of data.reports) {
+    const category = communities.hazardCategory(r.category);
+    if (!category || r.status === 'withdrawn') continue;
+    const ackDeadline = dueAt(r, category, 'ack');
+    const answeredAt = r.acknowledged_at ?? (r.status === 'rejected' ? r.closed_at : null);
+    if (answeredAt !== null && answeredAt <= ackDeadline) {
+      if (inWeek(answeredAt, w)) (ackInSla++, ackSettled++);
+    } else if (inWeek(ackDeadline, w)) ackSettled++;
+
+    const fixDeadline = dueAt(r, category, 'fix');
+    const events = eventsOf.get(r.id) ?? [];
+    const firstFix = events.find((e) => e.action === 'fix')?.at ?? null;
+    if (firstFix !== null && firstFix <= fixDeadline) {
+      if (inWeek(firstFix, w)) (fixInSla++, fixSettled++);
+    } else if (inWeek(fixDeadline, w)) {
+      const atDeadline = statusAt(r, events, fixDeadline);
+      if (!['rejected', 'withdrawn', 'handed_up'].includes(atDeadline)) fixSettled++;
+    }
+  }
+  const scores = [
+    ...data.reportEvents.filter((e) => e.action === 'rating' && inWeek(e.at, w)).map((e) => Number(e.note)),
+    ...data.helpRatings.filter((r) => inWeek(r.created_at, w)).map((r) => r.score),
+  ].filter((s) => s >= 1 && s <= 5);
+  const satisfied = scores.filter((s) => s >= 4).length;
+  return {
+    response: percent(ackInSla, ackSettled),
+    resolution: percent(fixInSla, fixSettled),
+    satisfaction: percent(satisfied, scores.length),
+    averageRating: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
+    ackInSla,
+    ackSettled,
+    fixInSla,
+    fixSettled,
+    ratings: scores.length,
+    satisfied,
+  };
+}
+
+/** A report's status just before `at`, from its history (the last move before then). */
+function statusAt(report: { created_at: number }, events: Loaded['reportEvents'], at: number): ReportStatus {
+  let status: ReportStatus = 'new';
+  for (const e of events) {
+    if (e.at >= at) break;
+    if (e.to_status) status = e.to_status as ReportStatus;
+  }
+  return report.created_at < at ? status : 'new';
+}
+
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+async function figures(db: Executor, communities: Communities, communityId: string, data: Loaded, w: Week): Promise<WeekFigures> {
+  const reports = data.reports.filter((r) => r.created_at < w.end);
+  const eventsOf = groupBy(data.reportEvents, (e) => e.report_id);
+  const created = new Map(reports.map((r) => [r.id, r.created_at]));
+  const weekEvents = data.reportEvents.filter((e) => inWeek(e.at, w));
+  const fixes = weekEvents.filter((e) => e.action === 'fix');
+  const newReports = reports.filter((r) => inWeek(r.created_at, w));
+  const byCategory: Record<string, number> = {};
+  for (const r of newReports) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+  const acknowledged = reports.filter((r) => inWeek(r.acknowledged_at, w));
+  const weekRates = rates(data, communities, w);
+  let stillOpen = 0;
+  let overdue = 0;
+  for (const r of reports) {
+    const status = statusAt(r, eventsOf.get(r.id) ?? [], w.end);
+    if (OPEN_STATUSES.includes(status)) stillOpen++;
+    if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), w.end)) overdue++;
+  }
+
+  const help = await helpCounts(db, communityId, w.start, w.end);
+  const claims = await db
+    .selectFrom('task_events')
+    .innerJoin('tasks', 'tasks.id', 'task_events.task_id')
+    .select(['task_events.at', 'task_events.actor_id', 'tasks.created_at'])
+    .where('task_events.community_id', '=', communityId)
+    .where('task_events.kind', '=', 'claimed')
+    .where('task_events.at', '>=', w.start)
+    .where('task_events.at', '<', w.end)
+    .execute();
+
+  const hours = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', w.start).where('at', '<', w.end).execute();
+  const minutesBy = new Map<number, number>();
+  for (const h of hours) if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
+  const active = new Set([...minutesBy.keys(), ...claims.flatMap((c) => (c.actor_id === null ? [] : [c.actor_id]))]);
+  const topIds = [...minutesBy].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
+  const names = topIds.length
+    ? new Map((await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', topIds.map(([id]) => id)).execute()).map((u) => [u.id, u.first_name]))
+    : new Map<number, string>();
+  const joined = await db
+    .selectFrom('team_members')
+    .select('user_id')
+    .where('community_id', '=', communityId)
+    .where('status', '=', 'approved')
+    .where('decided_at', '>=', w.start)
+    .where('decided_at', '<', w.end)
+    .execute();
+
+  const events = await db.selectFrom('events').select('id').where('community_id', '=', communityId).where('status', '!=', 'cancelled').where('starts_at', '>=', w.start).where('starts_at', '<', w.end).execute();
+  const attended = events.length
+    ? await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', 'in', events.map((e) => e.id)).where('attended', '=', 1).executeTakeFirstOrThrow()
+    : { n: 0 };
+  const broadcasts = await db.selectFrom('broadcasts').select('id').where('community_id', '=', communityId).where('created_at', '>=', w.start).where('created_at', '<', w.end).execute();
+  const reach = broadcasts.length
+    ? await db
+        .selectFrom('outbox')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('broadcast_id', 'in', broadcasts.map((b) => b.id))
+        .groupBy('status')
+        .execute()
+    : [];
+  const reachOf = (status: string) => Number(reach.find((r) => r.status === status)?.n ?? 0);
+
+  return {
+    week: w,
+    hazards: {
+      new: newReports.length,
+      acknowledged: acknowledged.length,
+      ackInSla: weekRates.ackInSla,
+      fixed: fixes.length,
+      reopened: weekEvents.filter((e) => e.action === 'reopen').length,
+      handedUp: weekEvents.filter((e) => e.action === 'hand_up').length,
+      stillOpen,
+      overdue,
+      byCategory,
+      medianAckMs: median(acknowledged.map((r) => r.acknowledged_at! - r.created_at)),
+      medianFixMs: median(fixes.map((e) => e.at - (created.get(e.report_id) ?? e.at))),
+    },
+    rates: weekRates,
+    help: { newRequests: help.newRequests, claimed: help.claimed, done: help.done, released: help.released, medianClaimMs: median(claims.map((c) => c.at - c.created_at)) },
+    volunteers: {
+      active: active.size,
+      new: new Set(joined.map((j) => j.user_id)).size,
+      minutes: [...minutesBy.values()].reduce((a, b) => a + b, 0) + hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
+      top: topIds.map(([userId, minutes]) => ({ userId, name: names.get(userId) ?? '', minutes })),
+    },
+    events: { held: events.length, attendance: Number(attended.n) },
+    broadcasts: { sent: broadcasts.length, delivered: reachOf('sent'), unreachable: reachOf('unreachable') },
+  };
+}
+
+export const TREND_WEEKS = 8;
+
+/** The summary of a week for one community, beside the week before, with the eight-week trend of the rates. */
+export async function weeklySummary(db: Executor, communities: Communities, communityId: string, week: Week, timeZone: string): Promise<WeeklySummary> {
+  const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
+  const data = await load(db, communityId, trendWeeks[0].start, week.end);
+  return {
+    communityId,
+    thisWeek: await figures(db, communities, communityId, data, week),
+    lastWeek: await figures(db, communities, communityId, data, weeksBefore(week, 1, timeZone)),
+    trend: trendWeeks.map((w) => ({ week: w, rates: rates(data, communities, w) })),
+  };
+}
+
+/** The week's rows for the ledger (台账): no phone numbers, addresses or requesters' names; staff and volunteers by first name. */
+export async function ledgerRows(db: Executor, communityId: string, w: Week) {
+  const names = async (ids: (number | null)[]) => {
+    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+    if (wanted.length === 0) return new Map<number, string>();
+    return new Map((await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute()).map((u) => [u.id, u.first_name]));
+  };
+  const reports = await db
+    .selectFrom('reports')
+    .select(['id', 'created_at', 'category', 'building_id', 'status', 'owner_id', 'acknowledged_at', 'fixed_at', 'rating'])
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', w.start)
+    .where('created_at', '<', w.end)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const requests = await db
+    .selectFrom('help_requests')
+    .select(['id', 'created_at', 'type', 'building_id', 'urgent', 'status'])
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', w.start)
+    .where('created_at', '<', w.end)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const tasks = requests.length
+    ? await db.selectFrom('tasks').select(['id', 'request_id', 'status', 'claimed_by', 'done_at']).where('request_id', 'in', requests.map((r) => r.id)).orderBy('id').execute()
+    : [];
+  const doneBy = tasks.length
+    ? await db.selectFrom('task_events').select(['task_id', 'actor_id']).where('task_id', 'in', tasks.map((t) => t.id)).where('kind', '=', 'done').execute()
+    : [];
+  const hours = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', w.start).where('at', '<', w.end).orderBy('at').orderBy('id').execute();
+  const who = await names([...reports.map((r) => r.owner_id), ...tasks.map((t) => t.claimed_by), ...doneBy.map((d) => d.actor_id), ...hours.map((h) => h.volunteer_id)]);
+  const latestTask = new Map(tasks.map((t) => [t.request_id, t]));
+  return {
+    reports: reports.map((r) => ({ ...r, owner: r.owner_id === null ? '' : (who.get(r.owner_id) ?? '') })),
+    requests: requests.map((r) => {
+      const task = latestTask.get(r.id);
+      const volunteerId = task?.claimed_by ?? doneBy.find((d) => d.task_id === task?.id)?.actor_id ?? null;
+      return { ...r, taskStatus: task?.status ?? null, doneAt: task?.done_at ?? null, volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? '') };
+    }),
+    hours: hours.map((h) => ({ at: h.at, taskId: h.task_id, shiftId: h.shift_id, minutes: countedMinutes(h), volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? '') })),
+  };
+}
+
+export type LedgerData = Awaited<ReturnType<typeof ledgerRows>>;
+
+/**
+ * A team's volunteer hours in [from, to) (hours of its tasks and its shifts) and its three most
+ * active members who agreed to be named in the group; the others count in the total only.
+ */
+export async function monthlyTopVolunteers(db: Executor, communityId: string, teamId: string, from: number, to: number, limit = 3) {
+  const hours = await db
+    .selectFrom('hours')
+    .leftJoin('tasks', 'tasks.id', 'hours.task_id')
+    .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
+    .select(['hours.volunteer_id', 'hours.minutes', 'hours.corrected_minutes', 'hours.approved', 'tasks.team_id as task_team', 'shifts.team_id as shift_team'])
+    .where('hours.community_id', '=', communityId)
+    .where('hours.at', '>=', from)
+    .where('hours.at', '<', to)
+    .execute();
+  const minutesBy = new Map<number, number>();
+  let totalMinutes = 0;
+  for (const h of hours) {
+    if ((h.task_team ?? h.shift_team) !== teamId) continue;
+    totalMinutes += countedMinutes(h);
+    if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
+  }
+  const agreed = await db
+    .selectFrom('team_members')
+    .innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['users.id', 'users.first_name'])
+    .where('team_members.community_id', '=', communityId)
+    .where('team_members.team_id', '=', teamId)
+    .where('team_members.status', '=', 'approved')
+    .where('team_members.agreed_to_be_named', '=', 1)
+    .execute();
+  const named = agreed
+    .map((u) => ({ userId: u.id, name: u.first_name, minutes: minutesBy.get(u.id) ?? 0 }))
+    .filter((v) => v.minutes > 0)
+    .sort((a, b) => b.minutes - a.minutes || a.userId - b.userId)
+    .slice(0, limit);
+  return { totalMinutes, named };
+}

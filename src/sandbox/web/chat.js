@@ -1,0 +1,481 @@
+// The Linli sandbox web chat: plain DOM, no framework. One tab acts as one persona (?as=<id>);
+// everything it shows comes from the emulator through /api, and changes arrive on /api/events.
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node[key] = value;
+  }
+  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) node.append(child);
+  return node;
+};
+
+const state = {
+  me: undefined, // { id, name, role, about, locale }
+  chats: [],
+  chatId: undefined,
+  chat: undefined, // the open chat: { id, title, type }
+  keyboard: null,
+  keyboardHidden: false,
+  commands: [],
+  centre: { latitude: 31.2304, longitude: 121.4737 },
+  unread: new Map(),
+  events: undefined,
+};
+
+// ---- talking to the server ----
+
+async function api(path, body) {
+  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) throw new Error(data.error ?? res.statusText);
+  return data;
+}
+
+/** Runs an action; its failure (the bot did not answer, a bad value) becomes a toast, not a dead page. */
+async function act(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+let toastTimer;
+function toast(text) {
+  const box = $('toast');
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (box.hidden = true), 3500);
+}
+
+// ---- Telegram formatting: text + entities, drawn with DOM nodes (never innerHTML) ----
+
+const TAGS = { bold: 'b', italic: 'i', underline: 'u', strikethrough: 's', code: 'code', blockquote: 'blockquote', expandable_blockquote: 'blockquote' };
+
+function renderText(text, entities = []) {
+  const sorted = [...entities].sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const fragment = document.createDocumentFragment();
+  build(fragment, text, sorted, 0, text.length);
+  return fragment;
+}
+
+/** Appends text[from, to) to parent, wrapping the entities that start inside it (nested ones recursively). */
+function build(parent, text, entities, from, to) {
+  let at = from;
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i];
+    if (e.offset < at || e.offset >= to) continue;
+    if (e.offset > at) parent.append(text.slice(at, e.offset));
+    const end = Math.min(e.offset + e.length, to);
+    const inner = entities.filter((x, j) => j > i && x.offset >= e.offset && x.offset + x.length <= end);
+    const node = entityNode(e, text.slice(e.offset, end));
+    build(node, text, inner, e.offset, end);
+    parent.append(node);
+    at = end;
+  }
+  if (at < to) parent.append(text.slice(at, to));
+}
+
+function entityNode(e, content) {
+  switch (e.type) {
+    case 'text_link':
+    case 'url': {
+      const href = e.type === 'url' ? content : e.url;
+      const safe = /^(https?:|tg:|mailto:)/i.test(href ?? '') ? href : undefined;
+      return el('a', { href: safe ?? '#', target: '_blank', rel: 'noopener noreferrer' });
+    }
+    case 'pre':
+      return el('pre', { className: e.language ? `language-${e.language}` : '' });
+    case 'spoiler':
+      return el('span', { class: 'spoiler', title: 'Spoiler: click to show', onclick: (ev) => ev.currentTarget.classList.add('shown') });
+    case 'bot_command':
+      return el('a', { href: '#', class: 'command', onclick: (ev) => { ev.preventDefault(); sendText(content.replace(/@\w+$/, '')); } });
+    default:
+      return TAGS[e.type] ? el(TAGS[e.type], e.type === 'expandable_blockquote' ? { class: 'expandable' } : {}) : el('span', { class: e.type });
+  }
+}
+
+// ---- screens ----
+
+const wide = () => window.matchMedia('(min-width: 760px)').matches;
+
+function show(screen) {
+  $('people').hidden = screen !== 'people';
+  $('chats').hidden = screen === 'people' || (screen === 'chat' && !wide());
+  $('chat').hidden = screen !== 'chat' && !(screen === 'chats' && wide() && state.chatId !== undefined);
+  document.body.dataset.screen = screen;
+}
+
+function setUrl() {
+  const params = new URLSearchParams();
+  if (state.me) params.set('as', state.me.id);
+  if (state.chatId !== undefined) params.set('chat', state.chatId);
+  history.replaceState(null, '', params.size ? `?${params}` : location.pathname);
+}
+
+const ROLE_NAMES = { resident: 'Resident', volunteer: 'Volunteer', lead: 'Team lead', staff: 'Staff', admin: 'Admin' };
+
+async function showPeople() {
+  state.events?.close();
+  state.me = undefined;
+  state.chatId = undefined;
+  setUrl();
+  const { personas } = await api('/api/personas');
+  $('persona-list').replaceChildren(
+    ...personas.map((p) =>
+      el('li', {}, el('button', { class: 'row persona', onclick: () => choosePersona(p.id) },
+        el('span', { class: 'avatar' }, initial(p.name)),
+        el('span', { class: 'row-text' }, el('b', {}, p.name), el('small', {}, p.about)),
+        el('span', { class: `badge role-${p.role}` }, ROLE_NAMES[p.role] ?? p.role),
+      )),
+    ),
+  );
+  show('people');
+}
+
+const initial = (name) => [...(name || '?')][0].toUpperCase();
+
+async function choosePersona(id, chatId) {
+  const data = await api(`/api/chats?as=${id}`);
+  state.me = data.persona;
+  state.chats = data.chats;
+  state.centre = data.centre ?? state.centre;
+  state.unread.clear();
+  $('me-name').textContent = state.me.name;
+  $('me-role').textContent = `${ROLE_NAMES[state.me.role] ?? state.me.role} · ${state.me.about}`;
+  document.title = `${state.me.name} · Linli sandbox`;
+  setClock(data.clock);
+  listen();
+  renderChatList();
+  const target = chatId !== undefined && state.chats.some((c) => c.id === chatId) ? chatId : wide() ? state.me.id : undefined;
+  if (target !== undefined) await openChat(target);
+  else {
+    state.chatId = undefined;
+    setUrl();
+    show('chats');
+  }
+}
+
+function renderChatList() {
+  $('chat-list').replaceChildren(
+    ...state.chats.map((c) => {
+      const unread = state.unread.get(c.id) ?? 0;
+      return el('li', {}, el('button', { class: `row chat-row${c.id === state.chatId ? ' active' : ''}`, onclick: () => act(() => openChat(c.id)) },
+        el('span', { class: `avatar ${c.type === 'private' ? 'bot' : 'group'}` }, c.type === 'private' ? 'L' : initial(c.title)),
+        el('span', { class: 'row-text' }, el('b', {}, c.title), el('small', {}, c.preview || (c.type === 'private' ? 'Private chat with the bot' : 'Group'))),
+        unread > 0 && el('span', { class: 'badge unread' }, String(unread)),
+      ));
+    }),
+  );
+}
+
+function setClock(clock) {
+  if (clock) $('clock').textContent = clock.text;
+}
+
+// ---- one chat ----
+
+async function openChat(chatId) {
+  const data = await api(`/api/chat?as=${state.me.id}&chat=${chatId}`);
+  state.chatId = chatId;
+  state.chat = data.chat;
+  state.unread.delete(chatId);
+  state.keyboardHidden = false;
+  setUrl();
+  $('chat-title').textContent = data.chat.title;
+  $('chat-subtitle').textContent = data.chat.type === 'private' ? 'bot' : `group · you are ${state.me.name}`;
+  closePanel();
+  $('messages').replaceChildren(...data.messages.map(messageNode));
+  applyMeta(data);
+  renderChatList();
+  show('chat');
+  scrollDown(true);
+}
+
+/** The parts of a chat that change with the bot's messages: the reply keyboard, the menu, START. */
+function applyMeta(data) {
+  state.keyboard = data.keyboard;
+  state.commands = data.commands;
+  const empty = $('messages').children.length === 0;
+  const unstarted = state.chat.type === 'private' && empty;
+  $('start').hidden = !unstarted;
+  $('composer').hidden = unstarted;
+  $('menu-button').hidden = state.commands.length === 0;
+  renderKeyboard();
+}
+
+async function refreshMeta() {
+  if (state.chatId === undefined) return;
+  const data = await api(`/api/chat?as=${state.me.id}&chat=${state.chatId}`);
+  if (data.chat.id === state.chatId) applyMeta(data);
+}
+
+// Like Telegram: a chat read to the bottom stays at the bottom as messages, photos and keyboards come and go.
+let stickToBottom = true;
+function scrollDown(force) {
+  if (force) stickToBottom = true;
+  if (stickToBottom) requestAnimationFrame(() => ($('messages').scrollTop = $('messages').scrollHeight));
+}
+let lastScrollTop = 0;
+$('messages').addEventListener('scroll', () => {
+  const box = $('messages');
+  // Only the reader scrolling up unsticks; a keyboard shrinking the view does not.
+  if (box.scrollHeight - box.scrollTop - box.clientHeight < 80) stickToBottom = true;
+  else if (box.scrollTop < lastScrollTop) stickToBottom = false;
+  lastScrollTop = box.scrollTop;
+});
+new ResizeObserver(() => scrollDown()).observe($('messages'));
+
+const timeOf = (date) => new Date(date * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const fileUrl = (id, name) => `/api/file?id=${encodeURIComponent(id)}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
+const sizeText = (n) => (n === undefined ? '' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
+
+function messageNode(m) {
+  if (m.service) return el('div', { class: 'service', dataset: { id: m.id } }, m.service);
+  const mine = m.fromId === state.me.id;
+  const showName = state.chat.type !== 'private' && !mine;
+  const bubble = el('div', { class: `bubble${m.photo && !m.text ? ' media-only' : ''}` },
+    showName && el('div', { class: `sender${m.fromBot ? ' bot' : ''}` }, m.from),
+    m.replyTo && el('div', { class: 'quote' }, el('b', {}, m.replyTo.from), el('span', {}, m.replyTo.text)),
+    m.photo && el('a', { href: fileUrl(m.photo), target: '_blank', class: 'photo' }, el('img', { src: fileUrl(m.photo), alt: 'Photo', loading: 'lazy', onload: () => scrollDown() })),
+    m.document && el('a', { class: 'document', href: fileUrl(m.document.fileId, m.document.name), download: m.document.name },
+      el('span', { class: 'doc-icon' }, 'DOC'), el('span', {}, el('b', {}, m.document.name), el('small', {}, `${sizeText(m.document.size)} · download`))),
+    m.location && el('a', { class: 'location', target: '_blank', rel: 'noopener', href: `https://www.openstreetmap.org/?mlat=${m.location.latitude}&mlon=${m.location.longitude}#map=18/${m.location.latitude}/${m.location.longitude}` },
+      el('span', { class: 'pin' }), el('span', {}, el('b', {}, 'Location'), el('small', {}, `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`))),
+    m.contact && el('div', { class: 'contact' }, el('span', { class: 'avatar small' }, initial(m.contact.name)), el('span', {}, el('b', {}, m.contact.name), el('small', {}, m.contact.phone))),
+    m.other && el('div', { class: 'other' }, m.other),
+    m.text !== undefined && el('div', { class: 'text' }, renderText(m.text, m.entities)),
+    el('div', { class: 'meta' }, m.edited ? 'edited ' : '', timeOf(m.date)),
+  );
+  const buttons = m.buttons && el('div', { class: 'inline-keyboard' },
+    ...m.buttons.map((row) => el('div', { class: 'inline-row' }, ...row.map((b) => el('button', { class: `inline${b.url ? ' url' : ''}`, onclick: () => pressInline(m, b) }, b.text)))),
+  );
+  return el('div', { class: `msg ${mine ? 'out' : 'in'}`, dataset: { id: m.id } }, bubble, buttons);
+}
+
+function upsert(m) {
+  const box = $('messages');
+  const node = messageNode(m);
+  const existing = box.querySelector(`[data-id="${m.id}"]`);
+  if (existing) existing.replaceWith(node);
+  else {
+    box.append(node);
+    scrollDown(m.fromId === state.me.id);
+  }
+}
+
+// ---- acting ----
+
+const inChat = (body) => ({ as: state.me.id, chat: state.chatId, ...body });
+
+async function sendText(text) {
+  if (!text.trim()) return;
+  await act(() => api('/api/send', inChat({ text })));
+}
+
+async function pressInline(m, button) {
+  if (button.url) return window.open(button.url, '_blank', 'noopener');
+  if (button.data === undefined) return toast('This kind of button does nothing in the sandbox.');
+  await act(async () => {
+    const { answer } = await api('/api/press', inChat({ messageId: m.id, data: button.data }));
+    if (answer?.text) answer.show_alert ? alert(answer.text) : toast(answer.text);
+  });
+}
+
+function renderKeyboard() {
+  const box = $('reply-keyboard');
+  const k = state.keyboard;
+  $('keyboard-button').hidden = !k || !state.keyboardHidden;
+  if (!k || state.keyboardHidden) {
+    box.hidden = true;
+    return;
+  }
+  box.replaceChildren(
+    ...k.rows.map((row) => el('div', { class: 'key-row' }, ...row.map((key) => el('button', { class: 'key', onclick: () => pressKey(key) }, key.text)))),
+  );
+  box.hidden = false;
+  $('input').placeholder = k.placeholder ?? 'Message';
+}
+
+async function pressKey(key) {
+  if (state.keyboard?.oneTime) {
+    state.keyboardHidden = true;
+    renderKeyboard();
+  }
+  if (key.request_location) return openLocationPanel();
+  if (key.request_contact) return openContactPanel();
+  await sendText(key.text);
+}
+
+function closePanel() {
+  $('panel').hidden = true;
+  $('panel').replaceChildren();
+}
+
+function openPanel(title, ...content) {
+  const panel = $('panel');
+  panel.replaceChildren(el('div', { class: 'panel-head' }, el('b', {}, title), el('button', { type: 'button', class: 'icon', title: 'Close', 'aria-label': 'Close', onclick: closePanel }, '×')), ...content);
+  panel.hidden = false;
+}
+
+function openCommands() {
+  openPanel('Commands', el('ul', { class: 'commands' },
+    ...state.commands.map((c) => el('li', {}, el('button', { type: 'button', class: 'row', onclick: () => { closePanel(); sendText(`/${c.command}`); } },
+      el('b', {}, `/${c.command}`), el('small', {}, c.description)))),
+  ));
+}
+
+function openAttach() {
+  const item = (label, hint, onclick) => el('button', { type: 'button', class: 'row attach-item', onclick }, el('b', {}, label), el('small', {}, hint));
+  openPanel('Send',
+    item('Photo', 'a picture from this computer (the text in the box becomes its caption)', () => $('photo-file').click()),
+    item('Location', 'pick a point', openLocationPanel),
+    item('Contact', 'share your phone number', openContactPanel),
+    item('Document', 'any file', () => $('document-file').click()),
+  );
+}
+
+function openLocationPanel() {
+  const form = el('form', { class: 'fields', onsubmit: (ev) => {
+    ev.preventDefault();
+    const latitude = Number(form.latitude.value);
+    const longitude = Number(form.longitude.value);
+    closePanel();
+    act(() => api('/api/send', inChat({ location: { latitude, longitude } })));
+  } },
+    el('label', {}, 'Latitude', el('input', { name: 'latitude', type: 'number', step: 'any', min: -90, max: 90, required: true, value: String(state.centre.latitude) })),
+    el('label', {}, 'Longitude', el('input', { name: 'longitude', type: 'number', step: 'any', min: -180, max: 180, required: true, value: String(state.centre.longitude) })),
+    el('button', { type: 'submit', class: 'primary' }, 'Send location'),
+  );
+  openPanel('Location (the community centre is filled in)', form);
+}
+
+function openContactPanel() {
+  const form = el('form', { class: 'fields', onsubmit: (ev) => {
+    ev.preventDefault();
+    const phone = form.phone.value.trim();
+    closePanel();
+    act(() => api('/api/send', inChat({ contact: phone })));
+  } },
+    el('label', {}, 'Your phone number', el('input', { name: 'phone', type: 'tel', required: true, value: `+86138${String(state.me.id).padStart(8, '0')}` })),
+    el('button', { type: 'submit', class: 'primary' }, 'Share my contact'),
+  );
+  openPanel('Share your contact', form);
+}
+
+function readFileBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(',')[1] ?? '');
+    reader.onerror = () => reject(new Error('could not read the file'));
+    reader.readAsDataURL(file);
+  });
+}
+
+async function sendFile(input, kind) {
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  closePanel();
+  const caption = $('input').value;
+  $('input').value = '';
+  await act(async () => {
+    const data = await readFileBase64(file);
+    await api('/api/send', inChat(kind === 'photo' ? { photo: data, caption } : { document: data, fileName: file.name, mimeType: file.type || undefined, caption }));
+  });
+}
+
+// ---- live changes ----
+
+function listen() {
+  state.events?.close();
+  const events = new EventSource(`/api/events?as=${state.me.id}`);
+  state.events = events;
+  events.onmessage = (ev) => {
+    const e = JSON.parse(ev.data);
+    if (e.type === 'clock' || e.type === 'hello') return setClock(e.clock);
+    if (e.type === 'chats') return act(refreshChats);
+    if (e.chatId !== state.chatId || $('chat').hidden) {
+      if (e.type === 'message' && e.message.fromId !== state.me.id) {
+        state.unread.set(e.chatId, (state.unread.get(e.chatId) ?? 0) + 1);
+        act(refreshChats);
+      }
+      return;
+    }
+    if (e.type === 'message' || e.type === 'edit') upsert(e.message);
+    if (e.type === 'delete') $('messages').querySelector(`[data-id="${e.messageId}"]`)?.remove();
+    if (e.type === 'message' && e.message.fromBot) act(refreshMeta);
+    if (e.type === 'message' && !$('start').hidden) act(refreshMeta);
+  };
+}
+
+async function refreshChats() {
+  const data = await api(`/api/chats?as=${state.me.id}`);
+  state.chats = data.chats;
+  renderChatList();
+}
+
+// ---- wiring ----
+
+$('new-persona').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  act(async () => {
+    const { persona } = await api('/api/personas', { name: form.name.value, locale: form.locale.value });
+    await choosePersona(persona.id, persona.id);
+  });
+});
+$('switch-persona').addEventListener('click', () => act(showPeople));
+$('back').addEventListener('click', () => {
+  state.chatId = undefined;
+  setUrl();
+  renderChatList();
+  show('chats');
+});
+$('start').addEventListener('click', () => sendText('/start'));
+$('composer').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = $('input');
+  const text = input.value;
+  input.value = '';
+  sendText(text);
+});
+$('input').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && !ev.shiftKey) {
+    ev.preventDefault();
+    $('composer').requestSubmit();
+  }
+});
+$('menu-button').addEventListener('click', () => ($('panel').hidden ? openCommands() : closePanel()));
+$('attach-button').addEventListener('click', () => ($('panel').hidden ? openAttach() : closePanel()));
+$('keyboard-button').addEventListener('click', () => {
+  state.keyboardHidden = false;
+  renderKeyboard();
+});
+$('photo-file').addEventListener('change', (ev) => sendFile(ev.currentTarget, 'photo'));
+$('document-file').addEventListener('change', (ev) => sendFile(ev.currentTarget, 'document'));
+for (const button of document.querySelectorAll('[data-hours]')) {
+  button.addEventListener('click', () =>
+    act(async () => {
+      button.disabled = true;
+      try {
+        const { clock, ran } = await api('/api/time', { hours: Number(button.dataset.hours) });
+        setClock(clock);
+        toast(`Time moved on to ${clock.text}: ${ran.length === 0 ? 'no job was due' : ran.length === 1 ? '1 job ran' : `${ran.length} jobs ran`}`);
+        console.info('sandbox jobs run:', ran.join(', '));
+      } finally {
+        button.disabled = false;
+      }
+    }),
+  );
+}
+
+const params = new URLSearchParams(location.search);
+if (params.has('as')) act(() => choosePersona(Number(params.get('as')), params.has('chat') ? Number(params.get('chat')) : undefined)).then(() => state.me || showPeople());
+else act(showPeople);

@@ -1,0 +1,100 @@
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
+import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+
+/**
+ * The summary's chart as a PNG: reports by category this week and last (bars) above an
+ * eight-week trend of the three rates (lines). chart.js draws on @napi-rs/canvas in-process.
+ * Chinese labels need a CJK font: @fontsource/noto-sans-sc ships Noto Sans SC as ~100
+ * unicode-range subsets. Registered under ONE family, skia picks one subset file and draws
+ * tofu for every glyph not in it (seen here with @napi-rs/canvas 0.1.100, digits included);
+ * so each subset gets its own family name and the font is the list of all of them, which
+ * skia searches glyph by glyph. Traditional characters are in the same files.
+ */
+const WIDTH = 1200;
+const PART_HEIGHT = 560;
+
+export interface ChartInput {
+  title: string;
+  categories: { label: string; thisWeek: number; lastWeek: number }[];
+  /** Oldest first; rates in percent, null when nothing was due or rated that week. */
+  trend: { label: string; response: number | null; resolution: number | null; satisfaction: number | null }[];
+  labels: { byCategory: string; thisWeek: string; lastWeek: string; trend: string; response: string; resolution: string; satisfaction: string; nothing: string };
+}
+
+let ready = false;
+
+function setUp(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  const files = join(dirname(require.resolve('@fontsource/noto-sans-sc/package.json')), 'files');
+  const families = readdirSync(files)
+    .filter((f) => f.endsWith('-400-normal.woff2'))
+    .map((f, i) => {
+      GlobalFonts.registerFromPath(join(files, f), `Noto Sans SC ${i}`);
+      return `"Noto Sans SC ${i}"`;
+    });
+  Chart.register(...registerables);
+  Chart.defaults.font.family = families.join(', ');
+  Chart.defaults.font.size = 18;
+  Chart.defaults.color = '#333';
+  ready = true;
+}
+
+/** Draws one chart onto the page at a height (destroying a chart clears its canvas, so copy first). */
+function draw(page: Canvas, top: number, config: ChartConfiguration): void {
+  const canvas = createCanvas(WIDTH, PART_HEIGHT);
+  const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: 1 },
+  });
+  chart.draw();
+  page.getContext('2d').drawImage(canvas, 0, top);
+  chart.destroy();
+}
+
+export function renderChart(input: ChartInput): Buffer {
+  setUp();
+  const page = createCanvas(WIDTH, PART_HEIGHT * 2);
+  const ctx = page.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * 2);
+  const categories = input.categories.length > 0 ? input.categories : [{ label: input.labels.nothing, thisWeek: 0, lastWeek: 0 }];
+  draw(page, 0, {
+    type: 'bar',
+    data: {
+      labels: categories.map((c) => c.label),
+      datasets: [
+        { label: input.labels.lastWeek, data: categories.map((c) => c.lastWeek), backgroundColor: '#b0bec5' },
+        { label: input.labels.thisWeek, data: categories.map((c) => c.thisWeek), backgroundColor: '#e53935' },
+      ],
+    },
+    options: {
+      plugins: { title: { display: true, text: [input.title, input.labels.byCategory], font: { size: 24 } }, legend: { position: 'bottom' } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    },
+  });
+  const line = (label: string, key: 'response' | 'resolution' | 'satisfaction', color: string) => ({
+    label,
+    data: input.trend.map((w) => w[key]),
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 3,
+    pointRadius: 5,
+    spanGaps: true,
+  });
+  draw(page, PART_HEIGHT, {
+    type: 'line',
+    data: {
+      labels: input.trend.map((w) => w.label),
+      datasets: [line(input.labels.response, 'response', '#1e88e5'), line(input.labels.resolution, 'resolution', '#43a047'), line(input.labels.satisfaction, 'satisfaction', '#fb8c00')],
+    },
+    options: {
+      plugins: { title: { display: true, text: input.labels.trend, font: { size: 24 } }, legend: { position: 'bottom' } },
+      scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+    },
+  });
+  return page.toBuffer('image/png');
+}

@@ -1,0 +1,158 @@
+import type { Communities } from '../community/config';
+import { publicId } from '../domain/hazards';
+import type { LedgerData, Rates, WeekFigures, WeeklySummary } from '../domain/summary';
+import { escapeHtml, type Locale, type Translate } from '../i18n';
+import { addDays, isoDate, isoMinute, wallClock } from '../jobs/zoned-time';
+import type { ChartInput } from './chart';
+import { toCsv } from './ledger';
+
+/** Turns the summary's figures into the group message, the chart's labels and the ledger, in one language. */
+
+export interface RenderContext {
+  t: Translate;
+  locale: Locale;
+  communities: Communities;
+  timeZone: string;
+}
+
+const HOUR_MS = 3_600_000;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function weekRange(week: { key: string }): { from: string; to: string } {
+  const [year, month, day] = week.key.split('-').map(Number);
+  return { from: week.key, to: isoDate(addDays({ year, month, day }, 6)) };
+}
+
+function duration(ms: number | null, t: Translate): string {
+  if (ms === null) return t('summary.none');
+  if (ms < HOUR_MS) return t('summary.duration_minutes', { n: Math.round(ms / 60_000) });
+  if (ms < 48 * HOUR_MS) return t('summary.duration_hours', { n: round1(ms / HOUR_MS) });
+  return t('summary.duration_days', { n: round1(ms / (24 * HOUR_MS)) });
+}
+
+const hoursText = (minutes: number, t: Translate) => t('summary.hours_value', { n: round1(minutes / 60) });
+
+function rate(value: number | null, part: number, whole: number, t: Translate): string {
+  return value === null ? t('summary.none') : t('summary.rate_value', { rate: value, part, whole });
+}
+
+export function communityName(ctx: RenderContext, communityId: string): string {
+  const c = ctx.communities.community(communityId);
+  return c ? c.name[ctx.locale] : communityId;
+}
+
+/** The summary as an HTML message (well under Telegram's 4096 characters). */
+export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string {
+  const { t } = ctx;
+  const now = s.thisWeek;
+  const last = s.lastWeek;
+  const line = (label: string, value: string | number, before: string | number) => t('summary.figure', { label: t(label), value, last: before });
+  const count = (label: string, pick: (f: WeekFigures) => number) => line(label, pick(now), pick(last));
+  const rateLine = (label: string, pick: (r: Rates) => [number | null, number, number]) => line(label, rate(...pick(now.rates), t), rate(...pick(last.rates), t));
+
+  const categories = [...new Set([...Object.keys(now.hazards.byCategory), ...Object.keys(last.hazards.byCategory)])].sort(
+    (a, b) => (now.hazards.byCategory[b] ?? 0) - (now.hazards.byCategory[a] ?? 0) || a.localeCompare(b),
+  );
+  const categoryLines = categories.map((id) =>
+    t('summary.category_line', { name: escapeHtml(ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id), value: now.hazards.byCategory[id] ?? 0, last: last.hazards.byCategory[id] ?? 0 }),
+  );
+  const top = now.volunteers.top.map((v, i) => t('summary.top_line', { rank: i + 1, name: escapeHtml(v.name), hours: hoursText(v.minutes, t) }));
+  const { from, to } = weekRange(now.week);
+
+  return [
+    t('summary.title', { community: escapeHtml(communityName(ctx, s.communityId)) }),
+    t('summary.period', { from, to }),
+    '',
+    `<b>${t('summary.section_rates')}</b>`,
+    rateLine('summary.rate_response', (r) => [r.response, r.ackInSla, r.ackSettled]),
+    rateLine('summary.rate_resolution', (r) => [r.resolution, r.fixInSla, r.fixSettled]),
+    rateLine('summary.rate_satisfaction', (r) => [r.satisfaction, r.satisfied, r.ratings]),
+    line('summary.average_rating', now.rates.averageRating ?? t('summary.none'), last.rates.averageRating ?? t('summary.none')),
+    '',
+    `<b>${t('summary.section_hazards')}</b>`,
+    count('summary.hz_new', (f) => f.hazards.new),
+    count('summary.hz_ack_in_sla', (f) => f.hazards.ackInSla),
+    count('summary.hz_fixed', (f) => f.hazards.fixed),
+    count('summary.hz_reopened', (f) => f.hazards.reopened),
+    count('summary.hz_handed_up', (f) => f.hazards.handedUp),
+    count('summary.hz_still_open', (f) => f.hazards.stillOpen),
+    count('summary.hz_overdue', (f) => f.hazards.overdue),
+    line('summary.hz_median_ack', duration(now.hazards.medianAckMs, t), duration(last.hazards.medianAckMs, t)),
+    line('summary.hz_median_fix', duration(now.hazards.medianFixMs, t), duration(last.hazards.medianFixMs, t)),
+    `${t('summary.hz_by_category')}${categoryLines.length ? '' : ` ${t('summary.none')}`}`,
+    ...categoryLines,
+    '',
+    `<b>${t('summary.section_help')}</b>`,
+    count('summary.help_new', (f) => f.help.newRequests),
+    count('summary.help_claimed', (f) => f.help.claimed),
+    count('summary.help_done', (f) => f.help.done),
+    count('summary.help_released', (f) => f.help.released),
+    line('summary.help_median_claim', duration(now.help.medianClaimMs, t), duration(last.help.medianClaimMs, t)),
+    '',
+    `<b>${t('summary.section_volunteers')}</b>`,
+    count('summary.vol_active', (f) => f.volunteers.active),
+    count('summary.vol_new', (f) => f.volunteers.new),
+    line('summary.vol_hours', hoursText(now.volunteers.minutes, t), hoursText(last.volunteers.minutes, t)),
+    `${t('summary.vol_top')}${top.length ? '' : ` ${t('summary.none')}`}`,
+    ...top,
+    '',
+    `<b>${t('summary.section_events')}</b>`,
+    count('summary.ev_held', (f) => f.events.held),
+    count('summary.ev_attendance', (f) => f.events.attendance),
+    count('summary.bc_sent', (f) => f.broadcasts.sent),
+    count('summary.bc_delivered', (f) => f.broadcasts.delivered),
+    count('summary.bc_unreachable', (f) => f.broadcasts.unreachable),
+  ].join('\n');
+}
+
+/** The chart's data and labels in the reader's language. */
+export function chartInput(s: WeeklySummary, ctx: RenderContext): ChartInput {
+  const { t } = ctx;
+  const ids = [...new Set([...Object.keys(s.thisWeek.hazards.byCategory), ...Object.keys(s.lastWeek.hazards.byCategory)])];
+  const { from, to } = weekRange(s.thisWeek.week);
+  return {
+    title: t('summary.chart_title', { community: communityName(ctx, s.communityId), from, to }),
+    categories: ids
+      .map((id) => ({ label: ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id, thisWeek: s.thisWeek.hazards.byCategory[id] ?? 0, lastWeek: s.lastWeek.hazards.byCategory[id] ?? 0 }))
+      .sort((a, b) => b.thisWeek - a.thisWeek || b.lastWeek - a.lastWeek),
+    trend: s.trend.map((w) => ({ label: w.week.key.slice(5), response: w.rates.response, resolution: w.rates.resolution, satisfaction: w.rates.satisfaction })),
+    labels: {
+      byCategory: t('summary.chart_by_category'),
+      thisWeek: t('summary.chart_this_week'),
+      lastWeek: t('summary.chart_last_week'),
+      trend: t('summary.chart_trend'),
+      response: t('summary.rate_response'),
+      resolution: t('summary.rate_resolution'),
+      satisfaction: t('summary.rate_satisfaction'),
+      nothing: t('summary.chart_nothing'),
+    },
+  };
+}
+
+/** The ledger (台账) as CSV: one table, one row per report, request and hours entry of the week. */
+export function renderLedger(communityId: string, data: LedgerData, ctx: RenderContext): Buffer {
+  const { t, communities, locale } = ctx;
+  const when = (at: number | null) => (at === null ? '' : isoMinute(wallClock(at, ctx.timeZone)).replace('T', ' '));
+  const building = (id: string | null) => (id ? (communities.building(communityId, id)?.name[locale] ?? id) : '');
+  const header = ['kind', 'id', 'date', 'category', 'building', 'status', 'person', 'hours', 'rating', 'done'].map((k) => t(`summary.ledger_${k}`));
+  const rows: (string | number | null)[][] = [header];
+  for (const r of data.reports) {
+    rows.push([t('summary.ledger_report'), publicId(r.id), when(r.created_at), communities.hazardCategory(r.category)?.name[locale] ?? r.category, building(r.building_id), t(`summary.report_status.${r.status}`), r.owner, '', r.rating, when(r.fixed_at)]);
+  }
+  for (const r of data.requests) {
+    const status = r.taskStatus ? t(`summary.task_status.${r.taskStatus}`) : '';
+    rows.push([t('summary.ledger_request'), `#${r.id}`, when(r.created_at), communities.helpType(r.type)?.name[locale] ?? r.type, building(r.building_id), status, r.volunteer, '', '', when(r.doneAt)]);
+  }
+  for (const h of data.hours) {
+    rows.push([t('summary.ledger_hours_entry'), h.taskId !== null ? `T-${h.taskId}` : '', when(h.at), '', '', '', h.volunteer, round1(h.minutes / 60), '', '']);
+  }
+  return toCsv(rows);
+}
+
+export function ledgerFilename(communityId: string, week: { key: string }): string {
+  return `ledger-${communityId}-${week.key}.csv`;
+}
+
+export function chartFilename(communityId: string, week: { key: string }): string {
+  return `summary-${communityId}-${week.key}.png`;
+}

@@ -1,0 +1,56 @@
+import { expect } from 'vitest';
+import type { EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
+import { startWorld, type World } from './world';
+
+/**
+ * The hazard-report stories' shared setting: a world with a staff member (Lin) and the
+ * Meiyuan committee group linked, plus one-line steps to read reports and cards.
+ */
+export interface HazardWorld {
+  world: World;
+  lin: EmulatedUser;
+  group: EmulatedGroup;
+  /** The newest report in the database. */
+  latest(): ReturnType<typeof latestReport>;
+  /** The committee group's card of a report (by internal id). */
+  cardOf(id: number): ReturnType<EmulatedGroup['messages']>[number];
+  /** Runs one of the feature's scheduled jobs now. */
+  job(name: string): Promise<boolean>;
+  /** A resident reports something in their own building, without photo or spot. */
+  reportAtHome(who: EmulatedUser, category: string, text: string): ReturnType<typeof latestReport>;
+  stop(): Promise<void>;
+}
+
+const latestReport = (world: World) => world.db.selectFrom('reports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+
+export async function startHazardWorld(): Promise<HazardWorld> {
+  const world = await startWorld();
+  const lin = await world.staff('Lin');
+  const group = world.emu.group({ title: '梅园居委会' });
+  await lin.send('/link committee', { in: group });
+  const h: HazardWorld = {
+    world,
+    lin,
+    group,
+    latest: () => latestReport(world),
+    cardOf: (id) => group.messages().find((m) => (m.text ?? m.caption ?? '').includes(`R-${id + 1000}`))!,
+    job: (name) => world.app.scheduler.run(world.app.scheduler.jobs.find((j) => j.name === name)!),
+    async reportAtHome(who, category, text) {
+      await who.send('/report');
+      await who.press(category);
+      await who.send(text);
+      await who.press('跳过');
+      await who.press(/就在我住的/);
+      await who.press('跳过');
+      if (who.last()!.buttons().includes('不是，这是另一件事')) await who.press('不是，这是另一件事');
+      await who.press('✅ 确认提交');
+      await world.flush();
+      return latestReport(world);
+    },
+    async stop() {
+      expect(world.emu.rejected).toEqual([]);
+      await world.stop();
+    },
+  };
+  return h;
+}
