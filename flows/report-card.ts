@@ -124,11 +124,6 @@ export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): I
   return rows;
 }
 
-/** The retry text for a free-text answer that is too long or too short. */
-export function textRetry(t: Translate, reason: 'too_long' | 'too_short', max: number): { retry: string } {
-  return { retry: reason === 'too_long' ? t('common.too_long', { max }) : t('common.too_short') };
-}
-
 export function clip(text: string, max: number): string {
   return [...text].length > max ? [...text].slice(0, max - 1).join('') + '…' : text;
 }

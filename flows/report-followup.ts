@@ -4,7 +4,7 @@ import { committeeChat } from '../src/domain/chat-links';
 import { addNote, commentFix, isFollower, MAX_NOTE, publicId } from '../src/domain/hazards';
 import { enqueue, PRIORITY } from '../src/delivery/outbox';
 import { escapeHtml } from '../src/i18n';
-import { textRetry } from './report-card';
+import { textRetry } from '../src/bot/flow';
 
 /** A follower adds a note or a photo to a report; the reporter comments on a rating. */
 interface State {

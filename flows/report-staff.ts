@@ -2,7 +2,8 @@ import { chosen, defineFlow, textAnswer, type FlowContext, type Outcome } from '
 import type { CoreDeps } from '../src/deps';
 import { MAX_NOTE, publicId, type TransitionDetails } from '../src/domain/hazards';
 import type { Action } from '../src/domain/hazard-status';
-import { HAND_UP_TARGETS, moveReport, refusalText, textRetry } from './report-card';
+import { HAND_UP_TARGETS, moveReport, refusalText } from './report-card';
+import { textRetry } from '../src/bot/flow';
 
 /**
  * The staff moves that need words: "Fixed" (a note, then an optional photo) and "Hand upward"

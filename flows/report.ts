@@ -4,7 +4,8 @@ import type { CoreDeps } from '../src/deps';
 import { addSupport, createReport, MAX_DESCRIPTION, MAX_PHOTOS, publicId, similarReports, type Report } from '../src/domain/hazards';
 import { enqueue, PRIORITY } from '../src/delivery/outbox';
 import { escapeHtml, isLocale } from '../src/i18n';
-import { cardText, categoryName, enqueueCard, enqueueCardEdit, placeText, staffButton, textRetry } from './report-card';
+import { cardText, categoryName, enqueueCard, enqueueCardEdit, placeText, staffButton } from './report-card';
+import { textRetry } from '../src/bot/flow';
 
 /**
  * /report: category → (emergency: what to call now) → description → up to 3 photos → where
