@@ -1,15 +1,18 @@
 import { localName } from '../src/community/config';
 import type { CoreDeps } from '../src/deps';
 import { chosen, defineFlow, textAnswer, textRetry, type FlowContext, type Input, type Outcome, type Prompt, type Step } from '../src/bot/flow';
+import type { Approvals } from '../src/bot/features/help-approval';
 import type { HelpKit } from '../src/bot/features/help-kit';
 import { createRequest, teamFor } from '../src/domain/help';
+import { canStaff } from '../src/domain/roles';
 import { formatDay, slotWindow, SLOTS, type Slot } from '../src/domain/help-time';
 import { escapeHtml } from '../src/i18n';
 
 /**
  * /request (and staff's /requestfor): type → what → when → where → phone → review → submit.
  * A resident may ask for someone else (an elderly neighbour without Telegram); staff always
- * file for someone who phoned in. The card in the team group never shows who or where exactly.
+ * file for someone who phoned in. A resident's request waits for staff approval; staff's goes
+ * to the team group at once. The card in the team group never shows who or where exactly.
  */
 interface State {
   staff?: boolean;
@@ -51,7 +54,7 @@ export function phoneStep<S extends { phone?: string }>(ask: (c: FlowContext<S>)
   };
 }
 
-export function requestFlow(deps: CoreDeps, kit: HelpKit) {
+export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) {
   const { communities } = deps;
   const tz = deps.config.timezone;
   const community = (c: FlowContext<State>) => communities.community(c.user.community_id ?? '') ?? communities.all[0];
@@ -203,6 +206,8 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit) {
           const s = c.state;
           const communityId = community(c).id;
           const teamId = teamFor(deps, communityId, s.type!);
+          // Staff filing a request have approved it by filing it.
+          const approvedBy = s.staff || canStaff(c.role, c.user, communityId) ? c.userId : undefined;
           const { request } = await createRequest(
             deps.db,
             c.now,
@@ -220,17 +225,15 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit) {
               windowEnd: s.windowEnd,
               unit: s.unit,
               address: s.address,
+              approvedBy,
             },
             teamId,
-            async (tx, task, req) => {
-              // No team group and no committee group linked yet: staff hear it privately.
-              if (!(await kit.postCard(tx, c.now, task, req))) {
-                await kit.notifyStaff(tx, c.now, req.community_id, 'no_group', (l) => ({ id: req.id, type: escapeHtml(kit.typeName(req.type, l)) }));
-              }
-            },
+            (tx, task, req) => kit.postOrTellStaff(tx, c.now, task, req),
+            (tx, req) => approvals.post(tx, c.now, req),
           );
           deps.sender.poke();
-          return { finish: { text: c.t('help.request_sent', { id: request.id, team: escapeHtml(kit.teamName(communityId, teamId, c.locale)) }), menu: true } };
+          const sent = approvedBy === undefined ? 'help.request_pending' : 'help.request_sent';
+          return { finish: { text: c.t(sent, { id: request.id, team: escapeHtml(kit.teamName(communityId, teamId, c.locale)) }), menu: true } };
         },
       },
     },

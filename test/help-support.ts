@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { EmulatedGroup, EmulatedUser } from '../src/sandbox/emulator';
+import type { BotMessageView, EmulatedGroup, EmulatedUser, PressResult } from '../src/sandbox/emulator';
 import type { World } from './helpers/world';
 
 /** Shared steps of the help-feature stories: a linked committee, team groups and volunteers. */
@@ -45,6 +45,33 @@ export async function volunteer(world: World, name: string, teamLabel: string, a
   void chat;
   await world.flush();
   return v;
+}
+
+/**
+ * The card on which staff approve or decline help request `requestId`: in the committee group
+ * when `where` is given, else in the staff member's private chat (no committee group linked).
+ * Delivers the outbox first, as the card comes through it.
+ */
+export async function approvalCard(world: Pick<World, 'flush'>, staff: EmulatedUser, requestId: number, where?: EmulatedGroup): Promise<BotMessageView> {
+  await world.flush();
+  const number = new RegExp(`#${requestId}(?!\\d)`);
+  const messages = where ? where.messages() : staff.inbox();
+  const card = messages.filter((m) => number.test(m.text ?? '') && m.buttons().some((b) => /^✅/.test(b))).at(-1);
+  if (!card) throw new Error(`no approval card for request #${requestId} in ${where ? 'the group' : `${staff.name}'s chat`}`);
+  return card;
+}
+
+/**
+ * Staff approve a help request waiting for approval (Approve on its card), then the outbox is
+ * delivered, so the team group's card with Claim is there. Resolves with the press (its answer
+ * says it was approved, or who handled it first). For concurrent presses use approvalCard and
+ * press `✅` on it from several staff at once.
+ */
+export async function approveRequest(world: Pick<World, 'flush'>, staff: EmulatedUser, requestId: number, where?: EmulatedGroup): Promise<PressResult> {
+  const card = await approvalCard(world, staff, requestId, where);
+  const press = await staff.press(/^✅/, { in: where, messageId: card.message_id });
+  await world.flush();
+  return press;
 }
 
 /** Every message the bot ever sent to any group (each version, edits included). */

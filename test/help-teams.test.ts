@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from '../src/clock';
 import { formatDay } from '../src/domain/help-time';
 import type { EmulatedGroup, EmulatedUser } from '../src/sandbox/emulator';
 import { newUserId, startWorld, type World } from './helpers/world';
-import { expectNothingPrivateInGroups, neighbourhood, volunteer, type Neighbourhood } from './help-support';
+import { approveRequest, expectNothingPrivateInGroups, neighbourhood, volunteer, type Neighbourhood } from './help-support';
 
 /** Stories of volunteer teams: sign-up and approval, check-ins and releases, hours, recurring help, shifts, privacy. */
 
@@ -20,8 +20,8 @@ describe('volunteer teams', () => {
   };
   const cardsIn = (group: EmulatedGroup) => group.messages().filter((m) => m.text?.startsWith('🙋'));
 
-  /** A resident asks for meal delivery as soon as possible; returns the request number. */
-  const askForMeals = async (name: string, unit: string): Promise<{ resident: EmulatedUser; requestId: number }> => {
+  /** A resident asks for meal delivery as soon as possible (staff approve it unless told not to); returns the request number. */
+  const askForMeals = async (name: string, unit: string, opts: { approve?: boolean } = {}): Promise<{ resident: EmulatedUser; requestId: number }> => {
     const r = await world.resident(name, { unit });
     secrets.push(name, unit);
     await r.send('/request');
@@ -32,8 +32,10 @@ describe('volunteer teams', () => {
     await r.press(/我家/);
     await r.press('跳过');
     await r.press('✅ 提交求助');
+    const requestId = Number(/#(\d+)/.exec(r.last()!.text!)![1]);
+    if (opts.approve !== false) await approveRequest(world, hood.staff, requestId, hood.committee);
     await world.flush();
-    return { resident: r, requestId: Number(/#(\d+)/.exec(r.last()!.text!)![1]) };
+    return { resident: r, requestId };
   };
 
   beforeAll(async () => {
@@ -139,8 +141,14 @@ describe('volunteer teams', () => {
     expect(hood.staff.last()!.text).toMatch(/was rated 2\/5/);
   });
 
-  it('staff make a request recurring; each week brings a fresh task to the group', async () => {
-    const { requestId } = await askForMeals('Granny Zhu', '8-801');
+  it('staff make a request recurring; each week brings a fresh task to the group, covered by the one approval', async () => {
+    // Only an approved request repeats.
+    const { requestId } = await askForMeals('Granny Zhu', '8-801', { approve: false });
+    await hood.staff.send(`/recur ${requestId} week`);
+    expect(hood.staff.last()!.text).toBe(`Request #${requestId} cannot repeat: only an approved request that has not been cancelled can.`);
+    await approveRequest(world, hood.staff, requestId, hood.committee);
+    const approvalCards = () => hood.committee.messages().filter((m) => m.text?.startsWith('📝')).length;
+    const asked = approvalCards();
     await hood.staff.send(`/recur ${requestId} week`);
     expect(hood.staff.last()!.text).toMatch(new RegExp(`Request #${requestId} now repeats every week`));
     const before = cardsIn(hood.teams.elder).length;
@@ -154,6 +162,7 @@ describe('volunteer teams', () => {
     const tasks = await world.db.selectFrom('tasks').selectAll().where('request_id', '=', requestId).execute();
     expect(tasks).toHaveLength(2);
     expect(tasks[1].window_start).toBeGreaterThan(world.clock.now());
+    expect(approvalCards()).toBe(asked); // no new approval for the next occurrence
   });
 
   it('a patrol shift fills up, and "can\'t make it" frees the place and posts it again', async () => {

@@ -84,6 +84,8 @@ export interface NewRequest {
   unit?: string;
   address?: string;
   phone?: string;
+  /** Staff filing it (for someone who phoned in) approve it at once; a resident's waits for staff. */
+  approvedBy?: number;
 }
 
 /** The team whose group gets this type of help: the team of the type's kind, else the first team. */
@@ -93,14 +95,20 @@ export function teamFor(deps: Pick<CoreDeps, 'communities'>, communityId: string
   return (kind && deps.communities.teamForKind(communityId, kind)?.id) ?? community.teams[0]?.id ?? '';
 }
 
-/** Files a request and its first task; `post` enqueues the group card in the same transaction. */
+/**
+ * Files a request. Approved at filing (`approvedBy`), it gets its first task and `post` enqueues
+ * the group card; otherwise it waits for staff and `pending` enqueues the approval card. Either
+ * happens in the same transaction as the insert.
+ */
 export async function createRequest(
   db: Db,
   now: number,
   r: NewRequest,
   teamId: string,
   post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
-): Promise<{ request: HelpRequest; task: Task }> {
+  pending: (tx: Executor, request: HelpRequest) => Promise<void> = async () => undefined,
+): Promise<{ request: HelpRequest; task: Task | undefined }> {
+  const approved = r.approvedBy !== undefined;
   return db.transaction().execute(async (tx) => {
     const { id } = await tx
       .insertInto('help_requests')
@@ -120,15 +128,23 @@ export async function createRequest(
         unit: r.unit ?? null,
         address: r.address ?? null,
         phone: r.phone ?? null,
-        status: 'active',
+        status: approved ? 'active' : 'pending',
+        decided_by: r.approvedBy ?? null,
+        decided_at: approved ? now : null,
+        decline_reason: null,
+        approval_reminded_at: null,
         created_at: now,
         updated_at: now,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     const request = (await findRequest(tx, Number(id)))!;
+    await audit(tx, now, r.requesterId, 'help.request', `help:${request.id}`, { type: r.type, onBehalf: Boolean(r.onBehalfName), approved });
+    if (!approved) {
+      await pending(tx, request);
+      return { request, task: undefined };
+    }
     const task = await createTask(tx, now, request, r.windowStart ?? null, r.windowEnd ?? null);
-    await audit(tx, now, r.requesterId, 'help.request', `help:${request.id}`, { type: r.type, onBehalf: Boolean(r.onBehalfName) });
     await post(tx, task, request);
     return { request, task };
   });
@@ -294,16 +310,20 @@ export async function decideHours(db: Executor, hoursId: number, approve: boolea
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Cancels the request's open task (only while nobody has claimed it). */
+/** Cancels a request still waiting for approval, or its open task (only while nobody has claimed it). */
 export async function cancelRequest(db: Db, now: number, requestId: number, by: number, mover: 'requester' | 'staff'): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    const tasks = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...TASK_MOVES.cancel.from]).execute();
-    let cancelled = false;
-    for (const t of tasks) cancelled = (await moveTask(tx, now, t.id, 'cancel', by)) || cancelled;
-    if (!cancelled) return false;
-    // A claimed occurrence of a recurring request goes on; the request ends after it.
-    await tx.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
-    await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+    // Not approved yet: there is no task, and the guard is the request's own status.
+    const waiting = await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(waiting.numUpdatedRows) === 0) {
+      const tasks = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...TASK_MOVES.cancel.from]).execute();
+      let cancelled = false;
+      for (const t of tasks) cancelled = (await moveTask(tx, now, t.id, 'cancel', by)) || cancelled;
+      if (!cancelled) return false;
+      // A claimed occurrence of a recurring request goes on; the request ends after it.
+      await tx.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
+      await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+    }
     await audit(tx, now, by, `help.cancel.${mover}`, `help:${requestId}`);
     return true;
   });
@@ -359,10 +379,13 @@ export function hoursOf(db: Executor, volunteerId: number) {
 
 // --- Recurring requests --------------------------------------------------------------------
 
-/** Makes a request repeat weekly or monthly (or stops it). The next task is made by the job. */
+/**
+ * Makes a request repeat weekly or monthly (or stops it). The next task is made by the job. Only
+ * an approved request repeats, and its approval covers every occurrence.
+ */
 export async function setRecurrence(db: Executor, now: number, requestId: number, every: 'week' | 'month' | 'off', by: number, nextAt: number): Promise<boolean> {
   const request = await findRequest(db, requestId);
-  if (!request || request.status === 'cancelled') return false;
+  if (!request || (request.status !== 'active' && request.status !== 'closed')) return false;
   if (every === 'off') {
     await db.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
   } else {
@@ -397,7 +420,8 @@ export async function createOccurrence(
     const moved = await tx.updateTable('recurrences').set({ next_at: nextAt }).where('id', '=', rec.id).where('next_at', '=', rec.next_at).where('active', '=', 1).executeTakeFirst();
     if (Number(moved.numUpdatedRows) === 0) return false;
     const request = await findRequest(tx, rec.request_id);
-    if (!request || request.status === 'cancelled') return false;
+    // Approved once for the series: each occurrence goes straight to the group.
+    if (!request || request.status !== 'active') return false;
     const length = request.window_start !== null && request.window_end !== null ? request.window_end - request.window_start : 0;
     const task = await createTask(tx, now, request, rec.next_at, length ? rec.next_at + length : null);
     await post(tx, task, request);

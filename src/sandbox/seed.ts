@@ -124,10 +124,10 @@ async function seedHelp(app: App, now: number): Promise<void> {
   const { deps } = app;
   const { db } = deps;
   const request = (requesterId: number, building: string, type: string, details: string, unit?: string) =>
-    createRequest(db, now - 3 * HOUR, { communityId: 'meiyuan', buildingId: building, requesterId, type, details, urgent: false, unit }, teamFor(deps, 'meiyuan', type), async () => undefined);
+    createRequest(db, now - 3 * HOUR, { communityId: 'meiyuan', buildingId: building, requesterId, type, details, urgent: false, unit, approvedBy: STAFF }, teamFor(deps, 'meiyuan', type), async () => undefined);
   await request(RESIDENT, 'b2', 'errand', '帮忙买一袋大米和一些蔬菜，腿脚不方便。', '3-201');
   const { task } = await request(RESIDENT, 'b2', 'meal', '这周想订三天午餐送餐。', '3-201');
-  await claimTask(db, now - 2 * HOUR, task.id, VOLUNTEER, deps.communities.settings.claimCheckinHours, async () => undefined);
+  await claimTask(db, now - 2 * HOUR, task!.id, VOLUNTEER, deps.communities.settings.claimCheckinHours, async () => undefined);
 }
 
 /** What each feature contributes to the demo, in order (teams before the requests they serve). */

@@ -104,6 +104,8 @@ export interface Ledger {
   claims: Map<number, number>;
   /** Report ids staff saw acknowledged. */
   acks: Set<number>;
+  /** Help request ids staff were told they approved. */
+  approvals: Set<number>;
   /** Residents told they are going (or on the waiting list) → the event. */
   rsvps: Map<number, number>;
   /** Tasks whose volunteer was thanked for finishing them. */
@@ -119,7 +121,7 @@ export interface Ledger {
 }
 
 export function newLedger(): Ledger {
-  return { reports: new Map(), requests: new Map(), claims: new Map(), acks: new Set(), rsvps: new Map(), done: new Set(), ratings: new Map(), actions: 0, retries: 0, givenUp: 0, troubles: new Map() };
+  return { reports: new Map(), requests: new Map(), claims: new Map(), acks: new Set(), approvals: new Set(), rsvps: new Map(), done: new Set(), ratings: new Map(), actions: 0, retries: 0, givenUp: 0, troubles: new Map() };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -192,6 +194,21 @@ export async function claimCard(v: EmulatedUser, group: EmulatedGroup, rng: Rng)
   const card = rng.pick(cards);
   const press = await v.press(/认领|Claim/, { in: group, messageId: card.message_id });
   if (!/It's yours/.test(press.answer?.text ?? '')) return undefined;
+  return Number(/#(\d+)/.exec(card.text ?? '')![1]);
+}
+
+/** Approval cards in the committee group still asking staff (help requests waiting for approval). */
+export function waitingApprovals(committee: EmulatedGroup) {
+  return committee.messages().filter((m) => (m.text ?? '').startsWith('📝') && m.buttons().includes('✅ 同意'));
+}
+
+/** Staff approve a waiting help request (the given one, or any) from its card in the committee group; resolves with its id when told so. */
+export async function approveHelp(s: EmulatedUser, committee: EmulatedGroup, rng: Rng, requestId?: number): Promise<number | undefined> {
+  const cards = waitingApprovals(committee).filter((m) => requestId === undefined || new RegExp(`#${requestId}(?!\\d)`).test(m.text ?? ''));
+  if (cards.length === 0) return undefined;
+  const card = rng.pick(cards);
+  const press = await s.press('✅ 同意', { in: committee, messageId: card.message_id });
+  if (!/Approved/.test(press.answer?.text ?? '')) return undefined;
   return Number(/#(\d+)/.exec(card.text ?? '')![1]);
 }
 
@@ -331,6 +348,12 @@ export async function runDay(c: Community, opts: DayOptions, ledger = newLedger(
           const id = await claimCard(who, team, rng);
           if (id !== undefined) ledger.claims.set(id, who.id);
         });
+      } else if (waitingApprovals(c.committee).length > 0 && rng.chance(0.6)) {
+        // Residents' help requests wait for staff before volunteers see them.
+        await act(ledger, who, async () => {
+          const id = await approveHelp(who, c.committee, rng);
+          if (id !== undefined) ledger.approvals.add(id);
+        });
       } else {
         await act(ledger, who, async () => {
           const id = await acknowledge(who, c.committee, rng);
@@ -392,6 +415,10 @@ export async function expectLedgerKept(db: World['db'], ledger: Ledger): Promise
   for (const [task, score] of ledger.ratings) {
     const r = await db.selectFrom('ratings').select('score').where('task_id', '=', task).executeTakeFirst();
     expect(r?.score, `rating of task ${task}`).toBe(score);
+  }
+  for (const id of ledger.approvals) {
+    const r = await db.selectFrom('help_requests').select(['status']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(r.status, `request ${id} approved`).not.toMatch(/pending|declined/);
   }
   for (const id of ledger.acks) {
     const r = await db.selectFrom('reports').select(['status']).where('id', '=', id).executeTakeFirstOrThrow();

@@ -6,7 +6,7 @@ import { decideMember, ensureLead, signUp } from '../../src/domain/volunteers';
 import type { EmulatedChat, EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
 import type { Role } from '../../src/store/schema';
 import { codecsInSource, snapshot, unauthorisedChanges } from '../helpers/hostile';
-import { askForHelp, drainOutbox, fileReport, Rng } from '../helpers/simulation';
+import { approveHelp, askForHelp, drainOutbox, fileReport, Rng, waitingApprovals } from '../helpers/simulation';
 import { startWorld, type World } from '../helpers/world';
 
 /**
@@ -90,8 +90,18 @@ await (async () => {
   let task: { id: number } | undefined;
   while (!task) {
     const { id } = await askForHelp(asker, rng, 'Please fetch medicine');
+    await drainOutbox(world);
+    await approveHelp(people.staff, committee, rng, id);
     task = await world.db.selectFrom('tasks').select('id').where('request_id', '=', id).where('team_id', '=', 'elder').executeTakeFirst();
   }
+  // Help requests waiting for staff approval: one to approve, one to decline, from their cards.
+  // (Another resident asks: the flood guard would slow Ada down after so many presses.)
+  const bea = await world.resident('Bea', { locale: 'en', unit: '6-601' });
+  const waiting = [(await askForHelp(bea, rng, 'Please buy bread')).id, (await askForHelp(bea, rng, 'Please buy milk')).id];
+  await drainOutbox(world);
+  const approvalCard = (id: number) => waitingApprovals(committee).find((m) => new RegExp(`#${id}(?!\\d)`).test(m.text ?? ''))!;
+  buttons.push({ name: 'approve a help request (pa)', allowed: ['staff', 'admin'], data: `pa|${waiting[0]}|y`, in: committee, messageId: approvalCard(waiting[0]!).message_id });
+  buttons.push({ name: 'decline a help request (pd)', allowed: ['staff', 'admin'], data: `pd|${waiting[1]}|not_offered`, in: committee, messageId: approvalCard(waiting[1]!).message_id });
   buttons.push({ name: 'staff task action: repost (px)', allowed: ['staff', 'admin'], data: `px|${task.id}|p` });
   const hours = await world.db
     .insertInto('hours')

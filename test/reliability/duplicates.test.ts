@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TgMessage } from '../../src/sandbox/emulator';
-import { askForHelp, drainOutbox, openCards, Rng, setUpCommunity, type Community } from '../helpers/simulation';
+import { approveHelp, askForHelp, drainOutbox, openCards, Rng, setUpCommunity, type Community } from '../helpers/simulation';
 import { startWorld, type World } from '../helpers/world';
 
 /**
@@ -24,6 +24,8 @@ describe('the same update delivered twice (webhook retry)', () => {
     const rng = new Rng(5);
     let request = await askForHelp(town.residents[0]!, rng, 'Please fix my kettle');
     while (request.team !== 'elder') request = await askForHelp(town.residents[0]!, rng, 'Please fetch my medicine');
+    await drainOutbox(world);
+    await approveHelp(town.staff[0]!, town.committee, rng, request.id);
     await drainOutbox(world);
     const group = town.teams.elder!;
     const card = openCards(group).at(-1)!;

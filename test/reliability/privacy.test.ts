@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger';
 import type { EmulatedUser } from '../../src/sandbox/emulator';
-import { claimCard, drainOutbox, fileReport, Rng, setUpCommunity, type Community } from '../helpers/simulation';
+import { approveHelp, claimCard, drainOutbox, fileReport, Rng, setUpCommunity, type Community } from '../helpers/simulation';
 import { startWorld, type World } from '../helpers/world';
 
 /**
@@ -59,6 +59,8 @@ describe('privacy of one resident', () => {
     await drainOutbox(world);
     const staff = town.staff[0]!;
     await staff.press('👀 受理', { in: town.committee });
+    expect(await approveHelp(staff, town.committee, rng, requestId)).toBe(requestId);
+    await drainOutbox(world);
     const volunteer = town.volunteers.find((v) => town.teams.elder!.memberStatus(v) === 'member')!;
     expect(await claimCard(volunteer, town.teams.elder!, rng)).toBeDefined();
     await drainOutbox(world);

@@ -25,6 +25,10 @@ export const hoursButton = callbackCodec('ph', ['hours', 'yes']);
 export const staffTaskButton = callbackCodec('px', ['task', 'act']);
 /** /myrequests: c cancel, n add a note. */
 export const myRequestButton = callbackCodec('pm', ['request', 'act']);
+/** Staff on a request waiting for approval: y approve, n decline (shows reasons), i details privately, b back. */
+export const approvalButton = callbackCodec('pa', ['request', 'act']);
+/** A decline reason: a preset code, or w to write one. */
+export const declineButton = callbackCodec('pd', ['request', 'reason']);
 export const joinShiftButton = callbackCodec('pj', ['shift']);
 export const leaveShiftButton = callbackCodec('pl', ['shift']);
 
@@ -139,6 +143,33 @@ export function helpKit(deps: CoreDeps) {
     for (const s of staff) await notifyUserL(tx, now, s.id, key, params);
   };
 
+  /**
+   * What needs staff's attention (a sign-up without a lead, an escalation, a request to approve):
+   * the committee group when one is linked, else every staff member privately, each in their
+   * language. `render` is told which, as a private copy may show more than the group may see.
+   */
+  const toStaff = async (
+    tx: Executor,
+    now: number,
+    communityId: string,
+    render: (locale: Locale, inGroup: boolean) => { text: string; keyboard?: InlineKeyboard } | Promise<{ text: string; keyboard?: InlineKeyboard }>,
+    ref?: string,
+  ): Promise<void> => {
+    const chatId = await committeeChat(tx, communityId);
+    if (chatId !== undefined) {
+      await enqueue(tx, now, { chatId, ...(await render(groupLocale, true)), priority: PRIORITY.group, ref });
+      return;
+    }
+    for (const s of await deps.users.staffOf(communityId, tx)) {
+      await enqueue(tx, now, { chatId: s.id, ...(await render(isLocale(s.locale) ? s.locale : config.defaultLocale, false)), priority: PRIORITY.personal, ref });
+    }
+  };
+
+  /** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
+  const postOrTellStaff = async (tx: Executor, now: number, task: Task, request: HelpRequest) => {
+    if (!(await postCard(tx, now, task, request))) await notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({ id: request.id, type: escapeHtml(typeName(request.type, l)) }));
+  };
+
   const notifyCommittee = async (tx: Executor, now: number, communityId: string, key: string, params: (locale: Locale) => Params, keyboard?: (locale: Locale) => InlineKeyboard): Promise<boolean> => {
     const chatId = await committeeChat(tx, communityId);
     if (chatId === undefined) return false;
@@ -146,5 +177,5 @@ export function helpKit(deps: CoreDeps) {
     return true;
   };
 
-  return { t, tz, groupLocale, localeOf, typeName, buildingName, teamName, when, cardText, claimKeyboard, postCard, editCard, volunteerLabel, detailsText, claimerKeyboard, notifyUser, notifyUserL, notifyStaff, notifyCommittee, cardChat };
+  return { t, tz, groupLocale, localeOf, typeName, buildingName, teamName, when, cardText, claimKeyboard, postCard, editCard, volunteerLabel, detailsText, claimerKeyboard, notifyUser, notifyUserL, notifyStaff, notifyCommittee, toStaff, postOrTellStaff, cardChat };
 }

@@ -2,6 +2,7 @@ import type { CoreDeps } from '../../deps';
 import { countedMinutes } from '../../domain/help';
 import { escapeHtml, isLocale } from '../../i18n';
 import type { PrivacySpec } from '../feature';
+import { approvalEditRef, approvalRef } from './help-approval';
 import type { HelpKit } from './help-kit';
 
 /**
@@ -41,10 +42,14 @@ export function helpPrivacy(deps: CoreDeps, kit: HelpKit): PrivacySpec {
       const ids = mine.map((r) => r.id);
       if (ids.length > 0) {
         const now = deps.clock.now();
-        // Nobody is left to help: unclaimed occurrences are cancelled.
+        // Nobody is left to help: requests still waiting for approval and unclaimed occurrences are cancelled.
+        await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', 'in', ids).where('status', '=', 'pending').execute();
         await tx.updateTable('tasks').set({ status: 'cancelled', updated_at: now }).where('request_id', 'in', ids).where('status', 'in', ['open', 'released', 'escalated']).execute();
-        // The details a volunteer was (or was about to be) sent are not kept.
-        const refs = (await tx.selectFrom('tasks').select('id').where('request_id', 'in', ids).execute()).map((t) => `task:${t.id}:details`);
+        // The details a volunteer or staff were (or were about to be) sent are not kept.
+        const refs = [
+          ...(await tx.selectFrom('tasks').select('id').where('request_id', 'in', ids).execute()).map((t) => `task:${t.id}:details`),
+          ...ids.flatMap((id) => [approvalRef(id), approvalEditRef(id)]),
+        ];
         if (refs.length > 0) {
           await tx.updateTable('outbox').set({ status: 'cancelled' }).where('ref', 'in', refs).where('status', '=', 'pending').execute();
           await tx.updateTable('outbox').set({ payload: '{}' }).where('ref', 'in', refs).execute();
@@ -68,6 +73,7 @@ export function helpPrivacy(deps: CoreDeps, kit: HelpKit): PrivacySpec {
       for (const s of shifts) await tx.updateTable('shifts').set((eb) => ({ taken: eb('taken', '-', 1) })).where('id', '=', s.shift_id).where('taken', '>', 0).execute();
       await tx.deleteFrom('shift_members').where('user_id', '=', userId).execute();
       await tx.updateTable('team_members').set({ decided_by: null }).where('decided_by', '=', userId).execute();
+      await tx.updateTable('help_requests').set({ decided_by: null }).where('decided_by', '=', userId).execute();
     },
   };
 }

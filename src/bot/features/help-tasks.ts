@@ -47,9 +47,7 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     if (task.status === 'escalated') {
       const params = (l: Locale) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)) });
       const keyboard = (l: Locale) => [[{ text: kit.t(l, 'button_repost'), callback_data: staffTaskButton.pack({ task: task.id, act: 'p' }) }, { text: kit.t(l, 'button_cancel_task'), callback_data: staffTaskButton.pack({ task: task.id, act: 'c' }) }]];
-      if (!(await kit.notifyCommittee(tx, now, task.community_id, 'escalated', params, keyboard))) {
-        for (const s of await deps.users.staffOf(task.community_id, tx)) await kit.notifyUserL(tx, now, s.id, 'escalated', params, keyboard);
-      }
+      await kit.toStaff(tx, now, task.community_id, (l) => ({ text: kit.t(l, 'escalated', params(l)), keyboard: keyboard(l) }));
     } else {
       await kit.postCard(tx, now, task, request, kit.t(G, 'card_reposted'));
     }
@@ -127,7 +125,7 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
         const volunteer = ctx.from.first_name;
         await db.transaction().execute(async (tx) => {
           const params = (l: Locale) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)), name: escapeHtml(volunteer) });
-          if (!(await kit.notifyCommittee(tx, now, task.community_id, 'unreachable', params))) await kit.notifyStaff(tx, now, task.community_id, 'unreachable', params);
+          await kit.toStaff(tx, now, task.community_id, (l) => ({ text: kit.t(l, 'unreachable', params(l)) }));
         });
         deps.sender.poke();
         await ctx.answerCbQuery();

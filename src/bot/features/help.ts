@@ -1,11 +1,12 @@
 import { Composer } from 'telegraf';
+import { declineFlow } from '../../../flows/help-decline';
 import { doneFlow } from '../../../flows/help-done';
 import { noteFlow, rateCommentFlow } from '../../../flows/help-small';
 import { requestFlow } from '../../../flows/request';
 import { shiftFlow } from '../../../flows/shift';
 import { volunteerFlow } from '../../../flows/volunteer';
 import { teamChat } from '../../domain/chat-links';
-import { cancelRequest, countedMinutes, findRequest, hoursOf, requestsOf, setRecurrence, tasksOf } from '../../domain/help';
+import { allowedActions, cancelRequest, countedMinutes, findRequest, hoursOf, requestsOf, setRecurrence, tasksOf } from '../../domain/help';
 import { formatMinutes, monthKey, nextOccurrence } from '../../domain/help-time';
 import { canStaff } from '../../domain/roles';
 import { shiftsOf } from '../../domain/shifts';
@@ -15,6 +16,7 @@ import { idField } from '../callback';
 import type { BotContext } from '../context';
 import type { Feature } from '../feature';
 import { replyLong } from '../reply';
+import { approvals, registerApprovalHandlers } from './help-approval';
 import { helpKit, memberButton, myRequestButton } from './help-kit';
 import { registerShiftHandlers } from './help-shifts';
 import { taskParts } from './help-tasks';
@@ -26,7 +28,8 @@ export const helpFeature: Feature = (deps, services) => {
   const kit = helpKit(deps);
   const composer = new Composer<BotContext>();
   const data = (ctx: BotContext) => (ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '');
-  const jobs = taskParts(deps, kit, services, composer);
+  const approval = approvals(deps, kit);
+  const jobs = [...taskParts(deps, kit, services, composer), registerApprovalHandlers(deps, kit, approval, services, composer)];
   registerShiftHandlers(deps, kit, composer);
 
   // --- Volunteer sign-up decisions (lead in private, or staff in the committee group) ---------
@@ -73,10 +76,15 @@ export const helpFeature: Feature = (deps, services) => {
       const text = [
         ctx.t('help.myrequest_line', { id: r.id, type: escapeHtml(kit.typeName(r.type, ctx.locale)), status: ctx.t(`help.status_${status}`) }),
         ctx.t('help.card_when', { when: escapeHtml(kit.when(r.task?.window_start ?? r.window_start, r.task?.window_end ?? r.window_end, ctx.locale)) }),
+        ...(r.status === 'declined' ? [ctx.t('help.myrequest_reason', { reason: approval.reasonText(r.decline_reason, ctx.locale) })] : []),
       ].join('\n');
       const buttons = [];
-      if (r.status === 'active') buttons.push({ text: ctx.t('help.button_note'), callback_data: myRequestButton.pack({ request: r.id, act: 'n' }) });
-      if (r.status === 'active' && r.task && ['open', 'released', 'escalated'].includes(r.task.status)) buttons.push({ text: ctx.t('help.button_cancel_request'), callback_data: myRequestButton.pack({ request: r.id, act: 'c' }) });
+      const open = r.status === 'pending' || r.status === 'active';
+      if (open) buttons.push({ text: ctx.t('help.button_note'), callback_data: myRequestButton.pack({ request: r.id, act: 'n' }) });
+      // Cancelling is possible while it waits for approval, or for a volunteer.
+      if (r.status === 'pending' || (r.status === 'active' && r.task && allowedActions(r.task.status, 'requester').includes('cancel'))) {
+        buttons.push({ text: ctx.t('help.button_cancel_request'), callback_data: myRequestButton.pack({ request: r.id, act: 'c' }) });
+      }
       await ctx.reply(text, { parse_mode: 'HTML', reply_markup: buttons.length ? { inline_keyboard: [buttons] } : undefined });
     }
   };
@@ -85,7 +93,7 @@ export const helpFeature: Feature = (deps, services) => {
     const p = myRequestButton.unpack(data(ctx));
     const id = idField(p?.request);
     const request = id ? await findRequest(db, id) : undefined;
-    if (!request || !p || request.requester_id !== ctx.from.id || request.status !== 'active') return ctx.answerCbQuery(ctx.t('common.stale_button'));
+    if (!request || !p || request.requester_id !== ctx.from.id || (request.status !== 'active' && request.status !== 'pending')) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     if (p.act === 'n') {
       await ctx.answerCbQuery();
       return services.flows.start(ctx, 'hnote', { request: String(request.id) });
@@ -93,9 +101,12 @@ export const helpFeature: Feature = (deps, services) => {
     if (p.act !== 'c') return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const now = clock.now();
     if (!(await cancelRequest(db, now, request.id, ctx.from.id, 'requester'))) return ctx.answerCbQuery(ctx.t('help.cancel_too_late'), { show_alert: true });
-    // The card in the group stops offering Claim.
+    // The card in the group stops offering Claim, and staff's approval card stops asking.
     const task = await db.selectFrom('tasks').selectAll().where('request_id', '=', request.id).orderBy('id', 'desc').executeTakeFirst();
-    if (task) await db.transaction().execute((tx) => kit.editCard(tx, now, task, request, 'card_cancelled'));
+    await db.transaction().execute(async (tx) => {
+      if (task) await kit.editCard(tx, now, task, request, 'card_cancelled');
+      await approval.settle(tx, now, (await findRequest(tx, request.id))!, (l) => kit.t(l, 'approval_cancelled'));
+    });
     deps.sender.poke();
     await ctx.answerCbQuery(ctx.t('help.done_ok'));
     await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
@@ -146,7 +157,7 @@ export const helpFeature: Feature = (deps, services) => {
     const base = latest?.window_start ?? latest?.created_at ?? now;
     let next = base;
     while (next <= now && every !== 'off') next = nextOccurrence(next, every as 'week' | 'month', kit.tz);
-    await setRecurrence(db, now, request.id, every as 'week' | 'month' | 'off', ctx.from!.id, next);
+    if (!(await setRecurrence(db, now, request.id, every as 'week' | 'month' | 'off', ctx.from!.id, next))) return ctx.reply(ctx.t('help.recur_not_possible', { id: request.id }));
     if (every === 'off') return ctx.reply(ctx.t('help.recur_off', { id: request.id }));
     return ctx.reply(ctx.t(`help.recur_set_${every}`, { id: request.id, when: kit.when(next, null, ctx.locale) }));
   };
@@ -161,7 +172,7 @@ export const helpFeature: Feature = (deps, services) => {
   return {
     name: 'help',
     composer,
-    flows: [requestFlow(deps, kit), volunteerFlow(deps, kit), shiftFlow(deps, kit), doneFlow(deps, kit), noteFlow(deps, kit), rateCommentFlow(deps)],
+    flows: [requestFlow(deps, kit, approval), volunteerFlow(deps, kit), shiftFlow(deps, kit), doneFlow(deps, kit), noteFlow(deps, kit), rateCommentFlow(deps), declineFlow(deps, approval)],
     jobs,
     privacy: helpPrivacy(deps, kit),
     commands: [

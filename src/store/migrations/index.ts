@@ -4,6 +4,7 @@ import { hazards } from './002_hazards';
 import { help } from './003_help';
 import { delivery } from './004_delivery';
 import { jobs } from './005_jobs';
+import { helpApproval } from './006_help_approval';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_help': help,
   '004_delivery': delivery,
   '005_jobs': jobs,
+  '006_help_approval': helpApproval,
 };

@@ -1,9 +1,11 @@
 import type { Generated } from 'kysely';
 
-/** Row types of the tables in migrations/003_help.ts. Times are epoch milliseconds, flags 0/1. */
+/** Row types of the tables in migrations/003_help.ts (and 006_help_approval.ts). Times are epoch milliseconds, flags 0/1. */
 
 export type TeamRole = 'member' | 'lead';
 export type MemberStatus = 'pending' | 'approved' | 'declined';
+/** pending: waiting for staff approval; active: approved, its tasks go to the team group. */
+export type RequestStatus = 'pending' | 'active' | 'closed' | 'cancelled' | 'declined';
 export type TaskStatus = 'open' | 'claimed' | 'started' | 'done' | 'cancelled' | 'released' | 'escalated';
 
 export interface TeamMembersTable {
@@ -44,7 +46,14 @@ export interface HelpRequestsTable {
   unit: string | null;
   address: string | null;
   phone: string | null;
-  status: 'active' | 'closed' | 'cancelled';
+  status: RequestStatus;
+  /** Staff who approved or declined it (the filer, for staff-filed requests). */
+  decided_by: number | null;
+  decided_at: number | null;
+  /** A preset reason's code (see DECLINE_REASONS) or the words staff wrote. */
+  decline_reason: string | null;
+  /** When staff were reminded that it still waits for approval (once). */
+  approval_reminded_at: number | null;
   created_at: number;
   updated_at: number;
 }
