@@ -1,5 +1,6 @@
 import { session, Telegraf, type Middleware } from 'telegraf';
 import type { CoreDeps } from '../deps';
+import type { Sender } from '../delivery/sender';
 import { atLeast, effectiveRole } from '../domain/roles';
 import { guessLocale, isLocale, LOCALES, type Locale } from '../i18n';
 import type { Role } from '../store/schema';
@@ -70,6 +71,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   }
   flows = new FlowEngine(parts.flatMap((p) => p.flows ?? []), services.mainMenu, clock);
 
+  bot.use(countDirectSends(deps.sender));
   bot.use(dedupe(deps));
   bot.use(contextMiddleware(deps));
   bot.use(floodGuard({ burst: 30, perSecond: 1 }));
@@ -129,6 +131,27 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   };
 
   return { bot, services, commands, jobs: parts.flatMap((p) => p.jobs ?? []), registerCommands };
+}
+
+/** Methods that post a new message, which Telegram counts against its flood limits. */
+const postsMessage = (method: string) => (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
+
+/**
+ * The bot's direct replies (not from the outbox) are counted with the sender, so that a
+ * broadcast at full pace leaves room for them instead of earning a 429 from Telegram.
+ * (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
+ */
+function countDirectSends(sender: Sender): Middleware<BotContext> {
+  return (ctx, next) => {
+    const telegram = ctx.telegram;
+    const call = telegram.callApi.bind(telegram);
+    telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
+      const chatId = payload?.chat_id;
+      if (postsMessage(method) && typeof chatId === 'number') return sender.counted(chatId, () => call(method as never, payload as never, options));
+      return call(method as never, payload as never, options);
+    }) as typeof telegram.callApi;
+    return next();
+  };
 }
 
 /** A webhook retry or a restart may deliver an update twice: handle it once. */

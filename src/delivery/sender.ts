@@ -65,6 +65,8 @@ const MARGIN = 0.97;
 const PAGE = 250;
 /** How many sends a late timer may make up at once. */
 const CATCH_UP = 3;
+/** How long to wait before looking again when only calls still under way stand in the way. */
+const BUSY_MS = 5;
 
 export class Sender {
   private running = false;
@@ -72,8 +74,12 @@ export class Sender {
   private wake?: () => void;
   private pausedUntil = 0;
   private readonly owner = randomUUID();
-  private readonly globalSent: number[] = [];
-  private readonly chatSent = new Map<number, number[]>();
+  /** Messages under way (ours and the bot's direct replies), overall and per chat. */
+  private sendingNow = 0;
+  private readonly chatSending = new Map<number, number>();
+  /** When Telegram answered the recent ones: overall (last second) and per chat (last second, or minute for groups). */
+  private readonly globalDone: number[] = [];
+  private readonly chatDone = new Map<number, number[]>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly watchers: Watcher[] = [];
   private lastWatch = 0;
@@ -195,7 +201,6 @@ export class Sender {
         break;
       }
       await this.slot(row.chat_id);
-      this.note(row.chat_id);
       calls++;
       const sending = this.deliver(row).finally(() => this.inFlight.delete(row.id));
       this.inFlight.set(row.id, sending);
@@ -261,9 +266,14 @@ export class Sender {
     return Math.max(1, Math.floor(this.opts.globalPerSecond * MARGIN));
   }
 
-  /** Milliseconds until this chat may get one more message. */
+  /**
+   * Milliseconds until this chat may get one more message. Counted from when Telegram answered
+   * earlier ones (a message reaches Telegram before its answer comes back), so network delays
+   * can only make us slower than the limit, never faster.
+   */
   private chatWait(chatId: number, now: number): number {
-    const times = this.chatSent.get(chatId);
+    if (this.chatSending.get(chatId)) return BUSY_MS;
+    const times = this.chatDone.get(chatId);
     if (!times) return 0;
     const isGroup = chatId < 0;
     const second = 1000 / MARGIN;
@@ -273,23 +283,25 @@ export class Sender {
     const inLastSecond = times.filter((t) => t > now - second);
     if (inLastSecond.length >= perSecond) wait = inLastSecond[inLastSecond.length - perSecond] + second - now;
     if (isGroup && times.length >= this.opts.groupPerMinute) wait = Math.max(wait, times[times.length - this.opts.groupPerMinute] + 60_000 / MARGIN - now);
-    if (times.length === 0) this.chatSent.delete(chatId);
+    if (times.length === 0) this.chatDone.delete(chatId);
     return Math.max(0, wait);
   }
 
   /**
-   * Waits until one more message fits the overall and the chat's limits. Sends are spaced
-   * evenly (not in bursts) so that varying network delays never crowd more than the limit into
-   * any one second at Telegram's end; a late timer may catch up by a few messages only.
+   * Waits until one more message fits the overall and the chat's limits. A message counts from
+   * the moment it is sent until a second after Telegram answered it, so however the network
+   * delays them, no second at Telegram's end ever holds more than the budget. Sends are also
+   * spaced evenly; a late timer may catch up by a few messages only.
    */
   private async slot(chatId: number): Promise<void> {
     const interval = 1000 / this.globalBudget();
     for (;;) {
       const now = Date.now();
-      prune(this.globalSent, now - 1000);
+      prune(this.globalDone, now - 1000);
       if (this.nextAt < now - CATCH_UP * interval) this.nextAt = now - CATCH_UP * interval;
       const paceWait = this.nextAt - now;
-      const windowWait = this.globalSent.length < this.globalBudget() ? 0 : this.globalSent[0] + 1000 - now;
+      const full = this.sendingNow + this.globalDone.length >= this.globalBudget();
+      const windowWait = !full ? 0 : this.globalDone.length > 0 ? this.globalDone[0] + 1000 - now : BUSY_MS;
       const wait = Math.max(paceWait, windowWait, this.chatWait(chatId, now));
       if (wait <= 0) {
         this.nextAt += interval;
@@ -299,19 +311,41 @@ export class Sender {
     }
   }
 
-  private note(chatId: number): void {
+  /** Whether the chat got more than the refused message in the last second. */
+  private wroteRecently(chatId: number): boolean {
     const now = Date.now();
-    this.globalSent.push(now);
-    const times = this.chatSent.get(chatId) ?? [];
-    times.push(now);
-    this.chatSent.set(chatId, times);
+    return (this.chatDone.get(chatId) ?? []).filter((t) => t > now - 1000).length > 1;
+  }
+
+  /**
+   * Makes one call that posts a message, counted against the limits while it is under way and
+   * for a second after. The sender's own calls go through here; so do the bot's direct replies
+   * (see app.ts), because Telegram counts every message the bot sends and a broadcast at full
+   * pace must leave room for them.
+   */
+  async counted<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+    this.sendingNow++;
+    this.chatSending.set(chatId, (this.chatSending.get(chatId) ?? 0) + 1);
+    try {
+      return await call();
+    } finally {
+      const now = Date.now();
+      this.sendingNow--;
+      const left = this.chatSending.get(chatId)! - 1;
+      if (left > 0) this.chatSending.set(chatId, left);
+      else this.chatSending.delete(chatId);
+      this.globalDone.push(now);
+      const times = this.chatDone.get(chatId) ?? [];
+      times.push(now);
+      this.chatDone.set(chatId, times);
+    }
   }
 
   private async deliver(row: LeasedRow): Promise<void> {
     const payload = { chat_id: row.chat_id, ...(JSON.parse(row.payload) as Record<string, unknown>) };
     let result: unknown;
     try {
-      result = await this.call(row.method, payload);
+      result = await this.counted(row.chat_id, () => this.call(row.method, payload));
     } catch (err) {
       await this.failed(row, err).catch((e) => this.log.error({ err: e, outboxId: row.id }, 'could not record an outbox failure'));
       return;
@@ -341,9 +375,16 @@ export class Sender {
         .execute();
 
     if (err instanceof ApiError && err.code === 429) {
+      const waitMs = (err.retryAfter ?? 1) * 1000;
+      if (this.wroteRecently(row.chat_id)) {
+        // This chat got another message within the second (a direct reply raced us): only this
+        // chat must wait, as Telegram's per-chat limit asks; the rest of the queue goes on.
+        await set({ error: err.message, attempts: row.attempts, not_before: this.clock.now() + waitMs });
+        return;
+      }
       // Telegram asks everyone to wait: pause the whole sender; the row was not at fault.
-      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + (err.retryAfter ?? 1) * 1000);
-      this.log.warn({ retryAfter: err.retryAfter }, 'Telegram asked to slow down');
+      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
+      this.log.warn({ retryAfter: err.retryAfter, inFlight: this.sendingNow, answeredLastSecond: this.globalDone.filter((t) => t > Date.now() - 1000).length }, 'Telegram asked to slow down');
       await set({ error: err.message, attempts: row.attempts });
       return;
     }

@@ -16,5 +16,9 @@ export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; 
     return new Keyv({ store: new KeyvRedis(opts.redisUrl), namespace, useKeyPrefix: false });
   }
   if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
-  return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${opts.sqlitePath}`, table: 'sessions', busyTimeout: 5000 }), namespace });
+  const store = new KeyvSqlite({ uri: `sqlite://${opts.sqlitePath}`, table: 'sessions', busyTimeout: 5000 });
+  // As for the main database: WAL with NORMAL sync commits without an fsync per write, and a
+  // crash loses nothing that was committed (only a power cut can drop the last moments).
+  void store.query('PRAGMA journal_mode = WAL').then(() => store.query('PRAGMA synchronous = NORMAL')).catch(() => undefined);
+  return new Keyv({ store, namespace });
 }

@@ -1,0 +1,93 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Emulator } from '../src/sandbox/emulator';
+import { migrateToLatest, openDatabase } from '../src/store/db';
+import type { Role } from '../src/store/schema';
+
+/** Running a bot as its own process, as in production, for the benchmarks. */
+
+export interface BotFiles {
+  dir: string;
+  dbPath: string;
+  /** The bot's environment for this database and session store. */
+  env: Record<string, string>;
+  remove(): void;
+}
+
+/** A fresh SQLite database and session store in a temporary directory. */
+export function botFiles(): BotFiles {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-bench-'));
+  const dbPath = join(dir, 'linli.db');
+  return { dir, dbPath, env: { DATABASE_URL: `sqlite:${dbPath}`, SESSION_DB: join(dir, 's.db') }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The JavaScript a bot runs from, built as production builds it: Linli by `npm run build`
+ * (dist/main.js), the bare reference bot with the same bundler into bench/out/.
+ */
+export async function built(bot: 'linli' | 'bare'): Promise<string> {
+  if (bot === 'linli') {
+    execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    return 'dist/main.js';
+  }
+  const outfile = 'bench/out/bare-echo.js';
+  await build({ entryPoints: ['bench/bare-echo.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
+  return outfile;
+}
+
+/** Starts a built bot process on the emulator and waits until it has handled a probe's /start. */
+export async function startBot(emu: Emulator, script: string, env: Record<string, string>): Promise<{ child: ChildProcess; startMs: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? []), '--enable-source-maps', script], {
+    env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // A benchmark that fails must not leave its bot running.
+  process.once('exit', () => child.kill('SIGKILL'));
+  const probe = emu.user({ first_name: 'probe', language_code: 'en' });
+  await probe.send('/start');
+  return { child, startMs: performance.now() - t0 };
+}
+
+export async function stopBot(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident set size of a process, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/**
+ * Registers `count` residents straight into the database (ids from `firstId`), as a large
+ * community would have; without `community` they alternate between Meiyuan and Guihua.
+ */
+export async function seedResidents(dbPath: string, count: number, opts: { firstId?: number; community?: string } = {}): Promise<void> {
+  const { firstId = 5_000_000_000, community } = opts;
+  const db = openDatabase({ kind: 'sqlite', path: dbPath });
+  await migrateToLatest(db);
+  const now = Date.now();
+  for (let i = 0; i < count; i += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - i) }, (_, k) =>
+      registered(firstId + i + k, `住户${i + k}`, now, {
+        community: community ?? ((i + k) % 2 ? 'guihua' : 'meiyuan'),
+        building: `b${1 + ((i + k) % 6)}`,
+        unit: `${1 + ((i + k) % 30)}-${100 + ((i + k) % 7)}`,
+      }),
+    );
+    await db.insertInto('users').values(rows).execute();
+  }
+  await db.destroy();
+}
+
+/** A users row for someone who has finished onboarding (as the bot would have stored it). */
+export function registered(id: number, firstName: string, now: number, o: { role?: Role; locale?: string; community?: string; building?: string; unit?: string } = {}) {
+  const { role = 'resident', locale = 'zh-CN', community = 'meiyuan', building = 'b1', unit = '1-101' } = o;
+  return { id, first_name: firstName, username: null, locale, role, community_id: community, building_id: building, unit, phone: null, privacy_accepted_at: now, created_at: now, updated_at: now };
+}
