@@ -38,10 +38,17 @@ export async function built(bot: 'linli' | 'bare'): Promise<string> {
   return outfile;
 }
 
+/** The node flags of `npm start` (memory limits, source maps), so bots run here as in production. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
 /** Starts a built bot process on the emulator and waits until it has handled a probe's /start. */
 export async function startBot(emu: Emulator, script: string, env: Record<string, string>): Promise<{ child: ChildProcess; startMs: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? []), '--enable-source-maps', script], {
+  const flags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? [])];
+  const child = spawn(process.execPath, [...flags, script], {
     env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -1,21 +1,41 @@
 import { writeFileSync } from 'node:fs';
+import { benchBroadcast } from './broadcast';
+import { benchContention } from './contention';
 import { machine, table, type Row } from './lib';
+import { benchSummary } from './summary';
 import { benchUpdates } from './updates';
 
 /**
  * `npm run bench`: runs every benchmark against the emulator on loopback and prints one table,
- * also written to bench/results.md. Sizes can be scaled down for a quick run: `npm run bench -- --quick`.
+ * also written to bench/results.md. `npm run bench -- --quick` runs smaller sizes (a few
+ * minutes instead of about fifteen); only the full sizes answer the issue's targets.
+ * `--only updates,broadcast,summary,contention` picks some.
  */
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]?.split(',')) : undefined;
+
+const benches: [string, () => Promise<Row[]>][] = [
+  ['updates', () => benchUpdates({ users: quick ? 200 : 1000, concurrency: 100, registered: quick ? 10_000 : 100_000 })],
+  ['broadcast', () => benchBroadcast({ recipients: quick ? 1000 : 10_000 })],
+  ['summary', () => benchSummary(quick ? { reports: 10_000, tasks: 5_000, volunteers: 1_000 } : { reports: 100_000, tasks: 50_000, volunteers: 10_000 })],
+  ['contention', () => benchContention({ volunteers: 50, rounds: quick ? 1 : 3 })],
+];
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const started = new Date();
-  rows.push(...(await benchUpdates({ users: quick ? 100 : 1000, concurrency: 100, registered: quick ? 10_000 : 100_000 })));
+  for (const [name, run] of benches) {
+    if (only && !only.has(name)) continue;
+    const t0 = performance.now();
+    console.error(`bench ${name}…`);
+    rows.push(...(await run()));
+    console.error(`bench ${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
   const out = [
     `# Benchmark results`,
     '',
-    `Run ${started.toISOString()}${quick ? ' (quick sizes)' : ''} on ${machine()}.`,
+    `Run ${started.toISOString()}${quick ? ' (quick sizes: not the issue’s targets)' : ''} on ${machine()}.`,
     '',
     table(rows),
     '',

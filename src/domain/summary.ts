@@ -1,3 +1,5 @@
+import { sql, type Expression } from 'kysely';
+import { HOUR } from '../clock';
 import type { Communities } from '../community/config';
 import { addDays, isoDate, wallClock, zonedEpoch } from '../jobs/zoned-time';
 import type { Executor } from '../store/db';
@@ -112,53 +114,119 @@ export function median(values: number[]): number | null {
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part * 100) / whole));
 const inWeek = (at: number | null | undefined, w: Week) => at !== null && at !== undefined && at >= w.start && at < w.end;
 
-/** Everything the figures of the weeks up to `until` are computed from. */
-async function load(db: Executor, communityId: string, from: number, until: number) {
-  const reports = await db.selectFrom('reports').selectAll().where('community_id', '=', communityId).where('created_at', '<', until).execute();
+/** A fix deadline passing in one of these is no miss: the report was not ours to fix. */
+const NOT_OURS: readonly ReportStatus[] = ['rejected', 'withdrawn', 'handed_up'];
+
+/**
+ * A report's status just before `at`: its last status change before then (null: none, so
+ * 'new'). A report closed before then (closed_at is when it reached a final status, which it
+ * never leaves) is in its status now, so only the others are looked up in the history.
+ */
+function statusBefore(at: Expression<number> | number) {
+  return sql<ReportStatus | null>`CASE WHEN reports.closed_at < ${at} THEN reports.status ELSE
+    (SELECT e.to_status FROM report_events e WHERE e.report_id = reports.id AND e.to_status IS NOT NULL AND e.at < ${at} ORDER BY e.at DESC, e.id DESC LIMIT 1) END`;
+}
+
+/** dueAt(report, category, 'fix') in SQL, from the categories' SLAs. */
+function fixDueSql(communities: Communities) {
+  const slas = communities.config.hazardCategories.map((c) => sql`WHEN ${c.id} THEN ${sql.lit(c.slaFixHours * HOUR)}`);
+  return sql<number>`reports.created_at + CASE reports.category ${sql.join(slas, sql` `)} END`;
+}
+
+/**
+ * The reports created before `until`, each with its first fix before then (fixed_at, the last
+ * fix, is null when there was none) and its status at the moments the figures need: the end
+ * of this week and of last week, and its fix deadline.
+ */
+function reportFacts(db: Executor, communities: Communities, communityId: string, from: number, lastWeek: Week, until: number) {
+  const fixDue = fixDueSql(communities);
+  return db
+    .selectFrom('reports')
+    .select(['id', 'category', 'status', 'created_at', 'acknowledged_at', 'closed_at'])
+    .select([
+      sql<number | null>`CASE WHEN reports.fixed_at IS NOT NULL THEN
+        (SELECT e.at FROM report_events e WHERE e.report_id = reports.id AND e.action = 'fix' AND e.at < ${until} ORDER BY e.at LIMIT 1) END`.as('first_fix'),
+      // Needed only when the deadline falls in the trend and the report may have missed it.
+      sql<ReportStatus | null>`CASE WHEN ${fixDue} >= ${from} AND ${fixDue} < ${until} AND (reports.fixed_at IS NULL OR reports.fixed_at > ${fixDue}) THEN ${statusBefore(fixDue)} END`.as(
+        'status_at_fix_due',
+      ),
+      statusBefore(until).as('status_at_end'),
+      statusBefore(lastWeek.end).as('status_at_last_end'),
+    ])
+    .where('community_id', '=', communityId)
+    .where('created_at', '<', until)
+    // Closed before the trend began: no figure of these weeks can count it, however long the history.
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]))
+    .execute();
+}
+
+type LoadedReport = Awaited<ReturnType<typeof reportFacts>>[number];
+
+/**
+ * Everything the figures of the weeks [from, until) are computed from. A report's history is
+ * not read row by row (it grows without end): the database answers, per report, its first fix
+ * and its status at the moments the figures need — the end of this week and of last week, and
+ * its fix deadline — each an indexed lookup. Of the history itself only the week's fixes,
+ * reopenings and handings-up and the trend's ratings are read.
+ */
+async function load(db: Executor, communities: Communities, communityId: string, from: number, lastWeek: Week, until: number) {
+  const reports = await reportFacts(db, communities, communityId, from, lastWeek, until);
   const reportEvents = await db
     .selectFrom('report_events')
     .innerJoin('reports', 'reports.id', 'report_events.report_id')
-    .select(['report_events.report_id', 'report_events.at', 'report_events.action', 'report_events.to_status', 'report_events.note'])
+    .select(['report_events.report_id', 'report_events.at', 'report_events.action', 'report_events.note'])
     .where('reports.community_id', '=', communityId)
+    .where('report_events.at', '>=', from)
     .where('report_events.at', '<', until)
-    .orderBy('report_events.at')
-    .orderBy('report_events.id')
+    .where((eb) => eb.or([eb('report_events.action', '=', 'rating'), eb.and([eb('report_events.action', 'in', ['fix', 'reopen', 'hand_up']), eb('report_events.at', '>=', lastWeek.start)])]))
     .execute();
   const helpRatings = await db.selectFrom('ratings').select(['score', 'created_at']).where('community_id', '=', communityId).where('created_at', '>=', from).where('created_at', '<', until).execute();
-  return { reports, reportEvents, helpRatings };
+  const scores = [
+    ...reportEvents.filter((e) => e.action === 'rating').map((e) => ({ at: e.at, score: Number(e.note) })),
+    ...helpRatings.map((r) => ({ at: r.created_at, score: r.score })),
+  ].filter((s) => s.score >= 1 && s.score <= 5);
+  return { reports, reportEvents, scores, settled: settlements(reports, communities) };
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;
 
-function rates(data: Loaded, communities: Communities, w: Week): Rates {
-  let ackInSla = 0;
-  let ackSettled = 0;
-  let fixInSla = 0;
-  let fixSettled = 0;
-  const eventsOf = groupBy(data.reportEvents, (e) => e.report_id);
-  for (const r of data.reports) {
+/**
+ * When each report's acknowledgement and fix were settled, and whether in the SLA: answered
+ * (acknowledged, or rejected) or first fixed by the deadline, else the deadline itself — for
+ * the fix, unless the report was not ours to fix then (fixAt null: never settled).
+ */
+function settlements(reports: LoadedReport[], communities: Communities) {
+  const settled: { ackAt: number; ackInSla: boolean; fixAt: number | null; fixInSla: boolean }[] = [];
+  for (const r of reports) {
     const category = communities.hazardCategory(r.category);
     if (!category || r.status === 'withdrawn') continue;
     const ackDeadline = dueAt(r, category, 'ack');
     const answeredAt = r.acknowledged_at ?? (r.status === 'rejected' ? r.closed_at : null);
-    if (answeredAt !== null && answeredAt <= ackDeadline) {
-      if (inWeek(answeredAt, w)) (ackInSla++, ackSettled++);
-    } else if (inWeek(ackDeadline, w)) ackSettled++;
-
+    const ackInSla = answeredAt !== null && answeredAt <= ackDeadline;
     const fixDeadline = dueAt(r, category, 'fix');
-    const events = eventsOf.get(r.id) ?? [];
-    const firstFix = events.find((e) => e.action === 'fix')?.at ?? null;
-    if (firstFix !== null && firstFix <= fixDeadline) {
-      if (inWeek(firstFix, w)) (fixInSla++, fixSettled++);
-    } else if (inWeek(fixDeadline, w)) {
-      const atDeadline = statusAt(r, events, fixDeadline);
-      if (!['rejected', 'withdrawn', 'handed_up'].includes(atDeadline)) fixSettled++;
+    const fixInSla = r.first_fix !== null && r.first_fix <= fixDeadline;
+    const missed = NOT_OURS.includes(r.status_at_fix_due ?? 'new') ? null : fixDeadline;
+    settled.push({ ackAt: ackInSla ? answeredAt : ackDeadline, ackInSla, fixAt: fixInSla ? r.first_fix : missed, fixInSla });
+  }
+  return settled;
+}
+
+function rates(data: Loaded, w: Week): Rates {
+  let ackInSla = 0;
+  let ackSettled = 0;
+  let fixInSla = 0;
+  let fixSettled = 0;
+  for (const s of data.settled) {
+    if (inWeek(s.ackAt, w)) {
+      ackSettled++;
+      if (s.ackInSla) ackInSla++;
+    }
+    if (inWeek(s.fixAt, w)) {
+      fixSettled++;
+      if (s.fixInSla) fixInSla++;
     }
   }
-  const scores = [
-    ...data.reportEvents.filter((e) => e.action === 'rating' && inWeek(e.at, w)).map((e) => Number(e.note)),
-    ...data.helpRatings.filter((r) => inWeek(r.created_at, w)).map((r) => r.score),
-  ].filter((s) => s >= 1 && s <= 5);
+  const scores = data.scores.filter((s) => inWeek(s.at, w)).map((s) => s.score);
   const satisfied = scores.filter((s) => s >= 4).length;
   return {
     response: percent(ackInSla, ackSettled),
@@ -174,30 +242,8 @@ function rates(data: Loaded, communities: Communities, w: Week): Rates {
   };
 }
 
-/** A report's status just before `at`, from its history (the last move before then). */
-function statusAt(report: { created_at: number }, events: Loaded['reportEvents'], at: number): ReportStatus {
-  let status: ReportStatus = 'new';
-  for (const e of events) {
-    if (e.at >= at) break;
-    if (e.to_status) status = e.to_status as ReportStatus;
-  }
-  return report.created_at < at ? status : 'new';
-}
-
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
-async function figures(db: Executor, communities: Communities, communityId: string, data: Loaded, w: Week): Promise<WeekFigures> {
+async function figures(db: Executor, communities: Communities, communityId: string, data: Loaded, w: Week, statusAtEnd: (r: LoadedReport) => ReportStatus | null): Promise<WeekFigures> {
   const reports = data.reports.filter((r) => r.created_at < w.end);
-  const eventsOf = groupBy(data.reportEvents, (e) => e.report_id);
   const created = new Map(reports.map((r) => [r.id, r.created_at]));
   const weekEvents = data.reportEvents.filter((e) => inWeek(e.at, w));
   const fixes = weekEvents.filter((e) => e.action === 'fix');
@@ -205,11 +251,11 @@ async function figures(db: Executor, communities: Communities, communityId: stri
   const byCategory: Record<string, number> = {};
   for (const r of newReports) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
   const acknowledged = reports.filter((r) => inWeek(r.acknowledged_at, w));
-  const weekRates = rates(data, communities, w);
+  const weekRates = rates(data, w);
   let stillOpen = 0;
   let overdue = 0;
   for (const r of reports) {
-    const status = statusAt(r, eventsOf.get(r.id) ?? [], w.end);
+    const status = statusAtEnd(r) ?? 'new';
     if (OPEN_STATUSES.includes(status)) stillOpen++;
     if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), w.end)) overdue++;
   }
@@ -276,7 +322,8 @@ async function figures(db: Executor, communities: Communities, communityId: stri
     help: { newRequests: help.newRequests, claimed: help.claimed, done: help.done, released: help.released, medianClaimMs: median(claims.map((c) => c.at - c.created_at)) },
     volunteers: {
       active: active.size,
-      new: new Set(joined.map((j) => j.user_id)).size,
+      // An erased volunteer's row stays for the counts: each one is a person of its own.
+      new: new Set(joined.map((j, i) => j.user_id ?? `erased:${i}`)).size,
       minutes: [...minutesBy.values()].reduce((a, b) => a + b, 0) + hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
       top: topIds.map(([userId, minutes]) => ({ userId, name: names.get(userId) ?? '', minutes })),
     },
@@ -290,12 +337,13 @@ export const TREND_WEEKS = 8;
 /** The summary of a week for one community, beside the week before, with the eight-week trend of the rates. */
 export async function weeklySummary(db: Executor, communities: Communities, communityId: string, week: Week, timeZone: string): Promise<WeeklySummary> {
   const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
-  const data = await load(db, communityId, trendWeeks[0].start, week.end);
+  const lastWeek = weeksBefore(week, 1, timeZone);
+  const data = await load(db, communities, communityId, trendWeeks[0].start, lastWeek, week.end);
   return {
     communityId,
-    thisWeek: await figures(db, communities, communityId, data, week),
-    lastWeek: await figures(db, communities, communityId, data, weeksBefore(week, 1, timeZone)),
-    trend: trendWeeks.map((w) => ({ week: w, rates: rates(data, communities, w) })),
+    thisWeek: await figures(db, communities, communityId, data, week, (r) => r.status_at_end),
+    lastWeek: await figures(db, communities, communityId, data, lastWeek, (r) => r.status_at_last_end),
+    trend: trendWeeks.map((w) => ({ week: w, rates: rates(data, w) })),
   };
 }
 
@@ -306,38 +354,38 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
     if (wanted.length === 0) return new Map<number, string>();
     return new Map((await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute()).map((u) => [u.id, u.first_name]));
   };
+  // Reports and requests alike: this community's, created in the week.
+  const createdInWeek = sql<boolean>`community_id = ${communityId} AND created_at >= ${w.start} AND created_at < ${w.end}`;
   const reports = await db
     .selectFrom('reports')
     .select(['id', 'created_at', 'category', 'building_id', 'status', 'owner_id', 'acknowledged_at', 'fixed_at', 'rating'])
-    .where('community_id', '=', communityId)
-    .where('created_at', '>=', w.start)
-    .where('created_at', '<', w.end)
+    .where(createdInWeek)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  const requests = await db
-    .selectFrom('help_requests')
-    .select(['id', 'created_at', 'type', 'building_id', 'urgent', 'status'])
-    .where('community_id', '=', communityId)
-    .where('created_at', '>=', w.start)
-    .where('created_at', '<', w.end)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const requests = await db.selectFrom('help_requests').select(['id', 'created_at', 'type', 'building_id', 'urgent', 'status']).where(createdInWeek).orderBy('created_at').orderBy('id').execute();
   const tasks = requests.length
     ? await db.selectFrom('tasks').select(['id', 'request_id', 'status', 'claimed_by', 'done_at']).where('request_id', 'in', requests.map((r) => r.id)).orderBy('id').execute()
     : [];
   const doneBy = tasks.length
-    ? await db.selectFrom('task_events').select(['task_id', 'actor_id']).where('task_id', 'in', tasks.map((t) => t.id)).where('kind', '=', 'done').execute()
+    ? await db
+        .selectFrom('task_events')
+        .select(['task_id', 'actor_id'])
+        // The community narrows it to an index (task_events has none on task_id).
+        .where('community_id', '=', communityId)
+        .where('kind', '=', 'done')
+        .where('task_id', 'in', tasks.map((t) => t.id))
+        .execute()
     : [];
   const hours = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', w.start).where('at', '<', w.end).orderBy('at').orderBy('id').execute();
   const who = await names([...reports.map((r) => r.owner_id), ...tasks.map((t) => t.claimed_by), ...doneBy.map((d) => d.actor_id), ...hours.map((h) => h.volunteer_id)]);
   const latestTask = new Map(tasks.map((t) => [t.request_id, t]));
+  const doneByTask = new Map(doneBy.map((d) => [d.task_id, d.actor_id]));
   return {
     reports: reports.map((r) => ({ ...r, owner: r.owner_id === null ? '' : (who.get(r.owner_id) ?? '') })),
     requests: requests.map((r) => {
       const task = latestTask.get(r.id);
-      const volunteerId = task?.claimed_by ?? doneBy.find((d) => d.task_id === task?.id)?.actor_id ?? null;
+      const volunteerId = task?.claimed_by ?? (task && doneByTask.get(task.id)) ?? null;
       return { ...r, taskStatus: task?.status ?? null, doneAt: task?.done_at ?? null, volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? '') };
     }),
     hours: hours.map((h) => ({ at: h.at, taskId: h.task_id, shiftId: h.shift_id, minutes: countedMinutes(h), volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? '') })),

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import { migrations } from './migrations';
@@ -13,9 +14,14 @@ export type Executor = Db | Tx;
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-// PostgreSQL returns BIGINT (our timestamps and Telegram ids) as strings unless told otherwise;
-// every value we store fits in a double (ids < 2^53, epoch milliseconds).
-pg.types.setTypeParser(20, (v) => Number(v));
+/** Loaded only when PostgreSQL is configured: the default SQLite set-up starts faster without it. */
+function loadPg(): typeof PgModule {
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
+  // PostgreSQL returns BIGINT (our timestamps and Telegram ids) as strings unless told otherwise;
+  // every value we store fits in a double (ids < 2^53, epoch milliseconds).
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return pg;
+}
 
 export function openDatabase(config: DatabaseConfig): Db {
   if (config.kind === 'sqlite') {
@@ -29,6 +35,7 @@ export function openDatabase(config: DatabaseConfig): Db {
     sqlite.pragma('synchronous = NORMAL');
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
+  const pg = loadPg();
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }) });
 }
 

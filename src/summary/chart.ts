@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
-import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+import type { Canvas } from '@napi-rs/canvas';
+import type { ChartConfiguration } from 'chart.js';
 
 /**
  * The summary's chart as a PNG: reports by category this week and last (bars) above an
@@ -24,11 +24,20 @@ export interface ChartInput {
   labels: { byCategory: string; thisWeek: string; lastWeek: string; trend: string; response: string; resolution: string; satisfaction: string; nothing: string };
 }
 
-let ready = false;
+type Libraries = { canvas: typeof import('@napi-rs/canvas'); chart: typeof import('chart.js') };
+let libraries: Libraries | undefined;
 
-function setUp(): void {
-  if (ready) return;
+/**
+ * Loads the drawing libraries on first use, not at start: the bot draws once a week, and the
+ * canvas library alone maps ~18 MB (bench 4: memory and start).
+ */
+function setUp(): Libraries {
+  if (libraries) return libraries;
   const require = createRequire(import.meta.url);
+  const canvas = require('@napi-rs/canvas') as Libraries['canvas'];
+  const chart = require('chart.js') as Libraries['chart'];
+  const { GlobalFonts } = canvas;
+  const { Chart, registerables } = chart;
   const files = join(dirname(require.resolve('@fontsource/noto-sans-sc/package.json')), 'files');
   const families = readdirSync(files)
     .filter((f) => f.endsWith('-400-normal.woff2'))
@@ -40,11 +49,12 @@ function setUp(): void {
   Chart.defaults.font.family = families.join(', ');
   Chart.defaults.font.size = 18;
   Chart.defaults.color = '#333';
-  ready = true;
+  libraries = { canvas, chart };
+  return libraries;
 }
 
 /** Draws one chart onto the page at a height (destroying a chart clears its canvas, so copy first). */
-function draw(page: Canvas, top: number, config: ChartConfiguration): void {
+function draw({ canvas: { createCanvas }, chart: { Chart } }: Libraries, page: Canvas, top: number, config: ChartConfiguration): void {
   const canvas = createCanvas(WIDTH, PART_HEIGHT);
   const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
     ...config,
@@ -56,13 +66,13 @@ function draw(page: Canvas, top: number, config: ChartConfiguration): void {
 }
 
 export function renderChart(input: ChartInput): Buffer {
-  setUp();
-  const page = createCanvas(WIDTH, PART_HEIGHT * 2);
+  const libs = setUp();
+  const page = libs.canvas.createCanvas(WIDTH, PART_HEIGHT * 2);
   const ctx = page.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * 2);
   const categories = input.categories.length > 0 ? input.categories : [{ label: input.labels.nothing, thisWeek: 0, lastWeek: 0 }];
-  draw(page, 0, {
+  draw(libs, page, 0, {
     type: 'bar',
     data: {
       labels: categories.map((c) => c.label),
@@ -85,7 +95,7 @@ export function renderChart(input: ChartInput): Buffer {
     pointRadius: 5,
     spanGaps: true,
   });
-  draw(page, PART_HEIGHT, {
+  draw(libs, page, PART_HEIGHT, {
     type: 'line',
     data: {
       labels: input.trend.map((w) => w.label),

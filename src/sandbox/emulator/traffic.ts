@@ -35,7 +35,7 @@ export interface Fault {
 }
 
 /** mulberry32: small, fast and good enough to pick faults reproducibly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
