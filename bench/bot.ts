@@ -71,6 +71,12 @@ export function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** CPU time a process has used so far (user + system), from /proc (Linux; 100 ticks a second). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /**
  * Registers `count` residents straight into the database (ids from `firstId`), as a large
  * community would have; without `community` they alternate between Meiyuan and Guihua.
