@@ -10,6 +10,8 @@ export interface Row {
   ratio: string;
   target: string;
   met: 'yes' | 'no' | '—';
+  /** Why a target was missed and what would reach it (printed under the table when met is 'no'). */
+  why?: string;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -31,7 +33,8 @@ export function machine(): string {
 export function table(rows: Row[]): string {
   const head = ['bench', 'figure', 'value', 'reference', 'ratio', 'target', 'met'];
   const lines = [head, head.map(() => '---'), ...rows.map((r) => [r.bench, r.figure, r.value, r.reference, r.ratio, r.target, r.met])];
-  return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
+  const missed = rows.filter((r) => r.met === 'no' && r.why).map((r) => `- **${r.bench}, ${r.figure}:** ${r.why}`);
+  return [...lines.map((l) => `| ${l.join(' | ')} |`), ...(missed.length ? ['', 'Targets missed:', '', ...missed] : [])].join('\n');
 }
 
 /** Runs `task` for each item with at most `concurrency` in flight; returns each item's latency in ms. */
