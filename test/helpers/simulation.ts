@@ -150,7 +150,7 @@ export async function fileReport(u: EmulatedUser, rng: Rng, text: string): Promi
   if (/same issue/.test(next.text ?? '')) {
     if (rng.chance(0.5)) {
       await u.press(/Same issue/, { messageId: next.message_id });
-      await u.waitFor(/You now follow/, { after: before, ...QUICK });
+      await u.waitFor(/You now follow|You already follow/, { after: before, ...QUICK });
       return undefined;
     }
     await u.press('No, this is a different one', { messageId: next.message_id });

@@ -163,7 +163,8 @@ export const coreFeature: Feature = (deps, services) => {
     flows: [onboardingFlow(deps)],
     jobs: [
       {
-        // Update ids are remembered to drop webhook retries; a week covers any retry Telegram makes.
+        // Update ids are remembered to drop redeliveries; Telegram keeps an update for 24 hours, so after a week
+        // no row matters any more, finished or not (a claim left by a crash can no longer be redelivered).
         name: 'forget-processed-updates',
         cron: '17 4 * * *',
         run: async (now) => {

@@ -5,6 +5,7 @@ import { help } from './003_help';
 import { delivery } from './004_delivery';
 import { jobs } from './005_jobs';
 import { helpApproval } from './006_help_approval';
+import { updateClaims } from './007_update_claims';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_delivery': delivery,
   '005_jobs': jobs,
   '006_help_approval': helpApproval,
+  '007_update_claims': updateClaims,
 };

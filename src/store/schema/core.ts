@@ -53,7 +53,14 @@ export interface AuditLogTable {
 
 export interface ProcessedUpdatesTable {
   update_id: number;
+  /** When the update first arrived (the weekly clean-up reads this). */
   at: number;
+  /** Added by 007_update_claims: the process instance handling it ('' for rows from before). */
+  owner: string;
+  /** Until when the owner's claim holds; a live owner renews it while the handler runs. */
+  lease_until: number;
+  /** When handling ended (an error answered with an apology counts); null while in hand. */
+  finished_at: number | null;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'cancelled';

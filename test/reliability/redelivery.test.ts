@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from '../../src/sandbox/emulator';
+import { openDatabase, type Db } from '../../src/store/db';
+import { BotProcess } from '../helpers/bot-process';
+import { setUpCommunity, type Community } from '../helpers/simulation';
+import { newUserId, startWorld, type World } from '../helpers/world';
+
+/**
+ * Telegram delivers an update again until the bot confirms it. A bot killed while it handles
+ * one gets it again after the restart and finishes it: the resident's Submit counts, once.
+ * Without a crash, an update delivered twice is still handled once. Another process on the same
+ * database keeps an update it is still at work on, and loses one it stopped working on.
+ */
+
+const RECEIVED = /Report received/;
+
+/** A report filled in up to the review, where the Submit button waits. */
+async function reportUpToReview(u: EmulatedUser, category: string, description: string): Promise<void> {
+  await u.send('/report');
+  await u.press(category);
+  await u.send(description);
+  await u.press('Skip');
+  await u.press(/In my building/);
+  await u.press('Skip');
+  expect(u.last()!.buttons()).toContain('✅ Submit');
+}
+
+/**
+ * Resolves when the emulator applies an injected fault, i.e. the bot's call is now hanging.
+ * (The emulator reports calls only once answered, so its fault check is watched instead.)
+ */
+function faultHit(emu: Emulator): Promise<void> {
+  const take = emu.faults.take.bind(emu.faults);
+  return new Promise((resolve) => {
+    emu.faults.take = (method, chatId) => {
+      const fault = take(method, chatId);
+      if (fault) {
+        emu.faults.take = take;
+        resolve();
+      }
+      return fault;
+    };
+  });
+}
+
+const reportsBy = (db: Db, userId: number) => db.selectFrom('reports').select(['id', 'description']).where('reporter_id', '=', userId).orderBy('id').execute();
+
+describe('an update cut short by a crash (the bot in its own process)', () => {
+  let emu: Emulator;
+  let dir: string;
+  let db: Db;
+  let bot: BotProcess;
+  let town: Community;
+
+  beforeAll(async () => {
+    // The press handled after a restart is confirmed late: give it more than the default 10 s.
+    emu = await startEmulator({ confirmTimeoutMs: 60_000 });
+    dir = mkdtempSync(join(tmpdir(), 'linli-redelivery-'));
+    const world = await startWorld({ emulator: emu, dir });
+    town = await setUpCommunity(world, { residents: 1, volunteers: 0, staff: 1 }, { firstName: 'Q' });
+    await world.stop({ keepEmulator: true });
+    db = openDatabase({ kind: 'sqlite', path: join(dir, 'linli.db') });
+    bot = new BotProcess(emu, dir);
+    await bot.start();
+  }, 90_000);
+
+  afterAll(async () => {
+    await bot?.stop();
+    await db?.destroy();
+    await emu?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a Submit press whose handler died mid-way is handled after the restart: one report, one confirmation', async () => {
+    const ana = town.residents[0]!;
+    await reportUpToReview(ana, 'Noise', 'Drilling every night after eleven');
+
+    // The bot's answer to the press hangs, and the bot is killed while it waits for it.
+    emu.faults.add({ method: 'answerCallbackQuery', kind: 'slow', delayMs: 5000 });
+    const hanging = faultHit(emu);
+    const pressed = ana.press('✅ Submit');
+    await hanging;
+    await bot.kill();
+    expect(await reportsBy(db, ana.id)).toEqual([]);
+    const [claim, ...more] = await db.selectFrom('processed_updates').selectAll().where('finished_at', 'is', null).execute();
+    expect(more).toEqual([]);
+
+    await bot.start();
+    await pressed;
+    expect(ana.inbox().filter((m) => RECEIVED.test(m.text ?? ''))).toHaveLength(1);
+    expect(await reportsBy(db, ana.id)).toEqual([{ id: expect.any(Number), description: 'Drilling every night after eleven' }]);
+    const row = await db.selectFrom('processed_updates').selectAll().where('update_id', '=', claim!.update_id).executeTakeFirstOrThrow();
+    expect(row.finished_at).not.toBeNull();
+    expect(row.owner).not.toBe(claim!.owner);
+    expect(bot.output).toContain('handling again an update');
+  }, 120_000);
+
+  it('the same update delivered twice without a crash is handled once', async () => {
+    const ana = town.residents[0]!;
+    await reportUpToReview(ana, 'Rubbish', 'Bags left by the bike shed');
+    const review = ana.inbox().at(-1)!;
+    const message = emu.chat(ana.id).history().find((m) => m.message_id === review.message_id) as TgMessage;
+    const data = (review.reply_markup!.inline_keyboard!.flat().find((b) => b.text === '✅ Submit') as { callback_data: string }).callback_data;
+    const update = await ana.sendUpdate({ callback_query: { data, message } });
+    await emu.injectUpdate(update);
+    expect((await reportsBy(db, ana.id)).map((r) => r.description)).toEqual(['Drilling every night after eleven', 'Bags left by the bike shed']);
+    expect(ana.inbox().filter((m) => RECEIVED.test(m.text ?? ''))).toHaveLength(2);
+  }, 60_000);
+
+  it('the bot never died by itself and made no call Telegram would refuse', () => {
+    expect(bot.deaths).toEqual([]);
+    expect(emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
+  });
+});
+
+describe('a webhook retry while the first delivery is still being handled', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ mode: 'webhook' });
+  }, 60_000);
+  afterAll(async () => {
+    expect(world.emu.rejected).toEqual([]);
+    await world.stop();
+  });
+
+  it('is dropped at once, and the first delivery finishes its work alone', async () => {
+    const wen = await world.resident('Wen', { locale: 'en' });
+    await wen.send('/report');
+    await wen.press('Noise');
+    const asked = wen.inbox().length;
+    // The bot's next reply hangs for a while, long enough for Telegram to retry.
+    world.emu.faults.add({ method: 'sendMessage', chatId: wen.id, kind: 'slow', delayMs: 1500 });
+    const update = {
+      update_id: 1_000_000,
+      message: { message_id: 90_000, from: wen.user, chat: world.emu.chat(wen.id).chat, date: Math.floor(Date.now() / 1000), text: 'Loud music from flat 302' },
+    };
+    let firstDone = false;
+    const hanging = faultHit(world.emu);
+    const first = world.emu.injectUpdate(update).then(() => (firstDone = true));
+    await hanging;
+    await world.emu.injectUpdate(update);
+    expect(firstDone).toBe(false);
+    await first;
+    const replies = wen.inbox().slice(asked);
+    expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/photos/i)]);
+  }, 60_000);
+});
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+
+/** A fresh PostgreSQL database when TEST_DATABASE_URL is set (dropped afterwards); SQLite otherwise. */
+async function sharedDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (!PG_URL) return { env: {}, drop: async () => undefined };
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  const name = `linli_redelivery_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await run(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { env: { DATABASE_URL: url.toString() }, drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+describe(`another process on the same ${PG_URL ? 'PostgreSQL' : 'SQLite'} database holds the claim on an update`, () => {
+  let world: World;
+  let shared: Awaited<ReturnType<typeof sharedDatabase>>;
+  let lin: EmulatedUser;
+  beforeAll(async () => {
+    shared = await sharedDatabase();
+    world = await startWorld({ env: shared.env });
+    lin = world.emu.user({ id: newUserId(), first_name: 'Lin', language_code: 'en', started: true });
+  }, 60_000);
+  afterAll(async () => {
+    expect(world.emu.rejected).toEqual([]);
+    await world?.stop();
+    await shared?.drop();
+  });
+
+  /** What the other process wrote when it took the update: its claim, for half a second unless renewed. */
+  const claimElsewhere = (updateId: number, owner: string) => {
+    const now = world.clock.now();
+    return world.db.insertInto('processed_updates').values({ update_id: updateId, at: now, owner, lease_until: now + 500, finished_at: null }).execute();
+  };
+  const askHelp = (updateId: number) => lin.sendUpdate({ update_id: updateId, message: { text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+  const claimOf = (updateId: number) => world.db.selectFrom('processed_updates').selectAll().where('update_id', '=', updateId).executeTakeFirstOrThrow();
+
+  it('a claim nobody renews (its process died) is taken over, and the update handled', async () => {
+    await claimElsewhere(5_000_001, 'a-dead-process');
+    const before = lin.inbox().length;
+    await askHelp(5_000_001);
+    expect(lin.inbox().slice(before).some((m) => /What I can do|Your role/i.test(m.text ?? ''))).toBe(true);
+    const claim = await claimOf(5_000_001);
+    expect(claim.owner).not.toBe('a-dead-process');
+    expect(claim.finished_at).not.toBeNull();
+  });
+
+  it('a claim its owner keeps renewing (still at work on it) is left to that owner', async () => {
+    await claimElsewhere(5_000_002, 'a-live-process');
+    const renewing = setInterval(() => void world.db.updateTable('processed_updates').set({ lease_until: world.clock.now() + 500 }).where('update_id', '=', 5_000_002).execute(), 100);
+    const before = lin.inbox().length;
+    try {
+      await askHelp(5_000_002);
+    } finally {
+      clearInterval(renewing);
+    }
+    expect(lin.inbox()).toHaveLength(before);
+    expect(await claimOf(5_000_002)).toMatchObject({ owner: 'a-live-process', finished_at: null });
+  });
+});
