@@ -3,8 +3,10 @@ import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Emulator } from '../src/sandbox/emulator';
-import { migrateToLatest, openDatabase } from '../src/store/db';
+import { linkChat } from '../src/domain/chat-links';
+import { decideMember, signUp } from '../src/domain/volunteers';
+import type { EmulatedGroup, EmulatedUser, Emulator } from '../src/sandbox/emulator';
+import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import type { Role } from '../src/store/schema';
 
 /** Running a bot as its own process, as in production, for the benchmarks. */
@@ -103,4 +105,30 @@ export async function seedResidents(dbPath: string, count: number, opts: { first
 export function registered(id: number, firstName: string, now: number, o: { role?: Role; locale?: string; community?: string; building?: string; unit?: string } = {}) {
   const { role = 'resident', locale = 'zh-CN', community = 'meiyuan', building = 'b1', unit = '1-101' } = o;
   return { id, first_name: firstName, username: null, locale, role, community_id: community, building_id: building, unit, phone: null, privacy_accepted_at: now, created_at: now, updated_at: now };
+}
+
+export interface Neighbourhood {
+  staff: EmulatedUser;
+  committee: EmulatedGroup;
+  team: EmulatedGroup;
+}
+
+/**
+ * What staff would have set up before the benchmark: the staff member registered, the
+ * committee's and the elder-care team's groups linked, and the volunteers registered and
+ * approved members of that team, in its group.
+ */
+export async function seedNeighbourhood(db: Db, emu: Emulator, staff: EmulatedUser, volunteers: EmulatedUser[]): Promise<Neighbourhood> {
+  const now = Date.now();
+  await db.insertInto('users').values(registered(staff.id, staff.name, now, { role: 'staff' })).execute();
+  const committee = emu.group({ title: '梅园居委会', members: [staff] });
+  const team = emu.group({ title: '为老服务队', members: [staff, ...volunteers] });
+  await linkChat(db, now, { id: committee.id, title: committee.title }, { kind: 'committee', communityId: 'meiyuan' }, staff.id);
+  await linkChat(db, now, { id: team.id, title: team.title }, { kind: 'team', communityId: 'meiyuan', teamId: 'elder' }, staff.id);
+  for (const v of volunteers) {
+    await db.insertInto('users').values(registered(v.id, v.name, now)).execute();
+    const [m] = await signUp(db, now, { userId: v.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true }, async () => undefined);
+    await decideMember(db, now, m!.id, true, staff.id, async () => undefined);
+  }
+  return { staff, committee, team };
 }

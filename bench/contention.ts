@@ -1,9 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { linkChat } from '../src/domain/chat-links';
-import { decideMember, signUp } from '../src/domain/volunteers';
 import { startEmulator, type BotMessageView, type CallRecord, type CallbackAnswer, type EmulatedGroup, type Emulator, type EmulatedUser, type TgMessage, type TgUpdate, type TgUser } from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase } from '../src/store/db';
-import { botFiles, built, registered, startBot, stopBot } from './bot';
+import { botFiles, built, registered, seedNeighbourhood, startBot, stopBot, type Neighbourhood } from './bot';
 import { fmt, percentile, table, type Row } from './lib';
 
 /**
@@ -15,45 +13,30 @@ import { fmt, percentile, table, type Row } from './lib';
  */
 
 const FIRST_ID = 8_000_000_000;
-const COMMUNITY = 'meiyuan';
-const TEAM = 'elder';
 const CLAIM = '✋ 我来认领';
 const WON = /认领成功/;
 /** Staff approval of a request, if the bot asks for one (committee group or staff's private chat). */
-const APPROVE = /^✅|同意|批准|Approve/;
+const APPROVE = '✅ 同意';
 
-interface Neighbourhood {
-  staff: EmulatedUser;
-  committee: EmulatedGroup;
-  team: EmulatedGroup;
+interface Crowd extends Neighbourhood {
   crowd: EmulatedUser[];
   solo: EmulatedUser;
   requesters: EmulatedUser[];
 }
 
 /** Staff, the committee and the team's groups linked, and approved volunteers, written before the bot starts. */
-async function seed(emu: Emulator, dbPath: string, volunteers: number, asking: number): Promise<Neighbourhood> {
+async function seed(emu: Emulator, dbPath: string, volunteers: number, asking: number): Promise<Crowd> {
   const db = openDatabase({ kind: 'sqlite', path: dbPath });
   await migrateToLatest(db);
   const now = Date.now();
   const person = (i: number, name: string, started = false) => emu.user({ id: FIRST_ID + i, first_name: name, language_code: 'zh-CN', started });
-  const staff = person(0, '王主任', true);
-  await db.insertInto('users').values(registered(staff.id, staff.name, now, { role: 'staff' })).execute();
   const crowd = Array.from({ length: volunteers }, (_, i) => person(1 + i, `队员${i}`));
   const solo = person(1 + volunteers, '独行侠');
   const requesters = Array.from({ length: asking }, (_, i) => person(2 + volunteers + i, `求助人${i}`));
-  const committee = emu.group({ title: '梅园居委会', members: [staff] });
-  const team = emu.group({ title: '为老服务队', members: [staff, solo, ...crowd] });
-  await linkChat(db, now, { id: committee.id, title: committee.title }, { kind: 'committee', communityId: COMMUNITY }, staff.id);
-  await linkChat(db, now, { id: team.id, title: team.title }, { kind: 'team', communityId: COMMUNITY, teamId: TEAM }, staff.id);
-  for (const v of [solo, ...crowd]) {
-    await db.insertInto('users').values(registered(v.id, v.name, now)).execute();
-    const [m] = await signUp(db, now, { userId: v.id, communityId: COMMUNITY, teams: [TEAM], agreedToBeNamed: true }, async () => undefined);
-    await decideMember(db, now, m!.id, true, staff.id, async () => undefined);
-  }
+  const hood = await seedNeighbourhood(db, emu, person(0, '王主任', true), [solo, ...crowd]);
   for (const r of requesters) await db.insertInto('users').values(registered(r.id, r.name, now, { unit: `${r.id % 30}-101` })).execute();
   await db.destroy();
-  return { staff, committee, team, crowd, solo, requesters };
+  return { ...hood, crowd, solo, requesters };
 }
 
 /**
@@ -118,7 +101,7 @@ async function newCard(hood: Neighbourhood, seen: Set<string>, timeoutMs = 15_00
       ...hood.committee.messages().map((m): [BotMessageView, EmulatedGroup] => [m, hood.committee]),
       ...hood.staff.inbox().map((m): [BotMessageView, undefined] => [m, undefined]),
     ];
-    const approval = asks.find(([m]) => !seen.has(key(m.chat_id, m.message_id)) && m.buttons().some((b) => APPROVE.test(b)));
+    const approval = asks.find(([m]) => !seen.has(key(m.chat_id, m.message_id)) && m.buttons().includes(APPROVE));
     if (approval) {
       seen.add(key(approval[0].chat_id, approval[0].message_id));
       await hood.staff.press(APPROVE, { in: approval[1], messageId: approval[0].message_id });
@@ -138,7 +121,7 @@ interface Round {
   singleWon: boolean;
 }
 
-async function round(emu: Emulator, clock: AnswerClock, hood: Neighbourhood, db: ReturnType<typeof openDatabase>, requesters: EmulatedUser[], seen: Set<string>): Promise<Round> {
+async function round(emu: Emulator, clock: AnswerClock, hood: Crowd, db: ReturnType<typeof openDatabase>, requesters: EmulatedUser[], seen: Set<string>): Promise<Round> {
   await ask(requesters[0]!);
   const fresh = await newCard(hood, seen);
   await ask(requesters[1]!);

@@ -1,11 +1,9 @@
 import { openDatabase } from '../src/store/db';
 import type { ChildProcess } from 'node:child_process';
 import { DAY } from '../src/clock';
-import { linkChat } from '../src/domain/chat-links';
 import { createEvent } from '../src/domain/events';
-import { decideMember, signUp } from '../src/domain/volunteers';
 import { startEmulator, type EmulatedGroup, type Emulator, type EmulatedUser } from '../src/sandbox/emulator';
-import { botFiles, built, cpuMs, registered, rssMb, seedResidents, startBot, stopBot } from './bot';
+import { botFiles, built, cpuMs, rssMb, seedNeighbourhood, seedResidents, startBot, stopBot } from './bot';
 import { fmt, percentile, type Row } from './lib';
 
 /**
@@ -27,8 +25,6 @@ type Step = (u: EmulatedUser) => Promise<unknown> | typeof SKIPPED;
 /** Bench users' Telegram ids; volunteers among them are registered before the bot starts. */
 const FIRST_ID = 7_000_000_000;
 const COMMUNITY = 'meiyuan';
-/** Every fourth resident is an approved volunteer of this team, in its linked group. */
-const TEAM = 'elder';
 type Persona = 'reporter' | 'requester' | 'attendee' | 'volunteer';
 const persona = (i: number): Persona => (['reporter', 'requester', 'attendee', 'volunteer'] as const)[i % 4];
 
@@ -139,20 +135,10 @@ async function drive(users: EmulatedUser[], concurrency: number, script: (i: num
  */
 async function seedMix(emu: Emulator, dbPath: string, users: number): Promise<{ people: EmulatedUser[]; world: MixWorld }> {
   const db = openDatabase({ kind: 'sqlite', path: dbPath });
-  const now = Date.now();
   const staff = emu.user({ id: FIRST_ID - 1, first_name: '王主任', language_code: 'zh-CN', started: true });
-  await db.insertInto('users').values(registered(staff.id, '王主任', now, { role: 'staff' })).execute();
   const people = Array.from({ length: users }, (_, i) => emu.user({ id: FIRST_ID + i, first_name: `居民${i}`, language_code: 'zh-CN' }));
-  const volunteers = people.filter((_, i) => persona(i) === 'volunteer');
-  const committee = emu.group({ title: '梅园居委会', members: [staff] });
-  const team = emu.group({ title: '为老服务队', members: [staff, ...volunteers] });
-  await linkChat(db, now, { id: committee.id, title: '梅园居委会' }, { kind: 'committee', communityId: COMMUNITY }, staff.id);
-  await linkChat(db, now, { id: team.id, title: '为老服务队' }, { kind: 'team', communityId: COMMUNITY, teamId: TEAM }, staff.id);
-  for (const v of volunteers) {
-    await db.insertInto('users').values(registered(v.id, `居民${v.id - FIRST_ID}`, now)).execute();
-    const [m] = await signUp(db, now, { userId: v.id, communityId: COMMUNITY, teams: [TEAM], agreedToBeNamed: true }, async () => undefined);
-    await decideMember(db, now, m!.id, true, staff.id, async () => undefined);
-  }
+  const { committee, team } = await seedNeighbourhood(db, emu, staff, people.filter((_, i) => persona(i) === 'volunteer'));
+  const now = Date.now();
   await createEvent(db, now, { communityId: COMMUNITY, title: '重阳节茶话会', description: '茶点和节目', place: '社区活动室', startsAt: now + 7 * DAY, capacity: 100, rsvpDeadline: now + 6 * DAY, audience: { kind: 'community' }, createdBy: staff.id });
   await db.destroy();
   return { people, world: { team, committee, staff } };
