@@ -314,6 +314,23 @@ describe('the weekly summary', () => {
     expect(csv.toString('utf8')).not.toMatch(/13[789]00000000|王阿姨|2-301|1-101/);
   });
 
+  it('a request still waiting for approval, or declined, shows that in the ledger (it has no task yet)', async () => {
+    const { i18n, communities } = world.app.deps;
+    const waiting = (status: 'pending' | 'declined', created: number) =>
+      world.db
+        .insertInto('help_requests')
+        .values({ community_id: 'meiyuan', building_id: 'b3', team_id: 'elder', requester_id: null, on_behalf_name: null, on_behalf_phone: null, type: 'escort', details: '', notes: '', urgent: 0, window_start: null, window_end: null, unit: null, address: null, phone: null, status, created_at: created, updated_at: created })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const added = [await waiting('pending', WEEK.start + 3_600_000), await waiting('declined', WEEK.start + 7_200_000)].map((r) => Number(r.id));
+    try {
+      const rows = parseCsv(renderLedger('meiyuan', await ledgerRows(world.db, 'meiyuan', WEEK), { t: i18n.translator('zh-CN'), locale: 'zh-CN', communities, timeZone: TZ }));
+      expect(rows.filter((r) => r[0] === '帮扶求助' && r[3] === '陪同就医').map((r) => r[5])).toEqual(['待审核', '未安排']);
+    } finally {
+      await world.db.deleteFrom('help_requests').where('id', 'in', added).execute();
+    }
+  });
+
   it('on Monday at 09:00 the committee group gets the summary, then its chart and ledger; not before, and once', async () => {
     mkdirSync('test/.artifacts', { recursive: true });
     const before = group.messages().length;

@@ -386,7 +386,8 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
     requests: requests.map((r) => {
       const task = latestTask.get(r.id);
       const volunteerId = task?.claimed_by ?? (task && doneByTask.get(task.id)) ?? null;
-      return { ...r, taskStatus: task?.status ?? null, doneAt: task?.done_at ?? null, volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? '') };
+      // A request staff have not approved (or declined, or that was cancelled first) has no task: its own status stands.
+      return { ...r, taskStatus: task?.status ?? (r.status === 'active' || r.status === 'closed' ? null : r.status), doneAt: task?.done_at ?? null, volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? '') };
     }),
     hours: hours.map((h) => ({ at: h.at, taskId: h.task_id, shiftId: h.shift_id, minutes: countedMinutes(h), volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? '') })),
   };
