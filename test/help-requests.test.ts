@@ -356,6 +356,22 @@ describe('help requests', () => {
     expect(await world.db.selectFrom('tasks').select('id').where('request_id', '=', requestId).execute()).toEqual([]);
   });
 
+  it('a request whose time has passed is not sent to the team: staff are asked to agree a new time first', async () => {
+    const { requestId } = await askForShopping('Ivy Lu', '4-407');
+    const ask = await approvalCard(world, hood.staff, requestId, hood.committee);
+    // The resident asked for this morning; staff only look at it in the afternoon.
+    const now = world.clock.now();
+    await world.db.updateTable('help_requests').set({ window_start: now - 4 * HOUR, window_end: now - HOUR }).where('id', '=', requestId).execute();
+    const press = await hood.staff.press('✅ 同意', { in: hood.committee, messageId: ask.message_id });
+    expect(press.answer?.text).toContain('The time asked for has already passed');
+    expect(press.answer?.show_alert).toBe(true);
+    await world.flush();
+    const row = await world.db.selectFrom('help_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    expect(await world.db.selectFrom('tasks').select('id').where('request_id', '=', requestId).execute()).toEqual([]);
+    expect(hood.committee.messages().find((m) => m.message_id === ask.message_id)!.buttons()).toContain('✖️ 不同意');
+  });
+
   it('a request left waiting is brought back to staff once, and either card approves it', async () => {
     const runApprovals = async () => {
       const job = world.app.scheduler.jobs.find((j) => j.name === 'help.approvals')!;

@@ -206,6 +206,8 @@ export function registerApprovalHandlers(deps: CoreDeps, kit: HelpKit, a: Approv
     const locale = cardLocale(ctx);
     switch (p.act) {
       case 'y': {
+        // A volunteer cannot help in the past: staff agree a new time with the resident first (or decline).
+        if (request.window_end !== null && request.window_end <= clock.now()) return ctx.answerCbQuery(ctx.t('help.approval_too_late'), { show_alert: true });
         const staff = deciderOf(ctx);
         const outcome = await a.approve(clock.now(), request.id, staff, pressedOf(ctx));
         return answerOutcome(ctx, outcome, ctx.t('help.approved_ok', { team: kit.teamName(request.community_id, request.team_id, ctx.locale) }), (r) => a.approvedLine(r, staff));
