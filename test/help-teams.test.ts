@@ -198,6 +198,18 @@ describe('volunteer teams', () => {
     expect(members.map((m) => m.user_id)).toEqual([b.id]);
     await b.send('/tasks');
     expect(b.last()!.text).toContain('Buildings 1–3 and the north gate');
+
+    // When the shift is over, whoever was on it has its two hours counted, once.
+    world.clock.advance(2 * DAY);
+    await runJob('help.shift-hours');
+    const hoursOf = () => world.db.selectFrom('hours').select(['volunteer_id', 'minutes']).where('shift_id', '=', shiftId).execute();
+    expect(await hoursOf()).toEqual([{ volunteer_id: b.id, minutes: 120 }]);
+    expect(b.last()!.text).toMatch(new RegExp(`Thank you for patrolling on shift #${shiftId} .*2 h 0 min have been added`));
+    world.clock.advance(10 * MINUTE);
+    await runJob('help.shift-hours');
+    expect(await hoursOf()).toHaveLength(1);
+    await b.send('/hours');
+    expect(b.last()!.text).toMatch(/: 2 h 0 min/);
   });
 
   it('a resident sees, notes and cancels their requests, and /deleteme erases their details', async () => {

@@ -84,3 +84,27 @@ export function shiftsOf(db: Executor, userId: number, after: number) {
     .orderBy('shifts.starts_at')
     .execute();
 }
+
+/**
+ * Credits every member of the shifts that have ended with the shift's length, once each (a
+ * member who could not make it left the shift before, with "can't make it"). One transaction,
+ * and a member already credited for a shift is skipped, so running it again changes nothing.
+ */
+export async function creditEndedShifts(db: Db, now: number, then: (tx: Executor, shift: Shift, volunteerId: number, minutes: number) => Promise<void>): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom('shift_members')
+      .innerJoin('shifts', 'shifts.id', 'shift_members.shift_id')
+      .selectAll('shifts')
+      .select('shift_members.user_id')
+      .where('shifts.ends_at', '<=', now)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('hours').select('hours.id').whereRef('hours.shift_id', '=', 'shifts.id').whereRef('hours.volunteer_id', '=', 'shift_members.user_id'))))
+      .execute();
+    for (const { user_id: volunteerId, ...shift } of due) {
+      const minutes = Math.round((shift.ends_at - shift.starts_at) / 60_000);
+      await tx.insertInto('hours').values({ volunteer_id: volunteerId, community_id: shift.community_id, task_id: null, shift_id: shift.id, minutes, corrected_minutes: null, approved: 1, at: shift.ends_at }).execute();
+      await then(tx, shift, volunteerId, minutes);
+    }
+    return due.length;
+  });
+}

@@ -1,13 +1,14 @@
 import type { Composer } from 'telegraf';
 import type { CoreDeps } from '../../deps';
 import { enqueue, PRIORITY, type InlineKeyboard } from '../../delivery/outbox';
-import { formatWindow } from '../../domain/help-time';
-import { findShift, joinShift, leaveShift, type Shift } from '../../domain/shifts';
+import { formatMinutes, formatWindow } from '../../domain/help-time';
+import { creditEndedShifts, findShift, joinShift, leaveShift, type Shift } from '../../domain/shifts';
 import { isTeamMember } from '../../domain/volunteers';
 import { escapeHtml, type Locale } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { idField } from '../callback';
 import type { BotContext } from '../context';
+import type { JobSpec } from '../feature';
 import { joinShiftButton, leaveShiftButton, type HelpKit } from './help-kit';
 
 /** Patrol shifts in the team group: a card with Join; a full shift says so; "can't make it" re-posts it. */
@@ -34,7 +35,8 @@ export async function postShift(kit: HelpKit, tx: Executor, now: number, shift: 
   return true;
 }
 
-export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Composer<BotContext>): void {
+/** Shift buttons; returns the job that credits patrol hours when a shift ends. */
+export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Composer<BotContext>): JobSpec {
   const { db, clock } = deps;
 
   composer.action(joinShiftButton.pattern, async (ctx) => {
@@ -72,4 +74,15 @@ export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Co
     deps.sender.poke();
     await ctx.reply(ctx.t('help.shift_left', { id: shift.id }));
   });
+
+  return {
+    name: 'help.shift-hours',
+    cron: '*/10 * * * *',
+    run: async (now) => {
+      const credited = await creditEndedShifts(db, now, (tx, shift, volunteerId, minutes) =>
+        kit.notifyUserL(tx, now, volunteerId, 'shift_hours_credited', (l) => ({ id: shift.id, zone: escapeHtml(shift.zone), hours: formatMinutes(minutes, l) })),
+      );
+      if (credited > 0) deps.sender.poke();
+    },
+  };
 }

@@ -29,8 +29,7 @@ export const helpFeature: Feature = (deps, services) => {
   const composer = new Composer<BotContext>();
   const data = (ctx: BotContext) => (ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '');
   const approval = approvals(deps, kit);
-  const jobs = [...taskParts(deps, kit, services, composer), registerApprovalHandlers(deps, kit, approval, services, composer)];
-  registerShiftHandlers(deps, kit, composer);
+  const jobs = [...taskParts(deps, kit, services, composer), registerApprovalHandlers(deps, kit, approval, services, composer), registerShiftHandlers(deps, kit, composer)];
 
   // --- Volunteer sign-up decisions (lead in private, or staff in the committee group) ---------
   composer.action(memberButton.pattern, async (ctx) => {
