@@ -67,6 +67,9 @@ const PAGE = 250;
 const CATCH_UP = 3;
 /** How long to wait before looking again when only calls still under way stand in the way. */
 const BUSY_MS = 5;
+const FORGET_EVERY_MS = 60_000;
+/** How far back a chat's messages count: a second in a private chat, a minute in a group (with the margin). */
+const chatWindowMs = (chatId: number) => (chatId < 0 ? 60_000 : 1000) / MARGIN;
 
 export class Sender {
   private running = false;
@@ -83,6 +86,7 @@ export class Sender {
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly watchers: Watcher[] = [];
   private lastWatch = 0;
+  private lastForget = 0;
   /** When the next send may start (even pacing). */
   private nextAt = 0;
   private watching?: Promise<void>;
@@ -176,6 +180,7 @@ export class Sender {
       } catch (err) {
         this.log.error({ err }, 'outbox tick failed');
       }
+      this.forgetQuietChats(Date.now());
       if (sent === 0 && this.running) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.opts.idleMs);
@@ -278,7 +283,7 @@ export class Sender {
     const isGroup = chatId < 0;
     const second = 1000 / MARGIN;
     const perSecond = isGroup ? 1 : this.opts.privatePerSecond;
-    prune(times, now - (isGroup ? 60_000 / MARGIN : second));
+    prune(times, now - chatWindowMs(chatId));
     let wait = 0;
     const inLastSecond = times.filter((t) => t > now - second);
     if (inLastSecond.length >= perSecond) wait = inLastSecond[inLastSecond.length - perSecond] + second - now;
@@ -320,8 +325,8 @@ export class Sender {
   /**
    * Makes one call that posts a message, counted against the limits while it is under way and
    * for a second after. The sender's own calls go through here; so do the bot's direct replies
-   * (see app.ts), because Telegram counts every message the bot sends and a broadcast at full
-   * pace must leave room for them.
+   * (countDirectSends in src/bot/index.ts), because Telegram counts every message the bot
+   * sends and a broadcast at full pace must leave room for them.
    */
   async counted<T>(chatId: number, call: () => Promise<T>): Promise<T> {
     this.sendingNow++;
@@ -334,10 +339,22 @@ export class Sender {
       const left = this.chatSending.get(chatId)! - 1;
       if (left > 0) this.chatSending.set(chatId, left);
       else this.chatSending.delete(chatId);
+      prune(this.globalDone, now - 1000);
       this.globalDone.push(now);
       const times = this.chatDone.get(chatId) ?? [];
+      prune(times, now - chatWindowMs(chatId));
       times.push(now);
       this.chatDone.set(chatId, times);
+    }
+  }
+
+  /** Forgets chats whose last message is older than their window (direct replies reach every chat the bot talks to). */
+  private forgetQuietChats(now: number): void {
+    if (now - this.lastForget < FORGET_EVERY_MS) return;
+    this.lastForget = now;
+    for (const [chatId, times] of this.chatDone) {
+      prune(times, now - chatWindowMs(chatId));
+      if (times.length === 0) this.chatDone.delete(chatId);
     }
   }
 
