@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
 import { startWorld, type World } from './world';
 
@@ -52,5 +52,13 @@ export async function startHazardWorld(): Promise<HazardWorld> {
       await world.stop();
     },
   };
+  return h;
+}
+
+/** Starts the setting before a suite's first test and stops it after the last; the fields are filled in by then. */
+export function hazardSuite(): HazardWorld {
+  const h = {} as HazardWorld;
+  beforeAll(async () => void Object.assign(h, await startHazardWorld()));
+  afterAll(() => h.stop());
   return h;
 }
