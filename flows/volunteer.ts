@@ -48,13 +48,15 @@ export function volunteerFlow(deps: CoreDeps, kit: HelpKit) {
       availability: escapeHtml(m.availability ?? '—'),
     });
     const keyboard = (l: Locale) => [[{ text: kit.t(l, 'approve'), callback_data: memberButton.pack({ member: m.id, yes: 1 }) }, { text: kit.t(l, 'decline'), callback_data: memberButton.pack({ member: m.id, yes: 0 }) }]];
+    const privately = (l: Locale) => ({ ...params(l), phone: escapeHtml(m.phone ?? '—') });
     const leads = await leadsOf(tx, m.community_id, m.team_id);
-    for (const lead of leads) await kit.notifyUserL(tx, now, lead, 'signup_for_lead', (l) => ({ ...params(l), phone: escapeHtml(m.phone ?? '—') }), keyboard);
-    if (leads.length === 0 && !(await kit.notifyCommittee(tx, now, m.community_id, 'signup_for_committee', params, keyboard))) {
-      // No lead and no committee group yet: staff hear it privately.
-      for (const s of await deps.users.staffOf(m.community_id, tx)) {
-        await kit.notifyUserL(tx, now, s.id, 'signup_for_lead', (l) => ({ ...params(l), phone: escapeHtml(m.phone ?? '—') }), keyboard);
-      }
+    for (const lead of leads) await kit.notifyUserL(tx, now, lead, 'signup_for_lead', privately, keyboard);
+    // No lead: the committee group (without the phone), or staff privately when there is none.
+    if (leads.length === 0) {
+      await kit.toStaff(tx, now, m.community_id, (l, inGroup) => ({
+        text: inGroup ? kit.t(l, 'signup_for_committee', params(l)) : kit.t(l, 'signup_for_lead', privately(l)),
+        keyboard: keyboard(l),
+      }));
     }
   };
 

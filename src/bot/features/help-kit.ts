@@ -170,12 +170,5 @@ export function helpKit(deps: CoreDeps) {
     if (!(await postCard(tx, now, task, request))) await notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({ id: request.id, type: escapeHtml(typeName(request.type, l)) }));
   };
 
-  const notifyCommittee = async (tx: Executor, now: number, communityId: string, key: string, params: (locale: Locale) => Params, keyboard?: (locale: Locale) => InlineKeyboard): Promise<boolean> => {
-    const chatId = await committeeChat(tx, communityId);
-    if (chatId === undefined) return false;
-    await enqueue(tx, now, { chatId, text: t(groupLocale, key, params(groupLocale)), keyboard: keyboard?.(groupLocale), priority: PRIORITY.group });
-    return true;
-  };
-
-  return { t, tz, groupLocale, localeOf, typeName, buildingName, teamName, when, cardText, claimKeyboard, postCard, editCard, volunteerLabel, detailsText, claimerKeyboard, notifyUser, notifyUserL, notifyStaff, notifyCommittee, toStaff, postOrTellStaff, cardChat };
+  return { t, tz, groupLocale, localeOf, typeName, buildingName, teamName, when, cardText, claimKeyboard, postCard, editCard, volunteerLabel, detailsText, claimerKeyboard, notifyUser, notifyUserL, notifyStaff, toStaff, postOrTellStaff, cardChat };
 }
