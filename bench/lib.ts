@@ -36,19 +36,3 @@ export function table(rows: Row[]): string {
   const missed = rows.filter((r) => r.met === 'no' && r.why).map((r) => `- **${r.bench}, ${r.figure}:** ${r.why}`);
   return [...lines.map((l) => `| ${l.join(' | ')} |`), ...(missed.length ? ['', 'Targets missed:', '', ...missed] : [])].join('\n');
 }
-
-/** Runs `task` for each item with at most `concurrency` in flight; returns each item's latency in ms. */
-export async function runConcurrently<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      const start = performance.now();
-      await task(item);
-      latencies.push(performance.now() - start);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies.sort((a, b) => a - b);
-}
