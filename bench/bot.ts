@@ -23,7 +23,12 @@ export interface BotFiles {
 export function botFiles(): BotFiles {
   const dir = mkdtempSync(join(tmpdir(), 'linli-bench-'));
   const dbPath = join(dir, 'linli.db');
-  return { dir, dbPath, env: { DATABASE_URL: `sqlite:${dbPath}`, SESSION_DB: join(dir, 's.db') }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    dbPath,
+    env: { DATABASE_URL: `sqlite:${dbPath}`, SESSION_DB: join(dir, 's.db') },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**
@@ -36,7 +41,16 @@ export async function built(bot: 'linli' | 'bare'): Promise<string> {
     return 'dist/main.js';
   }
   const outfile = 'bench/out/bare-echo.js';
-  await build({ entryPoints: ['bench/bare-echo.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: ['bench/bare-echo.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
@@ -47,7 +61,11 @@ function startFlags(): string[] {
 }
 
 /** Starts a built bot process on the emulator and waits until it has handled a probe's /start. */
-export async function startBot(emu: Emulator, script: string, env: Record<string, string>): Promise<{ child: ChildProcess; startMs: number }> {
+export async function startBot(
+  emu: Emulator,
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; startMs: number }> {
   const t0 = performance.now();
   const flags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? [])];
   const child = spawn(process.execPath, [...flags, script], {
@@ -102,9 +120,27 @@ export async function seedResidents(dbPath: string, count: number, opts: { first
 }
 
 /** A users row for someone who has finished onboarding (as the bot would have stored it). */
-export function registered(id: number, firstName: string, now: number, o: { role?: Role; locale?: string; community?: string; building?: string; unit?: string } = {}) {
+export function registered(
+  id: number,
+  firstName: string,
+  now: number,
+  o: { role?: Role; locale?: string; community?: string; building?: string; unit?: string } = {},
+) {
   const { role = 'resident', locale = 'zh-CN', community = 'meiyuan', building = 'b1', unit = '1-101' } = o;
-  return { id, first_name: firstName, username: null, locale, role, community_id: community, building_id: building, unit, phone: null, privacy_accepted_at: now, created_at: now, updated_at: now };
+  return {
+    id,
+    first_name: firstName,
+    username: null,
+    locale,
+    role,
+    community_id: community,
+    building_id: building,
+    unit,
+    phone: null,
+    privacy_accepted_at: now,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 export interface Neighbourhood {
@@ -120,14 +156,25 @@ export interface Neighbourhood {
  */
 export async function seedNeighbourhood(db: Db, emu: Emulator, staff: EmulatedUser, volunteers: EmulatedUser[]): Promise<Neighbourhood> {
   const now = Date.now();
-  await db.insertInto('users').values(registered(staff.id, staff.name, now, { role: 'staff' })).execute();
+  await db
+    .insertInto('users')
+    .values(registered(staff.id, staff.name, now, { role: 'staff' }))
+    .execute();
   const committee = emu.group({ title: '梅园居委会', members: [staff] });
   const team = emu.group({ title: '为老服务队', members: [staff, ...volunteers] });
   await linkChat(db, now, { id: committee.id, title: committee.title }, { kind: 'committee', communityId: 'meiyuan' }, staff.id);
   await linkChat(db, now, { id: team.id, title: team.title }, { kind: 'team', communityId: 'meiyuan', teamId: 'elder' }, staff.id);
   for (const v of volunteers) {
-    await db.insertInto('users').values(registered(v.id, v.name, now)).execute();
-    const [m] = await signUp(db, now, { userId: v.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true }, async () => undefined);
+    await db
+      .insertInto('users')
+      .values(registered(v.id, v.name, now))
+      .execute();
+    const [m] = await signUp(
+      db,
+      now,
+      { userId: v.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true },
+      async () => undefined,
+    );
     await decideMember(db, now, m!.id, true, staff.id, async () => undefined);
   }
   return { staff, committee, team };

@@ -44,7 +44,9 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
   const duplicates = received.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
   const missing = received.filter((n) => n === 0).length;
   // The pace: accepted notice messages from the first to the last, 429s and pauses included.
-  const sent = emu.calls.filter((c) => c.method === 'sendMessage' && c.ok && c.at >= started && String(c.params.text ?? '').includes(MARKER)).map((c) => c.at);
+  const sent = emu.calls
+    .filter((c) => c.method === 'sendMessage' && c.ok && c.at >= started && String(c.params.text ?? '').includes(MARKER))
+    .map((c) => c.at);
   const seconds = (sent[sent.length - 1]! - sent[0]!) / 1000;
   const rate = (sent.length - 1) / seconds;
   const share = rate / LIMIT_PER_SECOND;
@@ -55,10 +57,42 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
 
   const n = opts.recipients.toLocaleString('en');
   return [
-    { bench: '2 broadcast', figure: `messages/s to ${n} recipients (${fmt((Date.now() - started) / 1000)} s in all)`, value: fmt(rate), reference: `Telegram's limit ${LIMIT_PER_SECOND}/s`, ratio: share.toFixed(3), target: '≥ 95% of the limit', met: share >= 0.95 ? 'yes' : 'no' },
-    { bench: '2 broadcast', figure: '429s received / calls Telegram would refuse', value: `${tooMany} / ${rejected}`, reference: '—', ratio: '—', target: '0 refused', met: rejected === 0 ? 'yes' : 'no' },
-    { bench: '2 broadcast', figure: 'duplicates / missing recipients', value: `${duplicates} / ${missing}`, reference: '—', ratio: '—', target: '0 / 0', met: duplicates === 0 && missing === 0 ? 'yes' : 'no' },
-    { bench: '2 broadcast', figure: 'bot RSS after the broadcast', value: `${fmt(rss)} MB`, reference: '—', ratio: '—', target: '—', met: '—' },
+    {
+      bench: '2 broadcast',
+      figure: `messages/s to ${n} recipients (${fmt((Date.now() - started) / 1000)} s in all)`,
+      value: fmt(rate),
+      reference: `Telegram's limit ${LIMIT_PER_SECOND}/s`,
+      ratio: share.toFixed(3),
+      target: '≥ 95% of the limit',
+      met: share >= 0.95 ? 'yes' : 'no',
+    },
+    {
+      bench: '2 broadcast',
+      figure: '429s received / calls Telegram would refuse',
+      value: `${tooMany} / ${rejected}`,
+      reference: '—',
+      ratio: '—',
+      target: '0 refused',
+      met: rejected === 0 ? 'yes' : 'no',
+    },
+    {
+      bench: '2 broadcast',
+      figure: 'duplicates / missing recipients',
+      value: `${duplicates} / ${missing}`,
+      reference: '—',
+      ratio: '—',
+      target: '0 / 0',
+      met: duplicates === 0 && missing === 0 ? 'yes' : 'no',
+    },
+    {
+      bench: '2 broadcast',
+      figure: 'bot RSS after the broadcast',
+      value: `${fmt(rss)} MB`,
+      reference: '—',
+      ratio: '—',
+      target: '—',
+      met: '—',
+    },
   ];
 }
 
@@ -67,7 +101,10 @@ async function seedStaff(emu: Awaited<ReturnType<typeof startEmulator>>, dbPath:
   const staff = emu.user({ id: FIRST_ID - 1, first_name: 'Mei', language_code: 'en', started: true });
   const db = openDatabase({ kind: 'sqlite', path: dbPath });
   const now = Date.now();
-  await db.insertInto('users').values(registered(staff.id, 'Mei', now, { role: 'staff', locale: 'en' })).execute();
+  await db
+    .insertInto('users')
+    .values(registered(staff.id, 'Mei', now, { role: 'staff', locale: 'en' }))
+    .execute();
   await db.destroy();
   return staff;
 }

@@ -1,5 +1,16 @@
 import { pathToFileURL } from 'node:url';
-import { startEmulator, type BotMessageView, type CallRecord, type CallbackAnswer, type EmulatedGroup, type Emulator, type EmulatedUser, type TgMessage, type TgUpdate, type TgUser } from '../src/sandbox/emulator';
+import {
+  startEmulator,
+  type BotMessageView,
+  type CallRecord,
+  type CallbackAnswer,
+  type EmulatedGroup,
+  type Emulator,
+  type EmulatedUser,
+  type TgMessage,
+  type TgUpdate,
+  type TgUser,
+} from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase } from '../src/store/db';
 import { botFiles, built, registered, seedNeighbourhood, startBot, stopBot, type Neighbourhood } from './bot';
 import { fmt, percentile, table, type Row } from './lib';
@@ -29,12 +40,17 @@ async function seed(emu: Emulator, dbPath: string, volunteers: number, asking: n
   const db = openDatabase({ kind: 'sqlite', path: dbPath });
   await migrateToLatest(db);
   const now = Date.now();
-  const person = (i: number, name: string, started = false) => emu.user({ id: FIRST_ID + i, first_name: name, language_code: 'zh-CN', started });
+  const person = (i: number, name: string, started = false) =>
+    emu.user({ id: FIRST_ID + i, first_name: name, language_code: 'zh-CN', started });
   const crowd = Array.from({ length: volunteers }, (_, i) => person(1 + i, `队员${i}`));
   const solo = person(1 + volunteers, '独行侠');
   const requesters = Array.from({ length: asking }, (_, i) => person(2 + volunteers + i, `求助人${i}`));
   const hood = await seedNeighbourhood(db, emu, person(0, '王主任', true), [solo, ...crowd]);
-  for (const r of requesters) await db.insertInto('users').values(registered(r.id, r.name, now, { unit: `${r.id % 30}-101` })).execute();
+  for (const r of requesters)
+    await db
+      .insertInto('users')
+      .values(registered(r.id, r.name, now, { unit: `${r.id % 30}-101` }))
+      .execute();
   await db.destroy();
   return { ...hood, crowd, solo, requesters };
 }
@@ -107,7 +123,9 @@ async function newCard(hood: Neighbourhood, seen: Set<string>, timeoutMs = 15_00
       await hood.staff.press(APPROVE, { in: approval[1], messageId: approval[0].message_id });
     } else await sleep(20);
   }
-  throw new Error(`no Claim card reached the team group within ${timeoutMs} ms.\nTeam:\n${hood.team.transcript(5)}\nCommittee:\n${hood.committee.transcript(5)}`);
+  throw new Error(
+    `no Claim card reached the team group within ${timeoutMs} ms.\nTeam:\n${hood.team.transcript(5)}\nCommittee:\n${hood.committee.transcript(5)}`,
+  );
 }
 
 interface Round {
@@ -121,7 +139,14 @@ interface Round {
   singleWon: boolean;
 }
 
-async function round(emu: Emulator, clock: AnswerClock, hood: Crowd, db: ReturnType<typeof openDatabase>, requesters: EmulatedUser[], seen: Set<string>): Promise<Round> {
+async function round(
+  emu: Emulator,
+  clock: AnswerClock,
+  hood: Crowd,
+  db: ReturnType<typeof openDatabase>,
+  requesters: EmulatedUser[],
+  seen: Set<string>,
+): Promise<Round> {
   await ask(requesters[0]!);
   const fresh = await newCard(hood, seen);
   await ask(requesters[1]!);
@@ -136,13 +161,20 @@ async function round(emu: Emulator, clock: AnswerClock, hood: Crowd, db: ReturnT
   const taskId = Number(/#(\d+)/.exec(card.text ?? '')?.[1]);
   const task = await db.selectFrom('tasks').select('claimed_by').where('id', '=', taskId).executeTakeFirst();
   const claims = await db.selectFrom('task_events').select('id').where('task_id', '=', taskId).where('kind', '=', 'claimed').execute();
-  const edits = emu.calls.filter((c) => c.method === 'editMessageText' && c.ok && c.params.chat_id === hood.team.id && c.params.message_id === card.message_id);
+  const edits = emu.calls.filter(
+    (c) => c.method === 'editMessageText' && c.ok && c.params.chat_id === hood.team.id && c.params.message_id === card.message_id,
+  );
   const shown = hood.team.messages().find((m) => m.message_id === card.message_id);
   return {
     winners: presses.filter((p) => WON.test(p.answer?.text ?? '')).length,
     toldWinner: presses.filter((p) => p.answer?.text?.startsWith(claimedBy)).length,
     consistent:
-      winner !== undefined && task?.claimed_by === winner.id && claims.length === 1 && edits.length === 1 && !!shown?.text?.includes(claimedBy) && shown.buttons().length === 0,
+      winner !== undefined &&
+      task?.claimed_by === winner.id &&
+      claims.length === 1 &&
+      edits.length === 1 &&
+      !!shown?.text?.includes(claimedBy) &&
+      shown.buttons().length === 0,
     latencies: presses.map((p) => p.ms),
     single: single.ms,
     singleWon: WON.test(single.answer?.text ?? ''),
@@ -184,7 +216,15 @@ export async function benchContention(opts: { volunteers: number; rounds: number
   const bench = '5 contention';
   const where = `${n} volunteers press Claim at once, ${opts.rounds} rounds, bot as its own process on SQLite`;
   return [
-    { bench, figure: `winners per task (${where})`, value: String(winners), reference: `single press wins: ${rounds.every((r) => r.singleWon) ? 'yes' : 'no'}`, ratio: '—', target: 'exactly 1', met: winners === 1 ? 'yes' : 'no' },
+    {
+      bench,
+      figure: `winners per task (${where})`,
+      value: String(winners),
+      reference: `single press wins: ${rounds.every((r) => r.singleWon) ? 'yes' : 'no'}`,
+      ratio: '—',
+      target: 'exactly 1',
+      met: winners === 1 ? 'yes' : 'no',
+    },
     {
       bench,
       figure: 'others told "already claimed by <winner>"; tasks row, claim event and card (edited once) name the winner',
@@ -194,8 +234,24 @@ export async function benchContention(opts: { volunteers: number; rounds: number
       target: `${n - 1}/${n - 1}; yes`,
       met: told === n - 1 && consistent ? 'yes' : 'no',
     },
-    { bench, figure: `slowest answer to a press (ms, worst round${unanswered ? `; ${unanswered} presses unanswered` : ''})`, value: fmt(slowest), reference: `single uncontended press ${fmt(single)} (worst of ${opts.rounds})`, ratio: (slowest / single).toFixed(2), target: '—', met: '—' },
-    { bench, figure: 'answer to a press p50 (ms)', value: fmt(p50), reference: `single press p50 ${fmt(singleP50)}`, ratio: (p50 / singleP50).toFixed(2), target: '—', met: '—' },
+    {
+      bench,
+      figure: `slowest answer to a press (ms, worst round${unanswered ? `; ${unanswered} presses unanswered` : ''})`,
+      value: fmt(slowest),
+      reference: `single uncontended press ${fmt(single)} (worst of ${opts.rounds})`,
+      ratio: (slowest / single).toFixed(2),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench,
+      figure: 'answer to a press p50 (ms)',
+      value: fmt(p50),
+      reference: `single press p50 ${fmt(singleP50)}`,
+      ratio: (p50 / singleP50).toFixed(2),
+      target: '—',
+      met: '—',
+    },
   ];
 }
 

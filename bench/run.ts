@@ -18,7 +18,11 @@ const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]?.split(',')) : und
 const benches: [string, () => Promise<Row[]>][] = [
   ['updates', () => benchUpdates({ users: quick ? 200 : 1000, concurrency: 100, registered: quick ? 10_000 : 100_000 })],
   ['broadcast', () => benchBroadcast({ recipients: quick ? 1000 : 10_000 })],
-  ['summary', () => benchSummary(quick ? { reports: 10_000, tasks: 5_000, volunteers: 1_000 } : { reports: 100_000, tasks: 50_000, volunteers: 10_000 })],
+  [
+    'summary',
+    () =>
+      benchSummary(quick ? { reports: 10_000, tasks: 5_000, volunteers: 1_000 } : { reports: 100_000, tasks: 50_000, volunteers: 10_000 }),
+  ],
   ['contention', () => benchContention({ volunteers: 50, rounds: quick ? 1 : 3 })],
 ];
 

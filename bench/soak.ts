@@ -12,14 +12,29 @@ import { spawnSync } from 'node:child_process';
  * Prints the figures each run reports and exits non-zero when any check failed.
  */
 
-const defaults = { residents: 100, volunteers: 20, staff: 3, actions: 2000, 'crash-actions': 300, 'crash-residents': 30, kills: 10, updates: 10000, seed: 20261125 };
+const defaults = {
+  residents: 100,
+  volunteers: 20,
+  staff: 3,
+  actions: 2000,
+  'crash-actions': 300,
+  'crash-residents': 30,
+  kills: 10,
+  updates: 10000,
+  seed: 20261125,
+};
 type Option = keyof typeof defaults;
 
 function options(argv: string[]): Record<Option, number> {
   const o = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '') as Option;
-    if (!(name in o)) throw new Error(`unknown option ${argv[i]}; known: ${Object.keys(o).map((k) => `--${k}`).join(' ')}`);
+    if (!(name in o))
+      throw new Error(
+        `unknown option ${argv[i]}; known: ${Object.keys(o)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
     const value = Number(argv[++i]);
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
     o[name] = value;
@@ -41,13 +56,25 @@ function main(): void {
     {
       name: `faults: ${o.residents} residents, ${o.volunteers} volunteers, ${o.staff} staff, ${o.actions} actions, 10% of calls failing`,
       file: 'test/reliability/faults.test.ts',
-      env: { SIM_RESIDENTS: String(o.residents), SIM_VOLUNTEERS: String(o.volunteers), SIM_STAFF: String(o.staff), SIM_ACTIONS: String(o.actions), SIM_SEED: String(o.seed) },
+      env: {
+        SIM_RESIDENTS: String(o.residents),
+        SIM_VOLUNTEERS: String(o.volunteers),
+        SIM_STAFF: String(o.staff),
+        SIM_ACTIONS: String(o.actions),
+        SIM_SEED: String(o.seed),
+      },
       figures: /^faults day:.*$/m,
     },
     {
       name: `crashes: ${o['crash-actions']} actions, ${o.kills} SIGKILLs during the day plus mid-flow, mid-broadcast and mid-claim`,
       file: 'test/reliability/crash.test.ts',
-      env: { CRASH_ACTIONS: String(o['crash-actions']), CRASH_KILLS: String(o.kills), CRASH_RESIDENTS: String(o['crash-residents']), CRASH_VOLUNTEERS: String(Math.max(4, Math.round(o.volunteers / 2))), SIM_SEED: String(o.seed) },
+      env: {
+        CRASH_ACTIONS: String(o['crash-actions']),
+        CRASH_KILLS: String(o.kills),
+        CRASH_RESIDENTS: String(o['crash-residents']),
+        CRASH_VOLUNTEERS: String(Math.max(4, Math.round(o.volunteers / 2))),
+        SIM_SEED: String(o.seed),
+      },
       figures: /^crash run:.*$/m,
     },
     {
@@ -63,13 +90,22 @@ function main(): void {
   for (const run of runs) {
     console.log(`\n=== ${run.name}`);
     const started = Date.now();
-    const result = spawnSync('npx', ['vitest', 'run', run.file, '--reporter=verbose'], { env: { ...process.env, ...run.env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const result = spawnSync('npx', ['vitest', 'run', run.file, '--reporter=verbose'], {
+      env: { ...process.env, ...run.env },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const output = `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
     const ok = result.status === 0;
     failed ||= !ok;
     const figures = run.figures.exec(output)?.[0] ?? '(no figures printed)';
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    console.log(output.split('\n').filter((l) => /✓|×|faults day|crash run|hostile:|^\s+\d+×/.test(l)).join('\n'));
+    console.log(
+      output
+        .split('\n')
+        .filter((l) => /✓|×|faults day|crash run|hostile:|^\s+\d+×/.test(l))
+        .join('\n'),
+    );
     // A failure: what vitest said about it.
     if (!ok) console.log(output.slice(output.indexOf('Failed Tests') >= 0 ? output.indexOf('Failed Tests') : -4000));
     summary.push(`${ok ? 'PASS' : 'FAIL'} ${run.name} (${seconds} s)\n     ${figures}`);

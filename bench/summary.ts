@@ -7,7 +7,17 @@ import { sql, type RawBuilder } from 'kysely';
 import { DAY, HOUR, MINUTE } from '../src/clock';
 import { Communities, loadCommunityConfig, type HazardCategory } from '../src/community/config';
 import { AWAITING_FIX_STATUSES, OPEN_STATUSES, UNACKNOWLEDGED_STATUSES } from '../src/domain/hazard-status';
-import { lastCompleteWeek, ledgerRows, TREND_WEEKS, weeklySummary, weeksBefore, type Rates, type Week, type WeekFigures, type WeeklySummary } from '../src/domain/summary';
+import {
+  lastCompleteWeek,
+  ledgerRows,
+  TREND_WEEKS,
+  weeklySummary,
+  weeksBefore,
+  type Rates,
+  type Week,
+  type WeekFigures,
+  type WeeklySummary,
+} from '../src/domain/summary';
 import { I18n } from '../src/i18n';
 import { seededRandom } from '../src/sandbox/emulator/traffic';
 import { zonedEpoch } from '../src/jobs/zoned-time';
@@ -93,7 +103,19 @@ const SCORES = [
   [2, 7],
   [1, 5],
 ] as const;
-const CATEGORY_WEIGHTS: Record<string, number> = { light: 20, rubbish: 18, clutter: 15, facility: 12, noise: 10, flyers: 8, building: 6, other: 6, fireexit: 3, fire: 1, gas: 1 };
+const CATEGORY_WEIGHTS: Record<string, number> = {
+  light: 20,
+  rubbish: 18,
+  clutter: 15,
+  facility: 12,
+  noise: 10,
+  flyers: 8,
+  building: 6,
+  other: 6,
+  fireexit: 3,
+  fire: 1,
+  gas: 1,
+};
 const HELP_WEIGHTS: Record<string, number> = { errand: 25, meal: 20, visit: 20, escort: 10, repair: 10, legal: 4, mediation: 4, other: 7 };
 const TEAM_WEIGHTS: Record<string, number> = { elder: 30, green: 20, patrol: 15, party: 15, youth: 8, repair: 8, legal: 4 };
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈'];
@@ -153,14 +175,46 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
 
   const tx = sqlite.transaction(() => {
     // ---- people: residents, volunteers with their team memberships, staff
-    const users = inserter(sqlite, 'users', ['id', 'first_name', 'username', 'locale', 'role', 'community_id', 'building_id', 'unit', 'phone', 'privacy_accepted_at', 'reachable', 'created_at', 'updated_at']);
+    const users = inserter(sqlite, 'users', [
+      'id',
+      'first_name',
+      'username',
+      'locale',
+      'role',
+      'community_id',
+      'building_id',
+      'unit',
+      'phone',
+      'privacy_accepted_at',
+      'reachable',
+      'created_at',
+      'updated_at',
+    ]);
     const residentsOf = new Map<string, number[]>(ids.map((c) => [c, []]));
     const buildingOf = new Map<number, string>();
     const addUser = (id: number, community: string, role: string) => {
       const building = rng.pick(communities.community(community)!.buildings).id;
       const joined = START - rng.between(0, 400) * DAY;
       buildingOf.set(id, building);
-      users.add([id, name(), null, rng.weighted([['zh-CN', 90], ['zh-TW', 5], ['en', 5]]), role, community, building, `${rng.int(1, 30)}-${rng.int(101, 1802)}`, phone(), joined, rng.chance(0.97) ? 1 : 0, joined, joined]);
+      users.add([
+        id,
+        name(),
+        null,
+        rng.weighted([
+          ['zh-CN', 90],
+          ['zh-TW', 5],
+          ['en', 5],
+        ]),
+        role,
+        community,
+        building,
+        `${rng.int(1, 30)}-${rng.int(101, 1802)}`,
+        phone(),
+        joined,
+        rng.chance(0.97) ? 1 : 0,
+        joined,
+        joined,
+      ]);
     };
     const residents = Math.max(20_000, sizes.volunteers * 3);
     for (let i = 0; i < residents; i++) {
@@ -176,7 +230,20 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
         staffOf.get(c)!.push(id);
       }
     });
-    const members = inserter(sqlite, 'team_members', ['user_id', 'community_id', 'team_id', 'role', 'status', 'skills', 'availability', 'phone', 'agreed_to_be_named', 'created_at', 'decided_at', 'decided_by']);
+    const members = inserter(sqlite, 'team_members', [
+      'user_id',
+      'community_id',
+      'team_id',
+      'role',
+      'status',
+      'skills',
+      'availability',
+      'phone',
+      'agreed_to_be_named',
+      'created_at',
+      'decided_at',
+      'decided_by',
+    ]);
     const teamMembers = new Map<string, Member[]>();
     const volunteersOf = new Map<string, number[]>(ids.map((c) => [c, []]));
     for (let i = 0; i < sizes.volunteers; i++) {
@@ -185,16 +252,40 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
       addUser(id, c, 'volunteer');
       volunteersOf.get(c)!.push(id);
       const teams = communities.community(c)!.teams.map((t) => [t.id, TEAM_WEIGHTS[t.id] ?? 5] as const);
-      const count = rng.weighted([[1, 70], [2, 25], [3, 5]]);
+      const count = rng.weighted([
+        [1, 70],
+        [2, 25],
+        [3, 5],
+      ]);
       const chosen = new Set<string>();
       while (chosen.size < count) chosen.add(rng.weighted(teams));
       // Most joined before the data starts; the rest during the ten weeks, a few still waiting or declined.
       const created = rng.chance(0.6) ? START - rng.between(1, 365) * DAY : rng.daytime(START, NOW);
       for (const team of chosen) {
         const decided = created + rng.between(10 * MINUTE, 2 * DAY);
-        const status = decided >= NOW ? 'pending' : rng.weighted([['approved', 96], ['declined', 2], ['pending', 2]]);
+        const status =
+          decided >= NOW
+            ? 'pending'
+            : rng.weighted([
+                ['approved', 96],
+                ['declined', 2],
+                ['pending', 2],
+              ]);
         const decidedAt = status === 'pending' ? null : decided;
-        members.add([id, c, team, rng.chance(0.03) ? 'lead' : 'member', status, null, null, phone(), rng.chance(0.6) ? 1 : 0, created, decidedAt, decidedAt && rng.pick(staffOf.get(c)!)]);
+        members.add([
+          id,
+          c,
+          team,
+          rng.chance(0.03) ? 'lead' : 'member',
+          status,
+          null,
+          null,
+          phone(),
+          rng.chance(0.6) ? 1 : 0,
+          created,
+          decidedAt,
+          decidedAt && rng.pick(staffOf.get(c)!),
+        ]);
         if (status === 'approved') {
           const key = `${c}:${team}`;
           if (!teamMembers.has(key)) teamMembers.set(key, []);
@@ -206,41 +297,149 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
 
     // ---- hazard reports, each through the report state machine (hazard-status.ts)
     const reports = inserter(sqlite, 'reports', [
-      'id', 'community_id', 'category', 'emergency', 'status', 'description', 'building_id', 'spot', 'latitude', 'longitude', 'reporter_id', 'owner_id', 'team_id', 'handed_to', 'handed_ref',
-      'reject_reason', 'duplicate_of', 'fix_note', 'fix_answer', 'rating', 'rating_comment', 'created_at', 'updated_at', 'acknowledged_at', 'fixed_at', 'closed_at', 'ack_overdue_at', 'fix_overdue_at',
-      'page_due_at', 'page_count',
+      'id',
+      'community_id',
+      'category',
+      'emergency',
+      'status',
+      'description',
+      'building_id',
+      'spot',
+      'latitude',
+      'longitude',
+      'reporter_id',
+      'owner_id',
+      'team_id',
+      'handed_to',
+      'handed_ref',
+      'reject_reason',
+      'duplicate_of',
+      'fix_note',
+      'fix_answer',
+      'rating',
+      'rating_comment',
+      'created_at',
+      'updated_at',
+      'acknowledged_at',
+      'fixed_at',
+      'closed_at',
+      'ack_overdue_at',
+      'fix_overdue_at',
+      'page_due_at',
+      'page_count',
     ]);
     const reportEvents = inserter(sqlite, 'report_events', ['report_id', 'at', 'actor_id', 'action', 'from_status', 'to_status', 'note']);
     const created = Array.from({ length: sizes.reports }, () => rng.daytime(START, NOW)).sort((a, b) => a - b);
     created.forEach((at, i) => {
       const c = pickCommunity();
       if (c === COMMUNITY) communityReports++;
-      const r = simulateReport(rng, at, rng.weighted(categories), rng.pick(residentsOf.get(c)!), staffOf.get(c)!, residentsOf.get(c)!, communities.settings.emergencyAckMinutes);
+      const r = simulateReport(
+        rng,
+        at,
+        rng.weighted(categories),
+        rng.pick(residentsOf.get(c)!),
+        staffOf.get(c)!,
+        residentsOf.get(c)!,
+        communities.settings.emergencyAckMinutes,
+      );
       const id = i + 1;
       const f = r.fields;
       reports.add([
-        id, c, r.category.id, r.category.emergency ? 1 : 0, r.status, '楼道灯不亮，晚上看不清台阶', buildingOf.get(r.reporter) ?? null, null, null, null, r.reporter, f.owner_id, f.team_id, f.handed_to, f.handed_ref,
-        f.reject_reason, null, f.fix_note, f.fix_answer, f.rating, null, at, r.events.at(-1)?.at ?? at, f.acknowledged_at, f.fixed_at, f.closed_at, f.ack_overdue_at, f.fix_overdue_at,
-        f.page_due_at, f.page_count,
+        id,
+        c,
+        r.category.id,
+        r.category.emergency ? 1 : 0,
+        r.status,
+        '楼道灯不亮，晚上看不清台阶',
+        buildingOf.get(r.reporter) ?? null,
+        null,
+        null,
+        null,
+        r.reporter,
+        f.owner_id,
+        f.team_id,
+        f.handed_to,
+        f.handed_ref,
+        f.reject_reason,
+        null,
+        f.fix_note,
+        f.fix_answer,
+        f.rating,
+        null,
+        at,
+        r.events.at(-1)?.at ?? at,
+        f.acknowledged_at,
+        f.fixed_at,
+        f.closed_at,
+        f.ack_overdue_at,
+        f.fix_overdue_at,
+        f.page_due_at,
+        f.page_count,
       ]);
       for (const e of r.events) reportEvents.add([id, e.at, e.actor, e.action, e.from, e.to, e.note]);
     });
     rows += reports.count + reportEvents.count;
 
     // ---- help requests and their tasks, each through the task moves (help.ts TASK_MOVES)
-    const requests = inserter(sqlite, 'help_requests', ['id', 'community_id', 'building_id', 'team_id', 'requester_id', 'on_behalf_name', 'on_behalf_phone', 'type', 'details', 'notes', 'urgent', 'window_start', 'window_end', 'unit', 'address', 'phone', 'status', 'created_at', 'updated_at']);
+    const requests = inserter(sqlite, 'help_requests', [
+      'id',
+      'community_id',
+      'building_id',
+      'team_id',
+      'requester_id',
+      'on_behalf_name',
+      'on_behalf_phone',
+      'type',
+      'details',
+      'notes',
+      'urgent',
+      'window_start',
+      'window_end',
+      'unit',
+      'address',
+      'phone',
+      'status',
+      'created_at',
+      'updated_at',
+    ]);
     const recurrences = inserter(sqlite, 'recurrences', ['request_id', 'every', 'next_at', 'active', 'created_by', 'created_at']);
     const tasks = inserter(sqlite, 'tasks', [
-      'id', 'request_id', 'community_id', 'team_id', 'status', 'window_start', 'window_end', 'claimed_by', 'claimed_at', 'checkin_due_at', 'checkin_sent_at', 'checkin_ok_at', 'started_at', 'done_at', 'done_note',
-      'done_photo', 'released_count', 'created_at', 'updated_at',
+      'id',
+      'request_id',
+      'community_id',
+      'team_id',
+      'status',
+      'window_start',
+      'window_end',
+      'claimed_by',
+      'claimed_at',
+      'checkin_due_at',
+      'checkin_sent_at',
+      'checkin_ok_at',
+      'started_at',
+      'done_at',
+      'done_note',
+      'done_photo',
+      'released_count',
+      'created_at',
+      'updated_at',
     ]);
     const taskEvents = inserter(sqlite, 'task_events', ['task_id', 'community_id', 'kind', 'actor_id', 'at']);
     const ratings = inserter(sqlite, 'ratings', ['task_id', 'community_id', 'rater_id', 'score', 'comment', 'created_at']);
-    const hours = inserter(sqlite, 'hours', ['volunteer_id', 'community_id', 'task_id', 'shift_id', 'minutes', 'corrected_minutes', 'approved', 'at']);
+    const hours = inserter(sqlite, 'hours', [
+      'volunteer_id',
+      'community_id',
+      'task_id',
+      'shift_id',
+      'minutes',
+      'corrected_minutes',
+      'approved',
+      'at',
+    ]);
     // Requests in random order until their tasks make the number asked for (a recurring request
     // makes a fresh task every week until now), then lived in time order.
     const plans: { at: number; recurring: boolean; occurrences: number }[] = [];
-    for (let planned = 0; planned < sizes.tasks; ) {
+    for (let planned = 0; planned < sizes.tasks;) {
       const at = rng.daytime(START, NOW);
       const recurring = rng.chance(0.08);
       const occurrences = Math.min(sizes.tasks - planned, recurring ? Math.floor((NOW - at) / (7 * DAY)) + 1 : 1);
@@ -258,26 +457,123 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
       const urgent = rng.chance(0.1);
       let lastStatus = 'open';
       for (let k = 0; k < occurrences; k++) {
-        const t = simulateTask(rng, at + k * 7 * DAY, urgent, requester, teamMembers.get(`${c}:${team}`) ?? [], staffOf.get(c)!, communities.settings.hoursCorrectionLimit * 60);
+        const t = simulateTask(
+          rng,
+          at + k * 7 * DAY,
+          urgent,
+          requester,
+          teamMembers.get(`${c}:${team}`) ?? [],
+          staffOf.get(c)!,
+          communities.settings.hoursCorrectionLimit * 60,
+        );
         const id = ++taskId;
         const f = t.fields;
-        tasks.add([id, requestId, c, team, t.status, null, null, f.claimed_by, f.claimed_at, f.checkin_due_at, null, null, f.started_at, f.done_at, f.done_at && '已送到，老人很好', null, f.released_count, t.events[0].at, t.events.at(-1)!.at]);
+        tasks.add([
+          id,
+          requestId,
+          c,
+          team,
+          t.status,
+          null,
+          null,
+          f.claimed_by,
+          f.claimed_at,
+          f.checkin_due_at,
+          null,
+          null,
+          f.started_at,
+          f.done_at,
+          f.done_at && '已送到，老人很好',
+          null,
+          f.released_count,
+          t.events[0].at,
+          t.events.at(-1)!.at,
+        ]);
         for (const e of t.events) taskEvents.add([id, c, e.kind, e.actor, e.at]);
         if (t.hours) hours.add([t.hours.volunteer, c, id, null, t.hours.minutes, t.hours.corrected, t.hours.approved, f.done_at]);
         if (t.rating) ratings.add([id, c, requester, t.rating.score, null, t.rating.at]);
         lastStatus = t.status;
       }
       const status = recurring ? 'active' : lastStatus === 'done' ? 'closed' : lastStatus === 'cancelled' ? 'cancelled' : 'active';
-      requests.add([requestId, c, buildingOf.get(requester)!, team, requester, null, null, type.id, '帮忙买菜和药', '', urgent ? 1 : 0, null, null, '3-502', null, phone(), status, at, at]);
+      requests.add([
+        requestId,
+        c,
+        buildingOf.get(requester)!,
+        team,
+        requester,
+        null,
+        null,
+        type.id,
+        '帮忙买菜和药',
+        '',
+        urgent ? 1 : 0,
+        null,
+        null,
+        '3-502',
+        null,
+        phone(),
+        status,
+        at,
+        at,
+      ]);
       if (recurring) recurrences.add([requestId, 'week', at + occurrences * 7 * DAY, 1, requester, at]);
     }
     rows += requests.count + recurrences.count + tasks.count + taskEvents.count + ratings.count + hours.count;
 
     // ---- events with RSVPs, and broadcasts (notices and invitations) with one outbox row per recipient
-    const events = inserter(sqlite, 'events', ['id', 'community_id', 'title', 'description', 'place', 'starts_at', 'capacity', 'rsvp_deadline', 'going', 'status', 'audience', 'created_by', 'created_at', 'reminded_day_at', 'reminded_soon_at', 'rating_asked_at']);
+    const events = inserter(sqlite, 'events', [
+      'id',
+      'community_id',
+      'title',
+      'description',
+      'place',
+      'starts_at',
+      'capacity',
+      'rsvp_deadline',
+      'going',
+      'status',
+      'audience',
+      'created_by',
+      'created_at',
+      'reminded_day_at',
+      'reminded_soon_at',
+      'rating_asked_at',
+    ]);
     const rsvps = inserter(sqlite, 'rsvps', ['event_id', 'user_id', 'status', 'queued_at', 'attended', 'rating', 'updated_at']);
-    const broadcasts = inserter(sqlite, 'broadcasts', ['id', 'community_id', 'kind', 'event_id', 'created_by', 'audience', 'topic', 'urgent', 'text', 'photo', 'total', 'status', 'progress_text', 'created_at', 'finished_at']);
-    const outbox = inserter(sqlite, 'outbox', ['chat_id', 'method', 'payload', 'priority', 'status', 'attempts', 'not_before', 'broadcast_id', 'ref', 'message_id', 'error', 'created_at', 'sent_at', 'lease_until', 'lease_owner']);
+    const broadcasts = inserter(sqlite, 'broadcasts', [
+      'id',
+      'community_id',
+      'kind',
+      'event_id',
+      'created_by',
+      'audience',
+      'topic',
+      'urgent',
+      'text',
+      'photo',
+      'total',
+      'status',
+      'progress_text',
+      'created_at',
+      'finished_at',
+    ]);
+    const outbox = inserter(sqlite, 'outbox', [
+      'chat_id',
+      'method',
+      'payload',
+      'priority',
+      'status',
+      'attempts',
+      'not_before',
+      'broadcast_id',
+      'ref',
+      'message_id',
+      'error',
+      'created_at',
+      'sent_at',
+      'lease_until',
+      'lease_owner',
+    ]);
     let eventId = 0;
     let broadcastId = 0;
     const broadcast = (c: string, at: number, kind: 'notice' | 'event', eventRef: number | null) => {
@@ -286,17 +582,60 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
       const building = rng.pick(communities.community(c)!.buildings).id;
       const [audience, topic, recipients] = rng.weighted<[string, string, number[]]>([
         [[JSON.stringify({ kind: 'community' }), 'notices', everyone], 10],
-        [[JSON.stringify({ kind: 'buildings', buildings: [building] }), 'notices', everyone.filter((u) => buildingOf.get(u) === building)], 50],
+        [
+          [JSON.stringify({ kind: 'buildings', buildings: [building] }), 'notices', everyone.filter((u) => buildingOf.get(u) === building)],
+          50,
+        ],
         [[JSON.stringify({ kind: 'volunteers' }), 'volunteering', volunteersOf.get(c)!], 15],
         [[JSON.stringify({ kind: 'topic', topic: 'events' }), 'events', everyone.filter(() => rng.chance(0.3))], 25],
       ]);
       // Sent at about 25 a second (the sender's bulk rate); whatever is due after now is still pending.
       const finished = at + Math.ceil(recipients.length / 25) * 1000;
-      broadcasts.add([id, c, kind, eventRef, rng.pick(staffOf.get(c)!), audience, topic, 0, '本周六上午小区消杀，请关好门窗', null, recipients.length, finished < NOW ? 'done' : 'sending', null, at, finished < NOW ? finished : null]);
+      broadcasts.add([
+        id,
+        c,
+        kind,
+        eventRef,
+        rng.pick(staffOf.get(c)!),
+        audience,
+        topic,
+        0,
+        '本周六上午小区消杀，请关好门窗',
+        null,
+        recipients.length,
+        finished < NOW ? 'done' : 'sending',
+        null,
+        at,
+        finished < NOW ? finished : null,
+      ]);
       recipients.forEach((u, k) => {
         const sentAt = at + Math.floor(k / 25) * 1000;
-        const status = sentAt >= NOW ? 'pending' : rng.weighted([['sent', 96], ['unreachable', 2.5], ['failed', 1], ['cancelled', 0.5]]);
-        outbox.add([u, 'sendMessage', '{"text":"本周六上午小区消杀，请关好门窗"}', 9, status, status === 'pending' ? 0 : 1, at, id, null, status === 'sent' ? 100_000 + k : null, status === 'failed' ? 'Too Many Requests' : null, at, status === 'sent' ? sentAt : null, null, null]);
+        const status =
+          sentAt >= NOW
+            ? 'pending'
+            : rng.weighted([
+                ['sent', 96],
+                ['unreachable', 2.5],
+                ['failed', 1],
+                ['cancelled', 0.5],
+              ]);
+        outbox.add([
+          u,
+          'sendMessage',
+          '{"text":"本周六上午小区消杀，请关好门窗"}',
+          9,
+          status,
+          status === 'pending' ? 0 : 1,
+          at,
+          id,
+          null,
+          status === 'sent' ? 100_000 + k : null,
+          status === 'failed' ? 'Too Many Requests' : null,
+          at,
+          status === 'sent' ? sentAt : null,
+          null,
+          null,
+        ]);
       });
     };
     for (const c of ids) {
@@ -310,12 +649,44 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
           const cancelled = rng.chance(0.05);
           const going = rng.int(5, capacity ?? 80);
           const past = startsAt < NOW;
-          events.add([id, c, '社区义诊', '免费测血压血糖', '社区活动室', startsAt, capacity, startsAt - DAY, going, cancelled ? 'cancelled' : 'open', '{"kind":"community"}', rng.pick(staffOf.get(c)!), createdAt, null, null, null]);
+          events.add([
+            id,
+            c,
+            '社区义诊',
+            '免费测血压血糖',
+            '社区活动室',
+            startsAt,
+            capacity,
+            startsAt - DAY,
+            going,
+            cancelled ? 'cancelled' : 'open',
+            '{"kind":"community"}',
+            rng.pick(staffOf.get(c)!),
+            createdAt,
+            null,
+            null,
+            null,
+          ]);
           const people = new Set<number>();
           while (people.size < going) people.add(rng.pick(residentsOf.get(c)!));
           for (const u of people) {
-            const attended = past && !cancelled ? rng.weighted<number | null>([[1, 80], [0, 10], [null, 10]]) : null;
-            rsvps.add([id, u, 'going', createdAt + rng.between(0, 2 * DAY), attended, attended === 1 && rng.chance(0.3) ? rng.weighted(SCORES) : null, createdAt]);
+            const attended =
+              past && !cancelled
+                ? rng.weighted<number | null>([
+                    [1, 80],
+                    [0, 10],
+                    [null, 10],
+                  ])
+                : null;
+            rsvps.add([
+              id,
+              u,
+              'going',
+              createdAt + rng.between(0, 2 * DAY),
+              attended,
+              attended === 1 && rng.chance(0.3) ? rng.weighted(SCORES) : null,
+              createdAt,
+            ]);
           }
           if (createdAt < NOW) broadcast(c, createdAt, 'event', id);
         }
@@ -354,16 +725,41 @@ interface ReportEvent {
 }
 
 /** What a report's life sets besides its status (all null until then). */
-const REPORT_FIELDS = ['owner_id', 'team_id', 'handed_to', 'handed_ref', 'reject_reason', 'fix_note', 'fix_answer', 'rating', 'acknowledged_at', 'fixed_at', 'closed_at', 'ack_overdue_at', 'fix_overdue_at', 'page_due_at'] as const;
+const REPORT_FIELDS = [
+  'owner_id',
+  'team_id',
+  'handed_to',
+  'handed_ref',
+  'reject_reason',
+  'fix_note',
+  'fix_answer',
+  'rating',
+  'acknowledged_at',
+  'fixed_at',
+  'closed_at',
+  'ack_overdue_at',
+  'fix_overdue_at',
+  'page_due_at',
+] as const;
 
 /**
  * One report's life until now: withdrawn, rejected, handed upward or acknowledged, assigned,
  * started and fixed (in or out of the SLA), then confirmed and rated, reopened and fixed again,
  * or closed by the "is it fixed?" timeout. What would happen after now has not happened yet.
  */
-function simulateReport(rng: Rand, created: number, category: HazardCategory, reporter: number, staff: number[], neighbours: number[], pageMinutes: number) {
+function simulateReport(
+  rng: Rand,
+  created: number,
+  category: HazardCategory,
+  reporter: number,
+  staff: number[],
+  neighbours: number[],
+  pageMinutes: number,
+) {
   const events: ReportEvent[] = [{ at: created, actor: reporter, action: 'create', from: null, to: 'new', note: null }];
-  const fields = { ...Object.fromEntries(REPORT_FIELDS.map((k) => [k, null])), page_count: 0 } as { [K in (typeof REPORT_FIELDS)[number]]: ReportsTable[K] } & { page_count: number };
+  const fields = { ...Object.fromEntries(REPORT_FIELDS.map((k) => [k, null])), page_count: 0 } as {
+    [K in (typeof REPORT_FIELDS)[number]]: ReportsTable[K];
+  } & { page_count: number };
   if (category.emergency) fields.page_due_at = created + pageMinutes * MINUTE;
   let status = 'new';
   const clerk = rng.pick(staff);
@@ -399,7 +795,8 @@ function simulateReport(rng: Rand, created: number, category: HazardCategory, re
     const lateAnswer = rng.chance(0.16);
     const answeredAt = created + Math.max(2 * MINUTE, Math.round(ackSla * (lateAnswer ? 1.02 + rng.float() * 1.5 : rng.float() * 0.98)));
     if (lateAnswer) system(created + ackSla, 'overdue_ack');
-    if (category.emergency && answeredAt > created + pageMinutes * MINUTE) fields.page_count = Math.min(6, Math.floor((answeredAt - created) / (pageMinutes * MINUTE)));
+    if (category.emergency && answeredAt > created + pageMinutes * MINUTE)
+      fields.page_count = Math.min(6, Math.floor((answeredAt - created) / (pageMinutes * MINUTE)));
     if (rng.chance(0.04)) {
       if (move(answeredAt, 'reject', 'rejected', clerk, '重复上报')) fields.reject_reason = '重复上报';
       return;
@@ -407,7 +804,8 @@ function simulateReport(rng: Rand, created: number, category: HazardCategory, re
     if (!move(answeredAt, 'acknowledge', 'acknowledged', clerk)) return;
     let t = answeredAt;
     if (rng.chance(0.03)) {
-      if (move((t += rng.between(HOUR, 2 * DAY)), 'reject', 'rejected', clerk, '不属于社区处理范围')) fields.reject_reason = '不属于社区处理范围';
+      if (move(t + rng.between(HOUR, 2 * DAY), 'reject', 'rejected', clerk, '不属于社区处理范围'))
+        fields.reject_reason = '不属于社区处理范围';
       return;
     }
     if (rng.chance(0.04)) {
@@ -420,7 +818,10 @@ function simulateReport(rng: Rand, created: number, category: HazardCategory, re
     if (rng.chance(0.5) && !move((t += rng.between(10 * MINUTE, 6 * HOUR)), 'assign', 'assigned', rng.pick(staff))) return;
     if (rng.chance(0.45) && !move((t += rng.between(30 * MINUTE, DAY)), 'start', 'in_progress', clerk)) return;
     const lateFix = rng.chance(0.2);
-    const fixAt = Math.max(t + 10 * MINUTE, created + Math.round(fixSla * (lateFix ? 1.02 + rng.float() * 1.2 : 0.15 + rng.float() * 0.83)));
+    const fixAt = Math.max(
+      t + 10 * MINUTE,
+      created + Math.round(fixSla * (lateFix ? 1.02 + rng.float() * 1.2 : 0.15 + rng.float() * 0.83)),
+    );
     if (fixAt > created + fixSla) system(created + fixSla, 'overdue_fix');
     if (move(fixAt, 'fix', 'fixed', clerk, '已更换灯泡')) afterFix(fixAt, 1);
   };
@@ -448,7 +849,8 @@ function simulateReport(rng: Rand, created: number, category: HazardCategory, re
     if (open(at)) events.push({ at, actor: rng.pick(neighbours), action: 'support', from: null, to: null, note: null });
   }
   const noteAt = created + rng.between(HOUR, 2 * DAY);
-  if (rng.chance(0.08) && open(noteAt)) events.push({ at: noteAt, actor: reporter, action: 'note', from: null, to: null, note: '还是没人来看' });
+  if (rng.chance(0.08) && open(noteAt))
+    events.push({ at: noteAt, actor: reporter, action: 'note', from: null, to: null, note: '还是没人来看' });
   events.sort((a, b) => a.at - b.at);
   return { category, reporter, status, fields, events };
 }
@@ -458,9 +860,24 @@ function simulateReport(rng: Rand, created: number, category: HazardCategory, re
  * claimed again; released twice it escalates to staff, who repost or cancel it), started, done
  * with the volunteer's hours (sometimes corrected), and rated by the requester.
  */
-function simulateTask(rng: Rand, created: number, urgent: boolean, requester: number, members: Member[], staff: number[], correctionLimit: number) {
+function simulateTask(
+  rng: Rand,
+  created: number,
+  urgent: boolean,
+  requester: number,
+  members: Member[],
+  staff: number[],
+  correctionLimit: number,
+) {
   const events: { kind: string; actor: number | null; at: number }[] = [{ kind: 'open', actor: requester, at: created }];
-  const fields = { claimed_by: null as number | null, claimed_at: null as number | null, checkin_due_at: null as number | null, started_at: null as number | null, done_at: null as number | null, released_count: 0 };
+  const fields = {
+    claimed_by: null as number | null,
+    claimed_at: null as number | null,
+    checkin_due_at: null as number | null,
+    started_at: null as number | null,
+    done_at: null as number | null,
+    released_count: 0,
+  };
   let status = 'open';
   let hours: { volunteer: number; minutes: number; corrected: number | null; approved: number } | undefined;
   let rating: { score: number; at: number } | undefined;
@@ -493,7 +910,9 @@ function simulateTask(rng: Rand, created: number, urgent: boolean, requester: nu
   const story = () => {
     if (members.length === 0) return;
     if (rng.chance(0.04)) return void move(created + rng.between(30 * MINUTE, 12 * HOUR), 'cancelled', requester);
-    let t = created + (urgent ? rng.between(3 * MINUTE, HOUR) : rng.chance(0.7) ? rng.between(10 * MINUTE, 2 * HOUR) : rng.between(2 * HOUR, DAY));
+    let t =
+      created +
+      (urgent ? rng.between(3 * MINUTE, HOUR) : rng.chance(0.7) ? rng.between(10 * MINUTE, 2 * HOUR) : rng.between(2 * HOUR, DAY));
     let v = claim(t);
     if (v === undefined) return;
     if (rng.chance(0.07)) {
@@ -516,7 +935,13 @@ function simulateTask(rng: Rand, created: number, urgent: boolean, requester: nu
     fields.done_at = doneAt;
     const minutes = started ? Math.round((doneAt - t) / MINUTE) : 0;
     // Done without Start measures nothing, so most correct it; a large correction waits for the lead.
-    const corrected = !started ? (rng.chance(0.8) ? rng.int(30, 150) : null) : rng.chance(0.08) ? Math.max(0, minutes + rng.int(-60, 200)) : null;
+    const corrected = !started
+      ? rng.chance(0.8)
+        ? rng.int(30, 150)
+        : null
+      : rng.chance(0.08)
+        ? Math.max(0, minutes + rng.int(-60, 200))
+        : null;
     const waiting = corrected !== null && Math.abs(corrected - minutes) > correctionLimit;
     const refused = waiting && rng.chance(0.2);
     hours = { volunteer: v, minutes, corrected: refused ? null : corrected, approved: waiting && rng.chance(0.4) ? 0 : 1 };
@@ -548,7 +973,9 @@ class Reference {
 
   /** A report's acknowledgement or fix deadline, from its category's SLA (null: unknown category). */
   private due(kind: 'ack' | 'fix'): Sql {
-    const slas = this.communities.config.hazardCategories.map((c) => sql`WHEN ${c.id} THEN ${sql.lit((kind === 'ack' ? c.slaAckHours : c.slaFixHours) * HOUR)}`);
+    const slas = this.communities.config.hazardCategories.map(
+      (c) => sql`WHEN ${c.id} THEN ${sql.lit((kind === 'ack' ? c.slaAckHours : c.slaFixHours) * HOUR)}`,
+    );
     return sql`r.created_at + CASE r.category ${sql.join(slas, sql` `)} END`;
   }
 
@@ -644,7 +1071,12 @@ class Reference {
 
   /** The three rates of each week: four queries however many weeks. */
   async rates(weeks: Week[]): Promise<Rates[]> {
-    const [response, resolution, satisfaction, average] = [await this.response(weeks), await this.resolution(weeks), await this.satisfaction(weeks), await this.averageRating(weeks)];
+    const [response, resolution, satisfaction, average] = [
+      await this.response(weeks),
+      await this.resolution(weeks),
+      await this.satisfaction(weeks),
+      await this.averageRating(weeks),
+    ];
     return weeks.map((_, i) => ({
       response: response[i].rate,
       resolution: resolution[i].rate,
@@ -663,58 +1095,87 @@ class Reference {
     const c = this.communityId;
     const { start, end } = w;
     const reportAction = (action: string) =>
-      this.count(sql`SELECT COUNT(*) AS n FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.community_id = ${c} AND e.action = ${action} AND e.at >= ${start} AND e.at < ${end}`);
-    const taskEvents = (kind: string) => this.count(sql`SELECT COUNT(*) AS n FROM task_events WHERE community_id = ${c} AND kind = ${kind} AND at >= ${start} AND at < ${end}`);
+      this.count(
+        sql`SELECT COUNT(*) AS n FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.community_id = ${c} AND e.action = ${action} AND e.at >= ${start} AND e.at < ${end}`,
+      );
+    const taskEvents = (kind: string) =>
+      this.count(
+        sql`SELECT COUNT(*) AS n FROM task_events WHERE community_id = ${c} AND kind = ${kind} AND at >= ${start} AND at < ${end}`,
+      );
     const reach = (status: string) =>
-      this.count(sql`SELECT COUNT(*) AS n FROM outbox WHERE status = ${status} AND broadcast_id IN (SELECT id FROM broadcasts WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end})`);
+      this.count(
+        sql`SELECT COUNT(*) AS n FROM outbox WHERE status = ${status} AND broadcast_id IN (SELECT id FROM broadcasts WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end})`,
+      );
     // Reports still there at the week's end: closed_at is when a report reached a final status, which it never leaves.
     const notClosed = sql`r.community_id = ${c} AND r.created_at < ${end} AND (r.closed_at IS NULL OR r.closed_at >= ${end})`;
     const counted = sql`CASE WHEN approved <> 0 AND corrected_minutes IS NOT NULL THEN corrected_minutes ELSE minutes END`;
 
     const hazards: WeekFigures['hazards'] = {
-      new: await this.count(sql`SELECT COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`),
-      acknowledged: await this.count(sql`SELECT COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at < ${end} AND acknowledged_at >= ${start} AND acknowledged_at < ${end}`),
+      new: await this.count(
+        sql`SELECT COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`,
+      ),
+      acknowledged: await this.count(
+        sql`SELECT COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at < ${end} AND acknowledged_at >= ${start} AND acknowledged_at < ${end}`,
+      ),
       ackInSla: 0, // the response rate's numerator, below
       fixed: await reportAction('fix'),
       reopened: await reportAction('reopen'),
       handedUp: await reportAction('hand_up'),
-      stillOpen: await this.count(sql`SELECT COUNT(*) AS n FROM reports r WHERE ${notClosed} AND ${this.statusAt(end)} IN (${sql.join(OPEN_STATUSES)})`),
+      stillOpen: await this.count(
+        sql`SELECT COUNT(*) AS n FROM reports r WHERE ${notClosed} AND ${this.statusAt(end)} IN (${sql.join(OPEN_STATUSES)})`,
+      ),
       overdue: await this.count(sql`
         SELECT COUNT(*) AS n FROM (SELECT ${this.due('ack')} AS ack_due, ${this.due('fix')} AS fix_due, ${this.statusAt(end)} AS s FROM reports r WHERE ${notClosed})
         WHERE (s IN (${sql.join(UNACKNOWLEDGED_STATUSES)}) AND ack_due <= ${end}) OR (s IN (${sql.join(AWAITING_FIX_STATUSES)}) AND fix_due <= ${end})`),
       byCategory: Object.fromEntries(
-        (await this.rows<{ category: string; n: number }>(sql`SELECT category, COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end} GROUP BY category`)).map((r) => [r.category, r.n]),
+        (
+          await this.rows<{ category: string; n: number }>(
+            sql`SELECT category, COUNT(*) AS n FROM reports WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end} GROUP BY category`,
+          )
+        ).map((r) => [r.category, r.n]),
       ),
-      medianAckMs: await this.number(this.median(sql`SELECT acknowledged_at - created_at FROM reports WHERE community_id = ${c} AND created_at < ${end} AND acknowledged_at >= ${start} AND acknowledged_at < ${end}`)),
+      medianAckMs: await this.number(
+        this.median(
+          sql`SELECT acknowledged_at - created_at FROM reports WHERE community_id = ${c} AND created_at < ${end} AND acknowledged_at >= ${start} AND acknowledged_at < ${end}`,
+        ),
+      ),
       medianFixMs: await this.number(
-        this.median(sql`SELECT e.at - r.created_at FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.community_id = ${c} AND r.created_at < ${end} AND e.action = 'fix' AND e.at >= ${start} AND e.at < ${end}`),
+        this.median(
+          sql`SELECT e.at - r.created_at FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.community_id = ${c} AND r.created_at < ${end} AND e.action = 'fix' AND e.at >= ${start} AND e.at < ${end}`,
+        ),
       ),
     };
     const [rates] = await this.rates([w]);
     hazards.ackInSla = rates.ackInSla;
 
     const help: WeekFigures['help'] = {
-      newRequests: await this.count(sql`SELECT COUNT(*) AS n FROM help_requests WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`),
+      newRequests: await this.count(
+        sql`SELECT COUNT(*) AS n FROM help_requests WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`,
+      ),
       claimed: await taskEvents('claimed'),
       done: await taskEvents('done'),
       released: await taskEvents('released'),
       medianClaimMs: await this.number(
-        this.median(sql`SELECT e.at - t.created_at FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE e.community_id = ${c} AND e.kind = 'claimed' AND e.at >= ${start} AND e.at < ${end}`),
+        this.median(
+          sql`SELECT e.at - t.created_at FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE e.community_id = ${c} AND e.kind = 'claimed' AND e.at >= ${start} AND e.at < ${end}`,
+        ),
       ),
     };
     const volunteers: WeekFigures['volunteers'] = {
       active: await this.count(sql`SELECT COUNT(*) AS n FROM (
         SELECT volunteer_id FROM hours WHERE community_id = ${c} AND at >= ${start} AND at < ${end} AND volunteer_id IS NOT NULL
         UNION SELECT actor_id FROM task_events WHERE community_id = ${c} AND kind = 'claimed' AND at >= ${start} AND at < ${end} AND actor_id IS NOT NULL)`),
-      new: await this.count(sql`SELECT COUNT(DISTINCT user_id) + COUNT(*) - COUNT(user_id) AS n FROM team_members WHERE community_id = ${c} AND status = 'approved' AND decided_at >= ${start} AND decided_at < ${end}`),
-      minutes: await this.count(sql`SELECT COALESCE(SUM(${counted}), 0) AS n FROM hours WHERE community_id = ${c} AND at >= ${start} AND at < ${end}`),
-      top: (
-        await this.rows<{ userId: number; name: string; minutes: number }>(sql`
+      new: await this.count(
+        sql`SELECT COUNT(DISTINCT user_id) + COUNT(*) - COUNT(user_id) AS n FROM team_members WHERE community_id = ${c} AND status = 'approved' AND decided_at >= ${start} AND decided_at < ${end}`,
+      ),
+      minutes: await this.count(
+        sql`SELECT COALESCE(SUM(${counted}), 0) AS n FROM hours WHERE community_id = ${c} AND at >= ${start} AND at < ${end}`,
+      ),
+      top: await this.rows<{ userId: number; name: string; minutes: number }>(sql`
           SELECT h.volunteer_id AS userId, COALESCE(u.first_name, '') AS name, SUM(${counted}) AS minutes
           FROM hours h LEFT JOIN users u ON u.id = h.volunteer_id
           WHERE h.community_id = ${c} AND h.at >= ${start} AND h.at < ${end} AND h.volunteer_id IS NOT NULL
-          GROUP BY h.volunteer_id ORDER BY minutes DESC, h.volunteer_id LIMIT 5`)
-      ),
+          GROUP BY h.volunteer_id ORDER BY minutes DESC, h.volunteer_id LIMIT 5`),
     };
     const heldEvents = sql`FROM events WHERE community_id = ${c} AND status <> 'cancelled' AND starts_at >= ${start} AND starts_at < ${end}`;
     return {
@@ -728,7 +1189,9 @@ class Reference {
         attendance: await this.count(sql`SELECT COUNT(*) AS n FROM rsvps WHERE attended = 1 AND event_id IN (SELECT id ${heldEvents})`),
       },
       broadcasts: {
-        sent: await this.count(sql`SELECT COUNT(*) AS n FROM broadcasts WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`),
+        sent: await this.count(
+          sql`SELECT COUNT(*) AS n FROM broadcasts WHERE community_id = ${c} AND created_at >= ${start} AND created_at < ${end}`,
+        ),
         delivered: await reach('sent'),
         unreachable: await reach('unreachable'),
       },
@@ -759,7 +1222,10 @@ function compare(actual: unknown, expected: unknown, path = 'summary'): { differ
     }
     return out;
   }
-  return { differences: Object.is(actual, expected) ? [] : [`${path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`], leaves: 1 };
+  return {
+    differences: Object.is(actual, expected) ? [] : [`${path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`],
+    leaves: 1,
+  };
 }
 
 type Timing = { wall: number; cpu: number };
@@ -774,7 +1240,11 @@ async function timed(task: () => Promise<unknown> | unknown): Promise<Timing> {
 
 /** Median wall and CPU time of the runs. */
 function medians(runs: Timing[]): Timing {
-  const mid = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const mid = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   return { wall: mid(runs.map((r) => r.wall)), cpu: mid(runs.map((r) => r.cpu)) };
 }
 
@@ -796,14 +1266,27 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
     reference.queries = 0;
     const expected = await reference.summary(week, TZ);
     const { differences, leaves } = compare(summary, expected);
-    if (differences.length > 0) throw new Error(`weekly summary and the hand-written SQL disagree on ${differences.length} of ${leaves} figures:\n${differences.slice(0, 20).join('\n')}`);
+    if (differences.length > 0)
+      throw new Error(
+        `weekly summary and the hand-written SQL disagree on ${differences.length} of ${leaves} figures:\n${differences.slice(0, 20).join('\n')}`,
+      );
     const queries = reference.queries;
     renderChart(chartInput(summary, rc));
 
     // Side by side in one run, alternating which goes first.
-    const runs = { built: [] as Timing[], raw: [] as Timing[], chart: [] as Timing[], ledgerRows: [] as Timing[], ledgerCsv: [] as Timing[], whole: [] as Timing[] };
+    const runs = {
+      built: [] as Timing[],
+      raw: [] as Timing[],
+      chart: [] as Timing[],
+      ledgerRows: [] as Timing[],
+      ledgerCsv: [] as Timing[],
+      whole: [] as Timing[],
+    };
     for (let i = 0; i < RUNS; i++) {
-      const pair = [async () => runs.built.push(await timed(() => weeklySummary(db, communities, COMMUNITY, week, TZ))), async () => runs.raw.push(await timed(() => reference.summary(week, TZ)))];
+      const pair = [
+        async () => runs.built.push(await timed(() => weeklySummary(db, communities, COMMUNITY, week, TZ))),
+        async () => runs.raw.push(await timed(() => reference.summary(week, TZ))),
+      ];
       for (const run of i % 2 ? pair.reverse() : pair) await run();
     }
     const ledger = await ledgerRows(db, COMMUNITY, week);
@@ -823,11 +1306,26 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
     }
     await db.destroy();
 
-    const [built, raw, chart, ledgerQuery, ledgerCsv, whole] = [runs.built, runs.raw, runs.chart, runs.ledgerRows, runs.ledgerCsv, runs.whole].map(medians);
+    const [built, raw, chart, ledgerQuery, ledgerCsv, whole] = [
+      runs.built,
+      runs.raw,
+      runs.chart,
+      runs.ledgerRows,
+      runs.ledgerCsv,
+      runs.whole,
+    ].map(medians);
     const met = built.wall <= TARGET_MS && built.wall <= TARGET_RATIO * raw.wall;
     const sizes = `${opts.reports.toLocaleString('en')} reports, ${opts.tasks.toLocaleString('en')} tasks, ${opts.volunteers.toLocaleString('en')} volunteers`;
     const mb = statSync(filled.path).size / 2 ** 20;
-    const info = (figure: string, t: Timing): Row => ({ bench: '3 summary', figure, value: ms(t), reference: '—', ratio: '—', target: '—', met: '—' });
+    const info = (figure: string, t: Timing): Row => ({
+      bench: '3 summary',
+      figure,
+      value: ms(t),
+      reference: '—',
+      ratio: '—',
+      target: '—',
+      met: '—',
+    });
     // Found by profiling: what the job spends beyond the figures.
     const why =
       whole.wall <= TARGET_MS
@@ -852,7 +1350,15 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
         target: `≤ ${TARGET_MS.toLocaleString('en')} ms and ≤ ${TARGET_RATIO}×`,
         met: met ? 'yes' : 'no',
       },
-      { bench: '3 summary', figure: 'figures equal to the hand-written SQL (this week, last week, 8-week trend)', value: `${leaves} of ${leaves}`, reference: '—', ratio: '—', target: 'all equal', met: 'yes' },
+      {
+        bench: '3 summary',
+        figure: 'figures equal to the hand-written SQL (this week, last week, 8-week trend)',
+        value: `${leaves} of ${leaves}`,
+        reference: '—',
+        ratio: '—',
+        target: 'all equal',
+        met: 'yes',
+      },
       info('chart PNG (renderChart), median', chart),
       info('ledger rows (ledgerRows), median', ledgerQuery),
       info('ledger CSV (renderLedger), median', ledgerCsv),

@@ -33,14 +33,22 @@ export function announceFlow(deps: CoreDeps) {
   const { communities } = deps;
   const communityName = (c: FlowContext<State>) => communities.community(communityOf(deps, c)!)!.name;
   const members = (c: FlowContext<State>, audience: Audience) =>
-    audienceMembers(deps.db, communityOf(deps, c)!, audience, topicFilter(audience, Boolean(c.state.urgent), c.state.urgent ? 'safety' : 'notices'));
+    audienceMembers(
+      deps.db,
+      communityOf(deps, c)!,
+      audience,
+      topicFilter(audience, Boolean(c.state.urgent), c.state.urgent ? 'safety' : 'notices'),
+    );
 
   const confirm: Step<State> = {
     accepts: ['choice'],
     ask: async (c) => {
       const { recipients, unreachable } = await members(c, c.state.audience!);
       const preview = renderNotice(c.t, localName(communityName(c), c.locale), c.state.text!, Boolean(c.state.urgent));
-      const summary = c.t('notices.preview_summary', { count: recipients.length, audience: escapeHtml(describeAudience(deps, c, c.state.audience!)) });
+      const summary = c.t('notices.preview_summary', {
+        count: recipients.length,
+        audience: escapeHtml(describeAudience(deps, c, c.state.audience!)),
+      });
       const extra = unreachable > 0 ? `\n${c.t('notices.preview_unreachable', { count: unreachable })}` : '';
       return {
         text: `${preview}\n\n————————\n${summary}${extra}`,
@@ -71,7 +79,12 @@ export function announceFlow(deps: CoreDeps) {
           recipients,
           render: (locale) => ({ text: renderNotice(deps.i18n.translator(locale), localName(name, locale), c.state.text!, urgent) }),
         });
-        await audit(tx, c.now, c.userId, 'notice.broadcast', `broadcast:${id}`, { community: communityId, audience, urgent, recipients: recipients.length });
+        await audit(tx, c.now, c.userId, 'notice.broadcast', `broadcast:${id}`, {
+          community: communityId,
+          audience,
+          urgent,
+          recipients: recipients.length,
+        });
       });
       deps.sender.poke();
       return { finish: { text: c.t('notices.sending', { count: recipients.length }), menu: true } };
@@ -103,7 +116,8 @@ export function announceFlow(deps: CoreDeps) {
           }
           if (input.kind !== 'photo') return { retry: c.t('common.expect_photo') };
           // A photo's caption holds 1024 characters: a longer notice goes without its photo.
-          if ([...c.state.text!].length > MAX_CAPTION_NOTICE) return { retry: c.t('notices.too_long_for_photo', { max: MAX_CAPTION_NOTICE }) };
+          if ([...c.state.text!].length > MAX_CAPTION_NOTICE)
+            return { retry: c.t('notices.too_long_for_photo', { max: MAX_CAPTION_NOTICE }) };
           c.state.photo = input.fileId;
           return { next: 'urgent' };
         },

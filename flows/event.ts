@@ -48,15 +48,27 @@ export function renderEvent(t: Translate, locale: Locale, timeZone: string, e: E
 }
 
 export function rsvpKeyboard(t: Translate, eventId: number): InlineKeyboard {
-  return [[
-    { text: t('notices.going_button'), callback_data: eventButton.pack({ action: 'go', id: eventId }) },
-    { text: t('notices.not_going_button'), callback_data: eventButton.pack({ action: 'no', id: eventId }) },
-  ]];
+  return [
+    [
+      { text: t('notices.going_button'), callback_data: eventButton.pack({ action: 'go', id: eventId }) },
+      { text: t('notices.not_going_button'), callback_data: eventButton.pack({ action: 'no', id: eventId }) },
+    ],
+  ];
 }
 
 export function eventFlow(deps: CoreDeps) {
   const tz = deps.config.timezone;
-  const members = (c: FlowContext<State>) => audienceMembers(deps.db, communityOf(deps, c)!, c.state.audience!, c.state.audience!.kind === 'topic' ? c.state.audience!.topic : c.state.audience!.kind === 'volunteers' || c.state.audience!.kind === 'team' ? null : 'events');
+  const members = (c: FlowContext<State>) =>
+    audienceMembers(
+      deps.db,
+      communityOf(deps, c)!,
+      c.state.audience!,
+      c.state.audience!.kind === 'topic'
+        ? c.state.audience!.topic
+        : c.state.audience!.kind === 'volunteers' || c.state.audience!.kind === 'team'
+          ? null
+          : 'events',
+    );
   const view = (c: FlowContext<State>): EventView => ({
     title: c.state.title!,
     description: c.state.description!,
@@ -111,7 +123,10 @@ export function eventFlow(deps: CoreDeps) {
       },
       deadline: {
         accepts: ['text', 'skip'],
-        ask: (c) => ({ text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - 86_400_000, tz) }), skippable: true }),
+        ask: (c) => ({
+          text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - 86_400_000, tz) }),
+          skippable: true,
+        }),
         answer: (input, c) => {
           if (input.kind === 'skip') {
             c.state.deadline = c.state.startsAt;
@@ -130,7 +145,10 @@ export function eventFlow(deps: CoreDeps) {
         ask: async (c) => {
           const { recipients } = await members(c);
           const preview = renderEvent(c.t, c.locale, tz, view(c));
-          const summary = c.t('notices.preview_summary', { count: recipients.length, audience: escapeHtml(describeAudience(deps, c, c.state.audience!)) });
+          const summary = c.t('notices.preview_summary', {
+            count: recipients.length,
+            audience: escapeHtml(describeAudience(deps, c, c.state.audience!)),
+          });
           return {
             text: `${preview}\n\n————————\n${summary}`,
             choices: recipients.length > 0 ? [{ label: c.t('notices.send_button', { count: recipients.length }), value: 'send' }] : [],
@@ -145,7 +163,17 @@ export function eventFlow(deps: CoreDeps) {
           const communityId = communityOf(deps, c)!;
           const e = view(c);
           await deps.db.transaction().execute(async (tx) => {
-            const id = await createEvent(tx, c.now, { communityId, title: e.title, description: e.description, place: e.place, startsAt: e.starts_at, capacity: e.capacity, rsvpDeadline: e.rsvp_deadline, audience: c.state.audience!, createdBy: c.userId });
+            const id = await createEvent(tx, c.now, {
+              communityId,
+              title: e.title,
+              description: e.description,
+              place: e.place,
+              startsAt: e.starts_at,
+              capacity: e.capacity,
+              rsvpDeadline: e.rsvp_deadline,
+              audience: c.state.audience!,
+              createdBy: c.userId,
+            });
             await startBroadcast(tx, c.now, deps.i18n, {
               communityId,
               kind: 'event',

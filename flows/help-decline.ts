@@ -22,7 +22,8 @@ export function declineFlow(deps: CoreDeps, approvals: Approvals) {
           if (!a.ok) return textRetry(c.t, a.reason, MAX_REASON);
           const request = await findRequest(deps.db, c.state.request);
           // Rights are checked again: the flow may have been started long ago, or the role changed since.
-          if (!request || !canStaff(c.role, c.user, request.community_id)) return { finish: { text: c.t('common.not_allowed'), menu: true } };
+          if (!request || !canStaff(c.role, c.user, request.community_id))
+            return { finish: { text: c.t('common.not_allowed'), menu: true } };
           const outcome = await approvals.decline(c.now, request.id, { id: c.userId, name: c.user.first_name }, a.text);
           if (!outcome.ok) return { finish: { text: await approvals.refusalText(outcome.request, c.locale), menu: true } };
           return { finish: { text: c.t('help.declined_ok'), menu: true } };

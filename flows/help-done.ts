@@ -29,39 +29,60 @@ export function hoursAnswer(text: string): number | undefined {
 export function doneFlow(deps: CoreDeps, kit: HelpKit) {
   const limitMinutes = deps.communities.settings.hoursCorrectionLimit * 60;
 
-  const finish = async (c: { userId: number; now: number; t: (k: string, p?: Record<string, string | number>) => string; state: State }, correctedMinutes?: number) => {
+  const finish = async (
+    c: { userId: number; now: number; t: (k: string, p?: Record<string, string | number>) => string; state: State },
+    correctedMinutes?: number,
+  ) => {
     let waiting = false;
-    const done = await completeTask(deps.db, c.now, c.state.task, c.userId, { note: c.state.note!, photo: c.state.photo, correctedMinutes }, limitMinutes, async (tx, task, hoursId, needsApproval) => {
-      const request = (await findRequest(tx, task.request_id))!;
-      await kit.editCard(tx, c.now, task, request, 'card_done');
-      if (request.requester_id !== null && request.requester_id !== c.userId) {
-        await kit.notifyUserL(
-          tx,
-          c.now,
-          request.requester_id,
-          'rate_ask',
-          (l) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), note: escapeHtml(task.done_note ?? '') }),
-          () => [[1, 2, 3, 4, 5].map((score) => ({ text: `${score}⭐`, callback_data: rateButton.pack({ task: task.id, score }) }))],
-          task.done_photo ?? undefined,
-        );
-      }
-      waiting = needsApproval;
-      if (needsApproval) {
-        const leads = (await leadsOf(tx, task.community_id, task.team_id)).filter((id) => id !== c.userId);
-        const approvers = leads.length > 0 ? leads : (await deps.users.staffOf(task.community_id, tx)).map((u) => u.id);
-        const volunteer = await tx.selectFrom('users').select('first_name').where('id', '=', c.userId).executeTakeFirst();
-        for (const id of approvers) {
+    const done = await completeTask(
+      deps.db,
+      c.now,
+      c.state.task,
+      c.userId,
+      { note: c.state.note!, photo: c.state.photo, correctedMinutes },
+      limitMinutes,
+      async (tx, task, hoursId, needsApproval) => {
+        const request = (await findRequest(tx, task.request_id))!;
+        await kit.editCard(tx, c.now, task, request, 'card_done');
+        if (request.requester_id !== null && request.requester_id !== c.userId) {
           await kit.notifyUserL(
             tx,
             c.now,
-            id,
-            'hours_approval',
-            (l) => ({ name: escapeHtml(volunteer?.first_name ?? ''), id: task.id, measured: formatMinutes(measuredMinutes(task, task.done_at!), l), claimed: formatMinutes(correctedMinutes!, l) }),
-            (l) => [[{ text: kit.t(l, 'approve'), callback_data: hoursButton.pack({ hours: hoursId, yes: 1 }) }, { text: kit.t(l, 'decline'), callback_data: hoursButton.pack({ hours: hoursId, yes: 0 }) }]],
+            request.requester_id,
+            'rate_ask',
+            (l) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), note: escapeHtml(task.done_note ?? '') }),
+            () => [[1, 2, 3, 4, 5].map((score) => ({ text: `${score}⭐`, callback_data: rateButton.pack({ task: task.id, score }) }))],
+            task.done_photo ?? undefined,
           );
         }
-      }
-    });
+        waiting = needsApproval;
+        if (needsApproval) {
+          const leads = (await leadsOf(tx, task.community_id, task.team_id)).filter((id) => id !== c.userId);
+          const approvers = leads.length > 0 ? leads : (await deps.users.staffOf(task.community_id, tx)).map((u) => u.id);
+          const volunteer = await tx.selectFrom('users').select('first_name').where('id', '=', c.userId).executeTakeFirst();
+          for (const id of approvers) {
+            await kit.notifyUserL(
+              tx,
+              c.now,
+              id,
+              'hours_approval',
+              (l) => ({
+                name: escapeHtml(volunteer?.first_name ?? ''),
+                id: task.id,
+                measured: formatMinutes(measuredMinutes(task, task.done_at!), l),
+                claimed: formatMinutes(correctedMinutes!, l),
+              }),
+              (l) => [
+                [
+                  { text: kit.t(l, 'approve'), callback_data: hoursButton.pack({ hours: hoursId, yes: 1 }) },
+                  { text: kit.t(l, 'decline'), callback_data: hoursButton.pack({ hours: hoursId, yes: 0 }) },
+                ],
+              ],
+            );
+          }
+        }
+      },
+    );
     deps.sender.poke();
     if (!done) return { finish: { text: c.t('help.task_not_yours'), menu: true } };
     return { finish: { text: c.t(waiting ? 'help.done_thanks_pending' : 'help.done_thanks'), menu: true } };
@@ -95,7 +116,11 @@ export function doneFlow(deps: CoreDeps, kit: HelpKit) {
         ask: async (c) => {
           const task = await findTask(deps.db, c.state.task);
           const measured = task ? measuredMinutes(task, c.now) : 0;
-          return { text: c.t('help.ask_hours', { measured: formatMinutes(measured, c.locale) }), choices: [{ label: c.t('help.hours_ok'), value: 'ok' }], columns: 1 };
+          return {
+            text: c.t('help.ask_hours', { measured: formatMinutes(measured, c.locale) }),
+            choices: [{ label: c.t('help.hours_ok'), value: 'ok' }],
+            columns: 1,
+          };
         },
         answer: async (input, c) => {
           if (input.kind === 'choice') {

@@ -23,9 +23,15 @@ export function noteFlow(deps: CoreDeps, kit: HelpKit) {
           await deps.db.transaction().execute(async (tx) => {
             await addNote(tx, c.now, request.id, a.text);
             // Whoever is on it hears the note at once.
-            const active = await tx.selectFrom('tasks').select(['id', 'claimed_by']).where('request_id', '=', request.id).where('status', 'in', ['claimed', 'started']).execute();
+            const active = await tx
+              .selectFrom('tasks')
+              .select(['id', 'claimed_by'])
+              .where('request_id', '=', request.id)
+              .where('status', 'in', ['claimed', 'started'])
+              .execute();
             for (const task of active) {
-              if (task.claimed_by !== null) await kit.notifyUser(tx, c.now, task.claimed_by, 'note_for_claimer', { id: task.id, note: escapeHtml(a.text) });
+              if (task.claimed_by !== null)
+                await kit.notifyUser(tx, c.now, task.claimed_by, 'note_for_claimer', { id: task.id, note: escapeHtml(a.text) });
             }
           });
           deps.sender.poke();

@@ -15,16 +15,27 @@ interface State {
 
 export function inviteFlow(deps: CoreDeps) {
   const { communities } = deps;
-  const ownCommunity = (c: { role: string; user: { community_id: string | null } }) => (c.role === 'admin' ? undefined : (c.user.community_id ?? undefined));
+  const ownCommunity = (c: { role: string; user: { community_id: string | null } }) =>
+    c.role === 'admin' ? undefined : (c.user.community_id ?? undefined);
 
   const finish = async (c: FlowContext<State>, teamId?: string) => {
-    const token = await createInvite(deps.db, c.now, { id: c.userId, role: c.role }, { role: c.state.role!, communityId: c.state.community!, teamId });
+    const token = await createInvite(
+      deps.db,
+      c.now,
+      { id: c.userId, role: c.role },
+      { role: c.state.role!, communityId: c.state.community!, teamId },
+    );
     const link = `https://t.me/${deps.botUsername()}?start=inv-${token}`;
     const community = localName(communities.community(c.state.community!)!.name, c.locale);
     const team = teamId ? localName(communities.team(c.state.community!, teamId)!.name, c.locale) : '';
     return {
       finish: {
-        text: c.t(`invite.created_${c.state.role}`, { link: escapeHtml(link), community: escapeHtml(community), team: escapeHtml(team), hours: INVITE_TTL_MS / 3_600_000 }),
+        text: c.t(`invite.created_${c.state.role}`, {
+          link: escapeHtml(link),
+          community: escapeHtml(community),
+          team: escapeHtml(team),
+          hours: INVITE_TTL_MS / 3_600_000,
+        }),
         menu: true,
       },
     };
@@ -54,9 +65,16 @@ export function inviteFlow(deps: CoreDeps) {
       },
       community: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('invite.ask_community'), choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })), columns: 1 }),
+        ask: (c) => ({
+          text: c.t('invite.ask_community'),
+          choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })),
+          columns: 1,
+        }),
         answer: (input, c) => {
-          const id = chosen(input, communities.all.map((x) => x.id));
+          const id = chosen(
+            input,
+            communities.all.map((x) => x.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           c.state.community = id;
           return c.state.role === 'lead' ? { next: 'team' } : finish(c);
@@ -66,11 +84,17 @@ export function inviteFlow(deps: CoreDeps) {
         accepts: ['choice'],
         ask: (c) => ({
           text: c.t('invite.ask_team'),
-          choices: (communities.community(c.state.community!)?.teams ?? []).map((t) => ({ label: localName(t.name, c.locale), value: t.id })),
+          choices: (communities.community(c.state.community!)?.teams ?? []).map((t) => ({
+            label: localName(t.name, c.locale),
+            value: t.id,
+          })),
           columns: 1,
         }),
         answer: (input, c) => {
-          const id = chosen(input, (communities.community(c.state.community!)?.teams ?? []).map((t) => t.id));
+          const id = chosen(
+            input,
+            (communities.community(c.state.community!)?.teams ?? []).map((t) => t.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           return finish(c, id);
         },

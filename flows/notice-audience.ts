@@ -44,9 +44,16 @@ export function audienceSteps<S extends AudienceState>(deps: CoreDeps, opts: { a
   return {
     community: {
       accepts: ['choice'],
-      ask: (c) => ({ text: c.t('notices.ask_community'), choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })), columns: 1 }),
+      ask: (c) => ({
+        text: c.t('notices.ask_community'),
+        choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })),
+        columns: 1,
+      }),
       answer: (input, c) => {
-        const id = chosen(input, communities.all.map((x) => x.id));
+        const id = chosen(
+          input,
+          communities.all.map((x) => x.id),
+        );
         if (!id) return { retry: c.t('common.pick_a_button') };
         c.state.community = id;
         return { next: 'audience' };
@@ -54,7 +61,11 @@ export function audienceSteps<S extends AudienceState>(deps: CoreDeps, opts: { a
     },
     audience: {
       accepts: ['choice'],
-      ask: (c) => ({ text: c.t('notices.ask_audience'), choices: kinds.map((k) => ({ label: c.t(`notices.audience_${k}`), value: k })), columns: 1 }),
+      ask: (c) => ({
+        text: c.t('notices.ask_audience'),
+        choices: kinds.map((k) => ({ label: c.t(`notices.audience_${k}`), value: k })),
+        columns: 1,
+      }),
       answer: (input, c) => {
         const kind = chosen(input, kinds);
         if (!kind) return { retry: c.t('common.pick_a_button') };
@@ -72,7 +83,10 @@ export function audienceSteps<S extends AudienceState>(deps: CoreDeps, opts: { a
       accepts: ['choice'],
       ask: (c) => {
         const picked = c.state.picked ?? [];
-        const choices = community(c).buildings.map((b) => ({ label: `${picked.includes(b.id) ? '☑️' : '⬜'} ${localName(b.name, c.locale)}`, value: b.id }));
+        const choices = community(c).buildings.map((b) => ({
+          label: `${picked.includes(b.id) ? '☑️' : '⬜'} ${localName(b.name, c.locale)}`,
+          value: b.id,
+        }));
         if (picked.length > 0) choices.push({ label: c.t('notices.buildings_done', { count: picked.length }), value: DONE });
         return { text: c.t('notices.ask_buildings'), choices, columns: 1 };
       },
@@ -81,23 +95,35 @@ export function audienceSteps<S extends AudienceState>(deps: CoreDeps, opts: { a
         const value = chosen(input, [...ids, DONE]);
         if (!value) return { retry: c.t('common.pick_a_button') };
         const picked = c.state.picked ?? [];
-        if (value === DONE) return picked.length > 0 ? set(c, { kind: 'buildings', buildings: picked }) : { retry: c.t('notices.pick_a_building') };
+        if (value === DONE)
+          return picked.length > 0 ? set(c, { kind: 'buildings', buildings: picked }) : { retry: c.t('notices.pick_a_building') };
         c.state.picked = picked.includes(value) ? picked.filter((b) => b !== value) : [...picked, value];
         return { next: 'buildings' };
       },
     },
     team: {
       accepts: ['choice'],
-      ask: (c) => ({ text: c.t('notices.ask_team'), choices: community(c).teams.map((t) => ({ label: localName(t.name, c.locale), value: t.id })), columns: 1 }),
+      ask: (c) => ({
+        text: c.t('notices.ask_team'),
+        choices: community(c).teams.map((t) => ({ label: localName(t.name, c.locale), value: t.id })),
+        columns: 1,
+      }),
       answer: (input, c) => {
-        const team = chosen(input, community(c).teams.map((t) => t.id));
+        const team = chosen(
+          input,
+          community(c).teams.map((t) => t.id),
+        );
         if (!team) return { retry: c.t('common.pick_a_button') };
         return set(c, { kind: 'team', team });
       },
     },
     topic: {
       accepts: ['choice'],
-      ask: (c) => ({ text: c.t('notices.ask_topic'), choices: TOPICS.map((t) => ({ label: c.t(`notices.topic_${t}`), value: t })), columns: 1 }),
+      ask: (c) => ({
+        text: c.t('notices.ask_topic'),
+        choices: TOPICS.map((t) => ({ label: c.t(`notices.topic_${t}`), value: t })),
+        columns: 1,
+      }),
       answer: (input, c) => {
         const topic = chosen(input, TOPICS);
         if (!topic || !isTopic(topic)) return { retry: c.t('common.pick_a_button') };

@@ -33,7 +33,10 @@ export function onboardingFlow(deps: CoreDeps) {
           columns: 1,
         }),
         answer: (input, c) => {
-          const id = chosen(input, communities.all.map((x) => x.id));
+          const id = chosen(
+            input,
+            communities.all.map((x) => x.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           c.state.community = id;
           return { next: 'building' };
@@ -46,7 +49,10 @@ export function onboardingFlow(deps: CoreDeps) {
           choices: communities.community(c.state.community!)!.buildings.map((b) => ({ label: localName(b.name, c.locale), value: b.id })),
         }),
         answer: (input, c) => {
-          const id = chosen(input, communities.community(c.state.community!)!.buildings.map((b) => b.id));
+          const id = chosen(
+            input,
+            communities.community(c.state.community!)!.buildings.map((b) => b.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           c.state.building = id;
           return { next: 'unit' };
@@ -55,7 +61,9 @@ export function onboardingFlow(deps: CoreDeps) {
       unit: {
         accepts: ['text', 'skip'],
         ask: (c) => ({
-          text: c.t('onboarding.ask_unit', { building: localName(communities.building(c.state.community!, c.state.building!)!.name, c.locale) }),
+          text: c.t('onboarding.ask_unit', {
+            building: localName(communities.building(c.state.community!, c.state.building!)!.name, c.locale),
+          }),
           skippable: true,
         }),
         answer: (input, c) => {
@@ -84,7 +92,11 @@ export function onboardingFlow(deps: CoreDeps) {
           if (!answer) return { retry: c.t('common.pick_a_button') };
           if (answer === 'no') return { finish: { text: c.t('onboarding.privacy_declined') } };
           const { community, building, unit } = c.state;
-          await deps.users.update(c.userId, { community_id: community!, building_id: building!, unit: unit ?? null, privacy_accepted_at: c.now, locale: c.locale }, c.now);
+          await deps.users.update(
+            c.userId,
+            { community_id: community!, building_id: building!, unit: unit ?? null, privacy_accepted_at: c.now, locale: c.locale },
+            c.now,
+          );
           c.user = { ...c.user, community_id: community!, building_id: building!, privacy_accepted_at: c.now };
           const place = `${localName(communities.community(community!)!.name, c.locale)} · ${localName(communities.building(community!, building!)!.name, c.locale)}`;
           return { finish: { text: c.t('onboarding.done', { place: escapeHtml(place + (unit ? ` · ${unit}` : '')) }), menu: true } };

@@ -2,7 +2,19 @@ import { callbackCodec } from '../src/bot/callback';
 import { localName } from '../src/community/config';
 import type { CoreDeps } from '../src/deps';
 import { committeeChat } from '../src/domain/chat-links';
-import { addFixPhoto, followersOf, isOverdue, photosOf, publicId, supportCount, transition, type Actor, type Report, type TransitionDetails, type TransitionResult } from '../src/domain/hazards';
+import {
+  addFixPhoto,
+  followersOf,
+  isOverdue,
+  photosOf,
+  publicId,
+  supportCount,
+  transition,
+  type Actor,
+  type Report,
+  type TransitionDetails,
+  type TransitionResult,
+} from '../src/domain/hazards';
 import { movesFrom, type Action } from '../src/domain/hazard-status';
 import { enqueue, PRIORITY, type InlineKeyboard } from '../src/delivery/outbox';
 import { escapeHtml, isLocale, type Locale, type Translate } from '../src/i18n';
@@ -58,7 +70,12 @@ export function categoryName(deps: Deps, category: string, locale: Locale): stri
   return c ? localName(c.name, locale) : category;
 }
 
-export function placeText(deps: Deps, r: Pick<Report, 'community_id' | 'building_id' | 'spot' | 'latitude' | 'longitude'>, t: Translate, locale: Locale): string {
+export function placeText(
+  deps: Deps,
+  r: Pick<Report, 'community_id' | 'building_id' | 'spot' | 'latitude' | 'longitude'>,
+  t: Translate,
+  locale: Locale,
+): string {
   const parts: string[] = [];
   const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
   if (building) parts.push(escapeHtml(localName(building.name, locale)));
@@ -100,9 +117,11 @@ export async function cardText(deps: Deps, db: Executor, r: Report, locale: Loca
     const owner = await db.selectFrom('users').select('first_name').where('id', '=', r.owner_id).executeTakeFirst();
     if (owner) lines.push(t('hazards.card_owner', { name: escapeHtml(owner.first_name) }));
   }
-  if (r.status === 'handed_up' && r.handed_to) lines.push(t('hazards.card_handed', { to: t(`hazards.handed_${r.handed_to}`), ref: escapeHtml(r.handed_ref ?? '') }));
+  if (r.status === 'handed_up' && r.handed_to)
+    lines.push(t('hazards.card_handed', { to: t(`hazards.handed_${r.handed_to}`), ref: escapeHtml(r.handed_ref ?? '') }));
   if (r.status === 'rejected' && r.reject_reason) lines.push(t('hazards.card_rejected', { reason: rejectText(t, r) }));
-  if (r.fix_note && (r.status === 'fixed' || r.status === 'closed')) lines.push(t('hazards.card_fix_note', { note: escapeHtml(clip(r.fix_note, 200)) }));
+  if (r.fix_note && (r.status === 'fixed' || r.status === 'closed'))
+    lines.push(t('hazards.card_fix_note', { note: escapeHtml(clip(r.fix_note, 200)) }));
   if (r.fix_answer) lines.push(t(`hazards.card_answer_${r.fix_answer}`) + (r.rating ? ` · ${'★'.repeat(r.rating)}` : ''));
   const category = deps.communities.hazardCategory(r.category);
   const overdue = isOverdue(r, category, deps.clock.now());
@@ -118,7 +137,10 @@ export function rejectText(t: Translate, r: Pick<Report, 'reject_reason' | 'dupl
 
 /** The staff buttons for the report's current status, straight from the state machine. */
 export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): InlineKeyboard {
-  const buttons = movesFrom(r.status, 'staff').map((action) => ({ text: t(`hazards.act_${action}`), callback_data: staffButton.pack({ action, id: r.id }) }));
+  const buttons = movesFrom(r.status, 'staff').map((action) => ({
+    text: t(`hazards.act_${action}`),
+    callback_data: staffButton.pack({ action, id: r.id }),
+  }));
   const rows: InlineKeyboard = [];
   for (let i = 0; i < buttons.length; i += 3) rows.push(buttons.slice(i, i + 3));
   return rows;
@@ -129,7 +151,14 @@ export function clip(text: string, max: number): string {
 }
 
 export function formatTime(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms);
 }
 
 /** Posts a new report's card to the committee group (with its first photo, if any). */
@@ -138,7 +167,14 @@ export async function enqueueCard(deps: Deps & Pick<CoreDeps, 'db'>, tx: Executo
   if (!chatId) return false;
   const locale = deps.config.defaultLocale;
   const photo = (await photosOf(tx, r.id))[0]?.file_id;
-  await enqueue(tx, now, { chatId, text: await cardText(deps, tx, r, locale), keyboard: staffKeyboard(r, deps.i18n.translator(locale)), photo, priority: PRIORITY.group, ref: cardRef(r.id) });
+  await enqueue(tx, now, {
+    chatId,
+    text: await cardText(deps, tx, r, locale),
+    keyboard: staffKeyboard(r, deps.i18n.translator(locale)),
+    photo,
+    priority: PRIORITY.group,
+    ref: cardRef(r.id),
+  });
   return true;
 }
 
@@ -161,10 +197,25 @@ export async function enqueueCardEdit(deps: Deps, tx: Executor, now: number, r: 
   const [method, payload] =
     sent.method === 'sendPhoto'
       ? ['editMessageCaption', { message_id: sent.message_id, caption: text, parse_mode: 'HTML', ...markup }]
-      : ['editMessageText', { message_id: sent.message_id, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup }];
+      : [
+          'editMessageText',
+          { message_id: sent.message_id, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup },
+        ];
   await tx
     .insertInto('outbox')
-    .values({ chat_id: sent.chat_id, method, payload: JSON.stringify(payload), priority: PRIORITY.group, not_before: now, broadcast_id: null, ref: `${cardRef(r.id)}:edit`, message_id: null, error: null, created_at: now, sent_at: null })
+    .values({
+      chat_id: sent.chat_id,
+      method,
+      payload: JSON.stringify(payload),
+      priority: PRIORITY.group,
+      not_before: now,
+      broadcast_id: null,
+      ref: `${cardRef(r.id)}:edit`,
+      message_id: null,
+      error: null,
+      created_at: now,
+      sent_at: null,
+    })
     .execute();
 }
 
@@ -172,7 +223,14 @@ export async function enqueueCardEdit(deps: Deps, tx: Executor, now: number, r: 
  * Tells the reporter and followers (except whoever made the change) about a status change,
  * each in their own language. The reporter of a fixed report is also asked "Is it fixed?".
  */
-export async function notifyFollowers(deps: Deps, tx: Executor, now: number, r: Report, action: Action | 'overdue', actorId: number | null): Promise<void> {
+export async function notifyFollowers(
+  deps: Deps,
+  tx: Executor,
+  now: number,
+  r: Report,
+  action: Action | 'overdue',
+  actorId: number | null,
+): Promise<void> {
   const followers = await followersOf(tx, r.id);
   const fixPhoto = r.status === 'fixed' ? (await photosOf(tx, r.id, 'fix')).at(-1)?.file_id : undefined;
   for (const f of followers) {
@@ -183,12 +241,24 @@ export async function notifyFollowers(deps: Deps, tx: Executor, now: number, r: 
     if (!text) continue;
     const asks = r.status === 'fixed' && f.kind === 'reporter';
     const keyboard = asks ? fixedKeyboard(r.id, t) : undefined;
-    await enqueue(tx, now, { chatId: f.id, text: asks ? `${text}\n\n${t('hazards.ask_fixed')}` : text, keyboard, photo: fixPhoto, priority: PRIORITY.personal, ref: `report:${r.id}:${r.status}` });
+    await enqueue(tx, now, {
+      chatId: f.id,
+      text: asks ? `${text}\n\n${t('hazards.ask_fixed')}` : text,
+      keyboard,
+      photo: fixPhoto,
+      priority: PRIORITY.personal,
+      ref: `report:${r.id}:${r.status}`,
+    });
   }
 }
 
 export function fixedKeyboard(id: number, t: Translate): InlineKeyboard {
-  return [(['yes', 'partly', 'no'] as const).map((answer) => ({ text: t(`hazards.fixed_${answer}`), callback_data: fixedButton.pack({ id, answer }) }))];
+  return [
+    (['yes', 'partly', 'no'] as const).map((answer) => ({
+      text: t(`hazards.fixed_${answer}`),
+      callback_data: fixedButton.pack({ id, answer }),
+    })),
+  ];
 }
 
 export function noticeText(deps: Deps, r: Report, action: Action | 'overdue', t: Translate, locale: Locale): string | undefined {
@@ -200,7 +270,14 @@ export function noticeText(deps: Deps, r: Report, action: Action | 'overdue', t:
     to: r.handed_to ? t(`hazards.handed_${r.handed_to}`) : '',
     ref: escapeHtml(r.handed_ref ?? ''),
     days: deps.communities.settings.fixConfirmDays,
-    team: r.team_id ? escapeHtml(localName(deps.communities.team(r.community_id, r.team_id)?.name ?? { 'zh-CN': r.team_id, 'zh-TW': r.team_id, en: r.team_id }, locale)) : '',
+    team: r.team_id
+      ? escapeHtml(
+          localName(
+            deps.communities.team(r.community_id, r.team_id)?.name ?? { 'zh-CN': r.team_id, 'zh-TW': r.team_id, en: r.team_id },
+            locale,
+          ),
+        )
+      : '',
   };
   if (action === 'overdue') return undefined;
   if (action === 'auto_close') return t('hazards.notice_auto_closed', params);
@@ -236,17 +313,26 @@ export async function moveReport(
 }
 
 async function tellOwnerReopened(deps: Deps, tx: Executor, now: number, r: Report): Promise<void> {
-  const owner = r.owner_id ? await tx.selectFrom('users').select(['id', 'locale']).where('id', '=', r.owner_id).executeTakeFirst() : undefined;
+  const owner = r.owner_id
+    ? await tx.selectFrom('users').select(['id', 'locale']).where('id', '=', r.owner_id).executeTakeFirst()
+    : undefined;
   const chatId = owner?.id ?? (await committeeChat(tx, r.community_id));
   if (!chatId) return;
   const locale: Locale = owner && isLocale(owner.locale) ? owner.locale : deps.config.defaultLocale;
   const t = deps.i18n.translator(locale);
   const text = t('hazards.owner_reopened', { id: publicId(r.id), answer: t(`hazards.fixed_${r.fix_answer ?? 'no'}`) });
-  await enqueue(tx, now, { chatId, text, keyboard: staffKeyboard(r, t), priority: owner ? PRIORITY.personal : PRIORITY.group, ref: `report:${r.id}:reopened` });
+  await enqueue(tx, now, {
+    chatId,
+    text,
+    keyboard: staffKeyboard(r, t),
+    priority: owner ? PRIORITY.personal : PRIORITY.group,
+    ref: `report:${r.id}:reopened`,
+  });
 }
 
 /** Why a move was refused, in the presser's words. */
 export function refusalText(t: Translate, result: Extract<TransitionResult, { ok: false }>): string {
-  if (result.reason === 'wrong_status' && result.status) return t('hazards.refused_status', { status: t(`hazards.status_${result.status}`) });
+  if (result.reason === 'wrong_status' && result.status)
+    return t('hazards.refused_status', { status: t(`hazards.status_${result.status}`) });
   return t(`hazards.refused_${result.reason}`);
 }

@@ -31,8 +31,12 @@ export function noteFlow(deps: CoreDeps) {
             const chatId = await committeeChat(tx, r.community_id);
             const t = deps.i18n.translator(deps.config.defaultLocale);
             // The group sees what was added, never who added it.
-            const text = t(note.photo ? 'hazards.group_photo_added' : 'hazards.group_note_added', { id: publicId(c.state.id), note: escapeHtml(note.text ?? '') });
-            if (chatId) await enqueue(tx, c.now, { chatId, text, photo: note.photo, priority: PRIORITY.group, ref: `report:${c.state.id}:note` });
+            const text = t(note.photo ? 'hazards.group_photo_added' : 'hazards.group_note_added', {
+              id: publicId(c.state.id),
+              note: escapeHtml(note.text ?? ''),
+            });
+            if (chatId)
+              await enqueue(tx, c.now, { chatId, text, photo: note.photo, priority: PRIORITY.group, ref: `report:${c.state.id}:note` });
             return true;
           });
           deps.sender.poke();

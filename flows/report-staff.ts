@@ -20,7 +20,12 @@ interface HandUpState {
 
 const MAX_REF = 100;
 
-async function finishMove<S extends { id: number }>(deps: CoreDeps, c: FlowContext<S>, action: Action, details: TransitionDetails & { fixPhoto?: string }): Promise<Outcome> {
+async function finishMove<S extends { id: number }>(
+  deps: CoreDeps,
+  c: FlowContext<S>,
+  action: Action,
+  details: TransitionDetails & { fixPhoto?: string },
+): Promise<Outcome> {
   const result = await moveReport(deps, c.state.id, action, { id: c.userId, role: c.role, communityId: c.user.community_id }, details);
   if (!result.ok) return { finish: { text: refusalText(c.t, result) } };
   return { finish: { text: c.t(`hazards.done_${action}`, { id: publicId(c.state.id) }) } };
@@ -45,7 +50,8 @@ export function fixFlow(deps: CoreDeps) {
       photo: {
         accepts: ['photo', 'skip'],
         ask: (c) => ({ text: c.t('hazards.ask_fix_photo'), skippable: true }),
-        answer: (input, c) => finishMove(deps, c, 'fix', { note: c.state.note, fixPhoto: input.kind === 'photo' ? input.fileId : undefined }),
+        answer: (input, c) =>
+          finishMove(deps, c, 'fix', { note: c.state.note, fixPhoto: input.kind === 'photo' ? input.fileId : undefined }),
       },
     },
   });
@@ -59,7 +65,11 @@ export function handUpFlow(deps: CoreDeps) {
     steps: {
       to: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('hazards.ask_hand_to', { id: publicId(c.state.id) }), choices: HAND_UP_TARGETS.map((x) => ({ label: c.t(`hazards.handed_${x}`), value: x })), columns: 1 }),
+        ask: (c) => ({
+          text: c.t('hazards.ask_hand_to', { id: publicId(c.state.id) }),
+          choices: HAND_UP_TARGETS.map((x) => ({ label: c.t(`hazards.handed_${x}`), value: x })),
+          columns: 1,
+        }),
         answer: (input, c) => {
           const to = chosen(input, HAND_UP_TARGETS);
           if (!to) return { retry: c.t('common.pick_a_button') };

@@ -73,10 +73,16 @@ export function reportFlow(deps: CoreDeps) {
         accepts: ['choice'],
         ask: (c) => ({
           text: c.t('hazards.ask_category'),
-          choices: communities.config.hazardCategories.map((x) => ({ label: `${x.emergency ? '🚨 ' : ''}${localName(x.name, c.locale)}`, value: x.id })),
+          choices: communities.config.hazardCategories.map((x) => ({
+            label: `${x.emergency ? '🚨 ' : ''}${localName(x.name, c.locale)}`,
+            value: x.id,
+          })),
         }),
         answer: (input, c) => {
-          const id = chosen(input, communities.config.hazardCategories.map((x) => x.id));
+          const id = chosen(
+            input,
+            communities.config.hazardCategories.map((x) => x.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           c.state.category = id;
           return { next: communities.hazardCategory(id)!.emergency ? 'urgent' : 'describe' };
@@ -85,7 +91,12 @@ export function reportFlow(deps: CoreDeps) {
       urgent: {
         accepts: ['choice'],
         ask: (c) => ({
-          text: c.t('hazards.call_now', { numbers: category(c).callNow.map((n) => `<b>${escapeHtml(n)}</b>`).join(' / ') || '<b>110</b>' }),
+          text: c.t('hazards.call_now', {
+            numbers:
+              category(c)
+                .callNow.map((n) => `<b>${escapeHtml(n)}</b>`)
+                .join(' / ') || '<b>110</b>',
+          }),
           choices: [{ label: c.t('hazards.call_now_continue'), value: 'go' }],
           columns: 1,
         }),
@@ -107,7 +118,11 @@ export function reportFlow(deps: CoreDeps) {
           const n = c.state.photos.length;
           return n === 0
             ? { text: c.t('hazards.ask_photos', { max: MAX_PHOTOS }), skippable: true }
-            : { text: c.t('hazards.photo_received', { n, max: MAX_PHOTOS }), choices: [{ label: c.t('hazards.photos_done'), value: 'done' }], columns: 1 };
+            : {
+                text: c.t('hazards.photo_received', { n, max: MAX_PHOTOS }),
+                choices: [{ label: c.t('hazards.photos_done'), value: 'done' }],
+                columns: 1,
+              };
         },
         answer: (input, c) => {
           if (input.kind === 'photo') {
@@ -148,7 +163,10 @@ export function reportFlow(deps: CoreDeps) {
           choices: communities.community(community(c))!.buildings.map((b) => ({ label: localName(b.name, c.locale), value: b.id })),
         }),
         answer: (input, c) => {
-          const id = chosen(input, communities.community(community(c))!.buildings.map((b) => b.id));
+          const id = chosen(
+            input,
+            communities.community(community(c))!.buildings.map((b) => b.id),
+          );
           if (!id) return { retry: c.t('common.pick_a_button') };
           c.state.buildingId = id;
           return { next: 'spot' };
@@ -171,7 +189,11 @@ export function reportFlow(deps: CoreDeps) {
       same: {
         accepts: ['choice'],
         ask: async (c) => {
-          const rows = (await Promise.all((c.state.similar ?? []).map((id) => deps.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst()))).filter(Boolean) as Report[];
+          const rows = (
+            await Promise.all(
+              (c.state.similar ?? []).map((id) => deps.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst()),
+            )
+          ).filter(Boolean) as Report[];
           const lines = await Promise.all(rows.map((r) => cardText(deps, deps.db, r, c.locale)));
           return {
             text: `${c.t('hazards.ask_same')}\n\n${lines.join('\n\n')}`,
@@ -203,7 +225,18 @@ export function reportFlow(deps: CoreDeps) {
       review: {
         accepts: ['choice'],
         ask: (c) => {
-          const place = placeText(deps, { community_id: community(c), building_id: c.state.buildingId ?? null, spot: c.state.spot ?? null, latitude: c.state.location?.latitude ?? null, longitude: c.state.location?.longitude ?? null }, c.t, c.locale);
+          const place = placeText(
+            deps,
+            {
+              community_id: community(c),
+              building_id: c.state.buildingId ?? null,
+              spot: c.state.spot ?? null,
+              latitude: c.state.location?.latitude ?? null,
+              longitude: c.state.location?.longitude ?? null,
+            },
+            c.t,
+            c.locale,
+          );
           const text = c.t('hazards.review', {
             category: escapeHtml(categoryName(deps, c.state.category!, c.locale)),
             description: escapeHtml(c.state.description!.slice(0, 600)),
@@ -224,6 +257,12 @@ export async function pageStaff(deps: CoreDeps, tx: Parameters<typeof enqueue>[0
     const locale = isLocale(s.locale) ? s.locale : deps.config.defaultLocale;
     const t = deps.i18n.translator(locale);
     const text = `${t('hazards.page', { id: publicId(r.id) })}\n\n${await cardText(deps, tx, r, locale)}`;
-    await enqueue(tx, now, { chatId: s.id, text, keyboard: [[{ text: t('hazards.act_acknowledge'), callback_data: staffButton.pack({ action: 'acknowledge', id: r.id }) }]], priority: PRIORITY.personal, ref: `report:${r.id}:page` });
+    await enqueue(tx, now, {
+      chatId: s.id,
+      text,
+      keyboard: [[{ text: t('hazards.act_acknowledge'), callback_data: staffButton.pack({ action: 'acknowledge', id: r.id }) }]],
+      priority: PRIORITY.personal,
+      ref: `report:${r.id}:page`,
+    });
   }
 }

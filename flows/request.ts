@@ -1,6 +1,16 @@
 import { localName } from '../src/community/config';
 import type { CoreDeps } from '../src/deps';
-import { chosen, defineFlow, textAnswer, textRetry, type FlowContext, type Input, type Outcome, type Prompt, type Step } from '../src/bot/flow';
+import {
+  chosen,
+  defineFlow,
+  textAnswer,
+  textRetry,
+  type FlowContext,
+  type Input,
+  type Outcome,
+  type Prompt,
+  type Step,
+} from '../src/bot/flow';
 import type { Approvals } from '../src/bot/features/help-approval';
 import type { HelpKit } from '../src/bot/features/help-kit';
 import { createRequest, teamFor } from '../src/domain/help';
@@ -68,7 +78,14 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
     steps: {
       who: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_who'), choices: [{ label: c.t('help.who_me'), value: 'me' }, { label: c.t('help.who_other'), value: 'other' }], columns: 1 }),
+        ask: (c) => ({
+          text: c.t('help.ask_who'),
+          choices: [
+            { label: c.t('help.who_me'), value: 'me' },
+            { label: c.t('help.who_other'), value: 'other' },
+          ],
+          columns: 1,
+        }),
         answer: (input, c) => {
           const who = chosen(input, ['me', 'other']);
           if (!who) return { retry: c.t('common.pick_a_button') };
@@ -88,9 +105,15 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
       },
       type: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_type'), choices: communities.config.helpTypes.map((h) => ({ label: localName(h.name, c.locale), value: h.id })) }),
+        ask: (c) => ({
+          text: c.t('help.ask_type'),
+          choices: communities.config.helpTypes.map((h) => ({ label: localName(h.name, c.locale), value: h.id })),
+        }),
         answer: (input, c) => {
-          const type = chosen(input, communities.config.helpTypes.map((h) => h.id));
+          const type = chosen(
+            input,
+            communities.config.helpTypes.map((h) => h.id),
+          );
           if (!type) return { retry: c.t('common.pick_a_button') };
           c.state.type = type;
           return { next: 'details' };
@@ -112,7 +135,10 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
           text: c.t('help.ask_when'),
           choices: [
             { label: c.t('help.when_asap'), value: 'asap' },
-            ...DAYS.map((d) => ({ label: d === 0 ? c.t('help.today') : d === 1 ? c.t('help.tomorrow') : formatDay(c.now + d * 86_400_000, c.locale, tz), value: String(d) })),
+            ...DAYS.map((d) => ({
+              label: d === 0 ? c.t('help.today') : d === 1 ? c.t('help.tomorrow') : formatDay(c.now + d * 86_400_000, c.locale, tz),
+              value: String(d),
+            })),
           ],
         }),
         answer: (input, c) => {
@@ -131,7 +157,10 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
         accepts: ['choice'],
         ask: (c) => ({
           text: c.t('help.ask_slot'),
-          choices: (Object.keys(SLOTS) as Slot[]).map((s) => ({ label: c.t(`help.slot_${s}`, { from: SLOTS[s][0], to: SLOTS[s][1] }), value: s })),
+          choices: (Object.keys(SLOTS) as Slot[]).map((s) => ({
+            label: c.t(`help.slot_${s}`, { from: SLOTS[s][0], to: SLOTS[s][1] }),
+            value: s,
+          })),
           columns: 1,
         }),
         answer: (input, c) => {
@@ -149,7 +178,12 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
         ask: (c) => ({
           text: c.t('help.ask_where'),
           choices: [
-            { label: c.t('help.where_home', { place: `${kit.buildingName(community(c).id, c.user.building_id!, c.locale)} · ${c.user.unit}` }), value: 'home' },
+            {
+              label: c.t('help.where_home', {
+                place: `${kit.buildingName(community(c).id, c.user.building_id!, c.locale)} · ${c.user.unit}`,
+              }),
+              value: 'home',
+            },
             { label: c.t('help.where_other'), value: 'other' },
           ],
           columns: 1,
@@ -164,9 +198,15 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
       },
       building: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_building'), choices: community(c).buildings.map((b) => ({ label: localName(b.name, c.locale), value: b.id })) }),
+        ask: (c) => ({
+          text: c.t('help.ask_building'),
+          choices: community(c).buildings.map((b) => ({ label: localName(b.name, c.locale), value: b.id })),
+        }),
         answer: (input, c) => {
-          const b = chosen(input, community(c).buildings.map((x) => x.id));
+          const b = chosen(
+            input,
+            community(c).buildings.map((x) => x.id),
+          );
           if (!b) return { retry: c.t('common.pick_a_button') };
           c.state.building = b;
           return { next: 'address' };
@@ -182,7 +222,14 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
           return { next: 'phone' };
         },
       },
-      phone: phoneStep((c) => ({ text: c.t(c.state.forOther ? 'help.ask_phone_other' : 'help.ask_phone'), skippable: true, request: c.state.forOther ? undefined : 'contact' }), 'review'),
+      phone: phoneStep(
+        (c) => ({
+          text: c.t(c.state.forOther ? 'help.ask_phone_other' : 'help.ask_phone'),
+          skippable: true,
+          request: c.state.forOther ? undefined : 'contact',
+        }),
+        'review',
+      ),
       review: {
         accepts: ['choice'],
         ask: (c) => {
@@ -233,7 +280,9 @@ export function requestFlow(deps: CoreDeps, kit: HelpKit, approvals: Approvals) 
           );
           deps.sender.poke();
           const sent = approvedBy === undefined ? 'help.request_pending' : 'help.request_sent';
-          return { finish: { text: c.t(sent, { id: request.id, team: escapeHtml(kit.teamName(communityId, teamId, c.locale)) }), menu: true } };
+          return {
+            finish: { text: c.t(sent, { id: request.id, team: escapeHtml(kit.teamName(communityId, teamId, c.locale)) }), menu: true },
+          };
         },
       },
     },

@@ -24,7 +24,8 @@ export function shiftFlow(deps: CoreDeps, kit: HelpKit) {
   const tz = deps.config.timezone;
   const community = (c: FlowContext<State>) => communities.community(c.user.community_id ?? '') ?? communities.all[0];
   // Patrol teams first: shifts are mostly theirs.
-  const teams = (c: FlowContext<State>) => [...community(c).teams].sort((a, b) => Number(b.kind === 'patrol') - Number(a.kind === 'patrol'));
+  const teams = (c: FlowContext<State>) =>
+    [...community(c).teams].sort((a, b) => Number(b.kind === 'patrol') - Number(a.kind === 'patrol'));
 
   return defineFlow<State>({
     id: 'hshift',
@@ -33,9 +34,16 @@ export function shiftFlow(deps: CoreDeps, kit: HelpKit) {
     steps: {
       team: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_shift_team'), choices: teams(c).map((t) => ({ label: localName(t.name, c.locale), value: t.id })), columns: 1 }),
+        ask: (c) => ({
+          text: c.t('help.ask_shift_team'),
+          choices: teams(c).map((t) => ({ label: localName(t.name, c.locale), value: t.id })),
+          columns: 1,
+        }),
         answer: (input, c) => {
-          const v = chosen(input, teams(c).map((t) => t.id));
+          const v = chosen(
+            input,
+            teams(c).map((t) => t.id),
+          );
           if (!v) return { retry: c.t('common.pick_a_button') };
           c.state.team = v;
           return { next: 'zone' };
@@ -53,7 +61,10 @@ export function shiftFlow(deps: CoreDeps, kit: HelpKit) {
       },
       day: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_shift_day'), choices: DAYS.map((d) => ({ label: formatDay(c.now + d * 86_400_000, c.locale, tz), value: String(d) })) }),
+        ask: (c) => ({
+          text: c.t('help.ask_shift_day'),
+          choices: DAYS.map((d) => ({ label: formatDay(c.now + d * 86_400_000, c.locale, tz), value: String(d) })),
+        }),
         answer: (input, c) => {
           const v = chosen(input, DAYS.map(String));
           if (!v) return { retry: c.t('common.pick_a_button') };
@@ -74,7 +85,10 @@ export function shiftFlow(deps: CoreDeps, kit: HelpKit) {
       },
       length: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_shift_length'), choices: LENGTHS.map((h) => ({ label: c.t('help.hours_n', { n: h }), value: h })) }),
+        ask: (c) => ({
+          text: c.t('help.ask_shift_length'),
+          choices: LENGTHS.map((h) => ({ label: c.t('help.hours_n', { n: h }), value: h })),
+        }),
         answer: (input, c) => {
           const v = chosen(input, LENGTHS);
           if (!v) return { retry: c.t('common.pick_a_button') };
@@ -93,7 +107,15 @@ export function shiftFlow(deps: CoreDeps, kit: HelpKit) {
           const shift = await createShift(
             deps.db,
             c.now,
-            { communityId: community(c).id, teamId: s.team!, zone: s.zone!, startsAt: s.start!, endsAt: s.start! + s.hours! * 3_600_000, places: Number(v), createdBy: c.userId },
+            {
+              communityId: community(c).id,
+              teamId: s.team!,
+              zone: s.zone!,
+              startsAt: s.start!,
+              endsAt: s.start! + s.hours! * 3_600_000,
+              places: Number(v),
+              createdBy: c.userId,
+            },
             async (tx, sh) => {
               posted = await postShift(kit, tx, c.now, sh);
             },

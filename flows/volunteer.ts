@@ -47,7 +47,12 @@ export function volunteerFlow(deps: CoreDeps, kit: HelpKit) {
       skills: escapeHtml(m.skills ?? '—'),
       availability: escapeHtml(m.availability ?? '—'),
     });
-    const keyboard = (l: Locale) => [[{ text: kit.t(l, 'approve'), callback_data: memberButton.pack({ member: m.id, yes: 1 }) }, { text: kit.t(l, 'decline'), callback_data: memberButton.pack({ member: m.id, yes: 0 }) }]];
+    const keyboard = (l: Locale) => [
+      [
+        { text: kit.t(l, 'approve'), callback_data: memberButton.pack({ member: m.id, yes: 1 }) },
+        { text: kit.t(l, 'decline'), callback_data: memberButton.pack({ member: m.id, yes: 0 }) },
+      ],
+    ];
     const privately = (l: Locale) => ({ ...params(l), phone: escapeHtml(m.phone ?? '—') });
     const leads = await leadsOf(tx, m.community_id, m.team_id);
     for (const lead of leads) await kit.notifyUserL(tx, now, lead, 'signup_for_lead', privately, keyboard);
@@ -88,7 +93,14 @@ export function volunteerFlow(deps: CoreDeps, kit: HelpKit) {
       phone: phoneStep((c) => ({ text: c.t('help.ask_volunteer_phone'), skippable: true, request: 'contact' }), 'named'),
       named: {
         accepts: ['choice'],
-        ask: (c) => ({ text: c.t('help.ask_named'), choices: [{ label: c.t('help.named_yes'), value: 'yes' }, { label: c.t('help.named_no'), value: 'no' }], columns: 1 }),
+        ask: (c) => ({
+          text: c.t('help.ask_named'),
+          choices: [
+            { label: c.t('help.named_yes'), value: 'yes' },
+            { label: c.t('help.named_no'), value: 'no' },
+          ],
+          columns: 1,
+        }),
         answer: async (input, c) => {
           const v = chosen(input, ['yes', 'no']);
           if (!v) return { retry: c.t('common.pick_a_button') };
@@ -97,7 +109,15 @@ export function volunteerFlow(deps: CoreDeps, kit: HelpKit) {
           const pending = await signUp(
             deps.db,
             c.now,
-            { userId: c.userId, communityId: community.id, teams: c.state.teams, skills: c.state.skills, availability: c.state.availability, phone: c.state.phone, agreedToBeNamed: c.state.named },
+            {
+              userId: c.userId,
+              communityId: community.id,
+              teams: c.state.teams,
+              skills: c.state.skills,
+              availability: c.state.availability,
+              phone: c.state.phone,
+              agreedToBeNamed: c.state.named,
+            },
             async (tx, rows) => {
               for (const m of rows) await askForDecision(tx, c.now, m, c.user.first_name);
             },

@@ -59,7 +59,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const sessions = openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath });
 
   let botUsername = '';
-  let built: BuiltBot | undefined;
+  let built: BuiltBot | undefined; // eslint-disable-line prefer-const -- assigned after `api`, which needs it, is made
   const api = async (method: string, payload: Record<string, unknown>) => {
     try {
       return await built!.bot.telegram.callApi(method as never, payload as never);
@@ -69,10 +69,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
   };
   const sender = new Sender(db, api, clock, log.child({ part: 'sender' }), options.sender);
-  const deps: CoreDeps = { config, db, users: new UsersRepo(db), communities, i18n, clock, log, sessions, sender, api, botUsername: () => botUsername };
+  const deps: CoreDeps = {
+    config,
+    db,
+    users: new UsersRepo(db),
+    communities,
+    i18n,
+    clock,
+    log,
+    sessions,
+    sender,
+    api,
+    botUsername: () => botUsername,
+  };
   built = createBot(deps);
   const { bot } = built;
-  const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone, { reportFailure: jobFailureReporter(deps) });
+  const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone, {
+    reportFailure: jobFailureReporter(deps),
+  });
 
   let server: Server | undefined;
   let polling: Promise<void> | undefined;
@@ -112,10 +126,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         }
         const work = callback(req, res);
         inFlight.add(work);
-        work.finally(() => inFlight.delete(work));
+        void work.finally(() => inFlight.delete(work));
       });
       await new Promise<void>((resolve) => server!.listen(port, resolve));
-      await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] });
+      await bot.telegram.setWebhook(url, {
+        secret_token: secret,
+        allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
+      });
     },
     async stop() {
       scheduler.stop();

@@ -11,7 +11,10 @@ const commaIds = z
   .string()
   .default('')
   .transform((s, ctx) => {
-    const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const ids = parts.map(Number);
     if (ids.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
       ctx.addIssue({ code: 'custom', message: 'must be comma-separated Telegram user ids, e.g. 12345,67890' });
@@ -28,10 +31,15 @@ const databaseUrl = z
   });
 
 const common = {
-  BOT_TOKEN: z.string({ error: 'is required (get one from @BotFather)' }).regex(/^\d+:[\w-]{10,}$/, 'does not look like a bot token (123456:ABC...)'),
+  BOT_TOKEN: z
+    .string({ error: 'is required (get one from @BotFather)' })
+    .regex(/^\d+:[\w-]{10,}$/, 'does not look like a bot token (123456:ABC...)'),
   TELEGRAM_API_ROOT: z.url({ error: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org'),
   DATABASE_URL: databaseUrl,
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be redis://host:port')
+    .optional(),
   ADMIN_IDS: commaIds,
   DEFAULT_LOCALE: z.enum(LOCALES, { error: `must be one of ${LOCALES.join(', ')}` }).default('zh-CN'),
   TIMEZONE: z
@@ -49,7 +57,10 @@ const common = {
   COMMUNITY_CONFIG: z.string().default('src/community/example.json'),
   SESSION_DB: z.string().default('data/sessions.db'),
   /** When the weekly summary goes to the committee groups (cron, in TIMEZONE); Monday 09:00 by default. */
-  SUMMARY_CRON: z.string().default('0 9 * * 1').refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
+  SUMMARY_CRON: z
+    .string()
+    .default('0 9 * * 1')
+    .refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
 };
 
 const polling = z.object({ ...common, BOT_MODE: z.literal('polling') });

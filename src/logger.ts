@@ -12,7 +12,22 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       level,
       base: { app: 'linli' },
       // err.on.payload: a failed Bot API call's parameters (telegraf's TelegramError), i.e. the message text.
-      redact: { paths: ['*.phone', '*.unit', '*.address', '*.text', '*.caption', 'phone', 'unit', 'address', 'text', 'err.on.payload', '*.on.payload'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          '*.phone',
+          '*.unit',
+          '*.address',
+          '*.text',
+          '*.caption',
+          'phone',
+          'unit',
+          'address',
+          'text',
+          'err.on.payload',
+          '*.on.payload',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination as DestinationStream | undefined,
   );

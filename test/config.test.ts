@@ -31,10 +31,19 @@ describe('configuration', () => {
     [{ BOT_TOKEN: 'nonsense' }, /^Configuration error: BOT_TOKEN does not look like a bot token/],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'not a url' }, /^Configuration error: TELEGRAM_API_ROOT must be a URL/],
     [{ BOT_TOKEN: TOKEN, BOT_MODE: 'carrier-pigeon' }, /^Configuration error: BOT_MODE must be polling or webhook/],
-    [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_SECRET: 'a'.repeat(20) }, /^Configuration error: WEBHOOK_URL is required in webhook mode/],
+    [
+      { BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_SECRET: 'a'.repeat(20) },
+      /^Configuration error: WEBHOOK_URL is required in webhook mode/,
+    ],
     [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.org/tg' }, /^Configuration error: WEBHOOK_SECRET is required/],
-    [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.org/tg', WEBHOOK_SECRET: 'short' }, /^Configuration error: WEBHOOK_SECRET must be 16-256/],
-    [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.org/tg', WEBHOOK_SECRET: 'a'.repeat(20), PORT: 'eighty' }, /^Configuration error: PORT must be a port number/],
+    [
+      { BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.org/tg', WEBHOOK_SECRET: 'short' },
+      /^Configuration error: WEBHOOK_SECRET must be 16-256/,
+    ],
+    [
+      { BOT_TOKEN: TOKEN, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.org/tg', WEBHOOK_SECRET: 'a'.repeat(20), PORT: 'eighty' },
+      /^Configuration error: PORT must be a port number/,
+    ],
     [{ BOT_TOKEN: TOKEN, DATABASE_URL: 'mysql://x' }, /^Configuration error: DATABASE_URL must be sqlite:<path> or postgres/],
     [{ BOT_TOKEN: TOKEN, REDIS_URL: 'localhost' }, /^Configuration error: REDIS_URL must be redis:\/\/host:port/],
     [{ BOT_TOKEN: TOKEN, ADMIN_IDS: '12,abc' }, /^Configuration error: ADMIN_IDS must be comma-separated Telegram user ids/],
@@ -73,7 +82,13 @@ describe('community configuration', () => {
   it('names the file and the place of a mistake', () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-'));
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ streetOffice: { name: { 'zh-CN': 'a', 'zh-TW': 'a', en: 'a' } }, communities: [{ id: 'Bad Id', name: {}, buildings: [] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        streetOffice: { name: { 'zh-CN': 'a', 'zh-TW': 'a', en: 'a' } },
+        communities: [{ id: 'Bad Id', name: {}, buildings: [] }],
+      }),
+    );
     expect(() => loadCommunityConfig(file)).toThrow(/COMMUNITY_CONFIG .*bad\.json at communities\.0\.id/);
     writeFileSync(file, '{ nope');
     expect(() => loadCommunityConfig(file)).toThrow(/cannot be read as JSON/);

@@ -19,10 +19,10 @@ function tinyBot(emu: Emulator): { bot: Telegraf; errors: unknown[] } {
     errors.push(error);
   });
   bot.start((ctx) =>
-    ctx.reply(
-      `Hello <b>${ctx.from.first_name}</b>, payload ${ctx.payload}`,
-      { parse_mode: 'HTML', ...Markup.inlineKeyboard([Markup.button.callback('Yes', 'answer:yes'), Markup.button.callback('No', 'answer:no')]) },
-    ),
+    ctx.reply(`Hello <b>${ctx.from.first_name}</b>, payload ${ctx.payload}`, {
+      parse_mode: 'HTML',
+      ...Markup.inlineKeyboard([Markup.button.callback('Yes', 'answer:yes'), Markup.button.callback('No', 'answer:no')]),
+    }),
   );
   bot.action(/^answer:(.+)$/, async (ctx) => {
     await ctx.editMessageText(`You said ${ctx.match[1]}`);
@@ -33,9 +33,7 @@ function tinyBot(emu: Emulator): { bot: Telegraf; errors: unknown[] } {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await ctx.reply('done slowly');
   });
-  bot.command('menu', (ctx) =>
-    ctx.reply('Menu', Markup.keyboard([['Help'], [Markup.button.locationRequest('Share location')]]).oneTime()),
-  );
+  bot.command('menu', (ctx) => ctx.reply('Menu', Markup.keyboard([['Help'], [Markup.button.locationRequest('Share location')]]).oneTime()));
   bot.on('location', (ctx) => ctx.reply(`Got location ${ctx.message.location.latitude}`));
   bot.on('new_chat_members', (ctx) => ctx.reply(`Welcome ${ctx.message.new_chat_members.map((u) => u.first_name).join(', ')}`));
   bot.on('my_chat_member', (ctx) => ctx.telegram.sendMessage(ADMIN, `Now ${ctx.myChatMember.new_chat_member.status} in ${ctx.chat.id}`));
@@ -170,7 +168,12 @@ describe('emulator with a polling bot', () => {
   it('a press can tap the reply keyboard, which a one-time keyboard then hides', async () => {
     const alice = emu.user({ first_name: 'Alice' });
     await alice.send('/menu');
-    expect(alice.last()!.reply_markup?.keyboard?.flat().map((b) => b.text)).toEqual(['Help', 'Share location']);
+    expect(
+      alice
+        .last()!
+        .reply_markup?.keyboard?.flat()
+        .map((b) => b.text),
+    ).toEqual(['Help', 'Share location']);
     await alice.press('Share location');
     expect(alice.last()!.text).toBe('Got location 31.2304');
     await expect(alice.press('Help')).rejects.toThrow(/Reply keyboard: none/);
@@ -218,9 +221,13 @@ describe('emulator checks every call like Telegram', () => {
   it('refuses callback_data over 64 bytes', async () => {
     const keyboard = (data: string) => Markup.inlineKeyboard([Markup.button.callback('Go', data)]);
     await bot.telegram.sendMessage(alice.id, 'fits', keyboard('x'.repeat(64)));
-    expect(await description(bot.telegram.sendMessage(alice.id, 'too long', keyboard('x'.repeat(65))))).toBe('Bad Request: BUTTON_DATA_INVALID');
+    expect(await description(bot.telegram.sendMessage(alice.id, 'too long', keyboard('x'.repeat(65))))).toBe(
+      'Bad Request: BUTTON_DATA_INVALID',
+    );
     // Bytes, not characters: 22 Chinese characters are 66 bytes.
-    expect(await description(bot.telegram.sendMessage(alice.id, 'too long', keyboard('办'.repeat(22))))).toBe('Bad Request: BUTTON_DATA_INVALID');
+    expect(await description(bot.telegram.sendMessage(alice.id, 'too long', keyboard('办'.repeat(22))))).toBe(
+      'Bad Request: BUTTON_DATA_INVALID',
+    );
   });
 
   it('refuses texts over 4096 characters after entity parsing, and empty texts', async () => {
@@ -240,7 +247,9 @@ describe('emulator checks every call like Telegram', () => {
     expect(await html('line<br>break')).toMatch(/Unsupported start tag "br"/);
     expect(await html('<b><i>crossed</b></i>')).toMatch(/Unmatched end tag at byte offset 13, expected "<\/i>", found "<\/b>"/);
     expect(await html('<span>x</span>')).toMatch(/must have class "tg-spoiler"/);
-    const ok = await bot.telegram.sendMessage(alice.id, 'Tom &amp; Jerry &lt;3 & <a href="https://example.org">link</a>', { parse_mode: 'HTML' });
+    const ok = await bot.telegram.sendMessage(alice.id, 'Tom &amp; Jerry &lt;3 & <a href="https://example.org">link</a>', {
+      parse_mode: 'HTML',
+    });
     expect(ok.text).toBe('Tom & Jerry <3 & link');
   });
 
@@ -255,7 +264,9 @@ describe('emulator checks every call like Telegram', () => {
     expect(await description(bot.telegram.callApi('sendMessage', { chat_id: alice.id, text: 42 } as never))).toBe(
       'Bad Request: parameter "text" must be String, got number',
     );
-    expect(await description(bot.telegram.callApi('sendMessage', { chat_id: alice.id } as never))).toBe('Bad Request: parameter "text" is required');
+    expect(await description(bot.telegram.callApi('sendMessage', { chat_id: alice.id } as never))).toBe(
+      'Bad Request: parameter "text" is required',
+    );
     const unknown = await rejection(bot.telegram.callApi('sendTelepathy' as never, {} as never));
     expect(unknown.code).toBe(404);
     expect(unknown.response.description).toBe('Not Found: method not found');
@@ -311,7 +322,9 @@ describe('emulator checks every call like Telegram', () => {
     expect(first.invite_link).not.toBe(second.invite_link);
     expect((await bot.telegram.getChat(group.id)).type).toBe('group');
     await bot.telegram.leaveChat(group.id);
-    expect((await rejection(bot.telegram.sendMessage(group.id, 'x'))).response.description).toBe('Forbidden: bot is not a member of the group chat');
+    expect((await rejection(bot.telegram.sendMessage(group.id, 'x'))).response.description).toBe(
+      'Forbidden: bot is not a member of the group chat',
+    );
   });
 });
 
@@ -359,7 +372,13 @@ describe('emulator faults and limits', () => {
       const client = new Telegraf(other.token, { telegram: { apiRoot: other.apiRoot } });
       other.faults.setRandom({ rate: 0.5, kinds: ['429', '5xx'], seed });
       const outcomes: boolean[] = [];
-      for (let i = 0; i < 12; i++) outcomes.push(await client.telegram.getMe().then(() => true, () => false));
+      for (let i = 0; i < 12; i++)
+        outcomes.push(
+          await client.telegram.getMe().then(
+            () => true,
+            () => false,
+          ),
+        );
       await other.close();
       return outcomes;
     };

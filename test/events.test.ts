@@ -18,7 +18,8 @@ afterAll(async () => {
   }
 });
 
-const localDate = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+const localDate = (at: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 const invitationOf = (u: EmulatedUser) => u.inbox().find((m) => (m.text ?? '').includes('Free health check'));
 const runReminders = () => world.app.scheduler.run(world.app.scheduler.jobs.find((j) => j.name === 'notices.event_reminders')!);
 

@@ -16,9 +16,30 @@ for (const mode of ['polling', 'webhook'] as const) {
     });
 
     const onboardingCases = [
-      { code: 'zh-CN', langButton: '简体中文', community: '梅园社区', building: '梅园新村3号楼', done: /登记完成：梅园社区 · 梅园新村3号楼 · 2-301/, agree: '✅ 我同意' },
-      { code: 'zh-TW', langButton: '繁體中文', community: '梅園社區', building: '梅園新村3號樓', done: /登記完成：梅園社區 · 梅園新村3號樓 · 2-301/, agree: '✅ 我同意' },
-      { code: 'en', langButton: 'English', community: 'Meiyuan Community', building: 'Meiyuan Xincun Building 3', done: /You are registered: Meiyuan Community · Meiyuan Xincun Building 3 · 2-301/, agree: '✅ I agree' },
+      {
+        code: 'zh-CN',
+        langButton: '简体中文',
+        community: '梅园社区',
+        building: '梅园新村3号楼',
+        done: /登记完成：梅园社区 · 梅园新村3号楼 · 2-301/,
+        agree: '✅ 我同意',
+      },
+      {
+        code: 'zh-TW',
+        langButton: '繁體中文',
+        community: '梅園社區',
+        building: '梅園新村3號樓',
+        done: /登記完成：梅園社區 · 梅園新村3號樓 · 2-301/,
+        agree: '✅ 我同意',
+      },
+      {
+        code: 'en',
+        langButton: 'English',
+        community: 'Meiyuan Community',
+        building: 'Meiyuan Xincun Building 3',
+        done: /You are registered: Meiyuan Community · Meiyuan Xincun Building 3 · 2-301/,
+        agree: '✅ I agree',
+      },
     ];
     for (const c of onboardingCases) {
       it(`a resident whose Telegram speaks ${c.code} is onboarded in that language`, async () => {
@@ -101,7 +122,7 @@ for (const mode of ['polling', 'webhook'] as const) {
       expect(row.community_id).toBeNull();
     });
 
-    it('an old question\'s button is answered as stale', async () => {
+    it("an old question's button is answered as stale", async () => {
       const gi = world.emu.user({ id: newUserId(), first_name: 'Gi', language_code: 'en' });
       await gi.send('/start');
       await gi.press('✓ English');
@@ -121,7 +142,12 @@ for (const mode of ['polling', 'webhook'] as const) {
 
       const hu = world.emu.user({ id: newUserId(), first_name: 'Hu', language_code: 'en' });
       await hu.send(`/start ${link}`);
-      expect(hu.inbox().map((m) => m.text).join('\n')).toMatch(/Welcome to the staff of Guihua Community/);
+      expect(
+        hu
+          .inbox()
+          .map((m) => m.text)
+          .join('\n'),
+      ).toMatch(/Welcome to the staff of Guihua Community/);
       expect((await world.app.deps.users.find(hu.id))!).toMatchObject({ role: 'staff', community_id: 'guihua' });
 
       const ivy = world.emu.user({ id: newUserId(), first_name: 'Ivy', language_code: 'en' });
@@ -158,12 +184,15 @@ for (const mode of ['polling', 'webhook'] as const) {
       expect(group.messages().at(-1)!.text).toMatch(/No such team/);
     });
 
-    it('staff invite a team lead; a stranger pressing the admin\'s buttons is refused', async () => {
+    it("staff invite a team lead; a stranger pressing the admin's buttons is refused", async () => {
       const admin = world.admin();
       await admin.send('/invite');
       const stranger = await world.resident('Mo');
       const question = admin.last()!;
-      const answer = await stranger.pressData(question.reply_markup!.inline_keyboard![0][0].callback_data!, { in: admin.id, messageId: question.message_id });
+      const answer = await stranger.pressData(question.reply_markup!.inline_keyboard![0][0].callback_data!, {
+        in: admin.id,
+        messageId: question.message_id,
+      });
       expect(answer.answer?.text).toMatch(/过期|no longer valid/);
       expect((await world.app.deps.users.find(stranger.id))!.role).toBe('resident');
       await admin.send('/cancel');

@@ -22,7 +22,10 @@ describe('hazard reports: residents', () => {
     await ana.sendPhoto();
     expect(ana.inbox().slice(-2)[0].text).toMatch(/请点击按钮分享位置/);
     await ana.send('/cancel');
-    const count = await h.world.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await h.world.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 

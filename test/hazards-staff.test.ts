@@ -69,7 +69,12 @@ describe('hazard reports: staff', () => {
     // Yesterday's button on a copy of the card: acknowledging twice is refused with the reason.
     const again = await h.lin.pressData(ack, { in: h.group, messageId: card.message_id });
     expect(again.answer?.text).toMatch(/now "Acknowledged"/);
-    const moves = await h.world.db.selectFrom('report_events').select('action').where('report_id', '=', r.id).where('action', '=', 'acknowledge').execute();
+    const moves = await h.world.db
+      .selectFrom('report_events')
+      .select('action')
+      .where('report_id', '=', r.id)
+      .where('action', '=', 'acknowledge')
+      .execute();
     expect(moves).toHaveLength(1);
   });
 
@@ -92,7 +97,10 @@ describe('hazard reports: staff', () => {
     await h.world.flush();
     expect(ed.last()!.text).toMatch(new RegExp(`不予处理：与 R-${first.id + 1000} 重复`));
     // A forged duplicate id of another community's report is refused.
-    const forged = await h.lin.pressData(rejectButton.pack({ id: first.id, reason: 'duplicate', dup: 999999 }), { in: h.group, messageId: h.cardOf(first.id).message_id });
+    const forged = await h.lin.pressData(rejectButton.pack({ id: first.id, reason: 'duplicate', dup: 999999 }), {
+      in: h.group,
+      messageId: h.cardOf(first.id).message_id,
+    });
     expect(forged.answer?.text).toMatch(/no longer valid/);
 
     await h.lin.press('⬆️ 上报上级', { in: h.group, messageId: h.cardOf(first.id).message_id });
@@ -112,8 +120,11 @@ describe('hazard reports: staff', () => {
     const r = await h.reportAtHome(fa, '小广告', '电梯里贴满了小广告');
     await h.lin.press('👷 分派', { in: h.group, messageId: h.cardOf(r.id).message_id });
     await h.lin.press('👤 Lin', { in: h.group, messageId: h.cardOf(r.id).message_id });
-    expect((await h.latest())).toMatchObject({ status: 'assigned', owner_id: h.lin.id, team_id: null });
-    const bad = await h.lin.pressData(assignButton.pack({ id: r.id, kind: 's', target: fa.id }), { in: h.group, messageId: h.cardOf(r.id).message_id });
+    expect(await h.latest()).toMatchObject({ status: 'assigned', owner_id: h.lin.id, team_id: null });
+    const bad = await h.lin.pressData(assignButton.pack({ id: r.id, kind: 's', target: fa.id }), {
+      in: h.group,
+      messageId: h.cardOf(r.id).message_id,
+    });
     expect(bad.answer?.text).toMatch(/no longer valid/);
   });
 
@@ -126,12 +137,17 @@ describe('hazard reports: staff', () => {
     await h.world.flush();
     const told = h.group.messages().filter((m) => (m.text ?? '').includes(`R-${r.id + 1000}（垃圾堆放）超过 24 小时未受理`));
     expect(told).toHaveLength(1);
-    expect((await h.world.db.selectFrom('reports').select('ack_overdue_at').where('id', '=', r.id).executeTakeFirstOrThrow()).ack_overdue_at).not.toBeNull();
+    expect(
+      (await h.world.db.selectFrom('reports').select('ack_overdue_at').where('id', '=', r.id).executeTakeFirstOrThrow()).ack_overdue_at,
+    ).not.toBeNull();
 
     await h.lin.send('/reports');
     expect(h.lin.last()!.text).toMatch(/Hazard queue/);
     await h.lin.press(/Overdue only/);
-    const listed = h.lin.last()!.buttons().filter((b) => b.startsWith('🆕') || b.startsWith('👀'));
+    const listed = h.lin
+      .last()!
+      .buttons()
+      .filter((b) => b.startsWith('🆕') || b.startsWith('👀'));
     expect(listed.some((b) => b.includes(`R-${r.id + 1000}`))).toBe(true);
     await h.lin.press(new RegExp(`R-${r.id + 1000}`));
     expect(h.lin.last()!.text).toMatch(/Overdue: not acknowledged in time/);
@@ -139,7 +155,9 @@ describe('hazard reports: staff', () => {
     await h.world.flush();
     expect(h.cardOf(r.id).text).toMatch(/状态: 已受理/);
     // The longest payloads still fit in 64 bytes (pack throws otherwise).
-    expect(queueButton.pack({ status: 'acknowledged', cat: 'a'.repeat(16), com: 'b'.repeat(16), overdue: '1', page: 999 }).length).toBeLessThanOrEqual(64);
+    expect(
+      queueButton.pack({ status: 'acknowledged', cat: 'a'.repeat(16), com: 'b'.repeat(16), overdue: '1', page: 999 }).length,
+    ).toBeLessThanOrEqual(64);
     expect(staffButton.pack({ action: 'acknowledge', id: 999_999_999_999 }).length).toBeLessThanOrEqual(64);
     expect(assignButton.pack({ id: 999_999_999_999, kind: 's', target: 9_999_999_999_999 }).length).toBeLessThanOrEqual(64);
     expect(openCardButton.pack({ id: 999_999_999_999 }).length).toBeLessThanOrEqual(64);

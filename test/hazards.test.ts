@@ -90,7 +90,16 @@ describe('hazard reports', () => {
     const closed = await reportOf(ana.id);
     expect(closed).toMatchObject({ status: 'closed', fix_answer: 'yes', rating: 5, rating_comment: '谢谢！', team_id: 'green' });
     const moves = (await eventsOf(closed.id)).filter((e) => e.to_status).map((e) => `${e.action}:${e.to_status}`);
-    expect(moves).toEqual(['create:new', 'acknowledge:acknowledged', 'assign:assigned', 'start:in_progress', 'fix:fixed', 'reopen:reopened', 'fix:fixed', 'confirm:closed']);
+    expect(moves).toEqual([
+      'create:new',
+      'acknowledge:acknowledged',
+      'assign:assigned',
+      'start:in_progress',
+      'fix:fixed',
+      'reopen:reopened',
+      'fix:fixed',
+      'confirm:closed',
+    ]);
     const audits = await world().db.selectFrom('audit_log').select('action').where('subject', '=', `report:${closed.id}`).execute();
     expect(audits.map((a) => a.action)).toContain('report.fix');
   });

@@ -18,7 +18,11 @@ describe('help requests', () => {
   const requestIdOf = (u: EmulatedUser) => Number(/#(\d+)/.exec(u.last()!.text!)![1]);
 
   /** A resident (Chinese) asks for shopping help as soon as possible; returns the request number they are told. */
-  const askForShopping = async (name: string, unit: string, opts: { locale?: string } = {}): Promise<{ resident: EmulatedUser; requestId: number }> => {
+  const askForShopping = async (
+    name: string,
+    unit: string,
+    opts: { locale?: string } = {},
+  ): Promise<{ resident: EmulatedUser; requestId: number }> => {
     const r = await world.resident(name, { unit, locale: opts.locale });
     secrets.push(name, unit);
     await r.send('/request');
@@ -145,7 +149,12 @@ describe('help requests', () => {
     // Given twenty approved members of the repair team (signed up the way /volunteer does).
     const { signUp, decideMember } = await import('../src/domain/volunteers');
     for (const v of crowd) {
-      const [m] = await signUp(world.db, world.clock.now(), { userId: v.id, communityId: 'meiyuan', teams: ['repair'], agreedToBeNamed: true }, async () => undefined);
+      const [m] = await signUp(
+        world.db,
+        world.clock.now(),
+        { userId: v.id, communityId: 'meiyuan', teams: ['repair'], agreedToBeNamed: true },
+        async () => undefined,
+      );
       await decideMember(world.db, world.clock.now(), m.id, true, hood.staff.id, async () => undefined);
     }
     const bo = await world.resident('Bo Chen', { unit: '1-101', building: 'b2' });
@@ -168,7 +177,12 @@ describe('help requests', () => {
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(19);
     const taskId = Number(/#(\d+)/.exec(card.text!)![1]);
-    const claims = await world.db.selectFrom('task_events').selectAll().where('task_id', '=', taskId).where('kind', '=', 'claimed').execute();
+    const claims = await world.db
+      .selectFrom('task_events')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'claimed')
+      .execute();
     expect(claims).toHaveLength(1);
     await world.flush();
 
@@ -243,7 +257,12 @@ describe('help requests', () => {
     const cards = hood.teams.party.messages().filter((m) => m.text?.startsWith('🙋'));
     expect(cards.map((m) => m.text)).toEqual([expect.stringContaining('陪同就医'), expect.stringContaining('矛盾纠纷调解')]);
     expect(cards[0].text).toContain('梅园新村5号楼');
-    const rows = await world.db.selectFrom('help_requests').selectAll().where('on_behalf_name', 'in', ['Grandma Xu', 'Old Mr Zhao']).orderBy('id').execute();
+    const rows = await world.db
+      .selectFrom('help_requests')
+      .selectAll()
+      .where('on_behalf_name', 'in', ['Grandma Xu', 'Old Mr Zhao'])
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => [r.requester_id, r.on_behalf_phone, r.address, r.status, r.decided_by])).toEqual([
       [cy.id, '13600000001', '5-501', 'active', hood.staff.id],
       [hood.staff.id, '13700000002', '2-202', 'active', hood.staff.id],
@@ -255,7 +274,12 @@ describe('help requests', () => {
     const { resident: ed, requestId: first } = await askForShopping('Ed Xu', '4-401', { locale: 'en' });
     const ask = await approvalCard(world, hood.staff, first, hood.committee);
     await hood.staff.press('✖️ 不同意', { in: hood.committee, messageId: ask.message_id });
-    expect(hood.committee.messages().find((m) => m.message_id === ask.message_id)!.buttons()).toEqual(['🚫 不在服务范围', '🔁 重复求助', '📞 由工作人员联系', '✍️ 自己写原因', '⬅️ 上一步']);
+    expect(
+      hood.committee
+        .messages()
+        .find((m) => m.message_id === ask.message_id)!
+        .buttons(),
+    ).toEqual(['🚫 不在服务范围', '🔁 重复求助', '📞 由工作人员联系', '✍️ 自己写原因', '⬅️ 上一步']);
     await hood.staff.press('⬅️ 上一步', { in: hood.committee, messageId: ask.message_id }); // changed their mind, then again
     await hood.staff.press('✖️ 不同意', { in: hood.committee, messageId: ask.message_id });
     const declined = await hood.staff.press('📞 由工作人员联系', { in: hood.committee, messageId: ask.message_id });
@@ -333,7 +357,12 @@ describe('help requests', () => {
     const made = await world.db.selectFrom('tasks').select('id').where('request_id', '=', next).execute();
     expect(made).toHaveLength(row.status === 'active' ? 1 : 0);
     expect(he.inbox().filter((m) => /已通过审核|很抱歉/.test(m.text ?? ''))).toHaveLength(1);
-    const decisions = await world.db.selectFrom('audit_log').select('action').where('subject', 'in', [`help:${requestId}`, `help:${next}`]).where('action', 'in', ['help.approve', 'help.decline']).execute();
+    const decisions = await world.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject', 'in', [`help:${requestId}`, `help:${next}`])
+      .where('action', 'in', ['help.approve', 'help.decline'])
+      .execute();
     expect(decisions).toHaveLength(2);
   });
 
@@ -361,7 +390,11 @@ describe('help requests', () => {
     const ask = await approvalCard(world, hood.staff, requestId, hood.committee);
     // The resident asked for this morning; staff only look at it in the afternoon.
     const now = world.clock.now();
-    await world.db.updateTable('help_requests').set({ window_start: now - 4 * HOUR, window_end: now - HOUR }).where('id', '=', requestId).execute();
+    await world.db
+      .updateTable('help_requests')
+      .set({ window_start: now - 4 * HOUR, window_end: now - HOUR })
+      .where('id', '=', requestId)
+      .execute();
     const press = await hood.staff.press('✅ 同意', { in: hood.committee, messageId: ask.message_id });
     expect(press.answer?.text).toContain('The time asked for has already passed');
     expect(press.answer?.show_alert).toBe(true);
@@ -369,7 +402,12 @@ describe('help requests', () => {
     const row = await world.db.selectFrom('help_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
     expect(await world.db.selectFrom('tasks').select('id').where('request_id', '=', requestId).execute()).toEqual([]);
-    expect(hood.committee.messages().find((m) => m.message_id === ask.message_id)!.buttons()).toContain('✖️ 不同意');
+    expect(
+      hood.committee
+        .messages()
+        .find((m) => m.message_id === ask.message_id)!
+        .buttons(),
+    ).toContain('✖️ 不同意');
   });
 
   it('a request left waiting is brought back to staff once, and either card approves it', async () => {
@@ -396,7 +434,12 @@ describe('help requests', () => {
     await hood.staff.press('✅ 同意', { in: hood.committee, messageId: reminder.message_id });
     await world.flush();
     for (const id of [first.message_id, reminder.message_id]) {
-      expect(hood.committee.messages().find((m) => m.message_id === id)!.buttons()).toEqual([]);
+      expect(
+        hood.committee
+          .messages()
+          .find((m) => m.message_id === id)!
+          .buttons(),
+      ).toEqual([]);
     }
     expect(jin.last()!.text).toContain('已通过审核');
   });

@@ -27,7 +27,13 @@ export async function neighbourhood(world: World, teamIds: string[]): Promise<Ne
  * A resident signs up through /volunteer for one team (English labels) and whoever decides
  * (the team's lead in private, or staff in the committee group) approves.
  */
-export async function volunteer(world: World, name: string, teamLabel: string, approver: { user: EmulatedUser; in?: EmulatedGroup }, opts: { named?: boolean } = {}): Promise<EmulatedUser> {
+export async function volunteer(
+  world: World,
+  name: string,
+  teamLabel: string,
+  approver: { user: EmulatedUser; in?: EmulatedGroup },
+  opts: { named?: boolean } = {},
+): Promise<EmulatedUser> {
   const v = await world.resident(name, { locale: 'en' });
   await v.send('/volunteer');
   await v.press(teamLabel);
@@ -39,7 +45,9 @@ export async function volunteer(world: World, name: string, teamLabel: string, a
   expect(v.last()!.text).toContain('has been sent');
   await world.flush();
   const chat = approver.in ?? approver.user;
-  const ask = (approver.in ? approver.in.messages() : approver.user.inbox()).filter((m) => m.text?.includes(name) && m.buttons().some((b) => /Approve|同意/.test(b))).at(-1)!;
+  const ask = (approver.in ? approver.in.messages() : approver.user.inbox())
+    .filter((m) => m.text?.includes(name) && m.buttons().some((b) => /Approve|同意/.test(b)))
+    .at(-1)!;
   expect(ask).toBeDefined();
   await approver.user.press(/Approve|同意/, { in: approver.in, messageId: ask.message_id });
   void chat;
@@ -52,7 +60,12 @@ export async function volunteer(world: World, name: string, teamLabel: string, a
  * when `where` is given, else in the staff member's private chat (no committee group linked).
  * Delivers the outbox first, as the card comes through it.
  */
-export async function approvalCard(world: Pick<World, 'flush'>, staff: EmulatedUser, requestId: number, where?: EmulatedGroup): Promise<BotMessageView> {
+export async function approvalCard(
+  world: Pick<World, 'flush'>,
+  staff: EmulatedUser,
+  requestId: number,
+  where?: EmulatedGroup,
+): Promise<BotMessageView> {
   await world.flush();
   const number = new RegExp(`#${requestId}(?!\\d)`);
   const messages = where ? where.messages() : staff.inbox();
@@ -67,7 +80,12 @@ export async function approvalCard(world: Pick<World, 'flush'>, staff: EmulatedU
  * says it was approved, or who handled it first). For concurrent presses use approvalCard and
  * press `✅` on it from several staff at once.
  */
-export async function approveRequest(world: Pick<World, 'flush'>, staff: EmulatedUser, requestId: number, where?: EmulatedGroup): Promise<PressResult> {
+export async function approveRequest(
+  world: Pick<World, 'flush'>,
+  staff: EmulatedUser,
+  requestId: number,
+  where?: EmulatedGroup,
+): Promise<PressResult> {
   const card = await approvalCard(world, staff, requestId, where);
   const press = await staff.press(/^✅/, { in: where, messageId: card.message_id });
   await world.flush();

@@ -21,7 +21,11 @@ describe('volunteer teams', () => {
   const cardsIn = (group: EmulatedGroup) => group.messages().filter((m) => m.text?.startsWith('🙋'));
 
   /** A resident asks for meal delivery as soon as possible (staff approve it unless told not to); returns the request number. */
-  const askForMeals = async (name: string, unit: string, opts: { approve?: boolean } = {}): Promise<{ resident: EmulatedUser; requestId: number }> => {
+  const askForMeals = async (
+    name: string,
+    unit: string,
+    opts: { approve?: boolean } = {},
+  ): Promise<{ resident: EmulatedUser; requestId: number }> => {
     const r = await world.resident(name, { unit });
     secrets.push(name, unit);
     await r.send('/request');
@@ -62,7 +66,9 @@ describe('volunteer teams', () => {
     expect(row).toMatchObject({ team_id: 'elder', role: 'lead', status: 'approved' });
 
     const mei = await volunteer(world, 'Mei', 'Elder care team', { user: lead });
-    expect(lead.inbox().some((m) => m.text?.includes('New volunteer for Elder care team: Mei') && m.text.includes('13900000000'))).toBe(true);
+    expect(lead.inbox().some((m) => m.text?.includes('New volunteer for Elder care team: Mei') && m.text.includes('13900000000'))).toBe(
+      true,
+    );
     expect(mei.last()!.text).toMatch(/Welcome to the Elder care team! Join the team's group here: https:\/\/t\.me\/\+/);
     const call = world.emu.calls.find((c) => c.method === 'createChatInviteLink')!;
     expect(call.params).toMatchObject({ chat_id: hood.teams.elder.id, member_limit: 1 });
@@ -226,7 +232,11 @@ describe('volunteer teams', () => {
     expect(cardsIn(hood.teams.elder).some((m) => m.text!.includes('求助人已取消'))).toBe(true);
 
     await resident.send('/mydata');
-    const data = resident.inbox().slice(-2).map((m) => m.text).join('\n');
+    const data = resident
+      .inbox()
+      .slice(-2)
+      .map((m) => m.text)
+      .join('\n');
     expect(data).toContain('9-901');
     expect(data).toContain('求助记录');
     await resident.send('/deleteme');

@@ -34,7 +34,9 @@ describe('scheduled jobs in the app', () => {
   it('every reminder and escalation job runs at its time and not before', async () => {
     const { scheduler } = world.app;
     const frequent = scheduler.jobs.filter((j) => !['summary.weekly', 'summary.thanks'].includes(j.name));
-    expect(frequent.map((j) => j.name)).toEqual(expect.arrayContaining(['hazards.pages', 'hazards.overdue', 'hazards.fix-timeout', 'notices.event_reminders', 'summary.files']));
+    expect(frequent.map((j) => j.name)).toEqual(
+      expect.arrayContaining(['hazards.pages', 'hazards.overdue', 'hazards.fix-timeout', 'notices.event_reminders', 'summary.files']),
+    );
     for (const job of frequent) {
       const due = nextDue(job.cron, world.clock.now());
       world.clock.set(due - 30_000);
@@ -47,17 +49,32 @@ describe('scheduled jobs in the app', () => {
 
   it('a failing job is told to the admin in their language, and the jobs after it still run', async () => {
     const ran: string[] = [];
-    const scheduler = new Scheduler(world.db, world.clock, world.app.deps.log, [
-      { name: 'test.broken', cron: '* * * * *', run: async () => { throw new Error('disk <full>'); } },
-      { name: 'test.fine', cron: '* * * * *', run: async () => void ran.push('fine') },
-    ], TZ, { reportFailure: jobFailureReporter(world.app.deps) });
+    const scheduler = new Scheduler(
+      world.db,
+      world.clock,
+      world.app.deps.log,
+      [
+        {
+          name: 'test.broken',
+          cron: '* * * * *',
+          run: async () => {
+            throw new Error('disk <full>');
+          },
+        },
+        { name: 'test.fine', cron: '* * * * *', run: async () => void ran.push('fine') },
+      ],
+      TZ,
+      { reportFailure: jobFailureReporter(world.app.deps) },
+    );
     await scheduler.start({ cron: false });
     world.clock.advance(MINUTE);
     expect(await scheduler.tick()).toEqual(['test.broken', 'test.fine']);
     expect(ran).toEqual(['fine']);
     await world.flush();
     const admin = world.admin();
-    expect(admin.last()!.text).toBe('⚠️ The scheduled job test.broken failed: disk <full>\nThe other jobs went on; it will run again at its next time.');
+    expect(admin.last()!.text).toBe(
+      '⚠️ The scheduled job test.broken failed: disk <full>\nThe other jobs went on; it will run again at its next time.',
+    );
     expect(world.admin().last()!.raw).toContain('disk &lt;full&gt;');
     expect(ADMIN_ID).toBe(admin.id);
   });
@@ -75,10 +92,68 @@ describe('scheduled jobs in the app', () => {
       [8_000_005, '吴芳', 1, 30],
     ] as const;
     for (const [id, name, agreed, minutes] of people) {
-      await world.db.insertInto('users').values({ id, first_name: name, username: null, locale: 'zh-CN', role: 'volunteer', community_id: 'meiyuan', building_id: 'b1', unit: null, phone: null, privacy_accepted_at: month(1, 9), created_at: month(1, 9), updated_at: month(1, 9) }).execute();
-      await world.db.insertInto('team_members').values({ user_id: id, community_id: 'meiyuan', team_id: 'elder', role: 'member', status: 'approved', skills: null, availability: null, phone: null, agreed_to_be_named: agreed, created_at: month(1, 9), decided_at: month(1, 9), decided_by: null }).execute();
-      const shift = await world.db.insertInto('shifts').values({ community_id: 'meiyuan', team_id: 'elder', zone: 'A', starts_at: month(10, 9), ends_at: month(10, 12), places: 5, taken: 5, created_by: null, created_at: month(1, 9) }).returning('id').executeTakeFirstOrThrow();
-      await world.db.insertInto('hours').values({ volunteer_id: id, community_id: 'meiyuan', task_id: null, shift_id: Number(shift.id), minutes, corrected_minutes: null, approved: 1, at: month(10, 12) }).execute();
+      await world.db
+        .insertInto('users')
+        .values({
+          id,
+          first_name: name,
+          username: null,
+          locale: 'zh-CN',
+          role: 'volunteer',
+          community_id: 'meiyuan',
+          building_id: 'b1',
+          unit: null,
+          phone: null,
+          privacy_accepted_at: month(1, 9),
+          created_at: month(1, 9),
+          updated_at: month(1, 9),
+        })
+        .execute();
+      await world.db
+        .insertInto('team_members')
+        .values({
+          user_id: id,
+          community_id: 'meiyuan',
+          team_id: 'elder',
+          role: 'member',
+          status: 'approved',
+          skills: null,
+          availability: null,
+          phone: null,
+          agreed_to_be_named: agreed,
+          created_at: month(1, 9),
+          decided_at: month(1, 9),
+          decided_by: null,
+        })
+        .execute();
+      const shift = await world.db
+        .insertInto('shifts')
+        .values({
+          community_id: 'meiyuan',
+          team_id: 'elder',
+          zone: 'A',
+          starts_at: month(10, 9),
+          ends_at: month(10, 12),
+          places: 5,
+          taken: 5,
+          created_by: null,
+          created_at: month(1, 9),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await world.db
+        .insertInto('hours')
+        .values({
+          volunteer_id: id,
+          community_id: 'meiyuan',
+          task_id: null,
+          shift_id: Number(shift.id),
+          minutes,
+          corrected_minutes: null,
+          approved: 1,
+          at: month(10, 12),
+        })
+        .execute();
     }
     world.clock.set(zonedEpoch({ year: 2032, month: 6, day: 1, hour: 9, minute: 59 }, TZ));
     await world.app.scheduler.tick();

@@ -172,7 +172,7 @@ describe('the scheduler', () => {
     expect(await scheduler.tick()).toEqual(['broken', 'fine']);
   });
 
-  it('forgets finished runs after a month, but never a job\'s claim on its current period', async () => {
+  it("forgets finished runs after a month, but never a job's claim on its current period", async () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-jobs-'));
     await open();
     clock.set(MONDAY_8AM);
@@ -195,7 +195,9 @@ describe('the scheduler', () => {
   it('takes the summary schedule from SUMMARY_CRON, Monday 09:00 by default', () => {
     expect(parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN' }).summaryCron).toBe('0 9 * * 1');
     expect(parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN', SUMMARY_CRON: '30 17 * * 5' }).summaryCron).toBe('30 17 * * 5');
-    expect(() => parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN', SUMMARY_CRON: 'fridays' })).toThrow(/^Configuration error: SUMMARY_CRON is not a cron expression/);
+    expect(() => parseConfig({ BOT_TOKEN: '1:ABCDEFGHIJKLMN', SUMMARY_CRON: 'fridays' })).toThrow(
+      /^Configuration error: SUMMARY_CRON is not a cron expression/,
+    );
   });
 
   it('refuses two jobs with one name and a bad cron expression at start-up', async () => {

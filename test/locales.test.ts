@@ -41,7 +41,8 @@ describe('every translation key the code names exists', () => {
     const used = new Set<string>();
     for (const f of files) {
       // t('ns.key'), t("ns.key"), i18n.t(locale, 'ns.key'), and description/menuLabel: 'ns.key'
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bt\(|\.t\([^,()]+,\s*|description:\s*|menuLabel:\s*)'([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(m[1]);
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bt\(|\.t\([^,()]+,\s*|description:\s*|menuLabel:\s*)'([a-z_]+\.[a-z0-9_.]+)'/g))
+        used.add(m[1]);
     }
     expect([...used].filter((k) => !i18n.has('en', k))).toEqual([]);
   });

@@ -19,8 +19,7 @@ afterAll(async () => {
   }
 });
 
-const received = (user: EmulatedUser, words: string) =>
-  user.inbox().filter((m) => (m.text ?? m.caption ?? '').includes(words));
+const received = (user: EmulatedUser, words: string) => user.inbox().filter((m) => (m.text ?? m.caption ?? '').includes(words));
 
 /** /announce up to the audience question. */
 async function announce(text: string, opts: { urgent?: boolean; photo?: boolean } = {}) {
@@ -34,7 +33,20 @@ async function announce(text: string, opts: { urgent?: boolean; photo?: boolean 
 async function approveVolunteer(user: EmulatedUser, team: string) {
   await world.db
     .insertInto('team_members')
-    .values({ user_id: user.id, community_id: 'meiyuan', team_id: team, role: 'member', status: 'approved', skills: null, availability: null, phone: null, agreed_to_be_named: 0, created_at: world.clock.now(), decided_at: world.clock.now(), decided_by: null })
+    .values({
+      user_id: user.id,
+      community_id: 'meiyuan',
+      team_id: team,
+      role: 'member',
+      status: 'approved',
+      skills: null,
+      availability: null,
+      phone: null,
+      agreed_to_be_named: 0,
+      created_at: world.clock.now(),
+      decided_at: world.clock.now(),
+      decided_by: null,
+    })
     .execute();
 }
 
@@ -71,7 +83,12 @@ describe('notices', () => {
   it('a resident who turns notices off misses regular notices but still gets urgent safety ones', async () => {
     const dai = await world.resident('Dai', { building: 'b4', locale: 'en' });
     await dai.send('/subscribe');
-    expect(dai.last()!.buttons()).toEqual(['✅ Community notices', '✅ Events and activities', '✅ Safety alerts', '⬜ Volunteering opportunities']);
+    expect(dai.last()!.buttons()).toEqual([
+      '✅ Community notices',
+      '✅ Events and activities',
+      '✅ Safety alerts',
+      '⬜ Volunteering opportunities',
+    ]);
     await dai.press('✅ Community notices');
     expect(dai.last()!.buttons()[0]).toBe('⬜ Community notices');
 
@@ -95,7 +112,11 @@ describe('notices', () => {
   });
 
   it('notices reach all volunteers, one team, or the subscribers of a topic; a photo travels with the notice', async () => {
-    const [vic, wen, xia] = [await world.resident('Vic', { building: 'b5' }), await world.resident('Wen', { building: 'b5' }), await world.resident('Xia', { building: 'b5', locale: 'en' })];
+    const [vic, wen, xia] = [
+      await world.resident('Vic', { building: 'b5' }),
+      await world.resident('Wen', { building: 'b5' }),
+      await world.resident('Xia', { building: 'b5', locale: 'en' }),
+    ];
     await approveVolunteer(vic, 'patrol');
     await approveVolunteer(wen, 'green');
     await xia.send('/subscribe');
@@ -157,19 +178,25 @@ describe('notices', () => {
     world.emu.limits.enable(); // Telegram's real pace: 30 a second
     await mei.press(`✅ Send to ${count}`);
     const progress = await mei.waitFor(/Sending “Parking survey/, { timeoutMs: 10_000 });
-    await world.emu.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.text ?? '').includes('Parking survey'), { count: 30 });
+    await world.emu.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.text ?? '').includes('Parking survey'), {
+      count: 30,
+    });
     const stop = await mei.press('⏹ Stop sending', { messageId: progress.message_id });
     expect(stop.answer?.text).toMatch(/Stopped/);
     await world.flush();
     world.emu.limits.disable();
 
     const final = await mei.waitFor(/Stopped: “Parking survey/);
-    const [, sent, total, , , cancelled] = /Sent (\d+) of (\d+) · unreachable (\d+) · failed (\d+) · not sent (\d+)/.exec(final.text!)!.map(Number);
+    const [, sent, total, , , cancelled] = /Sent (\d+) of (\d+) · unreachable (\d+) · failed (\d+) · not sent (\d+)/
+      .exec(final.text!)!
+      .map(Number);
     expect(total).toBe(Number(count));
     expect(cancelled).toBeGreaterThan(0);
     expect(sent + cancelled).toBe(total);
     // Every notice sent (not the preview in Mei's chat, not the progress message).
-    const delivered = world.emu.allBotMessages().filter((m) => !m.edit_date && (m.text ?? '').includes('Parking survey: please answer by Friday.') && !m.text!.includes('————'));
+    const delivered = world.emu
+      .allBotMessages()
+      .filter((m) => !m.edit_date && (m.text ?? '').includes('Parking survey: please answer by Friday.') && !m.text!.includes('————'));
     expect(delivered).toHaveLength(sent);
     const again = await mei.press('⏹ Stop sending', { messageId: progress.message_id }).catch((e: Error) => e);
     expect(again).toBeInstanceOf(Error); // the button is gone with the final totals

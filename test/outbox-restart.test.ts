@@ -39,7 +39,10 @@ it('a broadcast interrupted by a restart completes, and nobody receives it twice
   await mei.press(`✅ Send to ${RESIDENTS + 1}`);
 
   // Halfway: the app goes down (as on a deploy) and a new one starts on the same database.
-  await emu.waitForCalls((c) => c.method === 'sendMessage' && c.ok && String(c.params.text ?? '').includes('health check'), { count: RESIDENTS / 2, timeoutMs: 20_000 });
+  await emu.waitForCalls((c) => c.method === 'sendMessage' && c.ok && String(c.params.text ?? '').includes('health check'), {
+    count: RESIDENTS / 2,
+    timeoutMs: 20_000,
+  });
   await first.stop();
   world = undefined;
   const sentBefore = await first.db
@@ -53,12 +56,20 @@ it('a broadcast interrupted by a restart completes, and nobody receives it twice
 
   const second = await startWorld({ dir, emulator: emu, clock, sender });
   world = second;
-  const halfway = await second.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('broadcast_id', 'is not', null).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const halfway = await second.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('broadcast_id', 'is not', null)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   expect(Number(halfway.n)).toBeGreaterThan(0);
   await second.app.sender.flush(60_000);
 
   for (const r of residents) {
-    const got = emu.chat(r.id).messages().filter((m) => (m.text ?? '').includes('health check'));
+    const got = emu
+      .chat(r.id)
+      .messages()
+      .filter((m) => (m.text ?? '').includes('health check'));
     expect(got, `resident ${r.id}`).toHaveLength(1);
   }
   const progress = await mei.waitFor(/Finished/);

@@ -48,7 +48,10 @@ it('a notice reaches 2,000 residents exactly once at Telegram’s pace, despite 
   const seconds = (Date.now() - started) / 1000;
 
   for (const r of residents) {
-    const got = world.emu.chat(r.id).messages().filter((m) => (m.text ?? '').includes('Typhoon warning'));
+    const got = world.emu
+      .chat(r.id)
+      .messages()
+      .filter((m) => (m.text ?? '').includes('Typhoon warning'));
     expect(got, `resident ${r.id}`).toHaveLength(blocked.includes(r) ? 0 : 1);
   }
   const unreachable = await world.db.selectFrom('users').select('id').where('reachable', '=', 0).execute();

@@ -20,7 +20,20 @@ describe('webhook mode', () => {
 
   it('refuses updates without the secret token, and handles nothing of them', async () => {
     const eve = world.emu.user({ id: newUserId(), first_name: 'Eve', language_code: 'en' });
-    await expect(world.emu.injectUpdate({ message: { message_id: 1, date: 0, chat: { id: eve.id, type: 'private', first_name: 'Eve' }, from: { id: eve.id, is_bot: false, first_name: 'Eve' }, text: '/start' } }, { secretToken: 'wrong-secret-0123456789' })).rejects.toThrow(/401/);
+    await expect(
+      world.emu.injectUpdate(
+        {
+          message: {
+            message_id: 1,
+            date: 0,
+            chat: { id: eve.id, type: 'private', first_name: 'Eve' },
+            from: { id: eve.id, is_bot: false, first_name: 'Eve' },
+            text: '/start',
+          },
+        },
+        { secretToken: 'wrong-secret-0123456789' },
+      ),
+    ).rejects.toThrow(/401/);
     expect(world.emu.deliveries.at(-1)!.status).toBe(401);
     expect(await world.app.deps.users.find(eve.id)).toBeUndefined();
   });
@@ -34,7 +47,17 @@ describe('webhook mode', () => {
 
   it('handles the same update delivered twice only once', async () => {
     const fay = await world.resident('Fay');
-    const update = { update_id: 777_001, message: { message_id: 90, date: 0, chat: { id: fay.id, type: 'private', first_name: 'Fay' }, from: { id: fay.id, is_bot: false, first_name: 'Fay' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } };
+    const update = {
+      update_id: 777_001,
+      message: {
+        message_id: 90,
+        date: 0,
+        chat: { id: fay.id, type: 'private', first_name: 'Fay' },
+        from: { id: fay.id, is_bot: false, first_name: 'Fay' },
+        text: '/help',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    };
     const before = fay.inbox().length;
     await world.emu.injectUpdate(update);
     await world.emu.injectUpdate(update);
@@ -94,7 +117,15 @@ describe('the process', () => {
     const emu = await startEmulator();
     const dir = mkdtempSync(join(tmpdir(), 'linli-proc-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, DATABASE_URL: `sqlite:${join(dir, 'db', 'linli.db')}`, SESSION_DB: join(dir, 's.db'), LOG_LEVEL: 'info', PORT: String(await freePort()) },
+      env: {
+        ...process.env,
+        BOT_TOKEN: emu.token,
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        DATABASE_URL: `sqlite:${join(dir, 'db', 'linli.db')}`,
+        SESSION_DB: join(dir, 's.db'),
+        LOG_LEVEL: 'info',
+        PORT: String(await freePort()),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -119,7 +150,10 @@ describe('the process', () => {
   }, 60_000);
 
   it('refuses a bad configuration with one line naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH, BOT_TOKEN: '123:abc', DOTENV_CONFIG_PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, BOT_TOKEN: '123:abc', DOTENV_CONFIG_PATH: '/nonexistent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

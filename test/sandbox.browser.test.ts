@@ -51,7 +51,11 @@ describe('the sandbox in a browser', () => {
   const shot = async (page: Page, name: string) => {
     // Chinese glyphs come in unicode-range subsets, fetched on first use: load those on the page first.
     await page.evaluate(async () => {
-      const text = document.body.innerText + Array.from(document.querySelectorAll('input')).map((i) => i.value + i.placeholder).join('');
+      const text =
+        document.body.innerText +
+        Array.from(document.querySelectorAll('input'))
+          .map((i) => i.value + i.placeholder)
+          .join('');
       await Promise.all(['400', '700'].map((weight) => document.fonts.load(`${weight} 16px "Noto Sans SC"`, text)));
       await document.fonts.ready;
     });
@@ -66,7 +70,7 @@ describe('the sandbox in a browser', () => {
       // Say what the chat did show: the emulator's transcript of the chat open in that tab.
       const chatId = Number(new URL(page.url()).searchParams.get('chat'));
       await shot(page, 'failure');
-      throw new Error(`${(err as Error).message}\nThe chat shows:\n${sandbox.emu.chat(chatId).transcript()}`);
+      throw new Error(`${(err as Error).message}\nThe chat shows:\n${sandbox.emu.chat(chatId).transcript()}`, { cause: err });
     }
   };
   // A tab in the background gets no animation frames, so clicks there wait long: act in front.
@@ -86,7 +90,10 @@ describe('the sandbox in a browser', () => {
   };
   const openChat = async (page: Page, title: string) => {
     await page.bringToFront();
-    await page.locator('#chat-list button').filter({ has: page.locator('b').getByText(title, { exact: true }) }).click();
+    await page
+      .locator('#chat-list button')
+      .filter({ has: page.locator('b').getByText(title, { exact: true }) })
+      .click();
   };
 
   beforeAll(async () => {
@@ -96,7 +103,16 @@ describe('the sandbox in a browser', () => {
     sandbox = await startSandbox({ dir: join(dir, 'data'), port: 0, logLevel: 'silent' });
     browser = await chromium.launchPersistentContext(join(dir, 'chromium'), {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: PHONE,
     });
     browser.setDefaultTimeout(10_000);
@@ -155,63 +171,66 @@ describe('the sandbox in a browser', () => {
     await shot(staff, '04-committee-desktop');
   });
 
-  inBrowser('the resident reports a broken street light with a photo, staff fix it from the committee group, and the resident rates it', async () => {
-    await pressKey(resident, '上报隐患');
-    await pressInline(resident, '路灯损坏');
-    await say(resident, '2号楼门口的路灯<坏了>好几天，晚上很黑');
-    await resident.setInputFiles('#photo-file', { name: 'street-light.png', mimeType: 'image/png', buffer: streetLightPhoto() });
-    await see(resident, /第 1 张/);
-    await pressInline(resident, '照片已发完');
-    await pressInline(resident, '就在我住的梅园新村2号楼');
-    await say(resident, '单元门口');
-    // The seeded demo already has a broken light at Building 2: the bot asks whether it is the same.
-    await see(resident, /可能是同一件事/);
-    await pressInline(resident, '不是，这是另一件事');
-    await see(resident, '请确认上报内容');
-    await shot(resident, '05-report-confirm-phone');
-    await pressInline(resident, '确认提交');
-    await see(resident, /编号 R-\d+/);
-    const report = await sandbox.app.deps.db.selectFrom('reports').selectAll().where('reporter_id', '=', 3001).executeTakeFirstOrThrow();
-    const publicId = `R-${report.id + 1000}`;
+  inBrowser(
+    'the resident reports a broken street light with a photo, staff fix it from the committee group, and the resident rates it',
+    async () => {
+      await pressKey(resident, '上报隐患');
+      await pressInline(resident, '路灯损坏');
+      await say(resident, '2号楼门口的路灯<坏了>好几天，晚上很黑');
+      await resident.setInputFiles('#photo-file', { name: 'street-light.png', mimeType: 'image/png', buffer: streetLightPhoto() });
+      await see(resident, /第 1 张/);
+      await pressInline(resident, '照片已发完');
+      await pressInline(resident, '就在我住的梅园新村2号楼');
+      await say(resident, '单元门口');
+      // The seeded demo already has a broken light at Building 2: the bot asks whether it is the same.
+      await see(resident, /可能是同一件事/);
+      await pressInline(resident, '不是，这是另一件事');
+      await see(resident, '请确认上报内容');
+      await shot(resident, '05-report-confirm-phone');
+      await pressInline(resident, '确认提交');
+      await see(resident, /编号 R-\d+/);
+      const report = await sandbox.app.deps.db.selectFrom('reports').selectAll().where('reporter_id', '=', 3001).executeTakeFirstOrThrow();
+      const publicId = `R-${report.id + 1000}`;
 
-    // The card reaches the committee group live, with the photo.
-    const card = message(staff, publicId);
-    await card.waitFor({ timeout: 10_000 });
-    await card.locator('img').waitFor();
-    // The bot's HTML shows as Telegram shows it; the resident's own words stay text.
-    await card.locator('b', { hasText: publicId }).waitFor();
-    expect(await card.locator('.text').innerText()).toContain('路灯<坏了>好几天');
-    await shot(staff, '06-card-desktop');
-    await staff.bringToFront();
-    await card.locator('button.inline', { hasText: '受理' }).first().click();
-    await message(staff, '已受理').waitFor();
-    await see(resident, '已由居委会受理');
+      // The card reaches the committee group live, with the photo.
+      const card = message(staff, publicId);
+      await card.waitFor({ timeout: 10_000 });
+      await card.locator('img').waitFor();
+      // The bot's HTML shows as Telegram shows it; the resident's own words stay text.
+      await card.locator('b', { hasText: publicId }).waitFor();
+      expect(await card.locator('.text').innerText()).toContain('路灯<坏了>好几天');
+      await shot(staff, '06-card-desktop');
+      await staff.bringToFront();
+      await card.locator('button.inline', { hasText: '受理' }).first().click();
+      await message(staff, '已受理').waitFor();
+      await see(resident, '已由居委会受理');
 
-    // "Fixed" asks for a note in the staff member's private chat.
-    await message(staff, publicId).locator('button.inline', { hasText: '已处理' }).click();
-    await openChat(staff, 'Linli');
-    await see(staff, publicId);
-    await pressInline(staff, '已处理');
-    await see(staff, '请简要说明处理情况');
-    await say(staff, '已更换灯泡，恢复照明。');
-    await see(staff, '处理后的照片');
-    await pressInline(staff, '跳过');
-    await see(staff, '已标记为已处理');
-    await shot(staff, '07-staff-fixed-desktop');
+      // "Fixed" asks for a note in the staff member's private chat.
+      await message(staff, publicId).locator('button.inline', { hasText: '已处理' }).click();
+      await openChat(staff, 'Linli');
+      await see(staff, publicId);
+      await pressInline(staff, '已处理');
+      await see(staff, '请简要说明处理情况');
+      await say(staff, '已更换灯泡，恢复照明。');
+      await see(staff, '处理后的照片');
+      await pressInline(staff, '跳过');
+      await see(staff, '已标记为已处理');
+      await shot(staff, '07-staff-fixed-desktop');
 
-    // The resident confirms and rates.
-    await see(resident, '问题解决了吗');
-    await shot(resident, '08-is-it-fixed-phone');
-    await pressInline(resident, '已解决');
-    await pressInline(resident, '★★★★★');
-    await say(resident, '谢谢，修得很快！');
-    await shot(resident, '09-rated-phone');
+      // The resident confirms and rates.
+      await see(resident, '问题解决了吗');
+      await shot(resident, '08-is-it-fixed-phone');
+      await pressInline(resident, '已解决');
+      await pressInline(resident, '★★★★★');
+      await say(resident, '谢谢，修得很快！');
+      await shot(resident, '09-rated-phone');
 
-    const closed = await sandbox.app.deps.db.selectFrom('reports').selectAll().where('id', '=', report.id).executeTakeFirstOrThrow();
-    expect(closed).toMatchObject({ status: 'closed', fix_answer: 'yes', rating: 5 });
-    const photos = await sandbox.app.deps.db.selectFrom('report_photos').select('kind').where('report_id', '=', report.id).execute();
-    expect(photos).toEqual([{ kind: 'report' }]);
-  });
+      const closed = await sandbox.app.deps.db.selectFrom('reports').selectAll().where('id', '=', report.id).executeTakeFirstOrThrow();
+      expect(closed).toMatchObject({ status: 'closed', fix_answer: 'yes', rating: 5 });
+      const photos = await sandbox.app.deps.db.selectFrom('report_photos').select('kind').where('report_id', '=', report.id).execute();
+      expect(photos).toEqual([{ kind: 'report' }]);
+    },
+  );
 
   inBrowser('a week later by the time control, the weekly summary and its ledger reach the committee group', async () => {
     await staff.bringToFront();

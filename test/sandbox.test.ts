@@ -18,7 +18,11 @@ describe('the sandbox', () => {
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const post = async (path: string, body: object) => {
-    const res = await fetch(sandbox.web.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(sandbox.web.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   /** Reads a persona's event stream until an event passes the test. */
@@ -65,7 +69,14 @@ describe('the sandbox', () => {
     expect(sandbox.seeded.warnings).toEqual([]);
     const { body } = await get('/api/personas');
     const roles = Object.fromEntries(body.personas.map((p: { id: number; role: string }) => [p.id, p.role]));
-    expect(roles).toMatchObject({ [RESIDENT]: 'resident', [VOLUNTEER]: 'volunteer', [PATROLLER]: 'volunteer', [LEAD]: 'lead', [STAFF]: 'staff', [ADMIN]: 'admin' });
+    expect(roles).toMatchObject({
+      [RESIDENT]: 'resident',
+      [VOLUNTEER]: 'volunteer',
+      [PATROLLER]: 'volunteer',
+      [LEAD]: 'lead',
+      [STAFF]: 'staff',
+      [ADMIN]: 'admin',
+    });
 
     expect(await committeeChat(db, 'meiyuan')).toBeLessThan(0);
     expect(await committeeChat(db, 'guihua')).toBeLessThan(0);
@@ -74,12 +85,20 @@ describe('the sandbox', () => {
     const reports = await db.selectFrom('reports').select('status').execute();
     expect(new Set(reports.map((r) => r.status))).toEqual(new Set(['new', 'acknowledged', 'fixed', 'closed']));
     const tasks = await db.selectFrom('tasks').select(['status', 'claimed_by']).orderBy('id').execute();
-    expect(tasks).toEqual([{ status: 'open', claimed_by: null }, { status: 'claimed', claimed_by: VOLUNTEER }]);
+    expect(tasks).toEqual([
+      { status: 'open', claimed_by: null },
+      { status: 'claimed', claimed_by: VOLUNTEER },
+    ]);
   });
 
   it('shows a persona their chats, the bot’s messages with buttons and keyboard, and the menu for their role', async () => {
     const { body: chats } = await get(`/api/chats?as=${STAFF}`);
-    expect(chats.chats.map((c: { title: string }) => c.title)).toEqual(['Linli', '梅园社区居委会', '梅园 · 为老服务队', '梅园 · 平安夜巡队']);
+    expect(chats.chats.map((c: { title: string }) => c.title)).toEqual([
+      'Linli',
+      '梅园社区居委会',
+      '梅园 · 为老服务队',
+      '梅园 · 平安夜巡队',
+    ]);
 
     const { body: chat } = await get(`/api/chat?as=${STAFF}&chat=${STAFF}`);
     expect(chat.messages.map((m: { text: string }) => m.text)).toEqual(['/start', expect.stringContaining('李敏')]);

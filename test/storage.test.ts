@@ -36,16 +36,21 @@ async function freshPostgres(): Promise<string> {
   return url.toString();
 }
 afterAll(async () => {
-  if (databases.length > 0) await admin(async (c) => {
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-  });
+  if (databases.length > 0)
+    await admin(async (c) => {
+      for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
+    });
 });
 
 const storages = [
   { name: 'SQLite + keyv SQLite', run: true, env: async (): Promise<Record<string, string>> => ({}) },
   { name: 'PostgreSQL + keyv SQLite', run: Boolean(PG_URL), env: async () => ({ DATABASE_URL: await freshPostgres() }) },
   { name: 'SQLite + Redis sessions', run: Boolean(REDIS_URL), env: async () => ({ REDIS_URL: REDIS_URL! }) },
-  { name: 'PostgreSQL + Redis sessions', run: Boolean(PG_URL && REDIS_URL), env: async () => ({ DATABASE_URL: await freshPostgres(), REDIS_URL: REDIS_URL! }) },
+  {
+    name: 'PostgreSQL + Redis sessions',
+    run: Boolean(PG_URL && REDIS_URL),
+    env: async () => ({ DATABASE_URL: await freshPostgres(), REDIS_URL: REDIS_URL! }),
+  },
 ];
 
 describe.each(storages)('storage: $name', ({ run, env }) => {

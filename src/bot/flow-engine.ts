@@ -143,7 +143,10 @@ export class FlowEngine {
 
   private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string): Promise<void> {
     const text = warning ? `⚠️ ${warning}\n\n${prompt.text}` : prompt.text;
-    const button = (label: string, value: string): InlineButton => ({ text: label, callback_data: flowButton.pack({ flow: s.id, step: s.step, value }) });
+    const button = (label: string, value: string): InlineButton => ({
+      text: label,
+      callback_data: flowButton.pack({ flow: s.id, step: s.step, value }),
+    });
     const choices = (prompt.choices ?? []).map((ch) => button(ch.label, ch.value));
     const rows = grid(choices, prompt.columns ?? autoColumns((prompt.choices ?? []).map((ch) => ch.label)));
     if (prompt.skippable) rows.push([button(ctx.t('common.skip'), SKIP)]);
@@ -155,8 +158,11 @@ export class FlowEngine {
     else await ctx.reply(text, extra);
     if (prompt.request) {
       const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
-      const requestButton = prompt.request === 'location' ? { text: ctx.t(key), request_location: true } : { text: ctx.t(key), request_contact: true };
-      await ctx.reply(ctx.t(`${key}_hint`), { reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true } });
+      const requestButton =
+        prompt.request === 'location' ? { text: ctx.t(key), request_location: true } : { text: ctx.t(key), request_contact: true };
+      await ctx.reply(ctx.t(`${key}_hint`), {
+        reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true },
+      });
     }
   }
 
@@ -179,7 +185,8 @@ export class FlowEngine {
   private labelOf(ctx: BotContext, value: string): string {
     const msg = ctx.callbackQuery?.message;
     const rows = msg && 'reply_markup' in msg ? (msg.reply_markup?.inline_keyboard ?? []) : [];
-    for (const row of rows) for (const b of row) if ('callback_data' in b && flowButton.unpack(b.callback_data)?.value === value) return b.text;
+    for (const row of rows)
+      for (const b of row) if ('callback_data' in b && flowButton.unpack(b.callback_data)?.value === value) return b.text;
     return value;
   }
 

@@ -99,7 +99,10 @@ export function chosen(input: Input, allowed: readonly string[]): string | undef
 }
 
 /** Common text checks for free-text answers. */
-export function textAnswer(input: Input, opts: { min?: number; max: number }): { ok: true; text: string } | { ok: false; reason: 'too_short' | 'too_long' } {
+export function textAnswer(
+  input: Input,
+  opts: { min?: number; max: number },
+): { ok: true; text: string } | { ok: false; reason: 'too_short' | 'too_long' } {
   const text = input.kind === 'text' ? input.text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim() : '';
   if (text.length < (opts.min ?? 1)) return { ok: false, reason: 'too_short' };
   if (text.length > opts.max) return { ok: false, reason: 'too_long' };

@@ -40,7 +40,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   const privacy: PrivacySpec[] = [];
   const commandsFor = (role: Role, chat: 'private' | 'group') =>
     commands.filter((c) => atLeast(role, c.minRole) && (c.chat === 'any' || c.chat === chat));
-  let flows: FlowEngine | undefined;
+  let flows: FlowEngine | undefined; // eslint-disable-line prefer-const -- services needs it before the features that declare the flows are built
 
   const services: BotServices = {
     get flows() {
@@ -70,7 +70,11 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     commands.push(...(p.commands ?? []));
     if (p.privacy) privacy.push(p.privacy);
   }
-  flows = new FlowEngine(parts.flatMap((p) => p.flows ?? []), services.mainMenu, clock);
+  flows = new FlowEngine(
+    parts.flatMap((p) => p.flows ?? []),
+    services.mainMenu,
+    clock,
+  );
 
   bot.use(countDirectSends(deps.sender));
   bot.use(dedupe(deps));
@@ -100,7 +104,10 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   bot.on('message', async (ctx) => {
     if (ctx.chat?.type !== 'private') return; // groups talk among themselves; the bot stays quiet (and a message without a chat gets no answer)
     const onboarded = Boolean(ctx.profile?.privacy_accepted_at);
-    await ctx.reply(ctx.t(onboarded ? 'common.not_understood' : 'common.start_first'), onboarded ? { reply_markup: services.mainMenu(ctx) } : {});
+    await ctx.reply(
+      ctx.t(onboarded ? 'common.not_understood' : 'common.start_first'),
+      onboarded ? { reply_markup: services.mainMenu(ctx) } : {},
+    );
   });
 
   bot.catch(async (err, ctx) => {
@@ -118,13 +125,23 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   const registerCommands = async () => {
     // Telegram's language_code is two letters, so zh-TW cannot be told apart from zh-CN here;
     // each person's own menu is set by refreshCommands when they choose a language.
-    const menus: [Locale, string | undefined][] = [[config.defaultLocale, undefined], ['en', 'en'], ['zh-CN', 'zh']];
+    const menus: [Locale, string | undefined][] = [
+      [config.defaultLocale, undefined],
+      ['en', 'en'],
+      ['zh-CN', 'zh'],
+    ];
     for (const [locale, code] of menus) {
       const t = i18n.translator(locale);
       const describe = (list: CommandSpec[]) => list.map((c) => ({ command: c.name, description: t(c.description).slice(0, 256) }));
       try {
-        await bot.telegram.setMyCommands(describe(commandsFor('resident', 'private')), { scope: { type: 'all_private_chats' }, language_code: code });
-        await bot.telegram.setMyCommands(describe(commandsFor('staff', 'group')), { scope: { type: 'all_group_chats' }, language_code: code });
+        await bot.telegram.setMyCommands(describe(commandsFor('resident', 'private')), {
+          scope: { type: 'all_private_chats' },
+          language_code: code,
+        });
+        await bot.telegram.setMyCommands(describe(commandsFor('staff', 'group')), {
+          scope: { type: 'all_group_chats' },
+          language_code: code,
+        });
       } catch (err) {
         log.warn({ err, locale }, 'setMyCommands failed; the command menu may be out of date');
       }
@@ -135,7 +152,8 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 }
 
 /** Methods that post a new message, which Telegram counts against its flood limits. */
-const postsMessage = (method: string) => (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
+const postsMessage = (method: string) =>
+  (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
 
 /**
  * The bot's direct replies (not from the outbox) are counted with the sender, so that a
@@ -148,7 +166,8 @@ function countDirectSends(sender: Sender): Middleware<BotContext> {
     const call = telegram.callApi.bind(telegram);
     telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
-      if (postsMessage(method) && typeof chatId === 'number') return sender.counted(chatId, () => call(method as never, payload as never, options));
+      if (postsMessage(method) && typeof chatId === 'number')
+        return sender.counted(chatId, () => call(method as never, payload as never, options));
       return call(method as never, payload as never, options);
     }) as typeof telegram.callApi;
     return next();
@@ -178,7 +197,11 @@ function dedupe(deps: CoreDeps): Middleware<BotContext> {
 
   /** The claim exists already: true if this process should handle the update after all. */
   const takeOver = async (updateId: number): Promise<boolean> => {
-    const claim = await db.selectFrom('processed_updates').select(['owner', 'lease_until', 'finished_at']).where('update_id', '=', updateId).executeTakeFirst();
+    const claim = await db
+      .selectFrom('processed_updates')
+      .select(['owner', 'lease_until', 'finished_at'])
+      .where('update_id', '=', updateId)
+      .executeTakeFirst();
     // No row: forgotten by the weekly clean-up, long after Telegram stopped redelivering.
     if (!claim || claim.finished_at !== null || claim.owner === me) return false;
     const left = Math.min(Math.max(claim.lease_until - clock.now(), 0), CLAIM_LEASE_MS);
@@ -253,7 +276,13 @@ function contextMiddleware(deps: CoreDeps): Middleware<BotContext> {
     if (from && !from.is_bot) {
       let profile = await users.find(from.id);
       if (!profile || profile.first_name !== from.first_name || profile.username !== (from.username ?? null)) {
-        profile = await users.touch({ id: from.id, firstName: from.first_name, username: from.username, locale: profile?.locale ?? guessLocale(from.language_code, config.defaultLocale), now: clock.now() });
+        profile = await users.touch({
+          id: from.id,
+          firstName: from.first_name,
+          username: from.username,
+          locale: profile?.locale ?? guessLocale(from.language_code, config.defaultLocale),
+          now: clock.now(),
+        });
       }
       // Someone who blocked the bot and writes again can be reached again.
       if (!profile.reachable && ctx.chat?.type === 'private') {
@@ -276,7 +305,8 @@ function guard(cmd: CommandSpec): Middleware<BotContext> {
     if (cmd.chat === 'private' && !isPrivate) return void (await ctx.reply(ctx.t('common.private_only')));
     if (cmd.chat === 'group' && isPrivate) return void (await ctx.reply(ctx.t('common.group_only')));
     // Admins (from ADMIN_IDS) may set the bot up before registering as residents themselves.
-    if (isPrivate && !cmd.beforeOnboarding && !ctx.profile?.privacy_accepted_at && ctx.role !== 'admin') return void (await ctx.reply(ctx.t('common.start_first')));
+    if (isPrivate && !cmd.beforeOnboarding && !ctx.profile?.privacy_accepted_at && ctx.role !== 'admin')
+      return void (await ctx.reply(ctx.t('common.start_first')));
     if (!atLeast(ctx.role, cmd.minRole)) return void (await ctx.reply(ctx.t('common.not_allowed')));
     return next();
   };

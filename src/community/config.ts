@@ -70,13 +70,33 @@ export const communityConfigSchema = z
         seen.add(i);
       }
     };
-    unique('community', cfg.communities.map((c) => c.id), ['communities']);
+    unique(
+      'community',
+      cfg.communities.map((c) => c.id),
+      ['communities'],
+    );
     cfg.communities.forEach((c, i) => {
-      unique('building', c.buildings.map((b) => b.id), ['communities', i, 'buildings']);
-      unique('team', c.teams.map((t) => t.id), ['communities', i, 'teams']);
+      unique(
+        'building',
+        c.buildings.map((b) => b.id),
+        ['communities', i, 'buildings'],
+      );
+      unique(
+        'team',
+        c.teams.map((t) => t.id),
+        ['communities', i, 'teams'],
+      );
     });
-    unique('hazard category', cfg.hazardCategories.map((c) => c.id), ['hazardCategories']);
-    unique('help type', cfg.helpTypes.map((h) => h.id), ['helpTypes']);
+    unique(
+      'hazard category',
+      cfg.hazardCategories.map((c) => c.id),
+      ['hazardCategories'],
+    );
+    unique(
+      'help type',
+      cfg.helpTypes.map((h) => h.id),
+      ['helpTypes'],
+    );
   });
 
 export type CommunityConfig = z.infer<typeof communityConfigSchema>;
@@ -92,7 +112,7 @@ export function loadCommunityConfig(path: string): CommunityConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`Configuration error: COMMUNITY_CONFIG ${path} cannot be read as JSON (${(err as Error).message})`);
+    throw new Error(`Configuration error: COMMUNITY_CONFIG ${path} cannot be read as JSON (${(err as Error).message})`, { cause: err });
   }
   const parsed = communityConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -70,7 +70,13 @@ export async function startBroadcast(tx: Executor, now: number, i18n: I18n, b: N
   );
   const locale = await localeOf(tx, b.createdBy, i18n);
   const totals = { sent: 0, unreachable: 0, failed: 0, cancelled: 0, pending: b.recipients.length };
-  await enqueue(tx, now, { chatId: b.createdBy, text: progressText(i18n, locale, { id, text: b.text, total: b.recipients.length }, totals, 0), keyboard: stopKeyboard(i18n, locale, id), priority: PRIORITY.personal, ref: progressRef(id) });
+  await enqueue(tx, now, {
+    chatId: b.createdBy,
+    text: progressText(i18n, locale, { id, text: b.text, total: b.recipients.length }, totals, 0),
+    keyboard: stopKeyboard(i18n, locale, id),
+    priority: PRIORITY.personal,
+    ref: progressRef(id),
+  });
   return id;
 }
 
@@ -79,7 +85,12 @@ export type StopResult = 'stopped' | 'finished' | 'unknown';
 /** Stop: the rows not yet taken by a sender are cancelled; the few in flight still arrive. */
 export async function stopBroadcast(db: Db, now: number, id: number): Promise<StopResult> {
   return db.transaction().execute(async (tx) => {
-    const updated = await tx.updateTable('broadcasts').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'sending').executeTakeFirst();
+    const updated = await tx
+      .updateTable('broadcasts')
+      .set({ status: 'cancelled' })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) {
       const exists = await tx.selectFrom('broadcasts').select('id').where('id', '=', id).executeTakeFirst();
       return exists ? 'finished' : 'unknown';
@@ -132,7 +143,13 @@ export function progressWatcher(db: Db, i18n: I18n, api: ApiCall, rate: () => nu
         continue;
       }
       if (!message) continue; // the progress message itself is still on its way
-      const text = progressText(i18n, locale, { id: b.id, text: b.text, total: b.total }, totals, Math.ceil(totals.pending / Math.max(1, rate())));
+      const text = progressText(
+        i18n,
+        locale,
+        { id: b.id, text: b.text, total: b.total },
+        totals,
+        Math.ceil(totals.pending / Math.max(1, rate())),
+      );
       // Whoever changes the stored text edits the message: Telegram refuses an edit that changes nothing.
       const changed = await db
         .updateTable('broadcasts')
@@ -172,12 +189,24 @@ async function finish(
     if (Number(done.numUpdatedRows) === 0) return; // another process finished it
     const key = b.status === 'cancelled' ? 'notices.progress_stopped' : 'notices.progress_done';
     const text = i18n.t(locale, key, { title: titleOf(b.text), total: b.total, ...totals });
-    if (message) await enqueueCall(tx, now, { chatId: message.chatId, method: 'editMessageText', payload: { message_id: message.messageId, text, parse_mode: 'HTML' }, ref: `bc:${b.id}:done` });
+    if (message)
+      await enqueueCall(tx, now, {
+        chatId: message.chatId,
+        method: 'editMessageText',
+        payload: { message_id: message.messageId, text, parse_mode: 'HTML' },
+        ref: `bc:${b.id}:done`,
+      });
     else await enqueue(tx, now, { chatId: b.created_by, text, ref: `bc:${b.id}:done` });
   });
 }
 
-function progressText(i18n: I18n, locale: Locale, b: { id: number; text: string; total: number }, totals: Totals, secondsLeft: number): string {
+function progressText(
+  i18n: I18n,
+  locale: Locale,
+  b: { id: number; text: string; total: number },
+  totals: Totals,
+  secondsLeft: number,
+): string {
   const left = `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, '0')}`;
   return i18n.t(locale, 'notices.progress', { title: titleOf(b.text), total: b.total, left, ...totals });
 }
@@ -188,11 +217,19 @@ function stopKeyboard(i18n: I18n, locale: Locale, id: number): InlineKeyboard {
 
 /** The first words of the notice (already escaped HTML), cut at a safe place. */
 function titleOf(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...plain];
   if (chars.length <= 24) return plain;
   // Do not cut an entity such as &amp; in half.
-  return chars.slice(0, 24).join('').replace(/&[a-z]*$/, '') + '…';
+  return (
+    chars
+      .slice(0, 24)
+      .join('')
+      .replace(/&[a-z]*$/, '') + '…'
+  );
 }
 
 async function localeOf(db: Executor, userId: number, i18n: I18n): Promise<Locale> {

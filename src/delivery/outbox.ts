@@ -84,7 +84,10 @@ export async function enqueueCall(db: Executor, now: number, ...calls: OutgoingC
 async function insertRows(db: Executor, rows: Insertable<OutboxTable>[]): Promise<void> {
   // Chunked so a 10,000-recipient broadcast stays within SQLite's variable limit.
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+    await db
+      .insertInto('outbox')
+      .values(rows.slice(i, i + 500))
+      .execute();
   }
 }
 

@@ -99,7 +99,16 @@ export class Sender {
     private readonly log: Logger,
     opts: SenderOptions = {},
   ) {
-    this.opts = { globalPerSecond: 30, privatePerSecond: 1, groupPerMinute: 20, maxAttempts: 8, idleMs: 200, leaseMs: 60_000, watchMs: 2000, ...opts };
+    this.opts = {
+      globalPerSecond: 30,
+      privatePerSecond: 1,
+      groupPerMinute: 20,
+      maxAttempts: 8,
+      idleMs: 200,
+      leaseMs: 60_000,
+      watchMs: 2000,
+      ...opts,
+    };
   }
 
   /** Messages per second this sender aims for (for "time left" estimates). */
@@ -232,7 +241,11 @@ export class Sender {
         .where('status', '=', 'pending')
         .where('not_before', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-        .$if(from !== undefined, (q) => q.where((eb) => eb.or([eb('priority', '>', from!.priority), eb.and([eb('priority', '=', from!.priority), eb('id', '>', from!.id)])])))
+        .$if(from !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([eb('priority', '>', from!.priority), eb.and([eb('priority', '=', from!.priority), eb('id', '>', from!.id)])]),
+          ),
+        )
         .orderBy('priority')
         .orderBy('id')
         .limit(PAGE)
@@ -260,7 +273,12 @@ export class Sender {
 
   private async release(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.updateTable('outbox').set({ lease_until: null, lease_owner: null }).where('id', 'in', ids).where('lease_owner', '=', this.owner).execute();
+    await this.db
+      .updateTable('outbox')
+      .set({ lease_until: null, lease_owner: null })
+      .where('id', 'in', ids)
+      .where('lease_owner', '=', this.owner)
+      .execute();
   }
 
   private async settle(): Promise<void> {
@@ -287,7 +305,8 @@ export class Sender {
     let wait = 0;
     const inLastSecond = times.filter((t) => t > now - second);
     if (inLastSecond.length >= perSecond) wait = inLastSecond[inLastSecond.length - perSecond] + second - now;
-    if (isGroup && times.length >= this.opts.groupPerMinute) wait = Math.max(wait, times[times.length - this.opts.groupPerMinute] + 60_000 / MARGIN - now);
+    if (isGroup && times.length >= this.opts.groupPerMinute)
+      wait = Math.max(wait, times[times.length - this.opts.groupPerMinute] + 60_000 / MARGIN - now);
     if (times.length === 0) this.chatDone.delete(chatId);
     return Math.max(0, wait);
   }
@@ -375,7 +394,14 @@ export class Sender {
   private async sent(row: LeasedRow, messageId: number | null): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ status: 'sent', sent_at: this.clock.now(), message_id: messageId, attempts: row.attempts + 1, lease_until: null, lease_owner: null })
+      .set({
+        status: 'sent',
+        sent_at: this.clock.now(),
+        message_id: messageId,
+        attempts: row.attempts + 1,
+        lease_until: null,
+        lease_owner: null,
+      })
       .where('id', '=', row.id)
       .where('status', 'in', ['pending', 'cancelled'])
       .execute();
@@ -401,7 +427,14 @@ export class Sender {
       }
       // Telegram asks everyone to wait: pause the whole sender; the row was not at fault.
       this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
-      this.log.warn({ retryAfter: err.retryAfter, inFlight: this.sendingNow, answeredLastSecond: this.globalDone.filter((t) => t > Date.now() - 1000).length }, 'Telegram asked to slow down');
+      this.log.warn(
+        {
+          retryAfter: err.retryAfter,
+          inFlight: this.sendingNow,
+          answeredLastSecond: this.globalDone.filter((t) => t > Date.now() - 1000).length,
+        },
+        'Telegram asked to slow down',
+      );
       await set({ error: err.message, attempts: row.attempts });
       return;
     }

@@ -13,17 +13,35 @@ export async function linkChat(db: Db, now: number, chat: { id: number; title: s
   await db.transaction().execute(async (tx) => {
     // The group may have been linked to something else, and the target to another group.
     await tx.deleteFrom('chat_links').where('chat_id', '=', chat.id).execute();
-    await tx.deleteFrom('chat_links').where('community_id', '=', target.communityId).where('kind', '=', target.kind).where('team_id', '=', teamId).execute();
+    await tx
+      .deleteFrom('chat_links')
+      .where('community_id', '=', target.communityId)
+      .where('kind', '=', target.kind)
+      .where('team_id', '=', teamId)
+      .execute();
     await tx
       .insertInto('chat_links')
-      .values({ chat_id: chat.id, kind: target.kind, community_id: target.communityId, team_id: teamId, title: chat.title, linked_by: by, linked_at: now })
+      .values({
+        chat_id: chat.id,
+        kind: target.kind,
+        community_id: target.communityId,
+        team_id: teamId,
+        title: chat.title,
+        linked_by: by,
+        linked_at: now,
+      })
       .execute();
     await audit(tx, now, by, 'chat.link', `chat:${chat.id}`, { kind: target.kind, community: target.communityId, team: teamId });
   });
 }
 
 export async function committeeChat(db: Executor, communityId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('chat_links').select('chat_id').where('community_id', '=', communityId).where('kind', '=', 'committee').executeTakeFirst();
+  const row = await db
+    .selectFrom('chat_links')
+    .select('chat_id')
+    .where('community_id', '=', communityId)
+    .where('kind', '=', 'committee')
+    .executeTakeFirst();
   return row?.chat_id;
 }
 

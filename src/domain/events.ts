@@ -60,9 +60,7 @@ export type EventRow = NonNullable<Awaited<ReturnType<typeof findEvent>>>;
 export type PromotionNotice = (tx: Tx, userId: number, event: EventRow) => Promise<void>;
 
 export type GoingResult =
-  | { outcome: 'going' | 'already_going' }
-  | { outcome: 'waiting' | 'already_waiting'; position: number }
-  | { outcome: 'closed' | 'unknown' };
+  { outcome: 'going' | 'already_going' } | { outcome: 'waiting' | 'already_waiting'; position: number } | { outcome: 'closed' | 'unknown' };
 
 export type NotGoingResult = { outcome: 'declined' | 'left_waiting' | 'not_going' | 'unknown' | 'over'; promoted: number[] };
 
@@ -79,10 +77,20 @@ export async function goingTo(db: Db, now: number, eventId: number, userId: numb
     const joined = await tx
       .insertInto('rsvps')
       .values({ event_id: eventId, user_id: userId, status: 'waiting', queued_at: now, attended: null, rating: null, updated_at: now })
-      .onConflict((oc) => oc.columns(['event_id', 'user_id']).doUpdateSet({ status: 'waiting', queued_at: now, updated_at: now }).where('rsvps.status', '=', 'declined'))
+      .onConflict((oc) =>
+        oc
+          .columns(['event_id', 'user_id'])
+          .doUpdateSet({ status: 'waiting', queued_at: now, updated_at: now })
+          .where('rsvps.status', '=', 'declined'),
+      )
       .executeTakeFirst();
     if (Number(joined.numInsertedOrUpdatedRows ?? 0) === 0) {
-      const current = await tx.selectFrom('rsvps').select('status').where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      const current = await tx
+        .selectFrom('rsvps')
+        .select('status')
+        .where('event_id', '=', eventId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
       if (current.status === 'going') return { outcome: 'already_going' } as const;
       return { outcome: 'already_waiting', position: await waitingPosition(tx, eventId, userId) } as const;
     }
@@ -101,9 +109,20 @@ export async function notGoingTo(db: Db, now: number, eventId: number, userId: n
     if (!event) return { outcome: 'unknown', promoted: [] };
     if (now >= event.starts_at) return { outcome: 'over', promoted: [] };
     const set = (from: 'going' | 'waiting') =>
-      tx.updateTable('rsvps').set({ status: 'declined', updated_at: now }).where('event_id', '=', eventId).where('user_id', '=', userId).where('status', '=', from).executeTakeFirst();
+      tx
+        .updateTable('rsvps')
+        .set({ status: 'declined', updated_at: now })
+        .where('event_id', '=', eventId)
+        .where('user_id', '=', userId)
+        .where('status', '=', from)
+        .executeTakeFirst();
     if (Number((await set('going')).numUpdatedRows) > 0) {
-      await tx.updateTable('events').set((eb) => ({ going: eb('going', '-', 1) })).where('id', '=', eventId).where('going', '>', 0).execute();
+      await tx
+        .updateTable('events')
+        .set((eb) => ({ going: eb('going', '-', 1) }))
+        .where('id', '=', eventId)
+        .where('going', '>', 0)
+        .execute();
       return { outcome: 'declined', promoted: await promoteWaiting(tx, event, notify) };
     }
     if (Number((await set('waiting')).numUpdatedRows) > 0) return { outcome: 'left_waiting', promoted: [] };
@@ -139,14 +158,25 @@ async function promoteWaiting(tx: Tx, event: EventRow, notify: PromotionNotice):
       .orderBy('user_id')
       .executeTakeFirst();
     if (!next || !(await takePlace(tx, event.id))) return promoted;
-    await tx.updateTable('rsvps').set({ status: 'going' }).where('event_id', '=', event.id).where('user_id', '=', next.user_id).where('status', '=', 'waiting').execute();
+    await tx
+      .updateTable('rsvps')
+      .set({ status: 'going' })
+      .where('event_id', '=', event.id)
+      .where('user_id', '=', next.user_id)
+      .where('status', '=', 'waiting')
+      .execute();
     await notify(tx, next.user_id, event);
     promoted.push(next.user_id);
   }
 }
 
 export async function waitingPosition(db: Executor, eventId: number, userId: number): Promise<number> {
-  const me = await db.selectFrom('rsvps').select(['queued_at']).where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst();
+  const me = await db
+    .selectFrom('rsvps')
+    .select(['queued_at'])
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!me) return 0;
   const ahead = await db
     .selectFrom('rsvps')
@@ -178,7 +208,15 @@ export async function attendees(db: Executor, eventId: number) {
 
 /** Events people can still see: upcoming ones, and for staff the last week's (for attendance). */
 export async function eventsOf(db: Executor, communityId: string, since: number) {
-  return db.selectFrom('events').selectAll().where('community_id', '=', communityId).where('status', '=', 'open').where('starts_at', '>=', since).orderBy('starts_at').limit(10).execute();
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('status', '=', 'open')
+    .where('starts_at', '>=', since)
+    .orderBy('starts_at')
+    .limit(10)
+    .execute();
 }
 
 /** Staff mark who came, after the event has started. */
@@ -194,9 +232,19 @@ export async function setAttended(db: Executor, now: number, eventId: number, us
 }
 
 /** Once per event: every attendee is asked for a rating (the notice is written by `ask`). */
-export async function askForRatings(db: Db, now: number, eventId: number, ask: (tx: Tx, userId: number, event: EventRow) => Promise<void>): Promise<number | 'already'> {
+export async function askForRatings(
+  db: Db,
+  now: number,
+  eventId: number,
+  ask: (tx: Tx, userId: number, event: EventRow) => Promise<void>,
+): Promise<number | 'already'> {
   return db.transaction().execute(async (tx) => {
-    const r = await tx.updateTable('events').set({ rating_asked_at: now }).where('id', '=', eventId).where('rating_asked_at', 'is', null).executeTakeFirst();
+    const r = await tx
+      .updateTable('events')
+      .set({ rating_asked_at: now })
+      .where('id', '=', eventId)
+      .where('rating_asked_at', 'is', null)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return 'already' as const;
     const event = (await findEvent(tx, eventId))!;
     const came = await tx.selectFrom('rsvps').select('user_id').where('event_id', '=', eventId).where('attended', '=', 1).execute();
@@ -225,7 +273,11 @@ export type ReminderKind = 'day' | 'soon';
  * Reminders due now: the day before (from 24 h to 2 h before) and two hours before. Each event
  * is claimed once per kind by a guarded UPDATE, and `remind` enqueues in the same transaction.
  */
-export async function sendDueReminders(db: Db, now: number, remind: (tx: Tx, kind: ReminderKind, userIds: number[], event: EventRow) => Promise<void>): Promise<number> {
+export async function sendDueReminders(
+  db: Db,
+  now: number,
+  remind: (tx: Tx, kind: ReminderKind, userIds: number[], event: EventRow) => Promise<void>,
+): Promise<number> {
   const candidates = await db
     .selectFrom('events')
     .selectAll()
@@ -249,7 +301,12 @@ export async function sendDueReminders(db: Db, now: number, remind: (tx: Tx, kin
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) return;
       const going = await tx.selectFrom('rsvps').select('user_id').where('event_id', '=', event.id).where('status', '=', 'going').execute();
-      await remind(tx, kind, going.map((g) => g.user_id), event);
+      await remind(
+        tx,
+        kind,
+        going.map((g) => g.user_id),
+        event,
+      );
       sent += going.length;
     });
   }
@@ -259,7 +316,13 @@ export async function sendDueReminders(db: Db, now: number, remind: (tx: Tx, kin
 /** /deleteme: RSVPs go, and places they held are given back. */
 export async function eraseRsvps(tx: Executor, userId: number): Promise<void> {
   const held = await tx.selectFrom('rsvps').select('event_id').where('user_id', '=', userId).where('status', '=', 'going').execute();
-  for (const h of held) await tx.updateTable('events').set((eb) => ({ going: eb('going', '-', 1) })).where('id', '=', h.event_id).where('going', '>', 0).execute();
+  for (const h of held)
+    await tx
+      .updateTable('events')
+      .set((eb) => ({ going: eb('going', '-', 1) }))
+      .where('id', '=', h.event_id)
+      .where('going', '>', 0)
+      .execute();
   await tx.deleteFrom('rsvps').where('user_id', '=', userId).execute();
 }
 
@@ -268,7 +331,10 @@ export async function eraseRsvps(tx: Executor, userId: number): Promise<void> {
  * community's time zone; a date without a year is the next such date.
  */
 export function parseLocalTime(text: string, timeZone: string, now: number): number | undefined {
-  const m = /^\s*(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?\s*[T\s]\s*(\d{1,2})\s*[:：点點]\s*(\d{2})?\s*分?\s*$/.exec(text);
+  const m =
+    /^\s*(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?\s*[T\s]\s*(\d{1,2})\s*[:：点點]\s*(\d{2})?\s*分?\s*$/.exec(
+      text,
+    );
   if (!m) return undefined;
   const [, y, mo, d, h, mi] = m;
   const month = Number(mo);
@@ -292,12 +358,30 @@ export function parseLocalTime(text: string, timeZone: string, now: number): num
 
 /** The time zone's offset from UTC at that instant, in ms. */
 function offsetOf(utc: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(utc);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(utc);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
   return asUtc - Math.floor(utc / 1000) * 1000;
 }
 
 export function formatLocalTime(at: number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 }

@@ -8,7 +8,18 @@ import type { ReportStatus } from '../store/schema/hazards';
 
 export type { ReportStatus };
 
-export const STATUSES: readonly ReportStatus[] = ['new', 'acknowledged', 'assigned', 'in_progress', 'handed_up', 'reopened', 'fixed', 'closed', 'rejected', 'withdrawn'];
+export const STATUSES: readonly ReportStatus[] = [
+  'new',
+  'acknowledged',
+  'assigned',
+  'in_progress',
+  'handed_up',
+  'reopened',
+  'fixed',
+  'closed',
+  'rejected',
+  'withdrawn',
+];
 
 /** Who may make a move: staff of the report's community, its reporter, or the scheduler. */
 export type Mover = 'staff' | 'reporter' | 'system';

@@ -94,7 +94,10 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
     .executeTakeFirstOrThrow();
   const id = Number(row.id);
   for (const fileId of r.photos.slice(0, MAX_PHOTOS)) {
-    await tx.insertInto('report_photos').values({ report_id: id, file_id: fileId, kind: 'report', added_by: r.reporterId, added_at: now }).execute();
+    await tx
+      .insertInto('report_photos')
+      .values({ report_id: id, file_id: fileId, kind: 'report', added_by: r.reporterId, added_at: now })
+      .execute();
   }
   await tx.insertInto('report_followers').values({ report_id: id, user_id: r.reporterId, kind: 'reporter', at: now }).execute();
   await recordEvent(tx, { reportId: id, at: now, actorId: r.reporterId, action: 'create', from: null, to: 'new', note: null });
@@ -102,8 +105,14 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
   return (await findReport(tx, id))!;
 }
 
-async function recordEvent(db: Executor, e: { reportId: number; at: number; actorId: number | null; action: string; from: string | null; to: string | null; note: string | null }) {
-  await db.insertInto('report_events').values({ report_id: e.reportId, at: e.at, actor_id: e.actorId, action: e.action, from_status: e.from, to_status: e.to, note: e.note }).execute();
+async function recordEvent(
+  db: Executor,
+  e: { reportId: number; at: number; actorId: number | null; action: string; from: string | null; to: string | null; note: string | null },
+) {
+  await db
+    .insertInto('report_events')
+    .values({ report_id: e.reportId, at: e.at, actor_id: e.actorId, action: e.action, from_status: e.from, to_status: e.to, note: e.note })
+    .execute();
 }
 
 /** Great-circle distance in metres. */
@@ -184,7 +193,12 @@ export function followersOf(db: Executor, reportId: number) {
 }
 
 export async function isFollower(db: Executor, reportId: number, userId: number): Promise<boolean> {
-  const row = await db.selectFrom('report_followers').select('user_id').where('report_id', '=', reportId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('report_followers')
+    .select('user_id')
+    .where('report_id', '=', reportId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Boolean(row);
 }
 
@@ -218,12 +232,23 @@ export type TransitionResult =
  * so two staff pressing at once, or a withdrawal racing a staff press, change it once.
  * Run it inside the transaction that also enqueues the notices.
  */
-export async function transition(tx: Tx, now: number, reportId: number, action: Action, actor: Actor, d: TransitionDetails = {}): Promise<TransitionResult> {
+export async function transition(
+  tx: Tx,
+  now: number,
+  reportId: number,
+  action: Action,
+  actor: Actor,
+  d: TransitionDetails = {},
+): Promise<TransitionResult> {
   const report = await findReport(tx, reportId);
   if (!report) return { ok: false, reason: 'not_found' };
   const rule = TRANSITIONS[action];
   const allowed =
-    rule.by === 'staff' ? canStaff(actor.role, { community_id: actor.communityId }, report.community_id) : rule.by === 'reporter' ? actor.id !== null && actor.id === report.reporter_id : actor.id === null;
+    rule.by === 'staff'
+      ? canStaff(actor.role, { community_id: actor.communityId }, report.community_id)
+      : rule.by === 'reporter'
+        ? actor.id !== null && actor.id === report.reporter_id
+        : actor.id === null;
   if (!allowed) return { ok: false, reason: 'not_allowed', status: report.status };
   if (!canMove(action, report.status)) return { ok: false, reason: 'wrong_status', status: report.status };
   if ('needsNote' in rule && rule.needsNote && !d.note?.trim()) return { ok: false, reason: 'note_required', status: report.status };
@@ -243,13 +268,19 @@ export async function transition(tx: Tx, now: number, reportId: number, action: 
   if (action === 'start' || action === 'hand_up' || action === 'fix') patch.acknowledged_at = report.acknowledged_at ?? now;
   if (action === 'hand_up') Object.assign(patch, { handed_to: d.handedTo ?? null, handed_ref: d.handedRef ?? null });
   // Each fix is answered and rated afresh; earlier ratings stay in report_events.
-  if (action === 'fix') Object.assign(patch, { fix_note: d.note ?? null, fixed_at: now, fix_answer: null, rating: null, rating_comment: null });
+  if (action === 'fix')
+    Object.assign(patch, { fix_note: d.note ?? null, fixed_at: now, fix_answer: null, rating: null, rating_comment: null });
   if (action === 'reject') Object.assign(patch, { reject_reason: d.rejectReason ?? null, duplicate_of: d.duplicateOf ?? null });
   if (action === 'confirm' || action === 'reopen') patch.fix_answer = d.fixAnswer ?? (action === 'confirm' ? 'yes' : 'no');
   if (rule.to === 'reopened') patch.fix_overdue_at = null;
   if (FINAL_STATUSES.includes(rule.to)) patch.closed_at = now;
 
-  const updated = await tx.updateTable('reports').set(patch).where('id', '=', reportId).where('status', '=', report.status).executeTakeFirst();
+  const updated = await tx
+    .updateTable('reports')
+    .set(patch)
+    .where('id', '=', reportId)
+    .where('status', '=', report.status)
+    .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) {
     // Someone else moved it between our read and our write.
     const current = await findReport(tx, reportId);
@@ -261,23 +292,49 @@ export async function transition(tx: Tx, now: number, reportId: number, action: 
 }
 
 /** A note or a photo added later by a follower (or staff), while the report is not final. */
-export async function addNote(tx: Tx, now: number, reportId: number, userId: number, note: { text?: string; photo?: string }): Promise<boolean> {
+export async function addNote(
+  tx: Tx,
+  now: number,
+  reportId: number,
+  userId: number,
+  note: { text?: string; photo?: string },
+): Promise<boolean> {
   const report = await findReport(tx, reportId);
   if (!report || FINAL_STATUSES.includes(report.status)) return false;
   if (note.photo) {
-    await tx.insertInto('report_photos').values({ report_id: reportId, file_id: note.photo, kind: 'report', added_by: userId, added_at: now }).execute();
+    await tx
+      .insertInto('report_photos')
+      .values({ report_id: reportId, file_id: note.photo, kind: 'report', added_by: userId, added_at: now })
+      .execute();
   }
-  await recordEvent(tx, { reportId, at: now, actorId: userId, action: note.photo ? 'photo' : 'note', from: null, to: null, note: note.text ?? null });
+  await recordEvent(tx, {
+    reportId,
+    at: now,
+    actorId: userId,
+    action: note.photo ? 'photo' : 'note',
+    from: null,
+    to: null,
+    note: note.text ?? null,
+  });
   await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
   return true;
 }
 
 export async function addFixPhoto(tx: Tx, now: number, reportId: number, userId: number, fileId: string): Promise<void> {
-  await tx.insertInto('report_photos').values({ report_id: reportId, file_id: fileId, kind: 'fix', added_by: userId, added_at: now }).execute();
+  await tx
+    .insertInto('report_photos')
+    .values({ report_id: reportId, file_id: fileId, kind: 'fix', added_by: userId, added_at: now })
+    .execute();
 }
 
 export function photosOf(db: Executor, reportId: number, kind: 'report' | 'fix' = 'report') {
-  return db.selectFrom('report_photos').select('file_id').where('report_id', '=', reportId).where('kind', '=', kind).orderBy('id').execute();
+  return db
+    .selectFrom('report_photos')
+    .select('file_id')
+    .where('report_id', '=', reportId)
+    .where('kind', '=', kind)
+    .orderBy('id')
+    .execute();
 }
 
 export function historyOf(db: Executor, reportId: number) {
@@ -332,11 +389,19 @@ export async function commentFix(tx: Tx, now: number, reportId: number, userId: 
 export type OverdueKind = 'ack' | 'fix';
 
 /** When a report's acknowledgement or fix is due, from its category's SLA. */
-export function dueAt(report: Pick<Report, 'created_at'>, category: Pick<HazardCategory, 'slaAckHours' | 'slaFixHours'>, kind: OverdueKind): number {
+export function dueAt(
+  report: Pick<Report, 'created_at'>,
+  category: Pick<HazardCategory, 'slaAckHours' | 'slaFixHours'>,
+  kind: OverdueKind,
+): number {
   return report.created_at + (kind === 'ack' ? category.slaAckHours : category.slaFixHours) * HOUR;
 }
 
-export function isOverdue(report: Pick<Report, 'created_at' | 'status'>, category: Pick<HazardCategory, 'slaAckHours' | 'slaFixHours'> | undefined, now: number): OverdueKind | undefined {
+export function isOverdue(
+  report: Pick<Report, 'created_at' | 'status'>,
+  category: Pick<HazardCategory, 'slaAckHours' | 'slaFixHours'> | undefined,
+  now: number,
+): OverdueKind | undefined {
   if (!category) return undefined;
   if (UNACKNOWLEDGED_STATUSES.includes(report.status) && dueAt(report, category, 'ack') <= now) return 'ack';
   if (AWAITING_FIX_STATUSES.includes(report.status) && dueAt(report, category, 'fix') <= now) return 'fix';
@@ -347,7 +412,12 @@ export function isOverdue(report: Pick<Report, 'created_at' | 'status'>, categor
  * Reports past their SLA now: not acknowledged in slaAckHours, or not fixed in slaFixHours.
  * The weekly summary and the overdue job both use this.
  */
-export async function overdueReports(db: Executor, now: number, categories: readonly HazardCategory[], communityId?: string): Promise<(Report & { overdue: OverdueKind })[]> {
+export async function overdueReports(
+  db: Executor,
+  now: number,
+  categories: readonly HazardCategory[],
+  communityId?: string,
+): Promise<(Report & { overdue: OverdueKind })[]> {
   let q = db.selectFrom('reports').selectAll().where('status', 'in', AWAITING_FIX_STATUSES);
   if (communityId) q = q.where('community_id', '=', communityId);
   const rows = await q.orderBy('created_at').execute();
@@ -361,7 +431,12 @@ export async function overdueReports(db: Executor, now: number, categories: read
 /** Marks a report overdue once per kind; answers whether this call was the one that marked it. */
 export async function markOverdue(tx: Executor, now: number, reportId: number, kind: OverdueKind): Promise<boolean> {
   const column = kind === 'ack' ? 'ack_overdue_at' : 'fix_overdue_at';
-  const updated = await tx.updateTable('reports').set({ [column]: now }).where('id', '=', reportId).where(column, 'is', null).executeTakeFirst();
+  const updated = await tx
+    .updateTable('reports')
+    .set({ [column]: now })
+    .where('id', '=', reportId)
+    .where(column, 'is', null)
+    .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
   await recordEvent(tx, { reportId, at: now, actorId: null, action: `overdue_${kind}`, from: null, to: null, note: null });
   return true;
@@ -369,11 +444,21 @@ export async function markOverdue(tx: Executor, now: number, reportId: number, k
 
 /** Emergency pages nobody acknowledged in time. */
 export function duePages(db: Executor, now: number) {
-  return db.selectFrom('reports').selectAll().where('page_due_at', 'is not', null).where('page_due_at', '<=', now).where('status', '=', 'new').execute();
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('page_due_at', 'is not', null)
+    .where('page_due_at', '<=', now)
+    .where('status', '=', 'new')
+    .execute();
 }
 
 /** Takes one escalation of a page (guarded, so two schedulers escalate it once) and sets the next. */
-export async function takePage(tx: Executor, report: Pick<Report, 'id' | 'page_due_at' | 'page_count'>, nextDueAt: number): Promise<boolean> {
+export async function takePage(
+  tx: Executor,
+  report: Pick<Report, 'id' | 'page_due_at' | 'page_count'>,
+  nextDueAt: number,
+): Promise<boolean> {
   const updated = await tx
     .updateTable('reports')
     .set({ page_due_at: nextDueAt, page_count: report.page_count + 1 })
@@ -386,7 +471,12 @@ export async function takePage(tx: Executor, report: Pick<Report, 'id' | 'page_d
 
 /** Fixed reports whose reporter did not answer "Is it fixed?" within the configured days. */
 export function unconfirmedFixes(db: Executor, now: number, days: number) {
-  return db.selectFrom('reports').select('id').where('status', '=', 'fixed').where('fixed_at', '<=', now - days * DAY).execute();
+  return db
+    .selectFrom('reports')
+    .select('id')
+    .where('status', '=', 'fixed')
+    .where('fixed_at', '<=', now - days * DAY)
+    .execute();
 }
 
 // ---- the staff queue ----
@@ -401,7 +491,13 @@ export interface QueueFilter {
 
 export const QUEUE_PAGE = 8;
 
-export async function reportQueue(db: Executor, now: number, categories: readonly HazardCategory[], f: QueueFilter, page: number): Promise<{ rows: Report[]; total: number }> {
+export async function reportQueue(
+  db: Executor,
+  now: number,
+  categories: readonly HazardCategory[],
+  f: QueueFilter,
+  page: number,
+): Promise<{ rows: Report[]; total: number }> {
   let q = db.selectFrom('reports').selectAll();
   if (f.status === 'open') q = q.where('status', 'in', OPEN_STATUSES);
   else if (f.status !== 'all') q = q.where('status', '=', f.status);

@@ -25,7 +25,14 @@ export type Decision<T> = { ok: true; request: HelpRequest } & T;
 /** The loser of a race (or a stale press) learns how the request stands now. */
 export type Refusal = { ok: false; request: HelpRequest | undefined };
 
-async function decide(tx: Executor, now: number, requestId: number, staffId: number, to: 'active' | 'declined', reason: string | null): Promise<boolean> {
+async function decide(
+  tx: Executor,
+  now: number,
+  requestId: number,
+  staffId: number,
+  to: 'active' | 'declined',
+  reason: string | null,
+): Promise<boolean> {
   const r = await tx
     .updateTable('help_requests')
     .set({ status: to, decided_by: staffId, decided_at: now, decline_reason: reason, updated_at: now })
@@ -44,7 +51,8 @@ export async function approveRequest(
   post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
 ): Promise<Decision<{ task: Task }> | Refusal> {
   return db.transaction().execute(async (tx) => {
-    if (!(await decide(tx, now, requestId, staffId, 'active', null))) return { ok: false as const, request: await findRequest(tx, requestId) };
+    if (!(await decide(tx, now, requestId, staffId, 'active', null)))
+      return { ok: false as const, request: await findRequest(tx, requestId) };
     const request = (await findRequest(tx, requestId))!;
     const task = await createTask(tx, now, request, request.window_start, request.window_end);
     await audit(tx, now, staffId, 'help.approve', `help:${requestId}`);
@@ -63,7 +71,8 @@ export async function declineRequest(
   then: (tx: Executor, request: HelpRequest) => Promise<void>,
 ): Promise<Decision<object> | Refusal> {
   return db.transaction().execute(async (tx) => {
-    if (!(await decide(tx, now, requestId, staffId, 'declined', reason))) return { ok: false as const, request: await findRequest(tx, requestId) };
+    if (!(await decide(tx, now, requestId, staffId, 'declined', reason)))
+      return { ok: false as const, request: await findRequest(tx, requestId) };
     const request = (await findRequest(tx, requestId))!;
     await audit(tx, now, staffId, 'help.decline', `help:${requestId}`, { preset: isPresetReason(reason) ? reason : null });
     await then(tx, request);
@@ -86,6 +95,12 @@ export async function approvalsOverdue(db: Executor, now: number): Promise<HelpR
 
 /** Marks the reminder sent, once: of two processes running the job, one reminds. */
 export async function markApprovalReminded(tx: Executor, now: number, requestId: number): Promise<boolean> {
-  const r = await tx.updateTable('help_requests').set({ approval_reminded_at: now }).where('id', '=', requestId).where('status', '=', 'pending').where('approval_reminded_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('help_requests')
+    .set({ approval_reminded_at: now })
+    .where('id', '=', requestId)
+    .where('status', '=', 'pending')
+    .where('approval_reminded_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

@@ -57,7 +57,10 @@ export async function moveTask(
   const result = await q.executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
   const task = await tx.selectFrom('tasks').select('community_id').where('id', '=', taskId).executeTakeFirstOrThrow();
-  await tx.insertInto('task_events').values({ task_id: taskId, community_id: task.community_id, kind: move.to, actor_id: actorId, at: now }).execute();
+  await tx
+    .insertInto('task_events')
+    .values({ task_id: taskId, community_id: task.community_id, kind: move.to, actor_id: actorId, at: now })
+    .execute();
   await audit(tx, now, actorId, `task.${action}`, `task:${taskId}`);
   return true;
 }
@@ -139,7 +142,11 @@ export async function createRequest(
       .returning('id')
       .executeTakeFirstOrThrow();
     const request = (await findRequest(tx, Number(id)))!;
-    await audit(tx, now, r.requesterId, 'help.request', `help:${request.id}`, { type: r.type, onBehalf: Boolean(r.onBehalfName), approved });
+    await audit(tx, now, r.requesterId, 'help.request', `help:${request.id}`, {
+      type: r.type,
+      onBehalf: Boolean(r.onBehalfName),
+      approved,
+    });
     if (!approved) {
       await pending(tx, request);
       return { request, task: undefined };
@@ -150,7 +157,13 @@ export async function createRequest(
   });
 }
 
-export async function createTask(tx: Executor, now: number, request: HelpRequest, windowStart: number | null, windowEnd: number | null): Promise<Task> {
+export async function createTask(
+  tx: Executor,
+  now: number,
+  request: HelpRequest,
+  windowStart: number | null,
+  windowEnd: number | null,
+): Promise<Task> {
   const { id } = await tx
     .insertInto('tasks')
     .values({
@@ -175,7 +188,10 @@ export async function createTask(tx: Executor, now: number, request: HelpRequest
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx.insertInto('task_events').values({ task_id: Number(id), community_id: request.community_id, kind: 'open', actor_id: request.requester_id, at: now }).execute();
+  await tx
+    .insertInto('task_events')
+    .values({ task_id: Number(id), community_id: request.community_id, kind: 'open', actor_id: request.requester_id, at: now })
+    .execute();
   return (await findTask(tx, Number(id)))!;
 }
 
@@ -186,12 +202,25 @@ export function checkinDue(task: Pick<Task, 'window_start'>, claimedAt: number, 
 }
 
 /** Claims a task for a volunteer. Exactly one caller gets true, however many press at once. */
-export async function claimTask(db: Db, now: number, taskId: number, volunteerId: number, checkinHours: number, then: (tx: Executor, task: Task) => Promise<void>): Promise<boolean> {
+export async function claimTask(
+  db: Db,
+  now: number,
+  taskId: number,
+  volunteerId: number,
+  checkinHours: number,
+  then: (tx: Executor, task: Task) => Promise<void>,
+): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     const before = await findTask(tx, taskId);
     if (!before) return false;
     const won = await moveTask(tx, now, taskId, 'claim', volunteerId, {
-      set: { claimed_by: volunteerId, claimed_at: now, checkin_due_at: checkinDue(before, now, checkinHours), checkin_sent_at: null, checkin_ok_at: null },
+      set: {
+        claimed_by: volunteerId,
+        claimed_at: now,
+        checkin_due_at: checkinDue(before, now, checkinHours),
+        checkin_sent_at: null,
+        checkin_ok_at: null,
+      },
     });
     if (won) await then(tx, (await findTask(tx, taskId))!);
     return won;
@@ -218,7 +247,15 @@ export async function releaseTask(
     const moved = await moveTask(tx, now, taskId, 'release', system ? null : by.volunteerId, {
       // The system releases only a claim whose check-in went unanswered.
       claimedBy: system ? claimer : by.volunteerId,
-      set: { claimed_by: null, claimed_at: null, started_at: null, checkin_due_at: null, checkin_sent_at: null, checkin_ok_at: null, released_count: before.released_count + 1 },
+      set: {
+        claimed_by: null,
+        claimed_at: null,
+        started_at: null,
+        checkin_due_at: null,
+        checkin_sent_at: null,
+        checkin_ok_at: null,
+        released_count: before.released_count + 1,
+      },
     });
     if (!moved) return undefined;
     let status: 'released' | 'escalated' = 'released';
@@ -230,7 +267,13 @@ export async function releaseTask(
 
 /** Claims that are due a check-in, and claims whose check-in went unanswered. */
 export function checkinsDue(db: Executor, now: number): Promise<Task[]> {
-  return db.selectFrom('tasks').selectAll().where('status', '=', 'claimed').where('checkin_sent_at', 'is', null).where('checkin_due_at', '<=', now).execute();
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('status', '=', 'claimed')
+    .where('checkin_sent_at', 'is', null)
+    .where('checkin_due_at', '<=', now)
+    .execute();
 }
 
 export function unansweredCheckins(db: Executor, now: number, releaseHours: number): Promise<Task[]> {
@@ -245,12 +288,24 @@ export function unansweredCheckins(db: Executor, now: number, releaseHours: numb
 
 /** Marks the check-in sent, once; the caller enqueues the message in the same transaction. */
 export async function markCheckinSent(tx: Executor, now: number, taskId: number): Promise<boolean> {
-  const r = await tx.updateTable('tasks').set({ checkin_sent_at: now }).where('id', '=', taskId).where('status', '=', 'claimed').where('checkin_sent_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('tasks')
+    .set({ checkin_sent_at: now })
+    .where('id', '=', taskId)
+    .where('status', '=', 'claimed')
+    .where('checkin_sent_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 export async function answerCheckin(db: Executor, now: number, taskId: number, volunteerId: number): Promise<boolean> {
-  const r = await db.updateTable('tasks').set({ checkin_ok_at: now }).where('id', '=', taskId).where('status', '=', 'claimed').where('claimed_by', '=', volunteerId).executeTakeFirst();
+  const r = await db
+    .updateTable('tasks')
+    .set({ checkin_ok_at: now })
+    .where('id', '=', taskId)
+    .where('status', '=', 'claimed')
+    .where('claimed_by', '=', volunteerId)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -275,14 +330,26 @@ export async function completeTask(
   return db.transaction().execute(async (tx) => {
     const before = await findTask(tx, taskId);
     if (!before) return false;
-    const moved = await moveTask(tx, now, taskId, 'done', volunteerId, { claimedBy: volunteerId, set: { done_at: now, done_note: done.note, done_photo: done.photo ?? null } });
+    const moved = await moveTask(tx, now, taskId, 'done', volunteerId, {
+      claimedBy: volunteerId,
+      set: { done_at: now, done_note: done.note, done_photo: done.photo ?? null },
+    });
     if (!moved) return false;
     const minutes = measuredMinutes(before, now);
     const corrected = done.correctedMinutes ?? null;
     const needsApproval = corrected !== null && Math.abs(corrected - minutes) > limitMinutes;
     const { id } = await tx
       .insertInto('hours')
-      .values({ volunteer_id: volunteerId, community_id: before.community_id, task_id: taskId, shift_id: null, minutes, corrected_minutes: corrected, approved: needsApproval ? 0 : 1, at: now })
+      .values({
+        volunteer_id: volunteerId,
+        community_id: before.community_id,
+        task_id: taskId,
+        shift_id: null,
+        minutes,
+        corrected_minutes: corrected,
+        approved: needsApproval ? 0 : 1,
+        at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await closeRequestIfFinished(tx, now, before.request_id);
@@ -293,10 +360,26 @@ export async function completeTask(
 
 /** A one-off request is closed when its task is done or cancelled; a recurring one stays active. */
 async function closeRequestIfFinished(tx: Executor, now: number, requestId: number): Promise<void> {
-  const recurring = await tx.selectFrom('recurrences').select('id').where('request_id', '=', requestId).where('active', '=', 1).executeTakeFirst();
+  const recurring = await tx
+    .selectFrom('recurrences')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('active', '=', 1)
+    .executeTakeFirst();
   if (recurring) return;
-  const open = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...ACTIVE_STATUSES]).executeTakeFirst();
-  if (!open) await tx.updateTable('help_requests').set({ status: 'closed', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+  const open = await tx
+    .selectFrom('tasks')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('status', 'in', [...ACTIVE_STATUSES])
+    .executeTakeFirst();
+  if (!open)
+    await tx
+      .updateTable('help_requests')
+      .set({ status: 'closed', updated_at: now })
+      .where('id', '=', requestId)
+      .where('status', '=', 'active')
+      .execute();
 }
 
 /** The lead approves or refuses a large hours correction (refused: the measured minutes count). */
@@ -314,15 +397,30 @@ export async function decideHours(db: Executor, hoursId: number, approve: boolea
 export async function cancelRequest(db: Db, now: number, requestId: number, by: number, mover: 'requester' | 'staff'): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     // Not approved yet: there is no task, and the guard is the request's own status.
-    const waiting = await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'pending').executeTakeFirst();
+    const waiting = await tx
+      .updateTable('help_requests')
+      .set({ status: 'cancelled', updated_at: now })
+      .where('id', '=', requestId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     if (Number(waiting.numUpdatedRows) === 0) {
-      const tasks = await tx.selectFrom('tasks').select('id').where('request_id', '=', requestId).where('status', 'in', [...TASK_MOVES.cancel.from]).execute();
+      const tasks = await tx
+        .selectFrom('tasks')
+        .select('id')
+        .where('request_id', '=', requestId)
+        .where('status', 'in', [...TASK_MOVES.cancel.from])
+        .execute();
       let cancelled = false;
       for (const t of tasks) cancelled = (await moveTask(tx, now, t.id, 'cancel', by)) || cancelled;
       if (!cancelled) return false;
       // A claimed occurrence of a recurring request goes on; the request ends after it.
       await tx.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
-      await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', '=', requestId).where('status', '=', 'active').execute();
+      await tx
+        .updateTable('help_requests')
+        .set({ status: 'cancelled', updated_at: now })
+        .where('id', '=', requestId)
+        .where('status', '=', 'active')
+        .execute();
     }
     await audit(tx, now, by, `help.cancel.${mover}`, `help:${requestId}`);
     return true;
@@ -332,7 +430,11 @@ export async function cancelRequest(db: Db, now: number, requestId: number, by: 
 export async function addNote(db: Executor, now: number, requestId: number, note: string): Promise<void> {
   const r = await findRequest(db, requestId);
   if (!r) return;
-  await db.updateTable('help_requests').set({ notes: r.notes ? `${r.notes}\n${note}` : note, updated_at: now }).where('id', '=', requestId).execute();
+  await db
+    .updateTable('help_requests')
+    .set({ notes: r.notes ? `${r.notes}\n${note}` : note, updated_at: now })
+    .where('id', '=', requestId)
+    .execute();
 }
 
 /** Records a rating once per task; only the requester of a done task may rate. */
@@ -354,7 +456,13 @@ export async function commentRating(db: Executor, taskId: number, raterId: numbe
 
 /** A requester's requests with the status of each one's latest task, newest first. */
 export async function requestsOf(db: Executor, requesterId: number, limit = 10): Promise<(HelpRequest & { task: Task | undefined })[]> {
-  const requests = await db.selectFrom('help_requests').selectAll().where('requester_id', '=', requesterId).orderBy('id', 'desc').limit(limit).execute();
+  const requests = await db
+    .selectFrom('help_requests')
+    .selectAll()
+    .where('requester_id', '=', requesterId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   const out = [];
   for (const r of requests) {
     const task = await db.selectFrom('tasks').selectAll().where('request_id', '=', r.id).orderBy('id', 'desc').executeTakeFirst();
@@ -365,7 +473,13 @@ export async function requestsOf(db: Executor, requesterId: number, limit = 10):
 
 /** A volunteer's claimed and started tasks. */
 export function tasksOf(db: Executor, volunteerId: number): Promise<Task[]> {
-  return db.selectFrom('tasks').selectAll().where('claimed_by', '=', volunteerId).where('status', 'in', ['claimed', 'started']).orderBy('id').execute();
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('claimed_by', '=', volunteerId)
+    .where('status', 'in', ['claimed', 'started'])
+    .orderBy('id')
+    .execute();
 }
 
 /** The minutes that count: the approved correction if any, else the measured time. */
@@ -383,7 +497,14 @@ export function hoursOf(db: Executor, volunteerId: number) {
  * Makes a request repeat weekly or monthly (or stops it). The next task is made by the job. Only
  * an approved request repeats, and its approval covers every occurrence.
  */
-export async function setRecurrence(db: Executor, now: number, requestId: number, every: 'week' | 'month' | 'off', by: number, nextAt: number): Promise<boolean> {
+export async function setRecurrence(
+  db: Executor,
+  now: number,
+  requestId: number,
+  every: 'week' | 'month' | 'off',
+  by: number,
+  nextAt: number,
+): Promise<boolean> {
   const request = await findRequest(db, requestId);
   if (!request || (request.status !== 'active' && request.status !== 'closed')) return false;
   if (every === 'off') {
@@ -402,7 +523,12 @@ export async function setRecurrence(db: Executor, now: number, requestId: number
 
 /** Recurrences whose next occurrence is within `leadMs` of now. */
 export function recurrencesDue(db: Executor, now: number, leadMs: number) {
-  return db.selectFrom('recurrences').selectAll().where('active', '=', 1).where('next_at', '<=', now + leadMs).execute();
+  return db
+    .selectFrom('recurrences')
+    .selectAll()
+    .where('active', '=', 1)
+    .where('next_at', '<=', now + leadMs)
+    .execute();
 }
 
 /**
@@ -417,7 +543,13 @@ export async function createOccurrence(
   post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
 ): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    const moved = await tx.updateTable('recurrences').set({ next_at: nextAt }).where('id', '=', rec.id).where('next_at', '=', rec.next_at).where('active', '=', 1).executeTakeFirst();
+    const moved = await tx
+      .updateTable('recurrences')
+      .set({ next_at: nextAt })
+      .where('id', '=', rec.id)
+      .where('next_at', '=', rec.next_at)
+      .where('active', '=', 1)
+      .executeTakeFirst();
     if (Number(moved.numUpdatedRows) === 0) return false;
     const request = await findRequest(tx, rec.request_id);
     // Approved once for the series: each occurrence goes straight to the group.
@@ -432,7 +564,12 @@ export async function createOccurrence(
 // --- For the weekly summary ------------------------------------------------------------------
 
 /** Requests filed and tasks claimed, done and released in [from, to). */
-export async function helpCounts(db: Executor, communityId: string, from: number, to: number): Promise<{ newRequests: number; claimed: number; done: number; released: number; escalated: number }> {
+export async function helpCounts(
+  db: Executor,
+  communityId: string,
+  from: number,
+  to: number,
+): Promise<{ newRequests: number; claimed: number; done: number; released: number; escalated: number }> {
   const requests = await db
     .selectFrom('help_requests')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -453,15 +590,37 @@ export async function helpCounts(db: Executor, communityId: string, from: number
 }
 
 /** Counted hours per volunteer in [from, to), most first. */
-export async function hoursByVolunteer(db: Executor, communityId: string, from: number, to: number): Promise<{ volunteerId: number | null; minutes: number }[]> {
-  const rows = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', from).where('at', '<', to).execute();
+export async function hoursByVolunteer(
+  db: Executor,
+  communityId: string,
+  from: number,
+  to: number,
+): Promise<{ volunteerId: number | null; minutes: number }[]> {
+  const rows = await db
+    .selectFrom('hours')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .execute();
   const sums = new Map<number | null, number>();
   for (const h of rows) sums.set(h.volunteer_id, (sums.get(h.volunteer_id) ?? 0) + countedMinutes(h));
   return [...sums].map(([volunteerId, minutes]) => ({ volunteerId, minutes })).sort((a, b) => b.minutes - a.minutes);
 }
 
 /** Ratings in [from, to): how many, and how many were 4 or 5 (the 满意率). */
-export async function ratingCounts(db: Executor, communityId: string, from: number, to: number): Promise<{ rated: number; satisfied: number; low: number }> {
-  const rows = await db.selectFrom('ratings').select('score').where('community_id', '=', communityId).where('created_at', '>=', from).where('created_at', '<', to).execute();
+export async function ratingCounts(
+  db: Executor,
+  communityId: string,
+  from: number,
+  to: number,
+): Promise<{ rated: number; satisfied: number; low: number }> {
+  const rows = await db
+    .selectFrom('ratings')
+    .select('score')
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .execute();
   return { rated: rows.length, satisfied: rows.filter((r) => r.score >= 4).length, low: rows.filter((r) => r.score <= 2).length };
 }

@@ -29,15 +29,28 @@ export async function createInvite(
   const token = randomBytes(12).toString('base64url');
   await db
     .insertInto('invites')
-    .values({ token, role: invite.role, community_id: invite.communityId, team_id: invite.teamId ?? null, created_by: by.id, created_at: now, expires_at: now + INVITE_TTL_MS, used_by: null, used_at: null })
+    .values({
+      token,
+      role: invite.role,
+      community_id: invite.communityId,
+      team_id: invite.teamId ?? null,
+      created_by: by.id,
+      created_at: now,
+      expires_at: now + INVITE_TTL_MS,
+      used_by: null,
+      used_at: null,
+    })
     .execute();
-  await audit(db, now, by.id, 'invite.create', `invite:${token.slice(0, 4)}`, { role: invite.role, community: invite.communityId, team: invite.teamId });
+  await audit(db, now, by.id, 'invite.create', `invite:${token.slice(0, 4)}`, {
+    role: invite.role,
+    community: invite.communityId,
+    team: invite.teamId,
+  });
   return token;
 }
 
 export type RedeemResult =
-  | { ok: true; role: InviteRole; communityId: string; teamId: string | null }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  { ok: true; role: InviteRole; communityId: string; teamId: string | null } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 export async function redeemInvite(db: Db, now: number, token: string, userId: number): Promise<RedeemResult> {
   return db.transaction().execute(async (tx) => {
@@ -57,7 +70,11 @@ export async function redeemInvite(db: Db, now: number, token: string, userId: n
     // An invitation never lowers someone: a staff member invited as a lead stays staff.
     const user = await tx.selectFrom('users').select(['role']).where('id', '=', userId).executeTakeFirst();
     const newRole = user && atLeast(user.role, role) ? user.role : role;
-    await tx.updateTable('users').set({ role: newRole, community_id: invite.community_id, updated_at: now }).where('id', '=', userId).execute();
+    await tx
+      .updateTable('users')
+      .set({ role: newRole, community_id: invite.community_id, updated_at: now })
+      .where('id', '=', userId)
+      .execute();
     await audit(tx, now, userId, 'invite.redeem', `user:${userId}`, { role, community: invite.community_id, team: invite.team_id });
     return { ok: true, role, communityId: invite.community_id, teamId: invite.team_id } as const;
   });

@@ -77,7 +77,9 @@ export async function audienceMembers(
         .whereRef('subscriptions.user_id', '=', 'users.id')
         .where('subscriptions.topic', '=', t);
       // Default on: everyone who did not switch it off. Default off: those who switched it on.
-      return TOPIC_DEFAULTS[t] ? eb.not(eb.exists(row.where('subscriptions.subscribed', '=', 0))) : eb.exists(row.where('subscriptions.subscribed', '=', 1));
+      return TOPIC_DEFAULTS[t]
+        ? eb.not(eb.exists(row.where('subscriptions.subscribed', '=', 0)))
+        : eb.exists(row.where('subscriptions.subscribed', '=', 1));
     });
   }
   const rows = await q.orderBy('users.id').execute();

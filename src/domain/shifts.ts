@@ -19,7 +19,17 @@ export async function createShift(
   return db.transaction().execute(async (tx) => {
     const { id } = await tx
       .insertInto('shifts')
-      .values({ community_id: s.communityId, team_id: s.teamId, zone: s.zone, starts_at: s.startsAt, ends_at: s.endsAt, places: s.places, taken: 0, created_by: s.createdBy, created_at: now })
+      .values({
+        community_id: s.communityId,
+        team_id: s.teamId,
+        zone: s.zone,
+        starts_at: s.startsAt,
+        ends_at: s.endsAt,
+        places: s.places,
+        taken: 0,
+        created_by: s.createdBy,
+        created_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const shift = (await findShift(tx, Number(id)))!;
@@ -37,7 +47,12 @@ export type JoinResult = 'joined' | 'already' | 'full' | 'over';
 
 export async function joinShift(db: Db, now: number, shiftId: number, userId: number): Promise<JoinResult> {
   return db.transaction().execute(async (tx) => {
-    const already = await tx.selectFrom('shift_members').select('user_id').where('shift_id', '=', shiftId).where('user_id', '=', userId).executeTakeFirst();
+    const already = await tx
+      .selectFrom('shift_members')
+      .select('user_id')
+      .where('shift_id', '=', shiftId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (already) return 'already';
     const shift = await findShift(tx, shiftId);
     if (!shift || shift.ends_at <= now) return 'over';
@@ -90,7 +105,11 @@ export function shiftsOf(db: Executor, userId: number, after: number) {
  * member who could not make it left the shift before, with "can't make it"). One transaction,
  * and a member already credited for a shift is skipped, so running it again changes nothing.
  */
-export async function creditEndedShifts(db: Db, now: number, then: (tx: Executor, shift: Shift, volunteerId: number, minutes: number) => Promise<void>): Promise<number> {
+export async function creditEndedShifts(
+  db: Db,
+  now: number,
+  then: (tx: Executor, shift: Shift, volunteerId: number, minutes: number) => Promise<void>,
+): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const due = await tx
       .selectFrom('shift_members')
@@ -98,11 +117,33 @@ export async function creditEndedShifts(db: Db, now: number, then: (tx: Executor
       .selectAll('shifts')
       .select('shift_members.user_id')
       .where('shifts.ends_at', '<=', now)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('hours').select('hours.id').whereRef('hours.shift_id', '=', 'shifts.id').whereRef('hours.volunteer_id', '=', 'shift_members.user_id'))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('hours')
+              .select('hours.id')
+              .whereRef('hours.shift_id', '=', 'shifts.id')
+              .whereRef('hours.volunteer_id', '=', 'shift_members.user_id'),
+          ),
+        ),
+      )
       .execute();
     for (const { user_id: volunteerId, ...shift } of due) {
       const minutes = Math.round((shift.ends_at - shift.starts_at) / 60_000);
-      await tx.insertInto('hours').values({ volunteer_id: volunteerId, community_id: shift.community_id, task_id: null, shift_id: shift.id, minutes, corrected_minutes: null, approved: 1, at: shift.ends_at }).execute();
+      await tx
+        .insertInto('hours')
+        .values({
+          volunteer_id: volunteerId,
+          community_id: shift.community_id,
+          task_id: null,
+          shift_id: shift.id,
+          minutes,
+          corrected_minutes: null,
+          approved: 1,
+          at: shift.ends_at,
+        })
+        .execute();
       await then(tx, shift, volunteerId, minutes);
     }
     return due.length;

@@ -140,24 +140,28 @@ function fixDueSql(communities: Communities) {
  */
 function reportFacts(db: Executor, communities: Communities, communityId: string, from: number, lastWeek: Week, until: number) {
   const fixDue = fixDueSql(communities);
-  return db
-    .selectFrom('reports')
-    .select(['id', 'category', 'status', 'created_at', 'acknowledged_at', 'closed_at'])
-    .select([
-      sql<number | null>`CASE WHEN reports.fixed_at IS NOT NULL THEN
-        (SELECT e.at FROM report_events e WHERE e.report_id = reports.id AND e.action = 'fix' AND e.at < ${until} ORDER BY e.at LIMIT 1) END`.as('first_fix'),
-      // Needed only when the deadline falls in the trend and the report may have missed it.
-      sql<ReportStatus | null>`CASE WHEN ${fixDue} >= ${from} AND ${fixDue} < ${until} AND (reports.fixed_at IS NULL OR reports.fixed_at > ${fixDue}) THEN ${statusBefore(fixDue)} END`.as(
-        'status_at_fix_due',
-      ),
-      statusBefore(until).as('status_at_end'),
-      statusBefore(lastWeek.end).as('status_at_last_end'),
-    ])
-    .where('community_id', '=', communityId)
-    .where('created_at', '<', until)
-    // Closed before the trend began: no figure of these weeks can count it, however long the history.
-    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]))
-    .execute();
+  return (
+    db
+      .selectFrom('reports')
+      .select(['id', 'category', 'status', 'created_at', 'acknowledged_at', 'closed_at'])
+      .select([
+        sql<number | null>`CASE WHEN reports.fixed_at IS NOT NULL THEN
+        (SELECT e.at FROM report_events e WHERE e.report_id = reports.id AND e.action = 'fix' AND e.at < ${until} ORDER BY e.at LIMIT 1) END`.as(
+          'first_fix',
+        ),
+        // Needed only when the deadline falls in the trend and the report may have missed it.
+        sql<ReportStatus | null>`CASE WHEN ${fixDue} >= ${from} AND ${fixDue} < ${until} AND (reports.fixed_at IS NULL OR reports.fixed_at > ${fixDue}) THEN ${statusBefore(fixDue)} END`.as(
+          'status_at_fix_due',
+        ),
+        statusBefore(until).as('status_at_end'),
+        statusBefore(lastWeek.end).as('status_at_last_end'),
+      ])
+      .where('community_id', '=', communityId)
+      .where('created_at', '<', until)
+      // Closed before the trend began: no figure of these weeks can count it, however long the history.
+      .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]))
+      .execute()
+  );
 }
 
 type LoadedReport = Awaited<ReturnType<typeof reportFacts>>[number];
@@ -178,9 +182,20 @@ async function load(db: Executor, communities: Communities, communityId: string,
     .where('reports.community_id', '=', communityId)
     .where('report_events.at', '>=', from)
     .where('report_events.at', '<', until)
-    .where((eb) => eb.or([eb('report_events.action', '=', 'rating'), eb.and([eb('report_events.action', 'in', ['fix', 'reopen', 'hand_up']), eb('report_events.at', '>=', lastWeek.start)])]))
+    .where((eb) =>
+      eb.or([
+        eb('report_events.action', '=', 'rating'),
+        eb.and([eb('report_events.action', 'in', ['fix', 'reopen', 'hand_up']), eb('report_events.at', '>=', lastWeek.start)]),
+      ]),
+    )
     .execute();
-  const helpRatings = await db.selectFrom('ratings').select(['score', 'created_at']).where('community_id', '=', communityId).where('created_at', '>=', from).where('created_at', '<', until).execute();
+  const helpRatings = await db
+    .selectFrom('ratings')
+    .select(['score', 'created_at'])
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', until)
+    .execute();
   const scores = [
     ...reportEvents.filter((e) => e.action === 'rating').map((e) => ({ at: e.at, score: Number(e.note) })),
     ...helpRatings.map((r) => ({ at: r.created_at, score: r.score })),
@@ -242,7 +257,14 @@ function rates(data: Loaded, w: Week): Rates {
   };
 }
 
-async function figures(db: Executor, communities: Communities, communityId: string, data: Loaded, w: Week, statusAtEnd: (r: LoadedReport) => ReportStatus | null): Promise<WeekFigures> {
+async function figures(
+  db: Executor,
+  communities: Communities,
+  communityId: string,
+  data: Loaded,
+  w: Week,
+  statusAtEnd: (r: LoadedReport) => ReportStatus | null,
+): Promise<WeekFigures> {
   const reports = data.reports.filter((r) => r.created_at < w.end);
   const created = new Map(reports.map((r) => [r.id, r.created_at]));
   const weekEvents = data.reportEvents.filter((e) => inWeek(e.at, w));
@@ -271,13 +293,32 @@ async function figures(db: Executor, communities: Communities, communityId: stri
     .where('task_events.at', '<', w.end)
     .execute();
 
-  const hours = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', w.start).where('at', '<', w.end).execute();
+  const hours = await db
+    .selectFrom('hours')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('at', '>=', w.start)
+    .where('at', '<', w.end)
+    .execute();
   const minutesBy = new Map<number, number>();
-  for (const h of hours) if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
+  for (const h of hours)
+    if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
   const active = new Set([...minutesBy.keys(), ...claims.flatMap((c) => (c.actor_id === null ? [] : [c.actor_id]))]);
   const topIds = [...minutesBy].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
   const names = topIds.length
-    ? new Map((await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', topIds.map(([id]) => id)).execute()).map((u) => [u.id, u.first_name]))
+    ? new Map(
+        (
+          await db
+            .selectFrom('users')
+            .select(['id', 'first_name'])
+            .where(
+              'id',
+              'in',
+              topIds.map(([id]) => id),
+            )
+            .execute()
+        ).map((u) => [u.id, u.first_name]),
+      )
     : new Map<number, string>();
   const joined = await db
     .selectFrom('team_members')
@@ -288,16 +329,42 @@ async function figures(db: Executor, communities: Communities, communityId: stri
     .where('decided_at', '<', w.end)
     .execute();
 
-  const events = await db.selectFrom('events').select('id').where('community_id', '=', communityId).where('status', '!=', 'cancelled').where('starts_at', '>=', w.start).where('starts_at', '<', w.end).execute();
+  const events = await db
+    .selectFrom('events')
+    .select('id')
+    .where('community_id', '=', communityId)
+    .where('status', '!=', 'cancelled')
+    .where('starts_at', '>=', w.start)
+    .where('starts_at', '<', w.end)
+    .execute();
   const attended = events.length
-    ? await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', 'in', events.map((e) => e.id)).where('attended', '=', 1).executeTakeFirstOrThrow()
+    ? await db
+        .selectFrom('rsvps')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(
+          'event_id',
+          'in',
+          events.map((e) => e.id),
+        )
+        .where('attended', '=', 1)
+        .executeTakeFirstOrThrow()
     : { n: 0 };
-  const broadcasts = await db.selectFrom('broadcasts').select('id').where('community_id', '=', communityId).where('created_at', '>=', w.start).where('created_at', '<', w.end).execute();
+  const broadcasts = await db
+    .selectFrom('broadcasts')
+    .select('id')
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', w.start)
+    .where('created_at', '<', w.end)
+    .execute();
   const reach = broadcasts.length
     ? await db
         .selectFrom('outbox')
         .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('broadcast_id', 'in', broadcasts.map((b) => b.id))
+        .where(
+          'broadcast_id',
+          'in',
+          broadcasts.map((b) => b.id),
+        )
         .groupBy('status')
         .execute()
     : [];
@@ -319,12 +386,20 @@ async function figures(db: Executor, communities: Communities, communityId: stri
       medianFixMs: median(fixes.map((e) => e.at - (created.get(e.report_id) ?? e.at))),
     },
     rates: weekRates,
-    help: { newRequests: help.newRequests, claimed: help.claimed, done: help.done, released: help.released, medianClaimMs: median(claims.map((c) => c.at - c.created_at)) },
+    help: {
+      newRequests: help.newRequests,
+      claimed: help.claimed,
+      done: help.done,
+      released: help.released,
+      medianClaimMs: median(claims.map((c) => c.at - c.created_at)),
+    },
     volunteers: {
       active: active.size,
       // An erased volunteer's row stays for the counts: each one is a person of its own.
       new: new Set(joined.map((j, i) => j.user_id ?? `erased:${i}`)).size,
-      minutes: [...minutesBy.values()].reduce((a, b) => a + b, 0) + hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
+      minutes:
+        [...minutesBy.values()].reduce((a, b) => a + b, 0) +
+        hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
       top: topIds.map(([userId, minutes]) => ({ userId, name: names.get(userId) ?? '', minutes })),
     },
     events: { held: events.length, attendance: Number(attended.n) },
@@ -335,7 +410,13 @@ async function figures(db: Executor, communities: Communities, communityId: stri
 export const TREND_WEEKS = 8;
 
 /** The summary of a week for one community, beside the week before, with the eight-week trend of the rates. */
-export async function weeklySummary(db: Executor, communities: Communities, communityId: string, week: Week, timeZone: string): Promise<WeeklySummary> {
+export async function weeklySummary(
+  db: Executor,
+  communities: Communities,
+  communityId: string,
+  week: Week,
+  timeZone: string,
+): Promise<WeeklySummary> {
   const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
   const lastWeek = weeksBefore(week, 1, timeZone);
   const data = await load(db, communities, communityId, trendWeeks[0].start, lastWeek, week.end);
@@ -352,7 +433,9 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
   const names = async (ids: (number | null)[]) => {
     const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
     if (wanted.length === 0) return new Map<number, string>();
-    return new Map((await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute()).map((u) => [u.id, u.first_name]));
+    return new Map(
+      (await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute()).map((u) => [u.id, u.first_name]),
+    );
   };
   // Reports and requests alike: this community's, created in the week.
   const createdInWeek = sql<boolean>`community_id = ${communityId} AND created_at >= ${w.start} AND created_at < ${w.end}`;
@@ -363,9 +446,24 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  const requests = await db.selectFrom('help_requests').select(['id', 'created_at', 'type', 'building_id', 'urgent', 'status']).where(createdInWeek).orderBy('created_at').orderBy('id').execute();
+  const requests = await db
+    .selectFrom('help_requests')
+    .select(['id', 'created_at', 'type', 'building_id', 'urgent', 'status'])
+    .where(createdInWeek)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const tasks = requests.length
-    ? await db.selectFrom('tasks').select(['id', 'request_id', 'status', 'claimed_by', 'done_at']).where('request_id', 'in', requests.map((r) => r.id)).orderBy('id').execute()
+    ? await db
+        .selectFrom('tasks')
+        .select(['id', 'request_id', 'status', 'claimed_by', 'done_at'])
+        .where(
+          'request_id',
+          'in',
+          requests.map((r) => r.id),
+        )
+        .orderBy('id')
+        .execute()
     : [];
   const doneBy = tasks.length
     ? await db
@@ -374,11 +472,28 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
         // The community narrows it to an index (task_events has none on task_id).
         .where('community_id', '=', communityId)
         .where('kind', '=', 'done')
-        .where('task_id', 'in', tasks.map((t) => t.id))
+        .where(
+          'task_id',
+          'in',
+          tasks.map((t) => t.id),
+        )
         .execute()
     : [];
-  const hours = await db.selectFrom('hours').selectAll().where('community_id', '=', communityId).where('at', '>=', w.start).where('at', '<', w.end).orderBy('at').orderBy('id').execute();
-  const who = await names([...reports.map((r) => r.owner_id), ...tasks.map((t) => t.claimed_by), ...doneBy.map((d) => d.actor_id), ...hours.map((h) => h.volunteer_id)]);
+  const hours = await db
+    .selectFrom('hours')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('at', '>=', w.start)
+    .where('at', '<', w.end)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const who = await names([
+    ...reports.map((r) => r.owner_id),
+    ...tasks.map((t) => t.claimed_by),
+    ...doneBy.map((d) => d.actor_id),
+    ...hours.map((h) => h.volunteer_id),
+  ]);
   const latestTask = new Map(tasks.map((t) => [t.request_id, t]));
   const doneByTask = new Map(doneBy.map((d) => [d.task_id, d.actor_id]));
   return {
@@ -387,9 +502,20 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
       const task = latestTask.get(r.id);
       const volunteerId = task?.claimed_by ?? (task && doneByTask.get(task.id)) ?? null;
       // A request staff have not approved (or declined, or that was cancelled first) has no task: its own status stands.
-      return { ...r, taskStatus: task?.status ?? (r.status === 'active' || r.status === 'closed' ? null : r.status), doneAt: task?.done_at ?? null, volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? '') };
+      return {
+        ...r,
+        taskStatus: task?.status ?? (r.status === 'active' || r.status === 'closed' ? null : r.status),
+        doneAt: task?.done_at ?? null,
+        volunteer: volunteerId === null ? '' : (who.get(volunteerId) ?? ''),
+      };
     }),
-    hours: hours.map((h) => ({ at: h.at, taskId: h.task_id, shiftId: h.shift_id, minutes: countedMinutes(h), volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? '') })),
+    hours: hours.map((h) => ({
+      at: h.at,
+      taskId: h.task_id,
+      shiftId: h.shift_id,
+      minutes: countedMinutes(h),
+      volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? ''),
+    })),
   };
 }
 
@@ -404,7 +530,14 @@ export async function monthlyTopVolunteers(db: Executor, communityId: string, te
     .selectFrom('hours')
     .leftJoin('tasks', 'tasks.id', 'hours.task_id')
     .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
-    .select(['hours.volunteer_id', 'hours.minutes', 'hours.corrected_minutes', 'hours.approved', 'tasks.team_id as task_team', 'shifts.team_id as shift_team'])
+    .select([
+      'hours.volunteer_id',
+      'hours.minutes',
+      'hours.corrected_minutes',
+      'hours.approved',
+      'tasks.team_id as task_team',
+      'shifts.team_id as shift_team',
+    ])
     .where('hours.community_id', '=', communityId)
     .where('hours.at', '>=', from)
     .where('hours.at', '<', to)

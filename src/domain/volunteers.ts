@@ -24,22 +24,46 @@ export interface SignUp {
  * Records a sign-up for each team. Someone already approved for a team stays approved; a
  * declined or pending row becomes a fresh pending one. Returns the rows that now wait for a decision.
  */
-export async function signUp(db: Db, now: number, s: SignUp, then: (tx: Executor, pending: TeamMember[]) => Promise<void>): Promise<TeamMember[]> {
+export async function signUp(
+  db: Db,
+  now: number,
+  s: SignUp,
+  then: (tx: Executor, pending: TeamMember[]) => Promise<void>,
+): Promise<TeamMember[]> {
   return db.transaction().execute(async (tx) => {
     const pending: TeamMember[] = [];
     for (const teamId of s.teams) {
-      const fields = { skills: s.skills ?? null, availability: s.availability ?? null, phone: s.phone ?? null, agreed_to_be_named: s.agreedToBeNamed ? 1 : 0 };
+      const fields = {
+        skills: s.skills ?? null,
+        availability: s.availability ?? null,
+        phone: s.phone ?? null,
+        agreed_to_be_named: s.agreedToBeNamed ? 1 : 0,
+      };
       const existing = await membership(tx, s.userId, s.communityId, teamId);
       if (existing?.status === 'approved') {
         await tx.updateTable('team_members').set(fields).where('id', '=', existing.id).execute();
         continue;
       }
       if (existing) {
-        await tx.updateTable('team_members').set({ ...fields, status: 'pending', created_at: now, decided_at: null, decided_by: null }).where('id', '=', existing.id).execute();
+        await tx
+          .updateTable('team_members')
+          .set({ ...fields, status: 'pending', created_at: now, decided_at: null, decided_by: null })
+          .where('id', '=', existing.id)
+          .execute();
       } else {
         await tx
           .insertInto('team_members')
-          .values({ user_id: s.userId, community_id: s.communityId, team_id: teamId, role: 'member', status: 'pending', created_at: now, decided_at: null, decided_by: null, ...fields })
+          .values({
+            user_id: s.userId,
+            community_id: s.communityId,
+            team_id: teamId,
+            role: 'member',
+            status: 'pending',
+            created_at: now,
+            decided_at: null,
+            decided_by: null,
+            ...fields,
+          })
           .execute();
       }
       pending.push((await membership(tx, s.userId, s.communityId, teamId))!);
@@ -51,7 +75,13 @@ export async function signUp(db: Db, now: number, s: SignUp, then: (tx: Executor
 }
 
 export function membership(db: Executor, userId: number, communityId: string, teamId: string): Promise<TeamMember | undefined> {
-  return db.selectFrom('team_members').selectAll().where('user_id', '=', userId).where('community_id', '=', communityId).where('team_id', '=', teamId).executeTakeFirst();
+  return db
+    .selectFrom('team_members')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('community_id', '=', communityId)
+    .where('team_id', '=', teamId)
+    .executeTakeFirst();
 }
 
 export function findMember(db: Executor, id: number): Promise<TeamMember | undefined> {
@@ -84,7 +114,14 @@ export async function leadsOf(db: Executor, communityId: string, teamId: string)
  * Approves or declines a pending sign-up: one guarded UPDATE, so a lead and a staff member
  * pressing at once decide it once. An approved resident becomes a volunteer.
  */
-export async function decideMember(db: Db, now: number, memberId: number, approve: boolean, by: number, then: (tx: Executor, m: TeamMember) => Promise<void>): Promise<TeamMember | undefined> {
+export async function decideMember(
+  db: Db,
+  now: number,
+  memberId: number,
+  approve: boolean,
+  by: number,
+  then: (tx: Executor, m: TeamMember) => Promise<void>,
+): Promise<TeamMember | undefined> {
   return db.transaction().execute(async (tx) => {
     const r = await tx
       .updateTable('team_members')
@@ -95,7 +132,12 @@ export async function decideMember(db: Db, now: number, memberId: number, approv
     if (Number(r.numUpdatedRows) === 0) return undefined;
     const m = (await findMember(tx, memberId))!;
     if (approve && m.user_id !== null) {
-      await tx.updateTable('users').set({ role: 'volunteer', updated_at: now }).where('id', '=', m.user_id).where('role', '=', 'resident').execute();
+      await tx
+        .updateTable('users')
+        .set({ role: 'volunteer', updated_at: now })
+        .where('id', '=', m.user_id)
+        .where('role', '=', 'resident')
+        .execute();
     }
     await audit(tx, now, by, approve ? 'volunteer.approve' : 'volunteer.decline', `user:${m.user_id}`, { team: m.team_id });
     await then(tx, m);
@@ -112,7 +154,20 @@ export async function ensureLead(db: Executor, now: number, userId: number, comm
   }
   await db
     .insertInto('team_members')
-    .values({ user_id: userId, community_id: communityId, team_id: teamId, role: 'lead', status: 'approved', skills: null, availability: null, phone: null, agreed_to_be_named: 1, created_at: now, decided_at: now, decided_by: null })
+    .values({
+      user_id: userId,
+      community_id: communityId,
+      team_id: teamId,
+      role: 'lead',
+      status: 'approved',
+      skills: null,
+      availability: null,
+      phone: null,
+      agreed_to_be_named: 1,
+      created_at: now,
+      decided_at: now,
+      decided_by: null,
+    })
     .execute();
 }
 

@@ -10,7 +10,12 @@ export function jobFailureReporter(deps: Pick<CoreDeps, 'db' | 'config' | 'users
     for (const adminId of deps.config.adminIds) {
       const admin = await deps.users.find(adminId);
       const locale = isLocale(admin?.locale) ? admin.locale : deps.config.defaultLocale;
-      messages.push({ chatId: adminId, text: deps.i18n.t(locale, 'summary.job_failed', { job: escapeHtml(job), reason }), priority: PRIORITY.personal, ref: `job:${job}:failed` });
+      messages.push({
+        chatId: adminId,
+        text: deps.i18n.t(locale, 'summary.job_failed', { job: escapeHtml(job), reason }),
+        priority: PRIORITY.personal,
+        ref: `job:${job}:failed`,
+      });
     }
     await enqueue(deps.db, now, ...messages);
     deps.sender.poke();

@@ -55,7 +55,9 @@ export class Scheduler {
     await this.baseline();
     await this.tick();
     if (!opts.cron) return;
-    this.tasks.push(cron.schedule('* * * * *', () => void this.tick(), { timezone: this.timezone, name: 'linli-scheduler', noOverlap: true }));
+    this.tasks.push(
+      cron.schedule('* * * * *', () => void this.tick(), { timezone: this.timezone, name: 'linli-scheduler', noOverlap: true }),
+    );
   }
 
   stop(): void {
@@ -110,7 +112,15 @@ export class Scheduler {
   private async claim(job: string, period: Period, now: number, status: 'running' | 'skipped'): Promise<number | undefined> {
     const row = await this.db
       .insertInto('job_runs')
-      .values({ job, period_key: period.key, due_at: period.dueAt, started_at: now, finished_at: status === 'skipped' ? now : null, status, error: null })
+      .values({
+        job,
+        period_key: period.key,
+        due_at: period.dueAt,
+        started_at: now,
+        finished_at: status === 'skipped' ? now : null,
+        status,
+        error: null,
+      })
       .onConflict((oc) => oc.columns(['job', 'period_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -138,7 +148,12 @@ export class Scheduler {
       .deleteFrom('job_runs')
       .where('started_at', '<', now - RUNS_KEPT_MS)
       .where('status', 'in', ['ok', 'skipped'])
-      .where('id', 'not in', (eb) => eb.selectFrom('job_runs as latest').select((l) => l.fn.max('latest.id').as('id')).groupBy('latest.job'))
+      .where('id', 'not in', (eb) =>
+        eb
+          .selectFrom('job_runs as latest')
+          .select((l) => l.fn.max('latest.id').as('id'))
+          .groupBy('latest.job'),
+      )
       .execute();
   }
 
@@ -150,13 +165,21 @@ export class Scheduler {
       return true;
     } catch (err) {
       this.log.error({ err, job: job.name }, 'scheduled job failed');
-      await this.finish(runId, 'failed', err instanceof Error ? err.message : String(err)).catch((e) => this.log.error({ err: e }, 'recording a job run failed'));
-      await this.hooks.reportFailure?.(job.name, err, now).catch((e) => this.log.error({ err: e, job: job.name }, 'reporting a failed job failed'));
+      await this.finish(runId, 'failed', err instanceof Error ? err.message : String(err)).catch((e) =>
+        this.log.error({ err: e }, 'recording a job run failed'),
+      );
+      await this.hooks
+        .reportFailure?.(job.name, err, now)
+        .catch((e) => this.log.error({ err: e, job: job.name }, 'reporting a failed job failed'));
       return false;
     }
   }
 
   private async finish(runId: number, status: 'ok' | 'failed', error: string | null): Promise<void> {
-    await this.db.updateTable('job_runs').set({ status, error: error?.slice(0, 1000) ?? null, finished_at: this.clock.now() }).where('id', '=', runId).execute();
+    await this.db
+      .updateTable('job_runs')
+      .set({ status, error: error?.slice(0, 1000) ?? null, finished_at: this.clock.now() })
+      .where('id', '=', runId)
+      .execute();
   }
 }

@@ -6,7 +6,8 @@ import { startSandbox } from './sandbox';
  */
 async function main(): Promise<void> {
   const port = Number(process.env.SANDBOX_PORT ?? 8090);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number, got "${process.env.SANDBOX_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`SANDBOX_PORT must be a port number, got "${process.env.SANDBOX_PORT}"`);
   const sandbox = await startSandbox({ dir: 'data/sandbox', port, logLevel: process.env.LOG_LEVEL || 'warn' });
   for (const warning of sandbox.seeded.warnings) console.warn(`sandbox: ${warning}`);
   console.log(`Linli sandbox: open ${sandbox.web.url} (a fresh demo street office; Ctrl+C stops it)`);

@@ -49,14 +49,74 @@ export const RESIDENT_EN = 2006;
 export const RESIDENT_TW = 2007;
 
 export const PERSONAS: readonly Persona[] = [
-  { id: RESIDENT, name: '张阿姨', role: 'resident', locale: 'zh-CN', community: 'meiyuan', building: 'b2', unit: '3-201', about: 'Resident, Meiyuan Building 2 (中文)' },
-  { id: RESIDENT_EN, name: 'Tom Miller', role: 'resident', locale: 'en', community: 'meiyuan', building: 'b3', about: 'Resident, Meiyuan Building 3 (English)' },
-  { id: RESIDENT_TW, name: '林伯伯', role: 'resident', locale: 'zh-TW', community: 'guihua', building: 'b8', about: 'Resident, Guihua Building 8 (繁體)' },
-  { id: VOLUNTEER, name: '赵小红', role: 'volunteer', locale: 'zh-CN', community: 'meiyuan', building: 'b1', team: 'elder', about: 'Volunteer, elder care team' },
-  { id: PATROLLER, name: 'Sam Patel', role: 'volunteer', locale: 'en', community: 'meiyuan', building: 'b4', team: 'patrol', about: 'Volunteer, night patrol (English)' },
-  { id: LEAD, name: '陈建国', role: 'lead', locale: 'zh-CN', community: 'meiyuan', building: 'b5', team: 'elder', about: 'Team lead, elder care team' },
+  {
+    id: RESIDENT,
+    name: '张阿姨',
+    role: 'resident',
+    locale: 'zh-CN',
+    community: 'meiyuan',
+    building: 'b2',
+    unit: '3-201',
+    about: 'Resident, Meiyuan Building 2 (中文)',
+  },
+  {
+    id: RESIDENT_EN,
+    name: 'Tom Miller',
+    role: 'resident',
+    locale: 'en',
+    community: 'meiyuan',
+    building: 'b3',
+    about: 'Resident, Meiyuan Building 3 (English)',
+  },
+  {
+    id: RESIDENT_TW,
+    name: '林伯伯',
+    role: 'resident',
+    locale: 'zh-TW',
+    community: 'guihua',
+    building: 'b8',
+    about: 'Resident, Guihua Building 8 (繁體)',
+  },
+  {
+    id: VOLUNTEER,
+    name: '赵小红',
+    role: 'volunteer',
+    locale: 'zh-CN',
+    community: 'meiyuan',
+    building: 'b1',
+    team: 'elder',
+    about: 'Volunteer, elder care team',
+  },
+  {
+    id: PATROLLER,
+    name: 'Sam Patel',
+    role: 'volunteer',
+    locale: 'en',
+    community: 'meiyuan',
+    building: 'b4',
+    team: 'patrol',
+    about: 'Volunteer, night patrol (English)',
+  },
+  {
+    id: LEAD,
+    name: '陈建国',
+    role: 'lead',
+    locale: 'zh-CN',
+    community: 'meiyuan',
+    building: 'b5',
+    team: 'elder',
+    about: 'Team lead, elder care team',
+  },
   { id: STAFF, name: '李敏', role: 'staff', locale: 'zh-CN', community: 'meiyuan', building: 'b1', about: 'Staff, Meiyuan committee' },
-  { id: ADMIN, name: '王主任', role: 'admin', locale: 'zh-CN', community: 'meiyuan', building: 'b1', about: 'Admin, street office (all communities)' },
+  {
+    id: ADMIN,
+    name: '王主任',
+    role: 'admin',
+    locale: 'zh-CN',
+    community: 'meiyuan',
+    building: 'b1',
+    about: 'Admin, street office (all communities)',
+  },
 ];
 
 export const GROUPS: readonly Omit<SeededGroup, 'id'>[] = [
@@ -74,7 +134,11 @@ async function seedPeople(app: App, now: number): Promise<void> {
     await users.touch({ id: p.id, firstName: p.name, locale: p.locale, now });
     // Volunteers and leads become so through their team below; everyone starts as what the table says otherwise.
     const role: Role = p.role === 'volunteer' || p.role === 'lead' ? 'resident' : p.role;
-    await users.update(p.id, { role, community_id: p.community, building_id: p.building, unit: p.unit ?? null, privacy_accepted_at: now, locale: p.locale }, now);
+    await users.update(
+      p.id,
+      { role, community_id: p.community, building_id: p.building, unit: p.unit ?? null, privacy_accepted_at: now, locale: p.locale },
+      now,
+    );
   }
 }
 
@@ -86,7 +150,12 @@ async function seedTeams(app: App, now: number): Promise<void> {
       await users.setRole(p.id, 'lead', now);
       continue;
     }
-    const [pending] = await signUp(db, now, { userId: p.id, communityId: p.community, teams: [p.team!], agreedToBeNamed: true }, async () => undefined);
+    const [pending] = await signUp(
+      db,
+      now,
+      { userId: p.id, communityId: p.community, teams: [p.team!], agreedToBeNamed: true },
+      async () => undefined,
+    );
     if (pending) await decideMember(db, now, pending.id, true, STAFF, async () => undefined);
   }
 }
@@ -96,9 +165,19 @@ async function seedReports(app: App, now: number): Promise<void> {
   const staff: Actor = { id: STAFF, role: 'staff', communityId: 'meiyuan' };
   const report = async (reporter: number, community: string, building: string, category: string, description: string, hoursAgo: number) => {
     const at = now - hoursAgo * HOUR;
-    const created = await db.transaction().execute((tx) =>
-      createReport(tx, at, { communityId: community, buildingId: building, category: communities.hazardCategory(category)!, description, reporterId: reporter, photos: [], pageAfterMinutes: 10 }),
-    );
+    const created = await db
+      .transaction()
+      .execute((tx) =>
+        createReport(tx, at, {
+          communityId: community,
+          buildingId: building,
+          category: communities.hazardCategory(category)!,
+          description,
+          reporterId: reporter,
+          photos: [],
+          pageAfterMinutes: 10,
+        }),
+      );
     return { id: created.id, at };
   };
   const move = (id: number, at: number, action: Parameters<typeof transition>[3], note?: string) =>
@@ -114,7 +193,14 @@ async function seedReports(app: App, now: number): Promise<void> {
   await move(exit.id, exit.at + HOUR, 'acknowledge');
   await move(exit.id, exit.at + 5 * HOUR, 'fix', '已联系车主移走，张贴了提示。');
   await db.transaction().execute(async (tx) => {
-    await transition(tx, exit.at + 30 * HOUR, exit.id, 'confirm', { id: RESIDENT_EN, role: 'resident', communityId: 'meiyuan' }, { fixAnswer: 'yes' });
+    await transition(
+      tx,
+      exit.at + 30 * HOUR,
+      exit.id,
+      'confirm',
+      { id: RESIDENT_EN, role: 'resident', communityId: 'meiyuan' },
+      { fixAnswer: 'yes' },
+    );
     await rateFix(tx, exit.at + 30 * HOUR, exit.id, RESIDENT_EN, 5);
   });
   await report(RESIDENT_TW, 'guihua', 'b8', 'flyers', '電梯裡貼滿了小廣告。', 5);
@@ -124,7 +210,13 @@ async function seedHelp(app: App, now: number): Promise<void> {
   const { deps } = app;
   const { db } = deps;
   const request = (requesterId: number, building: string, type: string, details: string, unit?: string) =>
-    createRequest(db, now - 3 * HOUR, { communityId: 'meiyuan', buildingId: building, requesterId, type, details, urgent: false, unit, approvedBy: STAFF }, teamFor(deps, 'meiyuan', type), async () => undefined);
+    createRequest(
+      db,
+      now - 3 * HOUR,
+      { communityId: 'meiyuan', buildingId: building, requesterId, type, details, urgent: false, unit, approvedBy: STAFF },
+      teamFor(deps, 'meiyuan', type),
+      async () => undefined,
+    );
   await request(RESIDENT, 'b2', 'errand', '帮忙买一袋大米和一些蔬菜，腿脚不方便。', '3-201');
   const { task } = await request(RESIDENT, 'b2', 'meal', '这周想订三天午餐送餐。', '3-201');
   await claimTask(db, now - 2 * HOUR, task!.id, VOLUNTEER, deps.communities.settings.claimCheckinHours, async () => undefined);
@@ -168,8 +260,17 @@ export async function seedSandbox(app: App, emu: Emulator): Promise<Seeded> {
   const groups: SeededGroup[] = [];
   for (const g of GROUPS) {
     const handle = emu.group({ title: g.title, members: g.members.map((id) => ({ id })), admins: g.admins.map((id) => ({ id })) });
-    const target = g.kind === 'committee' ? { kind: 'committee' as const, communityId: g.community } : { kind: 'team' as const, communityId: g.community, teamId: g.team! };
-    await linkChat(app.deps.db, now, { id: handle.id, title: g.title }, target, g.kind === 'committee' && g.community !== 'meiyuan' ? ADMIN : STAFF);
+    const target =
+      g.kind === 'committee'
+        ? { kind: 'committee' as const, communityId: g.community }
+        : { kind: 'team' as const, communityId: g.community, teamId: g.team! };
+    await linkChat(
+      app.deps.db,
+      now,
+      { id: handle.id, title: g.title },
+      target,
+      g.kind === 'committee' && g.community !== 'meiyuan' ? ADMIN : STAFF,
+    );
     groups.push({ ...g, id: handle.id });
   }
   // Each person's command menu for their role and language, as choosing a language would set it.

@@ -22,6 +22,9 @@ export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; 
   const store = new KeyvSqlite({ uri: `sqlite://${opts.sqlitePath}`, table: 'sessions', busyTimeout: 5000 });
   // As for the main database: WAL with NORMAL sync commits without an fsync per write, and a
   // crash loses nothing that was committed (only a power cut can drop the last moments).
-  void store.query('PRAGMA journal_mode = WAL').then(() => store.query('PRAGMA synchronous = NORMAL')).catch(() => undefined);
+  void store
+    .query('PRAGMA journal_mode = WAL')
+    .then(() => store.query('PRAGMA synchronous = NORMAL'))
+    .catch(() => undefined);
   return new Keyv({ store, namespace });
 }

@@ -13,14 +13,26 @@ export class UsersRepo {
   async touch(u: { id: number; firstName: string; username?: string; locale: string; now: number }): Promise<User> {
     await this.db
       .insertInto('users')
-      .values({ id: u.id, first_name: u.firstName, username: u.username ?? null, locale: u.locale, role: 'resident', created_at: u.now, updated_at: u.now })
+      .values({
+        id: u.id,
+        first_name: u.firstName,
+        username: u.username ?? null,
+        locale: u.locale,
+        role: 'resident',
+        created_at: u.now,
+        updated_at: u.now,
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet({ first_name: u.firstName, username: u.username ?? null }))
       .execute();
     return (await this.find(u.id))!;
   }
 
   async update(id: number, patch: Partial<Omit<User, 'id' | 'created_at'>>, now: number, db: Executor = this.db): Promise<void> {
-    await db.updateTable('users').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
+    await db
+      .updateTable('users')
+      .set({ ...patch, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setRole(id: number, role: Role, now: number, db: Executor = this.db): Promise<void> {

@@ -1,3 +1,5 @@
+import type * as NapiCanvas from '@napi-rs/canvas';
+import type * as ChartJs from 'chart.js';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,10 +23,19 @@ export interface ChartInput {
   categories: { label: string; thisWeek: number; lastWeek: number }[];
   /** Oldest first; rates in percent, null when nothing was due or rated that week. */
   trend: { label: string; response: number | null; resolution: number | null; satisfaction: number | null }[];
-  labels: { byCategory: string; thisWeek: string; lastWeek: string; trend: string; response: string; resolution: string; satisfaction: string; nothing: string };
+  labels: {
+    byCategory: string;
+    thisWeek: string;
+    lastWeek: string;
+    trend: string;
+    response: string;
+    resolution: string;
+    satisfaction: string;
+    nothing: string;
+  };
 }
 
-type Libraries = { canvas: typeof import('@napi-rs/canvas'); chart: typeof import('chart.js') };
+type Libraries = { canvas: typeof NapiCanvas; chart: typeof ChartJs };
 let libraries: Libraries | undefined;
 
 /**
@@ -82,7 +93,10 @@ export function renderChart(input: ChartInput): Buffer {
       ],
     },
     options: {
-      plugins: { title: { display: true, text: [input.title, input.labels.byCategory], font: { size: 24 } }, legend: { position: 'bottom' } },
+      plugins: {
+        title: { display: true, text: [input.title, input.labels.byCategory], font: { size: 24 } },
+        legend: { position: 'bottom' },
+      },
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
@@ -99,7 +113,11 @@ export function renderChart(input: ChartInput): Buffer {
     type: 'line',
     data: {
       labels: input.trend.map((w) => w.label),
-      datasets: [line(input.labels.response, 'response', '#1e88e5'), line(input.labels.resolution, 'resolution', '#43a047'), line(input.labels.satisfaction, 'satisfaction', '#fb8c00')],
+      datasets: [
+        line(input.labels.response, 'response', '#1e88e5'),
+        line(input.labels.resolution, 'resolution', '#43a047'),
+        line(input.labels.satisfaction, 'satisfaction', '#fb8c00'),
+      ],
     },
     options: {
       plugins: { title: { display: true, text: input.labels.trend, font: { size: 24 } }, legend: { position: 'bottom' } },

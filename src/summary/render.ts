@@ -46,17 +46,25 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
   const { t } = ctx;
   const now = s.thisWeek;
   const last = s.lastWeek;
-  const line = (label: string, value: string | number, before: string | number) => t('summary.figure', { label: t(label), value, last: before });
+  const line = (label: string, value: string | number, before: string | number) =>
+    t('summary.figure', { label: t(label), value, last: before });
   const count = (label: string, pick: (f: WeekFigures) => number) => line(label, pick(now), pick(last));
-  const rateLine = (label: string, pick: (r: Rates) => [number | null, number, number]) => line(label, rate(...pick(now.rates), t), rate(...pick(last.rates), t));
+  const rateLine = (label: string, pick: (r: Rates) => [number | null, number, number]) =>
+    line(label, rate(...pick(now.rates), t), rate(...pick(last.rates), t));
 
   const categories = [...new Set([...Object.keys(now.hazards.byCategory), ...Object.keys(last.hazards.byCategory)])].sort(
     (a, b) => (now.hazards.byCategory[b] ?? 0) - (now.hazards.byCategory[a] ?? 0) || a.localeCompare(b),
   );
   const categoryLines = categories.map((id) =>
-    t('summary.category_line', { name: escapeHtml(ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id), value: now.hazards.byCategory[id] ?? 0, last: last.hazards.byCategory[id] ?? 0 }),
+    t('summary.category_line', {
+      name: escapeHtml(ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id),
+      value: now.hazards.byCategory[id] ?? 0,
+      last: last.hazards.byCategory[id] ?? 0,
+    }),
   );
-  const top = now.volunteers.top.map((v, i) => t('summary.top_line', { rank: i + 1, name: escapeHtml(v.name), hours: hoursText(v.minutes, t) }));
+  const top = now.volunteers.top.map((v, i) =>
+    t('summary.top_line', { rank: i + 1, name: escapeHtml(v.name), hours: hoursText(v.minutes, t) }),
+  );
   const { from, to } = weekRange(now.week);
 
   return [
@@ -113,9 +121,18 @@ export function chartInput(s: WeeklySummary, ctx: RenderContext): ChartInput {
   return {
     title: t('summary.chart_title', { community: communityName(ctx, s.communityId), from, to }),
     categories: ids
-      .map((id) => ({ label: ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id, thisWeek: s.thisWeek.hazards.byCategory[id] ?? 0, lastWeek: s.lastWeek.hazards.byCategory[id] ?? 0 }))
+      .map((id) => ({
+        label: ctx.communities.hazardCategory(id)?.name[ctx.locale] ?? id,
+        thisWeek: s.thisWeek.hazards.byCategory[id] ?? 0,
+        lastWeek: s.lastWeek.hazards.byCategory[id] ?? 0,
+      }))
       .sort((a, b) => b.thisWeek - a.thisWeek || b.lastWeek - a.lastWeek),
-    trend: s.trend.map((w) => ({ label: w.week.key.slice(5), response: w.rates.response, resolution: w.rates.resolution, satisfaction: w.rates.satisfaction })),
+    trend: s.trend.map((w) => ({
+      label: w.week.key.slice(5),
+      response: w.rates.response,
+      resolution: w.rates.resolution,
+      satisfaction: w.rates.satisfaction,
+    })),
     labels: {
       byCategory: t('summary.chart_by_category'),
       thisWeek: t('summary.chart_this_week'),
@@ -134,17 +151,52 @@ export function renderLedger(communityId: string, data: LedgerData, ctx: RenderC
   const { t, communities, locale } = ctx;
   const when = (at: number | null) => (at === null ? '' : isoMinute(wallClock(at, ctx.timeZone)).replace('T', ' '));
   const building = (id: string | null) => (id ? (communities.building(communityId, id)?.name[locale] ?? id) : '');
-  const header = ['kind', 'id', 'date', 'category', 'building', 'status', 'person', 'hours', 'rating', 'done'].map((k) => t(`summary.ledger_${k}`));
+  const header = ['kind', 'id', 'date', 'category', 'building', 'status', 'person', 'hours', 'rating', 'done'].map((k) =>
+    t(`summary.ledger_${k}`),
+  );
   const rows: (string | number | null)[][] = [header];
   for (const r of data.reports) {
-    rows.push([t('summary.ledger_report'), publicId(r.id), when(r.created_at), communities.hazardCategory(r.category)?.name[locale] ?? r.category, building(r.building_id), t(`summary.report_status.${r.status}`), r.owner, '', r.rating, when(r.fixed_at)]);
+    rows.push([
+      t('summary.ledger_report'),
+      publicId(r.id),
+      when(r.created_at),
+      communities.hazardCategory(r.category)?.name[locale] ?? r.category,
+      building(r.building_id),
+      t(`summary.report_status.${r.status}`),
+      r.owner,
+      '',
+      r.rating,
+      when(r.fixed_at),
+    ]);
   }
   for (const r of data.requests) {
     const status = r.taskStatus ? t(`summary.task_status.${r.taskStatus}`) : '';
-    rows.push([t('summary.ledger_request'), `#${r.id}`, when(r.created_at), communities.helpType(r.type)?.name[locale] ?? r.type, building(r.building_id), status, r.volunteer, '', '', when(r.doneAt)]);
+    rows.push([
+      t('summary.ledger_request'),
+      `#${r.id}`,
+      when(r.created_at),
+      communities.helpType(r.type)?.name[locale] ?? r.type,
+      building(r.building_id),
+      status,
+      r.volunteer,
+      '',
+      '',
+      when(r.doneAt),
+    ]);
   }
   for (const h of data.hours) {
-    rows.push([t('summary.ledger_hours_entry'), h.taskId !== null ? `T-${h.taskId}` : '', when(h.at), '', '', '', h.volunteer, round1(h.minutes / 60), '', '']);
+    rows.push([
+      t('summary.ledger_hours_entry'),
+      h.taskId !== null ? `T-${h.taskId}` : '',
+      when(h.at),
+      '',
+      '',
+      '',
+      h.volunteer,
+      round1(h.minutes / 60),
+      '',
+      '',
+    ]);
   }
   return toCsv(rows);
 }

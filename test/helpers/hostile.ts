@@ -129,7 +129,8 @@ export interface HostileCast {
   botId: number;
 }
 
-const commandEntities = (text: string) => (text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: Math.max(1, text.split(/\s/)[0]!.length) }] } : {});
+const commandEntities = (text: string) =>
+  text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: Math.max(1, text.split(/\s/)[0]!.length) }] } : {};
 
 function forgedField(rng: Rng, ids: number[]): string {
   const options = [
@@ -163,7 +164,12 @@ function forgedData(rng: Rng, codec: Codec, ids: number[]): string {
 
 /** A bot message in the chat that has inline buttons (only those can be pressed), if any. */
 function withButtons(chat: EmulatedChat, botId: number, rng: Rng): unknown {
-  const live = new Set(chat.messages().filter((m) => m.buttons().length > 0).map((m) => m.message_id));
+  const live = new Set(
+    chat
+      .messages()
+      .filter((m) => m.buttons().length > 0)
+      .map((m) => m.message_id),
+  );
   const candidates = chat.history().filter((m) => m.from?.id === botId && live.has(m.message_id));
   return candidates.length > 0 ? rng.pick(candidates.slice(-20)) : undefined;
 }
@@ -173,7 +179,9 @@ export function hostileUpdate(rng: Rng, cast: HostileCast, emu: Emulator): Hosti
   const from = rng.pick(cast.users);
   const inGroup = rng.chance(0.3);
   const where = inGroup ? rng.pick(cast.groups) : undefined;
-  const text = rng.chance(0.8) ? rng.pick(HOSTILE_TEXTS) : Array.from({ length: rng.int(40) }, () => String.fromCharCode(rng.int(0x3000))).join('');
+  const text = rng.chance(0.8)
+    ? rng.pick(HOSTILE_TEXTS)
+    : Array.from({ length: rng.int(40) }, () => String.fromCharCode(rng.int(0x3000))).join('');
   const roll = rng.int(100);
   if (roll < 30) return { kind: 'text', from, in: where, partial: { message: { text, ...commandEntities(text) } } };
   if (roll < 60) {
@@ -182,15 +190,29 @@ export function hostileUpdate(rng: Rng, cast: HostileCast, emu: Emulator): Hosti
     const chat = rng.chance(0.8) ? rng.pick(cast.pressable) : emu.chat(rng.chance(0.5) ? rng.pick(cast.users).id : from.id);
     const message = withButtons(chat, cast.botId, rng);
     if (!message) return { kind: 'text', from, in: where, partial: { message: { text, ...commandEntities(text) } } };
-    return { kind: `callback ${codec.prefix}`, from, in: chat, partial: { callback_query: { data: forgedData(rng, codec, cast.ids), message } } };
+    return {
+      kind: `callback ${codec.prefix}`,
+      from,
+      in: chat,
+      partial: { callback_query: { data: forgedData(rng, codec, cast.ids), message } },
+    };
   }
   if (roll < 64) {
-    const press = rng.pick<Record<string, unknown>>([{ data: '' }, { data: '|||' }, { game_short_name: 'x' }, { data: 'x'.repeat(64) }, { data: 'f|onb|done|yes' }, { data: 'f|rep|confirm|yes' }, { data: 'del|yes' }]);
+    const press = rng.pick<Record<string, unknown>>([
+      { data: '' },
+      { data: '|||' },
+      { game_short_name: 'x' },
+      { data: 'x'.repeat(64) },
+      { data: 'f|onb|done|yes' },
+      { data: 'f|rep|confirm|yes' },
+      { data: 'del|yes' },
+    ]);
     const message = withButtons(emu.chat(from.id), cast.botId, rng);
     if (!message) return { kind: 'text', from, partial: { message: { text } } };
     return { kind: 'callback junk', from, partial: { callback_query: { message, ...press } } };
   }
-  if (roll < 70) return { kind: 'edited', from, in: where, partial: { edited_message: { text, edit_date: Math.floor(Date.now() / 1000) } } };
+  if (roll < 70)
+    return { kind: 'edited', from, in: where, partial: { edited_message: { text, edit_date: Math.floor(Date.now() / 1000) } } };
   if (roll < 78) {
     const message = rng.pick<Record<string, unknown>>([
       {},
@@ -220,22 +242,50 @@ export function hostileUpdate(rng: Rng, cast: HostileCast, emu: Emulator): Hosti
   if (roll < 84) {
     const channel = { id: -1009000000000 - rng.int(1000), type: 'channel', title: 'Some channel' };
     const post = { message_id: rng.int(1000) + 1, date: Math.floor(Date.now() / 1000), chat: channel, text, sender_chat: channel };
-    return { kind: 'channel post', raw: rng.chance(0.5) ? { channel_post: post } : { edited_channel_post: { ...post, edit_date: post.date } } };
+    return {
+      kind: 'channel post',
+      raw: rng.chance(0.5) ? { channel_post: post } : { edited_channel_post: { ...post, edit_date: post.date } },
+    };
   }
   if (roll < 92) {
     const group = rng.pick(cast.groups).chat;
     const bot = { id: cast.botId, is_bot: true, first_name: 'Linli', username: 'linli_bot' };
-    const [before, after] = rng.pick([['member', 'left'], ['left', 'member'], ['administrator', 'kicked'], ['kicked', 'administrator'], ['member', 'restricted']]);
+    const [before, after] = rng.pick([
+      ['member', 'left'],
+      ['left', 'member'],
+      ['administrator', 'kicked'],
+      ['kicked', 'administrator'],
+      ['member', 'restricted'],
+    ]);
     return {
       kind: 'my_chat_member',
-      raw: { my_chat_member: { chat: group, from: from.user, date: Math.floor(Date.now() / 1000), old_chat_member: { status: before, user: bot }, new_chat_member: { status: after, user: bot, ...(after === 'restricted' && { is_member: true, until_date: 0 }) } } },
+      raw: {
+        my_chat_member: {
+          chat: group,
+          from: from.user,
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: before, user: bot },
+          new_chat_member: { status: after, user: bot, ...(after === 'restricted' && { is_member: true, until_date: 0 }) },
+        },
+      },
     };
   }
   return {
     kind: 'unknown update',
     raw: rng.pick<Record<string, unknown>>([
       {},
-      { poll: { id: '1', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } },
+      {
+        poll: {
+          id: '1',
+          question: 'q',
+          options: [],
+          total_voter_count: 0,
+          is_closed: false,
+          is_anonymous: true,
+          type: 'regular',
+          allows_multiple_answers: false,
+        },
+      },
       { poll_answer: { poll_id: '1', user: from.user, option_ids: [0] } },
       { message_reaction: { chat: { id: from.id, type: 'private' }, message_id: 1, date: 0, old_reaction: [], new_reaction: [] } },
       { chat_join_request: { chat: rng.pick(cast.groups).chat, from: from.user, user_chat_id: from.id, date: 0 } },
@@ -264,7 +314,10 @@ export async function snapshot(db: Db): Promise<Map<string, Map<string, Record<s
   const tables = await db.introspection.getTables();
   const snap = new Map<string, Map<string, Record<string, unknown>>>();
   for (const t of tables) {
-    const rows = (await db.selectFrom(t.name as 'users').selectAll().execute()) as Record<string, unknown>[];
+    const rows = (await db
+      .selectFrom(t.name as 'users')
+      .selectAll()
+      .execute()) as Record<string, unknown>[];
     const hasId = t.columns.some((c) => c.name === 'id');
     snap.set(t.name, new Map(rows.map((r) => [hasId ? `id:${String(r.id)}` : JSON.stringify(r), r])));
   }
@@ -272,14 +325,26 @@ export async function snapshot(db: Db): Promise<Map<string, Map<string, Record<s
 }
 
 /** Bookkeeping that any update may touch: which updates were seen, the outbox, the audit trail. */
-const BOOKKEEPING = new Set(['processed_updates', 'outbox', 'audit_log', 'kysely_migration', 'kysely_migration_lock', 'job_runs', 'job_locks']);
+const BOOKKEEPING = new Set([
+  'processed_updates',
+  'outbox',
+  'audit_log',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'job_runs',
+  'job_locks',
+]);
 
 /**
  * The changes between two snapshots that none of `senders` had a right to make: a row they do
  * not appear in was changed or removed, or a new row belongs to neither them nor something they
  * created (a report's photos, a request's task).
  */
-export function unauthorisedChanges(before: Awaited<ReturnType<typeof snapshot>>, after: Awaited<ReturnType<typeof snapshot>>, senders: Set<number>): string[] {
+export function unauthorisedChanges(
+  before: Awaited<ReturnType<typeof snapshot>>,
+  after: Awaited<ReturnType<typeof snapshot>>,
+  senders: Set<number>,
+): string[] {
   const mentionsSender = (row: Record<string, unknown>) => Object.values(row).some((v) => typeof v === 'number' && senders.has(v));
   const created = new Map<string, Set<number>>();
   for (const [table, rows] of after) {
@@ -287,7 +352,11 @@ export function unauthorisedChanges(before: Awaited<ReturnType<typeof snapshot>>
     created.set(table, new Set([...rows].filter(([k, r]) => !old.has(k) && mentionsSender(r)).map(([, r]) => Number(r.id))));
   }
   const childOfCreated = (row: Record<string, unknown>) =>
-    Boolean(created.get('reports')?.has(Number(row.report_id)) || created.get('help_requests')?.has(Number(row.request_id)) || created.get('tasks')?.has(Number(row.task_id)));
+    Boolean(
+      created.get('reports')?.has(Number(row.report_id)) ||
+      created.get('help_requests')?.has(Number(row.request_id)) ||
+      created.get('tasks')?.has(Number(row.task_id)),
+    );
   const problems: string[] = [];
   for (const [table, rows] of after) {
     if (BOOKKEEPING.has(table)) continue;
@@ -295,9 +364,11 @@ export function unauthorisedChanges(before: Awaited<ReturnType<typeof snapshot>>
     for (const [k, r] of rows) {
       const was = old.get(k);
       if (!was) {
-        if (!mentionsSender(r) && !childOfCreated(r) && !created.get(table)?.has(Number(r.id))) problems.push(`${table}: new row ${JSON.stringify(r).slice(0, 200)}`);
+        if (!mentionsSender(r) && !childOfCreated(r) && !created.get(table)?.has(Number(r.id)))
+          problems.push(`${table}: new row ${JSON.stringify(r).slice(0, 200)}`);
       } else if (JSON.stringify(was) !== JSON.stringify(r)) {
-        if (!mentionsSender(was) && !childOfCreated(was)) problems.push(`${table}: changed ${JSON.stringify(was).slice(0, 160)} → ${JSON.stringify(r).slice(0, 160)}`);
+        if (!mentionsSender(was) && !childOfCreated(was))
+          problems.push(`${table}: changed ${JSON.stringify(was).slice(0, 160)} → ${JSON.stringify(r).slice(0, 160)}`);
       }
     }
     for (const [k, r] of old) if (!rows.has(k) && !mentionsSender(r)) problems.push(`${table}: removed ${JSON.stringify(r).slice(0, 200)}`);

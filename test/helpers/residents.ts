@@ -20,6 +20,10 @@ export async function seedResidents(w: World, count: number, firstId: number): P
     created_at: now,
     updated_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 500) await w.db.insertInto('users').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await w.db
+      .insertInto('users')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return users;
 }

@@ -77,20 +77,37 @@ export async function setUpCommunity(world: World, size: CommunitySize, opts: { 
   }
   const residents: EmulatedUser[] = [];
   for (let i = 0; i < size.residents; i++) {
-    residents.push(await world.resident(`${prefix}Res${i}`, { locale: 'en', building: `b${(i % 6) + 1}`, unit: `${(i % 9) + 1}-${100 + i}` }));
+    residents.push(
+      await world.resident(`${prefix}Res${i}`, { locale: 'en', building: `b${(i % 6) + 1}`, unit: `${(i % 9) + 1}-${100 + i}` }),
+    );
   }
   const volunteers: EmulatedUser[] = [];
   for (let i = 0; i < size.volunteers; i++) {
     const v = await world.resident(`${prefix}Vol${i}`, { locale: 'en', building: `b${(i % 6) + 1}` });
     const team = TEAMS[i % TEAMS.length]!;
     // Approved the way /volunteer and the staff's decision do it (the sign-up flow has its own tests).
-    const [m] = await signUp(world.db, world.clock.now(), { userId: v.id, communityId: 'meiyuan', teams: [team], agreedToBeNamed: true }, async () => undefined);
+    const [m] = await signUp(
+      world.db,
+      world.clock.now(),
+      { userId: v.id, communityId: 'meiyuan', teams: [team], agreedToBeNamed: true },
+      async () => undefined,
+    );
     await decideMember(world.db, world.clock.now(), m!.id, true, staff[0]!.id, async () => undefined);
     teams[team]!.add(v);
     volunteers.push(v);
   }
   const now = world.clock.now();
-  const eventId = await createEvent(world.db, now, { communityId: 'meiyuan', title: 'Neighbourhood tea party', description: 'Tea and snacks', place: 'Community hall', startsAt: now + 7 * DAY, capacity: Math.max(3, Math.floor(size.residents / 3)), rsvpDeadline: now + 6 * DAY, audience: { kind: 'community' }, createdBy: staff[0]!.id });
+  const eventId = await createEvent(world.db, now, {
+    communityId: 'meiyuan',
+    title: 'Neighbourhood tea party',
+    description: 'Tea and snacks',
+    place: 'Community hall',
+    startsAt: now + 7 * DAY,
+    capacity: Math.max(3, Math.floor(size.residents / 3)),
+    rsvpDeadline: now + 6 * DAY,
+    audience: { kind: 'community' },
+    createdBy: staff[0]!.id,
+  });
   await world.flush();
   return { world, staff, committee, teams, residents, volunteers, eventId };
 }
@@ -121,7 +138,20 @@ export interface Ledger {
 }
 
 export function newLedger(): Ledger {
-  return { reports: new Map(), requests: new Map(), claims: new Map(), acks: new Set(), approvals: new Set(), rsvps: new Map(), done: new Set(), ratings: new Map(), actions: 0, retries: 0, givenUp: 0, troubles: new Map() };
+  return {
+    reports: new Map(),
+    requests: new Map(),
+    claims: new Map(),
+    acks: new Set(),
+    approvals: new Set(),
+    rsvps: new Map(),
+    done: new Set(),
+    ratings: new Map(),
+    actions: 0,
+    retries: 0,
+    givenUp: 0,
+    troubles: new Map(),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,7 +160,12 @@ const newestId = (u: EmulatedUser) => u.inbox().at(-1)?.message_id ?? 0;
 const QUICK = { timeoutMs: 250 };
 
 /** Waits for the bot's next message matching `match` and presses one of its buttons (never a stale one above it). */
-async function answer(u: EmulatedUser, match: RegExp | ((m: BotMessageView) => boolean), after: number, label: string | RegExp | ((buttons: string[]) => string)): Promise<void> {
+async function answer(
+  u: EmulatedUser,
+  match: RegExp | ((m: BotMessageView) => boolean),
+  after: number,
+  label: string | RegExp | ((buttons: string[]) => string),
+): Promise<void> {
   const m = await u.waitFor(match, { after, ...QUICK });
   const chosen = typeof label === 'function' ? label(m.buttons()) : label;
   await u.press(chosen, { messageId: m.message_id });
@@ -234,7 +269,10 @@ export async function rsvp(u: EmulatedUser): Promise<boolean> {
 /** A volunteer finishes a task they hold: Start (if not yet), Done, a note, no photo, the measured time. */
 export async function finishTask(v: EmulatedUser, taskId: number): Promise<boolean> {
   // "#2" must not find the card of task #21.
-  const details = v.inbox().filter((m) => m.buttons().includes('✅ Done') && new RegExp(`#${taskId}(?!\\d)`).test(m.text ?? '')).at(-1);
+  const details = v
+    .inbox()
+    .filter((m) => m.buttons().includes('✅ Done') && new RegExp(`#${taskId}(?!\\d)`).test(m.text ?? ''))
+    .at(-1);
   if (!details) return false;
   const before = newestId(v);
   if (details.buttons().includes('▶️ Start')) await v.press('▶️ Start', { messageId: details.message_id });
@@ -249,7 +287,10 @@ export async function finishTask(v: EmulatedUser, taskId: number): Promise<boole
 
 /** A resident rates help they received (the newest unanswered request to rate); resolves with the task and score accepted. */
 export async function rateHelp(u: EmulatedUser, rng: Rng): Promise<{ task: number; score: number } | undefined> {
-  const ask = u.inbox().filter((m) => m.buttons().includes('5⭐')).at(-1);
+  const ask = u
+    .inbox()
+    .filter((m) => m.buttons().includes('5⭐'))
+    .at(-1);
   if (!ask) return undefined;
   const score = 3 + rng.int(3);
   const button = ask.reply_markup!.inline_keyboard!.flat().find((b) => b.text === `${score}⭐`) as { callback_data: string };
@@ -273,12 +314,19 @@ async function act(ledger: Ledger, u: EmulatedUser, attempt: () => Promise<void>
       return;
     } catch (err) {
       ledger.retries++;
-      const why = String(err instanceof Error ? err.message : err).split('\n')[0]!.replace(/\d+/g, 'N').slice(0, 90);
+      const why = String(err instanceof Error ? err.message : err)
+        .split('\n')[0]!
+        .replace(/\d+/g, 'N')
+        .slice(0, 90);
       // SIM_DEBUG=1 prints the chat transcript the first time each kind of trouble happens.
       if (process.env.SIM_DEBUG && !ledger.troubles.has(why)) console.log(String(err instanceof Error ? err.message : err).slice(0, 4000));
       ledger.troubles.set(why, (ledger.troubles.get(why) ?? 0) + 1);
       // Told to slow down (src/bot/flood.ts): a person waits a little before trying again.
-      const slowed = u.inbox().slice(-3).some((m) => /sending messages very fast/.test(m.text ?? '')) || /sending messages very fast/.test(why);
+      const slowed =
+        u
+          .inbox()
+          .slice(-3)
+          .some((m) => /sending messages very fast/.test(m.text ?? '')) || /sending messages very fast/.test(why);
       await sleep(slowed ? 2000 : 50 + i * 200);
       await u.send('/cancel').catch(() => undefined);
     }
@@ -344,10 +392,11 @@ export async function runDay(c: Community, opts: DayOptions, ledger = newLedger(
           await act(ledger, who, async () => {
             if (await finishTask(who, task)) ledger.done.add(task);
           });
-        } else await act(ledger, who, async () => {
-          const id = await claimCard(who, team, rng);
-          if (id !== undefined) ledger.claims.set(id, who.id);
-        });
+        } else
+          await act(ledger, who, async () => {
+            const id = await claimCard(who, team, rng);
+            if (id !== undefined) ledger.claims.set(id, who.id);
+          });
       } else if (waitingApprovals(c.committee).length > 0 && rng.chance(0.6)) {
         // Residents' help requests wait for staff before volunteers see them.
         await act(ledger, who, async () => {
@@ -381,7 +430,16 @@ export async function runDay(c: Community, opts: DayOptions, ledger = newLedger(
  */
 export async function drainOutbox(world: World, opts: { maxMs?: number } = {}): Promise<void> {
   const deadline = Date.now() + (opts.maxMs ?? 15 * 60_000);
-  const pending = async () => Number((await world.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n);
+  const pending = async () =>
+    Number(
+      (
+        await world.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   while (Date.now() < deadline) {
     await world.flush().catch(() => undefined); // "did not drain in time": keep going while it moves
     if ((await pending()) === 0) return;
@@ -431,7 +489,12 @@ export const outboxKey = (chat: unknown, text: unknown) => `${String(chat)}\u000
 
 /** The outbox rows leased by a sender right now (calls possibly in flight), as outbox keys. */
 export async function inFlightRows(db: World['db']): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select(['chat_id', 'payload']).where('status', '=', 'pending').where('lease_owner', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['chat_id', 'payload'])
+    .where('status', '=', 'pending')
+    .where('lease_owner', 'is not', null)
+    .execute();
   return rows.map((r) => {
     const p = JSON.parse(r.payload) as { text?: string; caption?: string };
     return outboxKey(r.chat_id, p.text ?? p.caption);
@@ -467,7 +530,9 @@ export async function expectOutboxDeliveredOnce(
     if (sentRows.has(k)) okCalls.set(k, (okCalls.get(k) ?? 0) + 1);
   }
   const duplicates = [...sentRows].filter(([k, n]) => window.has(k) && okCalls.get(k) === n + 1).length;
-  const wrong = [...sentRows].filter(([k, n]) => (okCalls.get(k) ?? 0) !== n && !(window.has(k) && okCalls.get(k) === n + 1)).map(([k, n]) => `${k.replace('\u0000', ': ').slice(0, 120)} — sent rows ${n}, delivered ${okCalls.get(k) ?? 0}`);
+  const wrong = [...sentRows]
+    .filter(([k, n]) => (okCalls.get(k) ?? 0) !== n && !(window.has(k) && okCalls.get(k) === n + 1))
+    .map(([k, n]) => `${k.replace('\u0000', ': ').slice(0, 120)} — sent rows ${n}, delivered ${okCalls.get(k) ?? 0}`);
   expect(wrong).toEqual([]);
   return { sent: rows.filter((r) => r.status === 'sent').length, failed: failed.length, duplicates };
 }
@@ -477,7 +542,15 @@ export async function expectOutboxDeliveredOnce(
  * groups when they agree to be; residents never are.)
  */
 export async function expectNothingPersonal(c: Community, logLines: string[]): Promise<void> {
-  const people = await c.world.db.selectFrom('users').select(['id', 'first_name', 'unit', 'phone']).where('id', 'in', c.residents.map((r) => r.id)).execute();
+  const people = await c.world.db
+    .selectFrom('users')
+    .select(['id', 'first_name', 'unit', 'phone'])
+    .where(
+      'id',
+      'in',
+      c.residents.map((r) => r.id),
+    )
+    .execute();
   const secrets = people.flatMap((p) => [p.first_name, p.unit, p.phone]).filter((s): s is string => Boolean(s));
   const groupTexts = c.world.emu
     .allBotMessages()
@@ -485,7 +558,8 @@ export async function expectNothingPersonal(c: Community, logLines: string[]): P
     .map((m) => `${m.text ?? ''}\n${m.caption ?? ''}\n${m.raw ?? ''}`);
   expect(groupTexts.length).toBeGreaterThan(0);
   // Whole words only: "PRes1" must not match inside "PRes12".
-  const leaks = (texts: string[]) => secrets.filter((s) => texts.some((t) => new RegExp(`(^|[^\\w-])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(t)));
+  const leaks = (texts: string[]) =>
+    secrets.filter((s) => texts.some((t) => new RegExp(`(^|[^\\w-])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(t)));
   expect(leaks(groupTexts), 'in a group chat').toEqual([]);
   expect(leaks(logLines), 'in the logs').toEqual([]);
 }

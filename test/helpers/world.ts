@@ -86,10 +86,20 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   };
   if (opts.mode === 'webhook') {
     const port = await freePort();
-    Object.assign(env, { BOT_MODE: 'webhook', WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: 'test-secret-0123456789', PORT: String(port) });
+    Object.assign(env, {
+      BOT_MODE: 'webhook',
+      WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
+      WEBHOOK_SECRET: 'test-secret-0123456789',
+      PORT: String(port),
+    });
   }
   const config = parseConfig(env);
-  const app = await createApp(config, { clock, cron: false, logger: opts.logger ?? createLogger(config.logLevel), sender: { idleMs: 20, ...opts.sender } });
+  const app = await createApp(config, {
+    clock,
+    cron: false,
+    logger: opts.logger ?? createLogger(config.logLevel),
+    sender: { idleMs: 20, ...opts.sender },
+  });
   await app.start();
 
   const admin = adminOf(emu);

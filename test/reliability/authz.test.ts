@@ -35,7 +35,12 @@ async function newPerson(who: Who): Promise<EmulatedUser> {
   const now = world.clock.now();
   const user = await world.resident(`${who} ${++made}`, { locale: 'en' });
   if (who === 'volunteer') {
-    const [m] = await signUp(world.db, now, { userId: user.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true }, async () => undefined);
+    const [m] = await signUp(
+      world.db,
+      now,
+      { userId: user.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true },
+      async () => undefined,
+    );
     await decideMember(world.db, now, m!.id, true, people.staff.id, async () => undefined);
   }
   if (who === 'lead') {
@@ -78,13 +83,23 @@ await (async () => {
   await drainOutbox(world);
   const card = committee.messages().find((m) => (m.text ?? m.caption ?? '').includes(`R-${reportId + 1000}`))!;
   for (const b of card.reply_markup!.inline_keyboard!.flat()) {
-    buttons.push({ name: `report card "${b.text}"`, allowed: ['staff', 'admin'], data: (b as { callback_data: string }).callback_data, in: committee, messageId: card.message_id });
+    buttons.push({
+      name: `report card "${b.text}"`,
+      allowed: ['staff', 'admin'],
+      data: (b as { callback_data: string }).callback_data,
+      in: committee,
+      messageId: card.message_id,
+    });
   }
   buttons.push({ name: 'open a report card (ho)', allowed: ['staff', 'admin'], data: `ho|${reportId}` });
   buttons.push({ name: 'back to the report card (hb)', allowed: ['staff', 'admin'], data: `hb|${reportId}` });
   buttons.push({ name: 'assign a report to a team (ha)', allowed: ['staff', 'admin'], data: `ha|${reportId}|t|elder` });
   buttons.push({ name: 'reject a report as a duplicate (hr)', allowed: ['staff', 'admin'], data: `hr|${reportId}|duplicate|999` });
-  buttons.push({ name: 'report queue filter (hl)', allowed: ['staff of another community', 'staff', 'admin'], data: 'hl|open||meiyuan|0|0' });
+  buttons.push({
+    name: 'report queue filter (hl)',
+    allowed: ['staff of another community', 'staff', 'admin'],
+    data: 'hl|open||meiyuan|0|0',
+  });
 
   // A help request's task, hours waiting for approval, a volunteer waiting for a decision.
   let task: { id: number } | undefined;
@@ -100,17 +115,43 @@ await (async () => {
   const waiting = [(await askForHelp(bea, rng, 'Please buy bread')).id, (await askForHelp(bea, rng, 'Please buy milk')).id];
   await drainOutbox(world);
   const approvalCard = (id: number) => waitingApprovals(committee).find((m) => new RegExp(`#${id}(?!\\d)`).test(m.text ?? ''))!;
-  buttons.push({ name: 'approve a help request (pa)', allowed: ['staff', 'admin'], data: `pa|${waiting[0]}|y`, in: committee, messageId: approvalCard(waiting[0]!).message_id });
-  buttons.push({ name: 'decline a help request (pd)', allowed: ['staff', 'admin'], data: `pd|${waiting[1]}|not_offered`, in: committee, messageId: approvalCard(waiting[1]!).message_id });
+  buttons.push({
+    name: 'approve a help request (pa)',
+    allowed: ['staff', 'admin'],
+    data: `pa|${waiting[0]}|y`,
+    in: committee,
+    messageId: approvalCard(waiting[0]!).message_id,
+  });
+  buttons.push({
+    name: 'decline a help request (pd)',
+    allowed: ['staff', 'admin'],
+    data: `pd|${waiting[1]}|not_offered`,
+    in: committee,
+    messageId: approvalCard(waiting[1]!).message_id,
+  });
   buttons.push({ name: 'staff task action: repost (px)', allowed: ['staff', 'admin'], data: `px|${task.id}|p` });
   const hours = await world.db
     .insertInto('hours')
-    .values({ volunteer_id: people.volunteer.id, community_id: 'meiyuan', task_id: task.id, shift_id: null, minutes: 600, corrected_minutes: 900, approved: 0, at: now() })
+    .values({
+      volunteer_id: people.volunteer.id,
+      community_id: 'meiyuan',
+      task_id: task.id,
+      shift_id: null,
+      minutes: 600,
+      corrected_minutes: 900,
+      approved: 0,
+      at: now(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   buttons.push({ name: 'approve corrected hours (ph)', allowed: ['lead', 'staff', 'admin'], data: `ph|${hours.id}|1` });
   const wanna = await world.resident('Wen', { locale: 'en' });
-  const [pending] = await signUp(world.db, now(), { userId: wanna.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true }, async () => undefined);
+  const [pending] = await signUp(
+    world.db,
+    now(),
+    { userId: wanna.id, communityId: 'meiyuan', teams: ['elder'], agreedToBeNamed: true },
+    async () => undefined,
+  );
   buttons.push({ name: 'approve a volunteer (pv)', allowed: ['lead', 'staff', 'admin'], data: `pv|${pending!.id}|1` });
 
   // A broadcast in progress, an event that has started.
@@ -123,7 +164,17 @@ await (async () => {
   await s.press(/^✅ Send to/);
   const broadcast = await world.db.selectFrom('broadcasts').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
   buttons.push({ name: 'stop a broadcast (bc)', allowed: ['staff', 'admin'], data: `bc|stop|${broadcast.id}` });
-  const eventId = await createEvent(world.db, now(), { communityId: 'meiyuan', title: 'Tea party', description: 'Tea', place: 'Hall', startsAt: now() - HOUR, capacity: null, rsvpDeadline: now() - 2 * HOUR, audience: { kind: 'community' }, createdBy: s.id });
+  const eventId = await createEvent(world.db, now(), {
+    communityId: 'meiyuan',
+    title: 'Tea party',
+    description: 'Tea',
+    place: 'Hall',
+    startsAt: now() - HOUR,
+    capacity: null,
+    rsvpDeadline: now() - 2 * HOUR,
+    audience: { kind: 'community' },
+    createdBy: s.id,
+  });
   buttons.push({ name: "an event's list (ev list)", allowed: ['staff', 'admin'], data: `ev|list|${eventId}` });
   buttons.push({ name: 'ask attendees to rate (ev rate)', allowed: ['staff', 'admin'], data: `ev|rate|${eventId}` });
   buttons.push({ name: 'mark attendance (eva)', allowed: ['staff', 'admin'], data: `eva|${eventId}|${people.resident.id}` });
@@ -147,7 +198,13 @@ describe('commands above resident level', () => {
     expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['invite', 'link', 'reports', 'announce', 'summary']));
   });
 
-  const cells = commands.flatMap((cmd) => WHO.map((who) => ({ cmd, who, allowed: atLeast(roleOf(who), cmd.minRole) && !(cmd.name === 'link' && who === 'staff of another community') })));
+  const cells = commands.flatMap((cmd) =>
+    WHO.map((who) => ({
+      cmd,
+      who,
+      allowed: atLeast(roleOf(who), cmd.minRole) && !(cmd.name === 'link' && who === 'staff of another community'),
+    })),
+  );
   it.each(cells)('/$cmd.name ($cmd.minRole) by $who', async ({ cmd, who, allowed }) => {
     const user = await newPerson(who);
     // /link names this community, so staff of another community must be refused.
@@ -163,12 +220,14 @@ describe('commands above resident level', () => {
 });
 
 describe('staff, lead and admin buttons', () => {
-  it('cover every button codec in the source that is not a resident\'s own', () => {
+  it("cover every button codec in the source that is not a resident's own", () => {
     const tested = new Set(buttons.map((b) => b.data.split('|')[0]));
     // Buttons anyone may press on their own things (the handlers check ownership; the hostile-input test forges them).
     const residents = new Set(['f', 'lang', 'del', 'sub', 'pc', 'pt', 'pr', 'pm', 'pj', 'pl', 'hm', 'hf', 'hq', 'evr']);
-    const unclassified = codecsInSource().map((c) => c.prefix).filter((p) => !tested.has(p) && !residents.has(p));
-    expect(unclassified, 'a new button codec: add it to the table above (or to the residents\' list)').toEqual([]);
+    const unclassified = codecsInSource()
+      .map((c) => c.prefix)
+      .filter((p) => !tested.has(p) && !residents.has(p));
+    expect(unclassified, "a new button codec: add it to the table above (or to the residents' list)").toEqual([]);
   });
 
   // Within each button, refusals come first (WHO is ordered), so an allowed press cannot make a later refusal pass for a stale reason.

@@ -40,7 +40,12 @@ describe('the same update delivered twice (webhook retry)', () => {
     const taskId = Number(/#(\d+)/.exec(card.text!)![1]);
     const task = await world.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ status: 'claimed', claimed_by: volunteer.id });
-    const events = await world.db.selectFrom('task_events').selectAll().where('task_id', '=', taskId).where('kind', '=', 'claimed').execute();
+    const events = await world.db
+      .selectFrom('task_events')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'claimed')
+      .execute();
     expect(events).toHaveLength(1);
     const queryId = (update.callback_query as { id: string }).id;
     expect(world.emu.calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === queryId)).toHaveLength(1);
@@ -56,12 +61,22 @@ describe('the same update delivered twice (webhook retry)', () => {
     await ana.press(/In my building/);
     await ana.press('Skip');
     const review = ana.inbox().at(-1)!;
-    const message = world.emu.chat(ana.id).history().find((m) => m.message_id === review.message_id) as TgMessage;
-    const data = (review.reply_markup!.inline_keyboard!.flat().find((b) => b.text === '✅ Submit') as { callback_data: string }).callback_data;
-    const before = await world.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const message = world.emu
+      .chat(ana.id)
+      .history()
+      .find((m) => m.message_id === review.message_id) as TgMessage;
+    const data = (review.reply_markup!.inline_keyboard!.flat().find((b) => b.text === '✅ Submit') as { callback_data: string })
+      .callback_data;
+    const before = await world.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const update = await ana.sendUpdate({ callback_query: { data, message } });
     await world.emu.injectUpdate(update);
-    const after = await world.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await world.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n) + 1);
     expect(ana.inbox().filter((m) => /Report received/.test(m.text ?? ''))).toHaveLength(1);
   });
@@ -81,7 +96,10 @@ describe('a resident flooding the bot', () => {
 
   it('is told once to slow down, starts nothing while flooding, and neighbours are served at once', async () => {
     const [flo, ned, staff] = [town.residents[0]!, town.residents[1]!, town.staff[0]!];
-    const reportsBefore = await world.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const reportsBefore = await world.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     // Flo hammers /report and presses, while Ned and the staff go about their business.
     const flood = (async () => {
       for (let i = 0; i < 60; i++) {
@@ -103,7 +121,10 @@ describe('a resident flooding the bot', () => {
     expect(warnings.length).toBeLessThanOrEqual(2);
     expect(Math.max(...latencies)).toBeLessThan(1000);
     expect(staff.inbox().filter((m) => /sending messages very fast/.test(m.text ?? ''))).toEqual([]);
-    const reportsAfter = await world.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const reportsAfter = await world.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(reportsAfter.n).toBe(reportsBefore.n);
 
     // After a pause Flo is served again.

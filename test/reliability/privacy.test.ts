@@ -25,7 +25,15 @@ describe('privacy of one resident', () => {
   let reportId: number;
   let requestId: number;
 
-  const count = async (table: 'reports' | 'help_requests' | 'tasks') => Number((await world.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'reports' | 'help_requests' | 'tasks') =>
+    Number(
+      (
+        await world.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     const stream = new Writable({
@@ -35,7 +43,10 @@ describe('privacy of one resident', () => {
       },
     });
     // Debug level: stricter than production (info), so nothing personal hides one level down.
-    world = await startWorld({ logger: createLogger('debug', stream), sender: { globalPerSecond: 200, privatePerSecond: 20, groupPerMinute: 6000 } });
+    world = await startWorld({
+      logger: createLogger('debug', stream),
+      sender: { globalPerSecond: 200, privatePerSecond: 20, groupPerMinute: 6000 },
+    });
     town = await setUpCommunity(world, { residents: 2, volunteers: 2, staff: 1 }, { firstName: 'Z' });
     zelda = await world.resident(NAME, { locale: 'en', unit: UNIT, building: 'b3' });
   }, 60_000);
@@ -74,7 +85,11 @@ describe('privacy of one resident', () => {
     await zelda.send('/mydata');
     expect(zelda.last()!.text).toMatch(/something went wrong/);
     await zelda.send('/mydata');
-    const all = zelda.inbox().slice(-3).map((m) => m.text ?? '').join('\n');
+    const all = zelda
+      .inbox()
+      .slice(-3)
+      .map((m) => m.text ?? '')
+      .join('\n');
     for (const s of [NAME, UNIT, `R-${reportId + 1000}`, `#${requestId}`, PHONE]) expect(all, s).toContain(s);
   });
 
@@ -98,10 +113,14 @@ describe('privacy of one resident', () => {
     const tables = await world.db.introspection.getTables();
     const found: string[] = [];
     for (const t of tables) {
-      const rows = (await world.db.selectFrom(t.name as 'users').selectAll().execute()) as Record<string, unknown>[];
+      const rows = (await world.db
+        .selectFrom(t.name as 'users')
+        .selectAll()
+        .execute()) as Record<string, unknown>[];
       for (const row of rows) {
         for (const [col, v] of Object.entries(row)) {
-          if (v === zelda.id || (typeof v === 'string' && (SECRETS.some((s) => v.includes(s)) || new RegExp(`\\b${zelda.id}\\b`).test(v)))) found.push(`${t.name}.${col} = ${String(v).slice(0, 120)}`);
+          if (v === zelda.id || (typeof v === 'string' && (SECRETS.some((s) => v.includes(s)) || new RegExp(`\\b${zelda.id}\\b`).test(v))))
+            found.push(`${t.name}.${col} = ${String(v).slice(0, 120)}`);
         }
       }
     }
@@ -110,7 +129,11 @@ describe('privacy of one resident', () => {
     // Nor the conversation store.
     const sessions = new Database(join(world.dir, 'sessions.db'), { readonly: true });
     const keyTables = sessions.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
-    const leftovers = keyTables.flatMap(({ name }) => (sessions.prepare(`select * from "${name}"`).all() as Record<string, unknown>[]).filter((r) => JSON.stringify(r).includes(String(zelda.id)) || SECRETS.some((s) => JSON.stringify(r).includes(s))));
+    const leftovers = keyTables.flatMap(({ name }) =>
+      (sessions.prepare(`select * from "${name}"`).all() as Record<string, unknown>[]).filter(
+        (r) => JSON.stringify(r).includes(String(zelda.id)) || SECRETS.some((s) => JSON.stringify(r).includes(s)),
+      ),
+    );
     sessions.close();
     expect(leftovers).toEqual([]);
   });

@@ -47,7 +47,8 @@ function faultHit(emu: Emulator): Promise<void> {
   });
 }
 
-const reportsBy = (db: Db, userId: number) => db.selectFrom('reports').select(['id', 'description']).where('reporter_id', '=', userId).orderBy('id').execute();
+const reportsBy = (db: Db, userId: number) =>
+  db.selectFrom('reports').select(['id', 'description']).where('reporter_id', '=', userId).orderBy('id').execute();
 
 describe('an update cut short by a crash (the bot in its own process)', () => {
   let emu: Emulator;
@@ -103,11 +104,18 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
     const ana = town.residents[0]!;
     await reportUpToReview(ana, 'Rubbish', 'Bags left by the bike shed');
     const review = ana.inbox().at(-1)!;
-    const message = emu.chat(ana.id).history().find((m) => m.message_id === review.message_id) as TgMessage;
-    const data = (review.reply_markup!.inline_keyboard!.flat().find((b) => b.text === '✅ Submit') as { callback_data: string }).callback_data;
+    const message = emu
+      .chat(ana.id)
+      .history()
+      .find((m) => m.message_id === review.message_id) as TgMessage;
+    const data = (review.reply_markup!.inline_keyboard!.flat().find((b) => b.text === '✅ Submit') as { callback_data: string })
+      .callback_data;
     const update = await ana.sendUpdate({ callback_query: { data, message } });
     await emu.injectUpdate(update);
-    expect((await reportsBy(db, ana.id)).map((r) => r.description)).toEqual(['Drilling every night after eleven', 'Bags left by the bike shed']);
+    expect((await reportsBy(db, ana.id)).map((r) => r.description)).toEqual([
+      'Drilling every night after eleven',
+      'Bags left by the bike shed',
+    ]);
     expect(ana.inbox().filter((m) => RECEIVED.test(m.text ?? ''))).toHaveLength(2);
   }, 60_000);
 
@@ -136,7 +144,13 @@ describe('a webhook retry while the first delivery is still being handled', () =
     world.emu.faults.add({ method: 'sendMessage', chatId: wen.id, kind: 'slow', delayMs: 1500 });
     const update = {
       update_id: 1_000_000,
-      message: { message_id: 90_000, from: wen.user, chat: world.emu.chat(wen.id).chat, date: Math.floor(Date.now() / 1000), text: 'Loud music from flat 302' },
+      message: {
+        message_id: 90_000,
+        from: wen.user,
+        chat: world.emu.chat(wen.id).chat,
+        date: Math.floor(Date.now() / 1000),
+        text: 'Loud music from flat 302',
+      },
     };
     let firstDone = false;
     const hanging = faultHit(world.emu);
@@ -185,16 +199,26 @@ describe(`another process on the same ${PG_URL ? 'PostgreSQL' : 'SQLite'} databa
   /** What the other process wrote when it took the update: its claim, for half a second unless renewed. */
   const claimElsewhere = (updateId: number, owner: string) => {
     const now = world.clock.now();
-    return world.db.insertInto('processed_updates').values({ update_id: updateId, at: now, owner, lease_until: now + 500, finished_at: null }).execute();
+    return world.db
+      .insertInto('processed_updates')
+      .values({ update_id: updateId, at: now, owner, lease_until: now + 500, finished_at: null })
+      .execute();
   };
-  const askHelp = (updateId: number) => lin.sendUpdate({ update_id: updateId, message: { text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
-  const claimOf = (updateId: number) => world.db.selectFrom('processed_updates').selectAll().where('update_id', '=', updateId).executeTakeFirstOrThrow();
+  const askHelp = (updateId: number) =>
+    lin.sendUpdate({ update_id: updateId, message: { text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+  const claimOf = (updateId: number) =>
+    world.db.selectFrom('processed_updates').selectAll().where('update_id', '=', updateId).executeTakeFirstOrThrow();
 
   it('a claim nobody renews (its process died) is taken over, and the update handled', async () => {
     await claimElsewhere(5_000_001, 'a-dead-process');
     const before = lin.inbox().length;
     await askHelp(5_000_001);
-    expect(lin.inbox().slice(before).some((m) => /What I can do|Your role/i.test(m.text ?? ''))).toBe(true);
+    expect(
+      lin
+        .inbox()
+        .slice(before)
+        .some((m) => /What I can do|Your role/i.test(m.text ?? '')),
+    ).toBe(true);
     const claim = await claimOf(5_000_001);
     expect(claim.owner).not.toBe('a-dead-process');
     expect(claim.finished_at).not.toBeNull();
@@ -202,7 +226,15 @@ describe(`another process on the same ${PG_URL ? 'PostgreSQL' : 'SQLite'} databa
 
   it('a claim its owner keeps renewing (still at work on it) is left to that owner', async () => {
     await claimElsewhere(5_000_002, 'a-live-process');
-    const renewing = setInterval(() => void world.db.updateTable('processed_updates').set({ lease_until: world.clock.now() + 500 }).where('update_id', '=', 5_000_002).execute(), 100);
+    const renewing = setInterval(
+      () =>
+        void world.db
+          .updateTable('processed_updates')
+          .set({ lease_until: world.clock.now() + 500 })
+          .where('update_id', '=', 5_000_002)
+          .execute(),
+      100,
+    );
     const before = lin.inbox().length;
     try {
       await askHelp(5_000_002);

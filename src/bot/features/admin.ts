@@ -25,7 +25,11 @@ export const adminFeature: Feature = (deps, bot) => {
     const teamId = kind === 'team' ? rest.shift() : undefined;
     const communityId = rest[0] ?? ctx.profile?.community_id ?? (communities.all.length === 1 ? communities.all[0].id : undefined);
     if ((kind !== 'committee' && kind !== 'team') || (kind === 'team' && !teamId) || !communityId) {
-      return ctx.reply(ctx.t('admin.link_usage', { teams: (communities.community(communityId ?? '')?.teams ?? communities.all[0].teams).map((t) => t.id).join(', ') }));
+      return ctx.reply(
+        ctx.t('admin.link_usage', {
+          teams: (communities.community(communityId ?? '')?.teams ?? communities.all[0].teams).map((t) => t.id).join(', '),
+        }),
+      );
     }
     const community = communities.community(communityId);
     if (!community) return ctx.reply(ctx.t('admin.link_unknown_community', { ids: communities.all.map((c) => c.id).join(', ') }));
@@ -36,8 +40,16 @@ export const adminFeature: Feature = (deps, bot) => {
     // A group already linked to another community stays theirs: only its staff (or an admin) may move it.
     const current = await linkOf(deps.db, chat.id);
     if (current && !canStaff(ctx.role, ctx.profile, current.community_id)) return ctx.reply(ctx.t('common.not_allowed'));
-    await linkChat(deps.db, clock.now(), { id: chat.id, title: 'title' in chat ? chat.title : '' }, team ? { kind: 'team', communityId: community.id, teamId: team.id } : { kind: 'committee', communityId: community.id }, ctx.from!.id);
-    const what = team ? localName(team.name, ctx.locale) : ctx.t('admin.committee_of', { community: localName(community.name, ctx.locale) });
+    await linkChat(
+      deps.db,
+      clock.now(),
+      { id: chat.id, title: 'title' in chat ? chat.title : '' },
+      team ? { kind: 'team', communityId: community.id, teamId: team.id } : { kind: 'committee', communityId: community.id },
+      ctx.from!.id,
+    );
+    const what = team
+      ? localName(team.name, ctx.locale)
+      : ctx.t('admin.committee_of', { community: localName(community.name, ctx.locale) });
     return ctx.reply(ctx.t('admin.linked', { what: escapeHtml(what) }), { parse_mode: 'HTML' });
   };
 

@@ -40,7 +40,11 @@ export const coreFeature: Feature = (deps, services) => {
 
   const languagePicker = (ctx: BotContext) =>
     ctx.reply(ctx.t('core.choose_language'), {
-      reply_markup: { inline_keyboard: [LOCALES.map((l) => ({ text: (l === ctx.locale ? '✓ ' : '') + LOCALE_NAMES[l], callback_data: langButton.pack({ locale: l }) }))] },
+      reply_markup: {
+        inline_keyboard: [
+          LOCALES.map((l) => ({ text: (l === ctx.locale ? '✓ ' : '') + LOCALE_NAMES[l], callback_data: langButton.pack({ locale: l }) })),
+        ],
+      },
     });
 
   const onboarded = (ctx: BotContext) => Boolean(ctx.profile?.privacy_accepted_at);
@@ -68,13 +72,21 @@ export const coreFeature: Feature = (deps, services) => {
       if (onboarded(ctx) && building) {
         await users.update(ctx.from!.id, { community_id: community.id, building_id: building.id }, clock.now());
         const place = `${localName(community.name, ctx.locale)} · ${localName(building.name, ctx.locale)}`;
-        return ctx.reply(ctx.t('core.building_changed', { place: escapeHtml(place) }), { parse_mode: 'HTML', reply_markup: services.mainMenu(ctx) });
+        return ctx.reply(ctx.t('core.building_changed', { place: escapeHtml(place) }), {
+          parse_mode: 'HTML',
+          reply_markup: services.mainMenu(ctx),
+        });
       }
-      await ctx.reply(ctx.t('core.welcome', { name: escapeHtml(ctx.from!.first_name) }) + '\n' + ctx.t('core.lang_hint'), { parse_mode: 'HTML' });
+      await ctx.reply(ctx.t('core.welcome', { name: escapeHtml(ctx.from!.first_name) }) + '\n' + ctx.t('core.lang_hint'), {
+        parse_mode: 'HTML',
+      });
       return services.flows.start(ctx, 'onb', { community: community.id, building: building?.id ?? '' });
     }
     if (onboarded(ctx)) {
-      return ctx.reply(ctx.t('core.welcome_back', { name: escapeHtml(ctx.from!.first_name) }), { parse_mode: 'HTML', reply_markup: services.mainMenu(ctx) });
+      return ctx.reply(ctx.t('core.welcome_back', { name: escapeHtml(ctx.from!.first_name) }), {
+        parse_mode: 'HTML',
+        reply_markup: services.mainMenu(ctx),
+      });
     }
     await ctx.reply(ctx.t('core.welcome', { name: escapeHtml(ctx.from!.first_name) }), { parse_mode: 'HTML' });
     return languagePicker(ctx);
@@ -93,15 +105,17 @@ export const coreFeature: Feature = (deps, services) => {
 
   const help = async (ctx: BotContext) => {
     const inGroup = ctx.chat?.type !== 'private';
-    const lines = services
-      .commandsFor(ctx.role, inGroup ? 'group' : 'private')
-      .map((c) => `/${c.name} — ${ctx.t(c.description)}`);
-    await ctx.reply(`${ctx.t('core.help_title', { role: ctx.t(`roles.${ctx.role}`) })}\n\n${lines.join('\n')}\n\n${ctx.t('core.help_footer')}`);
+    const lines = services.commandsFor(ctx.role, inGroup ? 'group' : 'private').map((c) => `/${c.name} — ${ctx.t(c.description)}`);
+    await ctx.reply(
+      `${ctx.t('core.help_title', { role: ctx.t(`roles.${ctx.role}`) })}\n\n${lines.join('\n')}\n\n${ctx.t('core.help_footer')}`,
+    );
   };
 
   const cancel = async (ctx: BotContext) => {
     const had = services.flows.cancel(ctx);
-    await ctx.reply(ctx.t(had ? 'common.cancelled' : 'common.nothing_to_cancel'), { reply_markup: onboarded(ctx) ? services.mainMenu(ctx) : { remove_keyboard: true } });
+    await ctx.reply(ctx.t(had ? 'common.cancelled' : 'common.nothing_to_cancel'), {
+      reply_markup: onboarded(ctx) ? services.mainMenu(ctx) : { remove_keyboard: true },
+    });
   };
 
   const mydata = async (ctx: BotContext) => {
@@ -129,10 +143,12 @@ export const coreFeature: Feature = (deps, services) => {
   const deleteme = async (ctx: BotContext) => {
     await ctx.reply(ctx.t('core.deleteme_confirm'), {
       reply_markup: {
-        inline_keyboard: [[
-          { text: ctx.t('core.deleteme_yes'), callback_data: deleteButton.pack({ answer: 'yes' }) },
-          { text: ctx.t('core.deleteme_no'), callback_data: deleteButton.pack({ answer: 'no' }) },
-        ]],
+        inline_keyboard: [
+          [
+            { text: ctx.t('core.deleteme_yes'), callback_data: deleteButton.pack({ answer: 'yes' }) },
+            { text: ctx.t('core.deleteme_no'), callback_data: deleteButton.pack({ answer: 'no' }) },
+          ],
+        ],
       },
     });
   };
@@ -168,14 +184,33 @@ export const coreFeature: Feature = (deps, services) => {
         name: 'forget-processed-updates',
         cron: '17 4 * * *',
         run: async (now) => {
-          await deps.db.deleteFrom('processed_updates').where('at', '<', now - 7 * DAY).execute();
+          await deps.db
+            .deleteFrom('processed_updates')
+            .where('at', '<', now - 7 * DAY)
+            .execute();
         },
       },
     ],
     commands: [
       { name: 'start', minRole: 'resident', chat: 'any', description: 'core.cmd_start', beforeOnboarding: true, run: start },
-      { name: 'help', minRole: 'resident', chat: 'any', description: 'core.cmd_help', menuLabel: 'core.menu_help', beforeOnboarding: true, run: help },
-      { name: 'lang', minRole: 'resident', chat: 'private', description: 'core.cmd_lang', menuLabel: 'core.menu_lang', beforeOnboarding: true, run: languagePicker },
+      {
+        name: 'help',
+        minRole: 'resident',
+        chat: 'any',
+        description: 'core.cmd_help',
+        menuLabel: 'core.menu_help',
+        beforeOnboarding: true,
+        run: help,
+      },
+      {
+        name: 'lang',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'core.cmd_lang',
+        menuLabel: 'core.menu_lang',
+        beforeOnboarding: true,
+        run: languagePicker,
+      },
       { name: 'cancel', minRole: 'resident', chat: 'private', description: 'core.cmd_cancel', beforeOnboarding: true, run: cancel },
       { name: 'mydata', minRole: 'resident', chat: 'private', description: 'core.cmd_mydata', beforeOnboarding: true, run: mydata },
       { name: 'deleteme', minRole: 'resident', chat: 'private', description: 'core.cmd_deleteme', beforeOnboarding: true, run: deleteme },

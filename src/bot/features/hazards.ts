@@ -87,7 +87,12 @@ export const hazardsFeature: Feature = (deps, services) => {
   const pressedCard = async (ctx: BotContext, reportId: number) => {
     const msg = ctx.callbackQuery?.message;
     if (!msg) return false;
-    const card = await db.selectFrom('outbox').select(['chat_id', 'message_id']).where('ref', '=', cardRef(reportId)).where('status', '=', 'sent').executeTakeFirst();
+    const card = await db
+      .selectFrom('outbox')
+      .select(['chat_id', 'message_id'])
+      .where('ref', '=', cardRef(reportId))
+      .where('status', '=', 'sent')
+      .executeTakeFirst();
     return card?.chat_id === msg.chat.id && card?.message_id === msg.message_id;
   };
 
@@ -166,22 +171,34 @@ export const hazardsFeature: Feature = (deps, services) => {
     const teams = communities.community(r.community_id)?.teams ?? [];
     const staff = await deps.users.staffOf(r.community_id);
     const rows: InlineKeyboard = [];
-    for (const team of teams) rows.push([{ text: `👥 ${localName(team.name, locale)}`, callback_data: assignButton.pack({ id: r.id, kind: 't', target: team.id }) }]);
-    for (const s of staff.slice(0, 8)) rows.push([{ text: `👤 ${s.first_name}`, callback_data: assignButton.pack({ id: r.id, kind: 's', target: s.id }) }]);
+    for (const team of teams)
+      rows.push([
+        { text: `👥 ${localName(team.name, locale)}`, callback_data: assignButton.pack({ id: r.id, kind: 't', target: team.id }) },
+      ]);
+    for (const s of staff.slice(0, 8))
+      rows.push([{ text: `👤 ${s.first_name}`, callback_data: assignButton.pack({ id: r.id, kind: 's', target: s.id }) }]);
     rows.push([{ text: t('common.back'), callback_data: cardBackButton.pack({ id: r.id }) }]);
     return rows;
   };
 
   const rejectKeyboard = async (ctx: BotContext, r: Report): Promise<InlineKeyboard> => {
     const t = i18n.translator(cardLocale(ctx));
-    const similar = (await similarReports(db, clock.now(), communities.settings, {
-      communityId: r.community_id,
-      category: r.category,
-      buildingId: r.building_id ?? undefined,
-      location: r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : undefined,
-    })).filter((x) => x.id !== r.id);
-    const rows: InlineKeyboard = similar.map((x) => [{ text: t('hazards.reason_duplicate_of', { id: publicId(x.id) }), callback_data: rejectButton.pack({ id: r.id, reason: 'duplicate', dup: x.id }) }]);
-    for (const reason of REJECT_REASONS.filter((x) => x !== 'duplicate')) rows.push([{ text: t(`hazards.reason_${reason}`), callback_data: rejectButton.pack({ id: r.id, reason, dup: 0 }) }]);
+    const similar = (
+      await similarReports(db, clock.now(), communities.settings, {
+        communityId: r.community_id,
+        category: r.category,
+        buildingId: r.building_id ?? undefined,
+        location: r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : undefined,
+      })
+    ).filter((x) => x.id !== r.id);
+    const rows: InlineKeyboard = similar.map((x) => [
+      {
+        text: t('hazards.reason_duplicate_of', { id: publicId(x.id) }),
+        callback_data: rejectButton.pack({ id: r.id, reason: 'duplicate', dup: x.id }),
+      },
+    ]);
+    for (const reason of REJECT_REASONS.filter((x) => x !== 'duplicate'))
+      rows.push([{ text: t(`hazards.reason_${reason}`), callback_data: rejectButton.pack({ id: r.id, reason, dup: 0 }) }]);
     rows.push([{ text: t('common.back'), callback_data: cardBackButton.pack({ id: r.id }) }]);
     return rows;
   };
@@ -191,7 +208,8 @@ export const hazardsFeature: Feature = (deps, services) => {
     const r = id ? await findReport(db, id) : undefined;
     if (!r) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     // The card with its staff buttons is for staff of this community only (a forged press would show it anywhere).
-    if (!canStaff(ctx.role, ctx.profile, r.community_id)) return ctx.answerCbQuery(ctx.t('hazards.refused_not_allowed'), { show_alert: true });
+    if (!canStaff(ctx.role, ctx.profile, r.community_id))
+      return ctx.answerCbQuery(ctx.t('hazards.refused_not_allowed'), { show_alert: true });
     await ctx.answerCbQuery();
     return editPressed(ctx, r);
   });
@@ -215,7 +233,12 @@ export const hazardsFeature: Feature = (deps, services) => {
       const owner = await deps.users.find(details.ownerId);
       const locale = (owner?.locale as Locale) ?? config.defaultLocale;
       const t = i18n.translator(locale);
-      await enqueue(db, clock.now(), { chatId: details.ownerId, text: `${t('hazards.assigned_to_you')}\n\n${await cardText(deps, db, moved, locale)}`, keyboard: staffKeyboard(moved, t), priority: PRIORITY.personal });
+      await enqueue(db, clock.now(), {
+        chatId: details.ownerId,
+        text: `${t('hazards.assigned_to_you')}\n\n${await cardText(deps, db, moved, locale)}`,
+        keyboard: staffKeyboard(moved, t),
+        priority: PRIORITY.personal,
+      });
       deps.sender.poke();
     }
   });
@@ -242,12 +265,17 @@ export const hazardsFeature: Feature = (deps, services) => {
     const answer = p?.answer;
     if (!id || (answer !== 'yes' && answer !== 'partly' && answer !== 'no')) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const result = await moveReport(deps, id, answer === 'yes' ? 'confirm' : 'reopen', actorOf(ctx), { fixAnswer: answer, note: answer });
-    if (!result.ok) return ctx.answerCbQuery(result.reason === 'wrong_status' ? ctx.t('common.stale_button') : refusalText(ctx.t, result), { show_alert: true });
+    if (!result.ok)
+      return ctx.answerCbQuery(result.reason === 'wrong_status' ? ctx.t('common.stale_button') : refusalText(ctx.t, result), {
+        show_alert: true,
+      });
     await ctx.answerCbQuery(ctx.t(`hazards.fixed_${answer}`));
     await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
     const stars = [1, 2, 3, 4, 5].map((n) => ({ text: '★'.repeat(n), callback_data: ratingButton.pack({ id, stars: n }) }));
     const text = ctx.t(answer === 'yes' ? 'hazards.answer_yes' : 'hazards.answer_reopened', { id: publicId(id) });
-    return ctx.reply(`${text}\n\n${ctx.t('hazards.ask_rating')}`, { reply_markup: { inline_keyboard: [stars.slice(0, 3), stars.slice(3)] } });
+    return ctx.reply(`${text}\n\n${ctx.t('hazards.ask_rating')}`, {
+      reply_markup: { inline_keyboard: [stars.slice(0, 3), stars.slice(3)] },
+    });
   });
 
   composer.action(ratingButton.pattern, async (ctx) => {
@@ -264,9 +292,16 @@ export const hazardsFeature: Feature = (deps, services) => {
   const myReports = async (ctx: BotContext) => {
     const rows = await reportsOf(db, ctx.from!.id);
     if (rows.length === 0) return ctx.reply(ctx.t('hazards.mine_none'), { reply_markup: services.mainMenu(ctx) });
-    const lines = rows.map((r) => reportLine(deps, r, ctx.t, ctx.locale) + (r.follow_kind === 'supporter' ? ` · ${ctx.t('hazards.supporting')}` : ''));
-    const keyboard = rows.map((r) => [{ text: buttonLine(deps, r, ctx.t, ctx.locale), callback_data: mineButton.pack({ op: 'o', id: r.id }) }]);
-    return ctx.reply(`${ctx.t('hazards.mine_title')}\n\n${lines.join('\n')}`, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+    const lines = rows.map(
+      (r) => reportLine(deps, r, ctx.t, ctx.locale) + (r.follow_kind === 'supporter' ? ` · ${ctx.t('hazards.supporting')}` : ''),
+    );
+    const keyboard = rows.map((r) => [
+      { text: buttonLine(deps, r, ctx.t, ctx.locale), callback_data: mineButton.pack({ op: 'o', id: r.id }) },
+    ]);
+    return ctx.reply(`${ctx.t('hazards.mine_title')}\n\n${lines.join('\n')}`, {
+      parse_mode: 'HTML',
+      reply_markup: { inline_keyboard: keyboard },
+    });
   };
 
   const reportDetail = async (ctx: BotContext, r: Report) => {
@@ -274,7 +309,10 @@ export const hazardsFeature: Feature = (deps, services) => {
     const events = await historyOf(db, r.id);
     const history = events
       .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo')
-      .map((e) => `• ${formatTime(e.at, config.timezone)} ${e.to_status ? t(`hazards.status_${e.to_status}`) : t(`hazards.event_${e.action}`)}${e.note && e.action !== 'fix' && e.to_status !== 'new' ? ` — ${escapeHtml(e.note.slice(0, 120))}` : ''}`);
+      .map(
+        (e) =>
+          `• ${formatTime(e.at, config.timezone)} ${e.to_status ? t(`hazards.status_${e.to_status}`) : t(`hazards.event_${e.action}`)}${e.note && e.action !== 'fix' && e.to_status !== 'new' ? ` — ${escapeHtml(e.note.slice(0, 120))}` : ''}`,
+      );
     const text = [
       `<b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, ctx.locale))}`,
       `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
@@ -287,8 +325,10 @@ export const hazardsFeature: Feature = (deps, services) => {
       ...history,
     ].filter((l, i) => l !== '' || i === 6);
     const buttons: InlineKeyboard = [];
-    if (!FINAL_STATUSES.includes(r.status)) buttons.push([{ text: t('hazards.add_note'), callback_data: mineButton.pack({ op: 'n', id: r.id }) }]);
-    if (r.reporter_id === ctx.from!.id && canMove('withdraw', r.status)) buttons.push([{ text: t('hazards.withdraw'), callback_data: mineButton.pack({ op: 'w', id: r.id }) }]);
+    if (!FINAL_STATUSES.includes(r.status))
+      buttons.push([{ text: t('hazards.add_note'), callback_data: mineButton.pack({ op: 'n', id: r.id }) }]);
+    if (r.reporter_id === ctx.from!.id && canMove('withdraw', r.status))
+      buttons.push([{ text: t('hazards.withdraw'), callback_data: mineButton.pack({ op: 'w', id: r.id }) }]);
     const body = text.join('\n');
     return ctx.reply(body.length > 4000 ? body.slice(0, 4000) : body, { parse_mode: 'HTML', reply_markup: { inline_keyboard: buttons } });
   };
@@ -303,7 +343,8 @@ export const hazardsFeature: Feature = (deps, services) => {
       return reportDetail(ctx, r);
     }
     if (p.op === 'n') {
-      if (FINAL_STATUSES.includes(r.status)) return ctx.answerCbQuery(ctx.t('hazards.note_refused', { id: publicId(r.id) }), { show_alert: true });
+      if (FINAL_STATUSES.includes(r.status))
+        return ctx.answerCbQuery(ctx.t('hazards.note_refused', { id: publicId(r.id) }), { show_alert: true });
       await ctx.answerCbQuery();
       return services.flows.start(ctx, 'rnt', { id: String(r.id) });
     }
@@ -324,7 +365,8 @@ export const hazardsFeature: Feature = (deps, services) => {
     const status = STATUS_CYCLE.includes(raw?.status as ReportStatus) ? (raw!.status as QueueFilter['status']) : 'open';
     const category = raw?.cat && communities.hazardCategory(raw.cat) ? raw.cat : undefined;
     // Staff see their own community; admins may choose.
-    const communityId = ctx.role === 'admin' ? (raw?.com && communities.community(raw.com) ? raw.com : undefined) : (ctx.profile?.community_id ?? '-');
+    const communityId =
+      ctx.role === 'admin' ? (raw?.com && communities.community(raw.com) ? raw.com : undefined) : (ctx.profile?.community_id ?? '-');
     return { status, category, communityId, overdue: raw?.overdue === '1' };
   };
 
@@ -333,20 +375,41 @@ export const hazardsFeature: Feature = (deps, services) => {
     const { rows, total } = await reportQueue(db, clock.now(), communities.config.hazardCategories, f, page);
     const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE));
     const pack = (patch: Partial<{ status: string; cat: string; com: string; overdue: string; page: number }>) =>
-      queueButton.pack({ status: f.status, cat: f.category ?? '', com: ctx.role === 'admin' ? (f.communityId ?? '') : '', overdue: f.overdue ? '1' : '0', page, ...patch });
+      queueButton.pack({
+        status: f.status,
+        cat: f.category ?? '',
+        com: ctx.role === 'admin' ? (f.communityId ?? '') : '',
+        overdue: f.overdue ? '1' : '0',
+        page,
+        ...patch,
+      });
     const next = <T>(list: T[], current: T) => list[(list.indexOf(current) + 1) % list.length];
     const cats = ['', ...communities.config.hazardCategories.map((c) => c.id)];
     const coms = ['', ...communities.all.map((c) => c.id)];
     const keyboard: InlineKeyboard = [
       [
-        { text: `${t('hazards.filter_status')}: ${f.status === 'open' || f.status === 'all' ? t(`hazards.filter_${f.status}`) : t(`hazards.status_${f.status}`)}`, callback_data: pack({ status: next(STATUS_CYCLE, f.status), page: 0 }) },
-        { text: `${t('hazards.filter_category')}: ${f.category ? categoryName(deps, f.category, ctx.locale) : t('hazards.filter_all')}`, callback_data: pack({ cat: next(cats, f.category ?? ''), page: 0 }) },
+        {
+          text: `${t('hazards.filter_status')}: ${f.status === 'open' || f.status === 'all' ? t(`hazards.filter_${f.status}`) : t(`hazards.status_${f.status}`)}`,
+          callback_data: pack({ status: next(STATUS_CYCLE, f.status), page: 0 }),
+        },
+        {
+          text: `${t('hazards.filter_category')}: ${f.category ? categoryName(deps, f.category, ctx.locale) : t('hazards.filter_all')}`,
+          callback_data: pack({ cat: next(cats, f.category ?? ''), page: 0 }),
+        },
       ],
-      [{ text: `${f.overdue ? '✅' : '⬜'} ${t('hazards.filter_overdue')}`, callback_data: pack({ overdue: f.overdue ? '0' : '1', page: 0 }) }],
+      [
+        {
+          text: `${f.overdue ? '✅' : '⬜'} ${t('hazards.filter_overdue')}`,
+          callback_data: pack({ overdue: f.overdue ? '0' : '1', page: 0 }),
+        },
+      ],
     ];
     if (ctx.role === 'admin') {
       const com = f.communityId ? communities.community(f.communityId) : undefined;
-      keyboard[1].push({ text: `${t('hazards.filter_community')}: ${com ? localName(com.name, ctx.locale) : t('hazards.filter_all')}`, callback_data: pack({ com: next(coms, f.communityId ?? ''), page: 0 }) });
+      keyboard[1].push({
+        text: `${t('hazards.filter_community')}: ${com ? localName(com.name, ctx.locale) : t('hazards.filter_all')}`,
+        callback_data: pack({ com: next(coms, f.communityId ?? ''), page: 0 }),
+      });
     }
     for (const r of rows) keyboard.push([{ text: buttonLine(deps, r, t, ctx.locale), callback_data: openCardButton.pack({ id: r.id }) }]);
     const nav = [];
@@ -364,20 +427,26 @@ export const hazardsFeature: Feature = (deps, services) => {
 
   composer.action(queueButton.pattern, async (ctx) => {
     const p = queueButton.unpack(dataOf(ctx));
-    if (!p || ctx.role !== 'admin' && ctx.role !== 'staff') return ctx.answerCbQuery(ctx.t('common.not_allowed'));
+    if (!p || (ctx.role !== 'admin' && ctx.role !== 'staff')) return ctx.answerCbQuery(ctx.t('common.not_allowed'));
     const page = Math.max(0, Math.min(1000, Number(p.page) || 0));
     const { text, keyboard } = await renderQueue(ctx, queueFilter(ctx, p), page);
     await ctx.answerCbQuery();
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } }).catch((err) => ctx.log.debug({ err }, 'queue unchanged'));
+    await ctx
+      .editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } })
+      .catch((err) => ctx.log.debug({ err }, 'queue unchanged'));
   });
 
   composer.action(openCardButton.pattern, async (ctx) => {
     const id = idField(openCardButton.unpack(dataOf(ctx))?.id);
     const r = id ? await findReport(db, id) : undefined;
-    if (!r || !canStaff(ctx.role, ctx.profile, r.community_id)) return ctx.answerCbQuery(ctx.t(r ? 'hazards.refused_not_allowed' : 'common.stale_button'));
+    if (!r || !canStaff(ctx.role, ctx.profile, r.community_id))
+      return ctx.answerCbQuery(ctx.t(r ? 'hazards.refused_not_allowed' : 'common.stale_button'));
     await ctx.answerCbQuery();
     const locale = cardLocale(ctx);
-    return ctx.reply(await cardText(deps, db, r, locale), { parse_mode: 'HTML', reply_markup: { inline_keyboard: staffKeyboard(r, i18n.translator(locale)) } });
+    return ctx.reply(await cardText(deps, db, r, locale), {
+      parse_mode: 'HTML',
+      reply_markup: { inline_keyboard: staffKeyboard(r, i18n.translator(locale)) },
+    });
   });
 
   // ---- scheduled jobs ----
@@ -393,7 +462,13 @@ export const hazardsFeature: Feature = (deps, services) => {
         const minutes = Math.round((now - r.created_at) / MINUTE);
         if (chatId) {
           const text = `${t('hazards.page_escalated', { id: publicId(r.id), minutes })}\n\n${await cardText(deps, tx, r, config.defaultLocale)}`;
-          await enqueue(tx, now, { chatId, text, keyboard: [[{ text: t('hazards.act_acknowledge'), callback_data: staffButton.pack({ action: 'acknowledge', id: r.id }) }]], priority: PRIORITY.personal, ref: `report:${r.id}:escalation` });
+          await enqueue(tx, now, {
+            chatId,
+            text,
+            keyboard: [[{ text: t('hazards.act_acknowledge'), callback_data: staffButton.pack({ action: 'acknowledge', id: r.id }) }]],
+            priority: PRIORITY.personal,
+            ref: `report:${r.id}:escalation`,
+          });
         }
         await pageStaff(deps, tx, now, r);
       });
@@ -411,7 +486,16 @@ export const hazardsFeature: Feature = (deps, services) => {
         const t = i18n.translator(config.defaultLocale);
         const category = communities.hazardCategory(r.category)!;
         const hours = r.overdue === 'ack' ? category.slaAckHours : category.slaFixHours;
-        await enqueue(tx, now, { chatId, text: t(`hazards.overdue_${r.overdue}`, { id: publicId(r.id), category: escapeHtml(categoryName(deps, r.category, config.defaultLocale)), hours }), priority: PRIORITY.group, ref: `report:${r.id}:overdue` });
+        await enqueue(tx, now, {
+          chatId,
+          text: t(`hazards.overdue_${r.overdue}`, {
+            id: publicId(r.id),
+            category: escapeHtml(categoryName(deps, r.category, config.defaultLocale)),
+            hours,
+          }),
+          priority: PRIORITY.group,
+          ref: `report:${r.id}:overdue`,
+        });
         await enqueueCardEdit(deps, tx, now, r);
       });
     }
@@ -430,8 +514,22 @@ export const hazardsFeature: Feature = (deps, services) => {
     composer,
     flows: [reportFlow(deps), fixFlow(deps), handUpFlow(deps), noteFlow(deps), commentFlow(deps)],
     commands: [
-      { name: 'report', minRole: 'resident', chat: 'private', description: 'hazards.cmd_report', menuLabel: 'hazards.menu_report', run: (ctx) => services.flows.start(ctx, 'rep') },
-      { name: 'myreports', minRole: 'resident', chat: 'private', description: 'hazards.cmd_myreports', menuLabel: 'hazards.menu_myreports', run: myReports },
+      {
+        name: 'report',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'hazards.cmd_report',
+        menuLabel: 'hazards.menu_report',
+        run: (ctx) => services.flows.start(ctx, 'rep'),
+      },
+      {
+        name: 'myreports',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'hazards.cmd_myreports',
+        menuLabel: 'hazards.menu_myreports',
+        run: myReports,
+      },
       { name: 'reports', minRole: 'staff', chat: 'any', description: 'hazards.cmd_reports', run: queue },
     ],
     jobs: [
@@ -444,7 +542,13 @@ export const hazardsFeature: Feature = (deps, services) => {
         const rows = await reportsOf(db, userId, 1000);
         if (rows.length === 0) return [t('hazards.mydata_title'), t('hazards.mydata_none')];
         const locale = (await deps.users.find(userId))?.locale as Locale;
-        return [t('hazards.mydata_title'), ...rows.map((r) => `${reportLine(deps, r, t, locale ?? config.defaultLocale)} · ${formatTime(r.created_at, config.timezone)}${r.follow_kind === 'supporter' ? ` · ${t('hazards.supporting')}` : ''}`)];
+        return [
+          t('hazards.mydata_title'),
+          ...rows.map(
+            (r) =>
+              `${reportLine(deps, r, t, locale ?? config.defaultLocale)} · ${formatTime(r.created_at, config.timezone)}${r.follow_kind === 'supporter' ? ` · ${t('hazards.supporting')}` : ''}`,
+          ),
+        ];
       },
       erase: (userId, tx) => eraseReporter(tx, userId),
     },

@@ -3,7 +3,15 @@ import { HOUR } from '../../clock';
 import type { CoreDeps } from '../../deps';
 import { enqueue, enqueueCall, PRIORITY, type InlineKeyboard } from '../../delivery/outbox';
 import { findRequest, type HelpRequest } from '../../domain/help';
-import { approvalsOverdue, approveRequest, DECLINE_REASONS, declineRequest, isPresetReason, markApprovalReminded, type Refusal } from '../../domain/help-approval';
+import {
+  approvalsOverdue,
+  approveRequest,
+  DECLINE_REASONS,
+  declineRequest,
+  isPresetReason,
+  markApprovalReminded,
+  type Refusal,
+} from '../../domain/help-approval';
 import { canStaff } from '../../domain/roles';
 import { escapeHtml, type Locale } from '../../i18n';
 import type { Executor } from '../../store/db';
@@ -35,9 +43,12 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
   const { db } = deps;
 
   const nameOf = async (tx: Executor, userId: number | null) =>
-    userId === null ? '—' : ((await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst())?.first_name ?? '—');
+    userId === null
+      ? '—'
+      : ((await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst())?.first_name ?? '—');
 
-  const reasonText = (reason: string | null, locale: Locale) => (isPresetReason(reason) ? kit.t(locale, `decline_reason_${reason}`) : escapeHtml(reason ?? ''));
+  const reasonText = (reason: string | null, locale: Locale) =>
+    isPresetReason(reason) ? kit.t(locale, `decline_reason_${reason}`) : escapeHtml(reason ?? '');
   const teamOf = (request: HelpRequest, locale: Locale) => escapeHtml(kit.teamName(request.community_id, request.team_id, locale));
 
   /** The card staff decide on; `status` ends it (the question while pending, the outcome after). */
@@ -53,11 +64,19 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
     if (inGroup) {
       if (request.on_behalf_name) lines.push(kit.t(locale, 'approval_on_behalf'));
     } else {
-      const requester = request.requester_id !== null ? await tx.selectFrom('users').select('first_name').where('id', '=', request.requester_id).executeTakeFirst() : undefined;
-      const place = [kit.buildingName(request.community_id, request.building_id, locale), request.unit, request.address].filter(Boolean).join(' · ');
+      const requester =
+        request.requester_id !== null
+          ? await tx.selectFrom('users').select('first_name').where('id', '=', request.requester_id).executeTakeFirst()
+          : undefined;
+      const place = [kit.buildingName(request.community_id, request.building_id, locale), request.unit, request.address]
+        .filter(Boolean)
+        .join(' · ');
       lines.push(
         kit.t(locale, 'details_where', { place: escapeHtml(place) }),
-        kit.t(locale, 'details_contact', { name: escapeHtml(request.on_behalf_name ?? requester?.first_name ?? '—'), phone: escapeHtml(request.on_behalf_phone ?? request.phone ?? '—') }),
+        kit.t(locale, 'details_contact', {
+          name: escapeHtml(request.on_behalf_name ?? requester?.first_name ?? '—'),
+          phone: escapeHtml(request.on_behalf_phone ?? request.phone ?? '—'),
+        }),
       );
     }
     return [...lines, '', status].join('\n');
@@ -70,11 +89,15 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
       { text: kit.t(locale, 'approve'), callback_data: approvalButton.pack({ request: request.id, act: 'y' }) },
       { text: kit.t(locale, 'decline'), callback_data: approvalButton.pack({ request: request.id, act: 'n' }) },
     ],
-    ...(inGroup ? [[{ text: kit.t(locale, 'approval_details_button'), callback_data: approvalButton.pack({ request: request.id, act: 'i' }) }]] : []),
+    ...(inGroup
+      ? [[{ text: kit.t(locale, 'approval_details_button'), callback_data: approvalButton.pack({ request: request.id, act: 'i' }) }]]
+      : []),
   ];
 
   const reasonsKeyboard = (request: HelpRequest, locale: Locale): InlineKeyboard => [
-    ...DECLINE_REASONS.map((reason) => [{ text: kit.t(locale, `decline_label_${reason}`), callback_data: declineButton.pack({ request: request.id, reason }) }]),
+    ...DECLINE_REASONS.map((reason) => [
+      { text: kit.t(locale, `decline_label_${reason}`), callback_data: declineButton.pack({ request: request.id, reason }) },
+    ]),
     [{ text: kit.t(locale, 'decline_write'), callback_data: declineButton.pack({ request: request.id, reason: 'w' }) }],
     [{ text: deps.i18n.t(locale, 'common.back'), callback_data: approvalButton.pack({ request: request.id, act: 'b' }) }],
   ];
@@ -86,7 +109,9 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
       now,
       request.community_id,
       async (locale, inGroup) => ({
-        text: (waitedHours ? `${kit.t(locale, 'approval_reminder', { hours: waitedHours })}\n\n` : '') + (await cardText(tx, request, locale, inGroup, question(request, locale))),
+        text:
+          (waitedHours ? `${kit.t(locale, 'approval_reminder', { hours: waitedHours })}\n\n` : '') +
+          (await cardText(tx, request, locale, inGroup, question(request, locale))),
         keyboard: pendingKeyboard(request, locale, inGroup),
       }),
       approvalRef(request.id),
@@ -95,7 +120,13 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
   /** One copy for one staff member's private chat, with the person's details. */
   const postPrivately = async (tx: Executor, now: number, request: HelpRequest, staffId: number) => {
     const locale = await kit.localeOf(tx, staffId);
-    await enqueue(tx, now, { chatId: staffId, text: await cardText(tx, request, locale, false, question(request, locale)), keyboard: pendingKeyboard(request, locale, false), priority: PRIORITY.personal, ref: approvalRef(request.id) });
+    await enqueue(tx, now, {
+      chatId: staffId,
+      text: await cardText(tx, request, locale, false, question(request, locale)),
+      keyboard: pendingKeyboard(request, locale, false),
+      priority: PRIORITY.personal,
+      ref: approvalRef(request.id),
+    });
   };
 
   /**
@@ -103,8 +134,18 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
    * sent yet are dropped, sent ones are edited, except the one pressed (edited in place).
    */
   const settle = async (tx: Executor, now: number, request: HelpRequest, status: (locale: Locale) => string, pressed?: Pressed) => {
-    await tx.updateTable('outbox').set({ status: 'cancelled' }).where('ref', '=', approvalRef(request.id)).where('status', '=', 'pending').execute();
-    const copies = await tx.selectFrom('outbox').select(['chat_id', 'message_id']).where('ref', '=', approvalRef(request.id)).where('status', '=', 'sent').execute();
+    await tx
+      .updateTable('outbox')
+      .set({ status: 'cancelled' })
+      .where('ref', '=', approvalRef(request.id))
+      .where('status', '=', 'pending')
+      .execute();
+    const copies = await tx
+      .selectFrom('outbox')
+      .select(['chat_id', 'message_id'])
+      .where('ref', '=', approvalRef(request.id))
+      .where('status', '=', 'sent')
+      .execute();
     for (const copy of copies) {
       if (copy.message_id === null || (pressed && copy.chat_id === pressed.chatId && copy.message_id === pressed.messageId)) continue;
       const inGroup = copy.chat_id < 0;
@@ -112,7 +153,12 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
       await enqueueCall(tx, now, {
         chatId: copy.chat_id,
         method: 'editMessageText',
-        payload: { message_id: copy.message_id, text: await cardText(tx, request, locale, inGroup, status(locale)), parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } },
+        payload: {
+          message_id: copy.message_id,
+          text: await cardText(tx, request, locale, inGroup, status(locale)),
+          parse_mode: 'HTML',
+          reply_markup: { inline_keyboard: [] },
+        },
         priority: inGroup ? PRIORITY.group : PRIORITY.personal,
         ref: approvalEditRef(request.id),
       });
@@ -127,8 +173,10 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
     return kit.t(locale, request.status === 'declined' ? 'approval_already_declined' : 'approval_already_approved', { name });
   };
 
-  const approvedLine = (request: HelpRequest, staff: Staff) => (l: Locale) => kit.t(l, 'approval_approved_by', { name: escapeHtml(staff.name), team: teamOf(request, l) });
-  const declinedLine = (request: HelpRequest, staff: Staff) => (l: Locale) => kit.t(l, 'approval_declined_by', { name: escapeHtml(staff.name), reason: reasonText(request.decline_reason, l) });
+  const approvedLine = (request: HelpRequest, staff: Staff) => (l: Locale) =>
+    kit.t(l, 'approval_approved_by', { name: escapeHtml(staff.name), team: teamOf(request, l) });
+  const declinedLine = (request: HelpRequest, staff: Staff) => (l: Locale) =>
+    kit.t(l, 'approval_declined_by', { name: escapeHtml(staff.name), reason: reasonText(request.decline_reason, l) });
 
   /** Approve: the team card (exactly as a staff-filed request gets it), the requester told, the cards settled. */
   const approve = async (now: number, requestId: number, staff: Staff, pressed?: Pressed): Promise<Outcome> => {
@@ -136,7 +184,11 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
       await kit.postOrTellStaff(tx, now, task, request);
       if (request.requester_id !== null && request.requester_id !== staff.id) {
         const requester = request.requester_id;
-        await kit.notifyUserL(tx, now, requester, 'request_approved', (l) => ({ id: request.id, type: escapeHtml(kit.typeName(request.type, l)), team: teamOf(request, l) }));
+        await kit.notifyUserL(tx, now, requester, 'request_approved', (l) => ({
+          id: request.id,
+          type: escapeHtml(kit.typeName(request.type, l)),
+          team: teamOf(request, l),
+        }));
       }
       await settle(tx, now, request, approvedLine(request, staff), pressed);
     });
@@ -148,7 +200,11 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
   const decline = async (now: number, requestId: number, staff: Staff, reason: string, pressed?: Pressed): Promise<Outcome> => {
     const result = await declineRequest(db, now, requestId, staff.id, reason, async (tx, request) => {
       if (request.requester_id !== null && request.requester_id !== staff.id) {
-        await kit.notifyUserL(tx, now, request.requester_id, 'request_declined', (l) => ({ id: request.id, type: escapeHtml(kit.typeName(request.type, l)), reason: reasonText(reason, l) }));
+        await kit.notifyUserL(tx, now, request.requester_id, 'request_declined', (l) => ({
+          id: request.id,
+          type: escapeHtml(kit.typeName(request.type, l)),
+          reason: reasonText(reason, l),
+        }));
       }
       await settle(tx, now, request, declinedLine(request, staff), pressed);
     });
@@ -156,11 +212,31 @@ export function approvals(deps: CoreDeps, kit: HelpKit) {
     return result;
   };
 
-  return { cardText, question, pendingKeyboard, reasonsKeyboard, post, postPrivately, settle, refusalText, approvedLine, declinedLine, approve, decline, reasonText };
+  return {
+    cardText,
+    question,
+    pendingKeyboard,
+    reasonsKeyboard,
+    post,
+    postPrivately,
+    settle,
+    refusalText,
+    approvedLine,
+    declinedLine,
+    approve,
+    decline,
+    reasonText,
+  };
 }
 
 /** The buttons on approval cards, and the reminder job for requests left waiting. */
-export function registerApprovalHandlers(deps: CoreDeps, kit: HelpKit, a: Approvals, services: BotServices, composer: Composer<BotContext>): JobSpec {
+export function registerApprovalHandlers(
+  deps: CoreDeps,
+  kit: HelpKit,
+  a: Approvals,
+  services: BotServices,
+  composer: Composer<BotContext>,
+): JobSpec {
   const { db, clock } = deps;
   const data = (ctx: BotContext) => (ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '');
   const inGroup = (ctx: BotContext) => ctx.chat?.type !== 'private';
@@ -191,12 +267,19 @@ export function registerApprovalHandlers(deps: CoreDeps, kit: HelpKit, a: Approv
   };
 
   /** After a decision: the pressed card shows the outcome, or the loser hears who was first. */
-  const answerOutcome = async (ctx: BotContext, outcome: Outcome, okText: string, line: (request: HelpRequest) => (l: Locale) => string) => {
+  const answerOutcome = async (
+    ctx: BotContext,
+    outcome: Outcome,
+    okText: string,
+    line: (request: HelpRequest) => (l: Locale) => string,
+  ) => {
     if (!outcome.ok) return ctx.answerCbQuery(await a.refusalText(outcome.request, ctx.locale), { show_alert: true });
     await ctx.answerCbQuery(okText);
     const locale = cardLocale(ctx);
     const text = await a.cardText(db, outcome.request, locale, inGroup(ctx), line(outcome.request)(locale));
-    return ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } }).catch((err) => ctx.log.debug({ err }, 'approval card not edited'));
+    return ctx
+      .editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } })
+      .catch((err) => ctx.log.debug({ err }, 'approval card not edited'));
   };
 
   composer.action(approvalButton.pattern, async (ctx) => {
@@ -207,10 +290,16 @@ export function registerApprovalHandlers(deps: CoreDeps, kit: HelpKit, a: Approv
     switch (p.act) {
       case 'y': {
         // A volunteer cannot help in the past: staff agree a new time with the resident first (or decline).
-        if (request.window_end !== null && request.window_end <= clock.now()) return ctx.answerCbQuery(ctx.t('help.approval_too_late'), { show_alert: true });
+        if (request.window_end !== null && request.window_end <= clock.now())
+          return ctx.answerCbQuery(ctx.t('help.approval_too_late'), { show_alert: true });
         const staff = deciderOf(ctx);
         const outcome = await a.approve(clock.now(), request.id, staff, pressedOf(ctx));
-        return answerOutcome(ctx, outcome, ctx.t('help.approved_ok', { team: kit.teamName(request.community_id, request.team_id, ctx.locale) }), (r) => a.approvedLine(r, staff));
+        return answerOutcome(
+          ctx,
+          outcome,
+          ctx.t('help.approved_ok', { team: kit.teamName(request.community_id, request.team_id, ctx.locale) }),
+          (r) => a.approvedLine(r, staff),
+        );
       }
       case 'n':
         await ctx.answerCbQuery();
@@ -261,7 +350,8 @@ export function registerApprovalHandlers(deps: CoreDeps, kit: HelpKit, a: Approv
       // Left waiting too long: a fresh card (the first may have scrolled away), once.
       for (const request of await approvalsOverdue(db, now)) {
         await db.transaction().execute(async (tx) => {
-          if (await markApprovalReminded(tx, now, request.id)) await a.post(tx, now, request, Math.max(1, Math.round((now - request.created_at) / HOUR)));
+          if (await markApprovalReminded(tx, now, request.id))
+            await a.post(tx, now, request, Math.max(1, Math.round((now - request.created_at) / HOUR)));
         });
       }
       deps.sender.poke();

@@ -37,7 +37,7 @@ const ACTION_CODES = { start: 's', done: 'd', release: 'r' } as const;
 export type HelpKit = ReturnType<typeof helpKit>;
 
 export function helpKit(deps: CoreDeps) {
-  const { db, i18n, communities, config } = deps;
+  const { i18n, communities, config } = deps;
   const tz = config.timezone;
   const groupLocale = config.defaultLocale;
   const t = (locale: Locale, key: string, params?: Params) => i18n.t(locale, `help.${key}`, params);
@@ -71,15 +71,24 @@ export function helpKit(deps: CoreDeps) {
       ...(status ? ['', status] : []),
     ].join('\n');
 
-  const claimKeyboard = (task: Task, locale: Locale): InlineKeyboard => [[{ text: t(locale, 'claim_button'), callback_data: claimButton.pack({ task: task.id }) }]];
+  const claimKeyboard = (task: Task, locale: Locale): InlineKeyboard => [
+    [{ text: t(locale, 'claim_button'), callback_data: claimButton.pack({ task: task.id }) }],
+  ];
 
   /** The chat a task's card goes to: its team's group, else the committee's group. */
-  const cardChat = async (tx: Executor, communityId: string, teamId: string) => (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
+  const cardChat = async (tx: Executor, communityId: string, teamId: string) =>
+    (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
 
   const postCard = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
     const chatId = await cardChat(tx, task.community_id, task.team_id);
     if (chatId === undefined) return false;
-    await enqueue(tx, now, { chatId, text: cardText(task, request, groupLocale, status), keyboard: claimKeyboard(task, groupLocale), priority: PRIORITY.group, ref: cardRef(task.id) });
+    await enqueue(tx, now, {
+      chatId,
+      text: cardText(task, request, groupLocale, status),
+      keyboard: claimKeyboard(task, groupLocale),
+      priority: PRIORITY.group,
+      ref: cardRef(task.id),
+    });
     return true;
   };
 
@@ -87,26 +96,53 @@ export function helpKit(deps: CoreDeps) {
   const editCard = async (tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) => {
     const sent = await deliveredMessage(tx, cardRef(task.id));
     if (!sent) return;
-    const payload = { message_id: sent.messageId, text: cardText(task, request, groupLocale, t(groupLocale, statusKey, params)), parse_mode: 'HTML' };
+    const payload = {
+      message_id: sent.messageId,
+      text: cardText(task, request, groupLocale, t(groupLocale, statusKey, params)),
+      parse_mode: 'HTML',
+    };
     await tx
       .insertInto('outbox')
-      .values({ chat_id: sent.chatId, method: 'editMessageText', payload: JSON.stringify(payload), priority: PRIORITY.group, not_before: now, broadcast_id: null, ref: null, message_id: null, error: null, created_at: now, sent_at: null })
+      .values({
+        chat_id: sent.chatId,
+        method: 'editMessageText',
+        payload: JSON.stringify(payload),
+        priority: PRIORITY.group,
+        not_before: now,
+        broadcast_id: null,
+        ref: null,
+        message_id: null,
+        error: null,
+        created_at: now,
+        sent_at: null,
+      })
       .execute();
   };
 
   /** The name the group may see for a volunteer: their first name if they agreed, else "a volunteer". */
   const volunteerLabel = async (tx: Executor, userId: number, communityId: string, teamId: string, locale: Locale) => {
-    const m = await tx.selectFrom('team_members').select('agreed_to_be_named').where('user_id', '=', userId).where('community_id', '=', communityId).where('team_id', '=', teamId).executeTakeFirst();
+    const m = await tx
+      .selectFrom('team_members')
+      .select('agreed_to_be_named')
+      .where('user_id', '=', userId)
+      .where('community_id', '=', communityId)
+      .where('team_id', '=', teamId)
+      .executeTakeFirst();
     const u = await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst();
     return m?.agreed_to_be_named && u ? u.first_name : t(locale, 'a_volunteer');
   };
 
   /** What the claimer needs, privately: everything about the person and the place. */
   const detailsText = async (tx: Executor, task: Task, request: HelpRequest, locale: Locale) => {
-    const requester = request.requester_id !== null ? await tx.selectFrom('users').select(['first_name', 'phone']).where('id', '=', request.requester_id).executeTakeFirst() : undefined;
+    const requester =
+      request.requester_id !== null
+        ? await tx.selectFrom('users').select(['first_name', 'phone']).where('id', '=', request.requester_id).executeTakeFirst()
+        : undefined;
     const name = request.on_behalf_name ?? requester?.first_name ?? '—';
     const phone = request.on_behalf_phone ?? request.phone ?? '—';
-    const place = [buildingName(request.community_id, request.building_id, locale), request.unit, request.address].filter(Boolean).join(' · ');
+    const place = [buildingName(request.community_id, request.building_id, locale), request.unit, request.address]
+      .filter(Boolean)
+      .join(' · ');
     return [
       t(locale, 'details_title', { id: task.id, type: escapeHtml(typeName(request.type, locale)) }),
       t(locale, 'details_what', { details: escapeHtml(request.details) }),
@@ -120,22 +156,47 @@ export function helpKit(deps: CoreDeps) {
   /** The claimer's buttons for the task's current status, read from the state machine. */
   const claimerKeyboard = (task: Task, locale: Locale): InlineKeyboard => {
     const actions = allowedActions(task.status, 'claimer').filter((a): a is keyof typeof ACTION_CODES => a in ACTION_CODES);
-    const buttons = actions.map((a) => ({ text: t(locale, `button_${a}`), callback_data: taskButton.pack({ task: task.id, act: ACTION_CODES[a] }) }));
+    const buttons = actions.map((a) => ({
+      text: t(locale, `button_${a}`),
+      callback_data: taskButton.pack({ task: task.id, act: ACTION_CODES[a] }),
+    }));
     const rows: InlineKeyboard = [buttons];
-    if (task.status === 'claimed' || task.status === 'started') rows.push([{ text: t(locale, 'button_unreachable'), callback_data: taskButton.pack({ task: task.id, act: 'u' }) }]);
+    if (task.status === 'claimed' || task.status === 'started')
+      rows.push([{ text: t(locale, 'button_unreachable'), callback_data: taskButton.pack({ task: task.id, act: 'u' }) }]);
     return rows;
   };
 
   /** A private notice to one person, in their own language. */
-  const notifyUser = async (tx: Executor, now: number, userId: number, key: string, params: Params = {}, keyboard?: (locale: Locale) => InlineKeyboard) => {
+  const notifyUser = async (
+    tx: Executor,
+    now: number,
+    userId: number,
+    key: string,
+    params: Params = {},
+    keyboard?: (locale: Locale) => InlineKeyboard,
+  ) => {
     const locale = await localeOf(tx, userId);
     await enqueue(tx, now, { chatId: userId, text: t(locale, key, params), keyboard: keyboard?.(locale), priority: PRIORITY.personal });
   };
 
   /** Params rendered per locale (names of types and teams differ by language). */
-  const notifyUserL = async (tx: Executor, now: number, userId: number, key: string, params: (locale: Locale) => Params, keyboard?: (locale: Locale) => InlineKeyboard, photo?: string) => {
+  const notifyUserL = async (
+    tx: Executor,
+    now: number,
+    userId: number,
+    key: string,
+    params: (locale: Locale) => Params,
+    keyboard?: (locale: Locale) => InlineKeyboard,
+    photo?: string,
+  ) => {
     const locale = await localeOf(tx, userId);
-    await enqueue(tx, now, { chatId: userId, text: t(locale, key, params(locale)), keyboard: keyboard?.(locale), photo, priority: PRIORITY.personal });
+    await enqueue(tx, now, {
+      chatId: userId,
+      text: t(locale, key, params(locale)),
+      keyboard: keyboard?.(locale),
+      photo,
+      priority: PRIORITY.personal,
+    });
   };
 
   const notifyStaff = async (tx: Executor, now: number, communityId: string, key: string, params: (locale: Locale) => Params) => {
@@ -152,7 +213,10 @@ export function helpKit(deps: CoreDeps) {
     tx: Executor,
     now: number,
     communityId: string,
-    render: (locale: Locale, inGroup: boolean) => { text: string; keyboard?: InlineKeyboard } | Promise<{ text: string; keyboard?: InlineKeyboard }>,
+    render: (
+      locale: Locale,
+      inGroup: boolean,
+    ) => { text: string; keyboard?: InlineKeyboard } | Promise<{ text: string; keyboard?: InlineKeyboard }>,
     ref?: string,
   ): Promise<void> => {
     const chatId = await committeeChat(tx, communityId);
@@ -161,14 +225,45 @@ export function helpKit(deps: CoreDeps) {
       return;
     }
     for (const s of await deps.users.staffOf(communityId, tx)) {
-      await enqueue(tx, now, { chatId: s.id, ...(await render(isLocale(s.locale) ? s.locale : config.defaultLocale, false)), priority: PRIORITY.personal, ref });
+      await enqueue(tx, now, {
+        chatId: s.id,
+        ...(await render(isLocale(s.locale) ? s.locale : config.defaultLocale, false)),
+        priority: PRIORITY.personal,
+        ref,
+      });
     }
   };
 
   /** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
   const postOrTellStaff = async (tx: Executor, now: number, task: Task, request: HelpRequest) => {
-    if (!(await postCard(tx, now, task, request))) await notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({ id: request.id, type: escapeHtml(typeName(request.type, l)) }));
+    if (!(await postCard(tx, now, task, request)))
+      await notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({
+        id: request.id,
+        type: escapeHtml(typeName(request.type, l)),
+      }));
   };
 
-  return { t, tz, groupLocale, localeOf, typeName, buildingName, teamName, when, cardText, claimKeyboard, postCard, editCard, volunteerLabel, detailsText, claimerKeyboard, notifyUser, notifyUserL, notifyStaff, toStaff, postOrTellStaff, cardChat };
+  return {
+    t,
+    tz,
+    groupLocale,
+    localeOf,
+    typeName,
+    buildingName,
+    teamName,
+    when,
+    cardText,
+    claimKeyboard,
+    postCard,
+    editCard,
+    volunteerLabel,
+    detailsText,
+    claimerKeyboard,
+    notifyUser,
+    notifyUserL,
+    notifyStaff,
+    toStaff,
+    postOrTellStaff,
+    cardChat,
+  };
 }

@@ -28,7 +28,9 @@ export function helpPrivacy(deps: CoreDeps, kit: HelpKit): PrivacySpec {
       lines.push('', t('help.mydata_volunteering'));
       const teams = await db.selectFrom('team_members').selectAll().where('user_id', '=', userId).orderBy('id').execute();
       for (const m of teams) {
-        lines.push(`${escapeHtml(kit.teamName(m.community_id, m.team_id, locale))} · ${t(`help.member_${m.status}`)}${m.role === 'lead' ? ` · ${t('roles.lead')}` : ''}${m.phone ? ` · ${escapeHtml(m.phone)}` : ''}${m.skills ? ` · ${escapeHtml(m.skills)}` : ''}`);
+        lines.push(
+          `${escapeHtml(kit.teamName(m.community_id, m.team_id, locale))} · ${t(`help.member_${m.status}`)}${m.role === 'lead' ? ` · ${t('roles.lead')}` : ''}${m.phone ? ` · ${escapeHtml(m.phone)}` : ''}${m.skills ? ` · ${escapeHtml(m.skills)}` : ''}`,
+        );
       }
       if (teams.length === 0) lines.push('—');
       const hours = await db.selectFrom('hours').selectAll().where('volunteer_id', '=', userId).execute();
@@ -43,8 +45,18 @@ export function helpPrivacy(deps: CoreDeps, kit: HelpKit): PrivacySpec {
       if (ids.length > 0) {
         const now = deps.clock.now();
         // Nobody is left to help: requests still waiting for approval and unclaimed occurrences are cancelled.
-        await tx.updateTable('help_requests').set({ status: 'cancelled', updated_at: now }).where('id', 'in', ids).where('status', '=', 'pending').execute();
-        await tx.updateTable('tasks').set({ status: 'cancelled', updated_at: now }).where('request_id', 'in', ids).where('status', 'in', ['open', 'released', 'escalated']).execute();
+        await tx
+          .updateTable('help_requests')
+          .set({ status: 'cancelled', updated_at: now })
+          .where('id', 'in', ids)
+          .where('status', '=', 'pending')
+          .execute();
+        await tx
+          .updateTable('tasks')
+          .set({ status: 'cancelled', updated_at: now })
+          .where('request_id', 'in', ids)
+          .where('status', 'in', ['open', 'released', 'escalated'])
+          .execute();
         // The details a volunteer or staff were (or were about to be) sent are not kept.
         const refs = [
           ...(await tx.selectFrom('tasks').select('id').where('request_id', 'in', ids).execute()).map((t) => `task:${t.id}:details`),
@@ -57,20 +69,52 @@ export function helpPrivacy(deps: CoreDeps, kit: HelpKit): PrivacySpec {
         await tx.updateTable('recurrences').set({ active: 0, created_by: null }).where('request_id', 'in', ids).execute();
         await tx
           .updateTable('help_requests')
-          .set({ requester_id: null, on_behalf_name: null, on_behalf_phone: null, phone: null, unit: null, address: null, details: '', notes: '' })
+          .set({
+            requester_id: null,
+            on_behalf_name: null,
+            on_behalf_phone: null,
+            phone: null,
+            unit: null,
+            address: null,
+            details: '',
+            notes: '',
+          })
           .where('id', 'in', ids)
           .execute();
       }
-      await tx.updateTable('team_members').set({ user_id: null, phone: null, skills: null, availability: null, agreed_to_be_named: 0 }).where('user_id', '=', userId).execute();
+      await tx
+        .updateTable('team_members')
+        .set({ user_id: null, phone: null, skills: null, availability: null, agreed_to_be_named: 0 })
+        .where('user_id', '=', userId)
+        .execute();
       // Their claims go back to the group.
-      await tx.updateTable('tasks').set({ status: 'released', claimed_by: null, claimed_at: null, started_at: null, checkin_due_at: null, checkin_sent_at: null, checkin_ok_at: null }).where('claimed_by', '=', userId).where('status', 'in', ['claimed', 'started']).execute();
+      await tx
+        .updateTable('tasks')
+        .set({
+          status: 'released',
+          claimed_by: null,
+          claimed_at: null,
+          started_at: null,
+          checkin_due_at: null,
+          checkin_sent_at: null,
+          checkin_ok_at: null,
+        })
+        .where('claimed_by', '=', userId)
+        .where('status', 'in', ['claimed', 'started'])
+        .execute();
       await tx.updateTable('tasks').set({ claimed_by: null }).where('claimed_by', '=', userId).execute();
       await tx.updateTable('hours').set({ volunteer_id: null }).where('volunteer_id', '=', userId).execute();
       await tx.updateTable('ratings').set({ rater_id: null, comment: null }).where('rater_id', '=', userId).execute();
       await tx.updateTable('task_events').set({ actor_id: null }).where('actor_id', '=', userId).execute();
       await tx.updateTable('shifts').set({ created_by: null }).where('created_by', '=', userId).execute();
       const shifts = await tx.selectFrom('shift_members').select('shift_id').where('user_id', '=', userId).execute();
-      for (const s of shifts) await tx.updateTable('shifts').set((eb) => ({ taken: eb('taken', '-', 1) })).where('id', '=', s.shift_id).where('taken', '>', 0).execute();
+      for (const s of shifts)
+        await tx
+          .updateTable('shifts')
+          .set((eb) => ({ taken: eb('taken', '-', 1) }))
+          .where('id', '=', s.shift_id)
+          .where('taken', '>', 0)
+          .execute();
       await tx.deleteFrom('shift_members').where('user_id', '=', userId).execute();
       await tx.updateTable('team_members').set({ decided_by: null }).where('decided_by', '=', userId).execute();
       await tx.updateTable('help_requests').set({ decided_by: null }).where('decided_by', '=', userId).execute();

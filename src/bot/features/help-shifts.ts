@@ -24,14 +24,22 @@ export function shiftCardText(kit: HelpKit, shift: Shift, locale: Locale): strin
 }
 
 const shiftKeyboard = (kit: HelpKit, shift: Shift, locale: Locale): InlineKeyboard | undefined =>
-  shift.taken >= shift.places ? undefined : [[{ text: kit.t(locale, 'join_button'), callback_data: joinShiftButton.pack({ shift: shift.id }) }]];
+  shift.taken >= shift.places
+    ? undefined
+    : [[{ text: kit.t(locale, 'join_button'), callback_data: joinShiftButton.pack({ shift: shift.id }) }]];
 
 /** Posts a shift's card to its team's group (or the committee's), through the outbox. */
 export async function postShift(kit: HelpKit, tx: Executor, now: number, shift: Shift, reposted = false): Promise<boolean> {
   const chatId = await kit.cardChat(tx, shift.community_id, shift.team_id);
   if (chatId === undefined) return false;
   const text = (reposted ? `${kit.t(kit.groupLocale, 'shift_reopened')}\n\n` : '') + shiftCardText(kit, shift, kit.groupLocale);
-  await enqueue(tx, now, { chatId, text, keyboard: shiftKeyboard(kit, shift, kit.groupLocale), priority: PRIORITY.group, ref: `shift:${shift.id}:card` });
+  await enqueue(tx, now, {
+    chatId,
+    text,
+    keyboard: shiftKeyboard(kit, shift, kit.groupLocale),
+    priority: PRIORITY.group,
+    ref: `shift:${shift.id}:card`,
+  });
   return true;
 }
 
@@ -43,13 +51,19 @@ export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Co
     const id = idField(joinShiftButton.unpack(ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '')?.shift);
     const shift = id ? await findShift(db, id) : undefined;
     if (!shift) return ctx.answerCbQuery(ctx.t('common.stale_button'));
-    if (!(await isTeamMember(db, ctx.from.id, shift.community_id, shift.team_id))) return ctx.answerCbQuery(ctx.t('help.not_member'), { show_alert: true });
+    if (!(await isTeamMember(db, ctx.from.id, shift.community_id, shift.team_id)))
+      return ctx.answerCbQuery(ctx.t('help.not_member'), { show_alert: true });
     const now = clock.now();
     const result = await joinShift(db, now, shift.id, ctx.from.id);
     if (result !== 'joined') return ctx.answerCbQuery(ctx.t(`help.join_${result}`), { show_alert: result === 'full' });
     const after = (await findShift(db, shift.id))!;
     await ctx.answerCbQuery(ctx.t('help.shift_joined'));
-    await ctx.editMessageText(shiftCardText(kit, after, kit.groupLocale), { parse_mode: 'HTML', reply_markup: { inline_keyboard: shiftKeyboard(kit, after, kit.groupLocale) ?? [] } }).catch((err) => ctx.log.debug({ err }, 'shift card not edited'));
+    await ctx
+      .editMessageText(shiftCardText(kit, after, kit.groupLocale), {
+        parse_mode: 'HTML',
+        reply_markup: { inline_keyboard: shiftKeyboard(kit, after, kit.groupLocale) ?? [] },
+      })
+      .catch((err) => ctx.log.debug({ err }, 'shift card not edited'));
     await db.transaction().execute(async (tx) => {
       await kit.notifyUserL(
         tx,
@@ -67,7 +81,8 @@ export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Co
     const id = idField(leaveShiftButton.unpack(ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '')?.shift);
     const shift = id ? await findShift(db, id) : undefined;
     const now = clock.now();
-    if (!shift || shift.starts_at <= now || !(await leaveShift(db, now, shift.id, ctx.from.id))) return ctx.answerCbQuery(ctx.t('common.stale_button'));
+    if (!shift || shift.starts_at <= now || !(await leaveShift(db, now, shift.id, ctx.from.id)))
+      return ctx.answerCbQuery(ctx.t('common.stale_button'));
     await ctx.answerCbQuery();
     await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
     await db.transaction().execute(async (tx) => postShift(kit, tx, now, (await findShift(tx, shift.id))!, true));
@@ -80,7 +95,11 @@ export function registerShiftHandlers(deps: CoreDeps, kit: HelpKit, composer: Co
     cron: '*/10 * * * *',
     run: async (now) => {
       const credited = await creditEndedShifts(db, now, (tx, shift, volunteerId, minutes) =>
-        kit.notifyUserL(tx, now, volunteerId, 'shift_hours_credited', (l) => ({ id: shift.id, zone: escapeHtml(shift.zone), hours: formatMinutes(minutes, l) })),
+        kit.notifyUserL(tx, now, volunteerId, 'shift_hours_credited', (l) => ({
+          id: shift.id,
+          zone: escapeHtml(shift.zone),
+          hours: formatMinutes(minutes, l),
+        })),
       );
       if (credited > 0) deps.sender.poke();
     },

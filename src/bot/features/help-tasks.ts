@@ -45,8 +45,17 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     const request = (await findRequest(tx, task.request_id))!;
     await kit.editCard(tx, now, task, request, 'card_released');
     if (task.status === 'escalated') {
-      const params = (l: Locale) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)) });
-      const keyboard = (l: Locale) => [[{ text: kit.t(l, 'button_repost'), callback_data: staffTaskButton.pack({ task: task.id, act: 'p' }) }, { text: kit.t(l, 'button_cancel_task'), callback_data: staffTaskButton.pack({ task: task.id, act: 'c' }) }]];
+      const params = (l: Locale) => ({
+        id: task.id,
+        type: escapeHtml(kit.typeName(request.type, l)),
+        building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)),
+      });
+      const keyboard = (l: Locale) => [
+        [
+          { text: kit.t(l, 'button_repost'), callback_data: staffTaskButton.pack({ task: task.id, act: 'p' }) },
+          { text: kit.t(l, 'button_cancel_task'), callback_data: staffTaskButton.pack({ task: task.id, act: 'c' }) },
+        ],
+      ];
       await kit.toStaff(tx, now, task.community_id, (l) => ({ text: kit.t(l, 'escalated', params(l)), keyboard: keyboard(l) }));
     } else {
       await kit.postCard(tx, now, task, request, kit.t(G, 'card_reposted'));
@@ -60,14 +69,21 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     const task = id ? await findTask(db, id) : undefined;
     if (!task) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const userId = ctx.from.id;
-    if (!(await isTeamMember(db, userId, task.community_id, task.team_id))) return ctx.answerCbQuery(ctx.t('help.not_member'), { show_alert: true });
+    if (!(await isTeamMember(db, userId, task.community_id, task.team_id)))
+      return ctx.answerCbQuery(ctx.t('help.not_member'), { show_alert: true });
     const now = clock.now();
     let claimed: Task | undefined;
     const won = await claimTask(db, now, task.id, userId, settings.claimCheckinHours, async (tx, t) => {
       claimed = t;
       const request = (await findRequest(tx, t.request_id))!;
       const locale = await kit.localeOf(tx, userId);
-      await enqueue(tx, now, { chatId: userId, text: await kit.detailsText(tx, t, request, locale), keyboard: kit.claimerKeyboard(t, locale), priority: PRIORITY.personal, ref: `task:${t.id}:details` });
+      await enqueue(tx, now, {
+        chatId: userId,
+        text: await kit.detailsText(tx, t, request, locale),
+        keyboard: kit.claimerKeyboard(t, locale),
+        priority: PRIORITY.personal,
+        ref: `task:${t.id}:details`,
+      });
     });
     if (!won || !claimed) {
       const current = await findTask(db, task.id);
@@ -83,7 +99,10 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     const request = (await findRequest(db, claimed.request_id))!;
     const name = escapeHtml(await kit.volunteerLabel(db, userId, claimed.community_id, claimed.team_id, G));
     await ctx
-      .editMessageText(kit.cardText(claimed, request, G, kit.t(G, 'card_claimed_by', { name })), { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } })
+      .editMessageText(kit.cardText(claimed, request, G, kit.t(G, 'card_claimed_by', { name })), {
+        parse_mode: 'HTML',
+        reply_markup: { inline_keyboard: [] },
+      })
       .catch((err) => ctx.log.debug({ err }, 'card not edited'));
   });
 
@@ -99,7 +118,12 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     const clearButtons = () => ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
     switch (p.act) {
       case 's': {
-        if (!(await db.transaction().execute((tx) => moveTask(tx, now, task.id, 'start', userId, { claimedBy: userId, set: { started_at: now } })))) return ctx.answerCbQuery(ctx.t('help.task_not_open'));
+        if (
+          !(await db
+            .transaction()
+            .execute((tx) => moveTask(tx, now, task.id, 'start', userId, { claimedBy: userId, set: { started_at: now } })))
+        )
+          return ctx.answerCbQuery(ctx.t('help.task_not_open'));
         await ctx.answerCbQuery(ctx.t('help.started'));
         const after = (await findTask(db, task.id))!;
         await ctx.editMessageReplyMarkup({ inline_keyboard: kit.claimerKeyboard(after, ctx.locale) }).catch(() => undefined);
@@ -124,7 +148,12 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
         const request = (await findRequest(db, task.request_id))!;
         const volunteer = ctx.from.first_name;
         await db.transaction().execute(async (tx) => {
-          const params = (l: Locale) => ({ id: task.id, type: escapeHtml(kit.typeName(request.type, l)), building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)), name: escapeHtml(volunteer) });
+          const params = (l: Locale) => ({
+            id: task.id,
+            type: escapeHtml(kit.typeName(request.type, l)),
+            building: escapeHtml(kit.buildingName(request.community_id, request.building_id, l)),
+            name: escapeHtml(volunteer),
+          });
           await kit.toStaff(tx, now, task.community_id, (l) => ({ text: kit.t(l, 'unreachable', params(l)) }));
         });
         deps.sender.poke();
@@ -161,7 +190,14 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
       if (ok) {
         const request = (await findRequest(db, task.request_id))!;
         if (request.requester_id !== null) {
-          await db.transaction().execute((tx) => kit.notifyUserL(tx, now, request.requester_id!, 'cancelled_by_staff', (l) => ({ id: request.id, type: escapeHtml(kit.typeName(request.type, l)) })));
+          await db
+            .transaction()
+            .execute((tx) =>
+              kit.notifyUserL(tx, now, request.requester_id!, 'cancelled_by_staff', (l) => ({
+                id: request.id,
+                type: escapeHtml(kit.typeName(request.type, l)),
+              })),
+            );
         }
       }
     }
@@ -184,7 +220,15 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     if (score <= 2) {
       const task = (await findTask(db, id))!;
       const request = (await findRequest(db, task.request_id))!;
-      await db.transaction().execute((tx) => kit.notifyStaff(tx, now, task.community_id, 'low_rating', (l) => ({ id: task.id, score, type: escapeHtml(kit.typeName(request.type, l)) })));
+      await db
+        .transaction()
+        .execute((tx) =>
+          kit.notifyStaff(tx, now, task.community_id, 'low_rating', (l) => ({
+            id: task.id,
+            score,
+            type: escapeHtml(kit.typeName(request.type, l)),
+          })),
+        );
       deps.sender.poke();
     }
     return services.flows.start(ctx, 'hrate', { task: String(id) });
@@ -197,13 +241,15 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     const hours = id ? await db.selectFrom('hours').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     const task = hours?.task_id ? await findTask(db, hours.task_id) : undefined;
     if (!hours || !task || !p) return ctx.answerCbQuery(ctx.t('common.stale_button'));
-    const mayDecide = (await isTeamLead(db, ctx.from.id, task.community_id, task.team_id)) || canStaff(ctx.role, ctx.profile, task.community_id);
+    const mayDecide =
+      (await isTeamLead(db, ctx.from.id, task.community_id, task.team_id)) || canStaff(ctx.role, ctx.profile, task.community_id);
     if (!mayDecide || hours.volunteer_id === ctx.from.id) return ctx.answerCbQuery(ctx.t('common.not_allowed'), { show_alert: true });
     const approve = p.yes === '1';
     const now = clock.now();
     const decided = await db.transaction().execute(async (tx) => {
       if (!(await decideHours(tx, hours.id, approve))) return false;
-      if (hours.volunteer_id !== null) await kit.notifyUser(tx, now, hours.volunteer_id, approve ? 'hours_approved' : 'hours_declined', { id: task.id });
+      if (hours.volunteer_id !== null)
+        await kit.notifyUser(tx, now, hours.volunteer_id, approve ? 'hours_approved' : 'hours_declined', { id: task.id });
       return true;
     });
     if (!decided) return ctx.answerCbQuery(ctx.t('help.already_decided'));
@@ -241,7 +287,9 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     async run(now) {
       // A day's notice: each occurrence's task appears a day before its window.
       for (const rec of await recurrencesDue(db, now, DAY)) {
-        await createOccurrence(db, now, rec, nextOccurrence(rec.next_at, rec.every, kit.tz), (tx, task, request) => kit.postCard(tx, now, task, request).then(() => undefined));
+        await createOccurrence(db, now, rec, nextOccurrence(rec.next_at, rec.every, kit.tz), (tx, task, request) =>
+          kit.postCard(tx, now, task, request).then(() => undefined),
+        );
       }
       deps.sender.poke();
     },

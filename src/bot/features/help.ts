@@ -15,7 +15,6 @@ import { escapeHtml } from '../../i18n';
 import { idField } from '../callback';
 import type { BotContext } from '../context';
 import type { Feature } from '../feature';
-import { replyLong } from '../reply';
 import { approvals, registerApprovalHandlers } from './help-approval';
 import { helpKit, memberButton, myRequestButton } from './help-kit';
 import { registerShiftHandlers } from './help-shifts';
@@ -24,12 +23,16 @@ import { helpPrivacy } from './help-privacy';
 
 /** Help requests, volunteer teams, tasks, hours and patrol shifts. */
 export const helpFeature: Feature = (deps, services) => {
-  const { db, clock, communities } = deps;
+  const { db, clock } = deps;
   const kit = helpKit(deps);
   const composer = new Composer<BotContext>();
   const data = (ctx: BotContext) => (ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '');
   const approval = approvals(deps, kit);
-  const jobs = [...taskParts(deps, kit, services, composer), registerApprovalHandlers(deps, kit, approval, services, composer), registerShiftHandlers(deps, kit, composer)];
+  const jobs = [
+    ...taskParts(deps, kit, services, composer),
+    registerApprovalHandlers(deps, kit, approval, services, composer),
+    registerShiftHandlers(deps, kit, composer),
+  ];
 
   // --- Volunteer sign-up decisions (lead in private, or staff in the committee group) ---------
   composer.action(memberButton.pattern, async (ctx) => {
@@ -52,7 +55,11 @@ export const helpFeature: Feature = (deps, services) => {
     const chatId = approve ? await teamChat(db, m.community_id, m.team_id) : undefined;
     if (chatId !== undefined) {
       try {
-        link = ((await deps.api('createChatInviteLink', { chat_id: chatId, member_limit: 1, name: `volunteer ${volunteerId}`.slice(0, 32) })) as { invite_link: string }).invite_link;
+        link = (
+          (await deps.api('createChatInviteLink', { chat_id: chatId, member_limit: 1, name: `volunteer ${volunteerId}`.slice(0, 32) })) as {
+            invite_link: string;
+          }
+        ).invite_link;
       } catch (err) {
         ctx.log.warn({ err, chatId }, 'could not create a team invite link');
       }
@@ -60,7 +67,10 @@ export const helpFeature: Feature = (deps, services) => {
     await db.transaction().execute(async (tx) => {
       const team = (l: Parameters<typeof kit.teamName>[2]) => escapeHtml(kit.teamName(m.community_id, m.team_id, l));
       if (!approve) return kit.notifyUserL(tx, now, volunteerId, 'signup_declined', (l) => ({ team: team(l) }));
-      await kit.notifyUserL(tx, now, volunteerId, link ? 'signup_approved' : 'signup_approved_no_link', (l) => ({ team: team(l), link: escapeHtml(link ?? '') }));
+      await kit.notifyUserL(tx, now, volunteerId, link ? 'signup_approved' : 'signup_approved_no_link', (l) => ({
+        team: team(l),
+        link: escapeHtml(link ?? ''),
+      }));
     });
     deps.sender.poke();
     if (approve) await services.refreshCommands(volunteerId);
@@ -73,8 +83,14 @@ export const helpFeature: Feature = (deps, services) => {
     for (const r of rows) {
       const status = r.status === 'active' ? (r.task?.status ?? 'open') : r.status;
       const text = [
-        ctx.t('help.myrequest_line', { id: r.id, type: escapeHtml(kit.typeName(r.type, ctx.locale)), status: ctx.t(`help.status_${status}`) }),
-        ctx.t('help.card_when', { when: escapeHtml(kit.when(r.task?.window_start ?? r.window_start, r.task?.window_end ?? r.window_end, ctx.locale)) }),
+        ctx.t('help.myrequest_line', {
+          id: r.id,
+          type: escapeHtml(kit.typeName(r.type, ctx.locale)),
+          status: ctx.t(`help.status_${status}`),
+        }),
+        ctx.t('help.card_when', {
+          when: escapeHtml(kit.when(r.task?.window_start ?? r.window_start, r.task?.window_end ?? r.window_end, ctx.locale)),
+        }),
         ...(r.status === 'declined' ? [ctx.t('help.myrequest_reason', { reason: approval.reasonText(r.decline_reason, ctx.locale) })] : []),
       ].join('\n');
       const buttons = [];
@@ -92,14 +108,16 @@ export const helpFeature: Feature = (deps, services) => {
     const p = myRequestButton.unpack(data(ctx));
     const id = idField(p?.request);
     const request = id ? await findRequest(db, id) : undefined;
-    if (!request || !p || request.requester_id !== ctx.from.id || (request.status !== 'active' && request.status !== 'pending')) return ctx.answerCbQuery(ctx.t('common.stale_button'));
+    if (!request || !p || request.requester_id !== ctx.from.id || (request.status !== 'active' && request.status !== 'pending'))
+      return ctx.answerCbQuery(ctx.t('common.stale_button'));
     if (p.act === 'n') {
       await ctx.answerCbQuery();
       return services.flows.start(ctx, 'hnote', { request: String(request.id) });
     }
     if (p.act !== 'c') return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const now = clock.now();
-    if (!(await cancelRequest(db, now, request.id, ctx.from.id, 'requester'))) return ctx.answerCbQuery(ctx.t('help.cancel_too_late'), { show_alert: true });
+    if (!(await cancelRequest(db, now, request.id, ctx.from.id, 'requester')))
+      return ctx.answerCbQuery(ctx.t('help.cancel_too_late'), { show_alert: true });
     // The card in the group stops offering Claim, and staff's approval card stops asking.
     const task = await db.selectFrom('tasks').selectAll().where('request_id', '=', request.id).orderBy('id', 'desc').executeTakeFirst();
     await db.transaction().execute(async (tx) => {
@@ -119,10 +137,15 @@ export const helpFeature: Feature = (deps, services) => {
     if (tasks.length === 0 && shifts.length === 0) return ctx.reply(ctx.t('help.tasks_none'));
     for (const task of tasks) {
       const request = (await findRequest(db, task.request_id))!;
-      await ctx.reply(`${ctx.t(`help.status_${task.status}`)}\n${await kit.detailsText(db, task, request, ctx.locale)}`, { parse_mode: 'HTML', reply_markup: { inline_keyboard: kit.claimerKeyboard(task, ctx.locale) } });
+      await ctx.reply(`${ctx.t(`help.status_${task.status}`)}\n${await kit.detailsText(db, task, request, ctx.locale)}`, {
+        parse_mode: 'HTML',
+        reply_markup: { inline_keyboard: kit.claimerKeyboard(task, ctx.locale) },
+      });
     }
     if (shifts.length > 0) {
-      const lines = shifts.map((s) => ctx.t('help.shift_line', { id: s.id, zone: escapeHtml(s.zone), when: escapeHtml(kit.when(s.starts_at, s.ends_at, ctx.locale)) }));
+      const lines = shifts.map((s) =>
+        ctx.t('help.shift_line', { id: s.id, zone: escapeHtml(s.zone), when: escapeHtml(kit.when(s.starts_at, s.ends_at, ctx.locale)) }),
+      );
       await ctx.reply([ctx.t('help.shifts_title'), ...lines].join('\n'), { parse_mode: 'HTML' });
     }
   };
@@ -140,8 +163,17 @@ export const helpFeature: Feature = (deps, services) => {
       months.set(key, m);
     }
     const total = [...months.values()].reduce((s, m) => s + m.minutes, 0);
-    const lines = [...months].map(([month, m]) => ctx.t(m.pending ? 'help.hours_month_pending' : 'help.hours_month', { month, hours: formatMinutes(m.minutes, ctx.locale), tasks: m.tasks, pending: m.pending }));
-    return ctx.reply([ctx.t('help.hours_title'), ...lines, '', ctx.t('help.hours_total', { hours: formatMinutes(total, ctx.locale) })].join('\n'));
+    const lines = [...months].map(([month, m]) =>
+      ctx.t(m.pending ? 'help.hours_month_pending' : 'help.hours_month', {
+        month,
+        hours: formatMinutes(m.minutes, ctx.locale),
+        tasks: m.tasks,
+        pending: m.pending,
+      }),
+    );
+    return ctx.reply(
+      [ctx.t('help.hours_title'), ...lines, '', ctx.t('help.hours_total', { hours: formatMinutes(total, ctx.locale) })].join('\n'),
+    );
   };
 
   /** /recur <request> week|month|off: staff make a request repeat (meal delivery, a paired household's visit). */
@@ -152,11 +184,17 @@ export const helpFeature: Feature = (deps, services) => {
     if (!request || !['week', 'month', 'off'].includes(every ?? '')) return ctx.reply(ctx.t('help.recur_usage'));
     if (!canStaff(ctx.role, ctx.profile, request.community_id)) return ctx.reply(ctx.t('common.not_allowed'));
     const now = clock.now();
-    const latest = await db.selectFrom('tasks').select(['window_start', 'created_at']).where('request_id', '=', request.id).orderBy('id', 'desc').executeTakeFirst();
+    const latest = await db
+      .selectFrom('tasks')
+      .select(['window_start', 'created_at'])
+      .where('request_id', '=', request.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     const base = latest?.window_start ?? latest?.created_at ?? now;
     let next = base;
     while (next <= now && every !== 'off') next = nextOccurrence(next, every as 'week' | 'month', kit.tz);
-    if (!(await setRecurrence(db, now, request.id, every as 'week' | 'month' | 'off', ctx.from!.id, next))) return ctx.reply(ctx.t('help.recur_not_possible', { id: request.id }));
+    if (!(await setRecurrence(db, now, request.id, every as 'week' | 'month' | 'off', ctx.from!.id, next)))
+      return ctx.reply(ctx.t('help.recur_not_possible', { id: request.id }));
     if (every === 'off') return ctx.reply(ctx.t('help.recur_off', { id: request.id }));
     return ctx.reply(ctx.t(`help.recur_set_${every}`, { id: request.id, when: kit.when(next, null, ctx.locale) }));
   };
@@ -164,27 +202,72 @@ export const helpFeature: Feature = (deps, services) => {
   const myTeamsStatus = async (ctx: BotContext) => {
     const teams = await teamsOf(db, ctx.from!.id);
     const approved = teams.filter((t) => t.status === 'approved');
-    if (approved.length > 0) await ctx.reply(ctx.t('help.volunteer_already', { teams: escapeHtml(approved.map((t) => kit.teamName(t.community_id, t.team_id, ctx.locale)).join('、')) }), { parse_mode: 'HTML' });
+    if (approved.length > 0)
+      await ctx.reply(
+        ctx.t('help.volunteer_already', {
+          teams: escapeHtml(approved.map((t) => kit.teamName(t.community_id, t.team_id, ctx.locale)).join('、')),
+        }),
+        { parse_mode: 'HTML' },
+      );
     return services.flows.start(ctx, 'hvol');
   };
 
   return {
     name: 'help',
     composer,
-    flows: [requestFlow(deps, kit, approval), volunteerFlow(deps, kit), shiftFlow(deps, kit), doneFlow(deps, kit), noteFlow(deps, kit), rateCommentFlow(deps), declineFlow(deps, approval)],
+    flows: [
+      requestFlow(deps, kit, approval),
+      volunteerFlow(deps, kit),
+      shiftFlow(deps, kit),
+      doneFlow(deps, kit),
+      noteFlow(deps, kit),
+      rateCommentFlow(deps),
+      declineFlow(deps, approval),
+    ],
     jobs,
     privacy: helpPrivacy(deps, kit),
     commands: [
-      { name: 'request', minRole: 'resident', chat: 'private', description: 'help.cmd_request', menuLabel: 'help.menu_request', run: (ctx) => services.flows.start(ctx, 'hreq') },
-      { name: 'myrequests', minRole: 'resident', chat: 'private', description: 'help.cmd_myrequests', menuLabel: 'help.menu_myrequests', run: myRequests },
-      { name: 'volunteer', minRole: 'resident', chat: 'private', description: 'help.cmd_volunteer', menuLabel: 'help.menu_volunteer', run: myTeamsStatus },
+      {
+        name: 'request',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'help.cmd_request',
+        menuLabel: 'help.menu_request',
+        run: (ctx) => services.flows.start(ctx, 'hreq'),
+      },
+      {
+        name: 'myrequests',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'help.cmd_myrequests',
+        menuLabel: 'help.menu_myrequests',
+        run: myRequests,
+      },
+      {
+        name: 'volunteer',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'help.cmd_volunteer',
+        menuLabel: 'help.menu_volunteer',
+        run: myTeamsStatus,
+      },
       { name: 'tasks', minRole: 'volunteer', chat: 'private', description: 'help.cmd_tasks', menuLabel: 'help.menu_tasks', run: myTasks },
       { name: 'hours', minRole: 'volunteer', chat: 'private', description: 'help.cmd_hours', run: myHours },
-      { name: 'requestfor', minRole: 'staff', chat: 'private', description: 'help.cmd_requestfor', run: (ctx) => services.flows.start(ctx, 'hreq', { staff: '1' }) },
+      {
+        name: 'requestfor',
+        minRole: 'staff',
+        chat: 'private',
+        description: 'help.cmd_requestfor',
+        run: (ctx) => services.flows.start(ctx, 'hreq', { staff: '1' }),
+      },
       { name: 'recur', minRole: 'staff', chat: 'private', description: 'help.cmd_recur', run: recur },
-      { name: 'shift', minRole: 'staff', chat: 'private', description: 'help.cmd_shift', run: (ctx) => services.flows.start(ctx, 'hshift') },
+      {
+        name: 'shift',
+        minRole: 'staff',
+        chat: 'private',
+        description: 'help.cmd_shift',
+        run: (ctx) => services.flows.start(ctx, 'hshift'),
+      },
     ],
   };
 };
-
-

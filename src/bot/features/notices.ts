@@ -55,7 +55,9 @@ export const noticesFeature: Feature = (deps, bot) => {
 
   const subscriptionKeyboard = async (ctx: BotContext): Promise<InlineKeyboard> => {
     const subs = await subscriptionsOf(db, ctx.from!.id);
-    return TOPICS.map((topic) => [{ text: `${subs[topic] ? '✅' : '⬜'} ${ctx.t(`notices.topic_${topic}`)}`, callback_data: subscribeButton.pack({ topic }) }]);
+    return TOPICS.map((topic) => [
+      { text: `${subs[topic] ? '✅' : '⬜'} ${ctx.t(`notices.topic_${topic}`)}`, callback_data: subscribeButton.pack({ topic }) },
+    ]);
   };
 
   const subscribe = async (ctx: BotContext) => {
@@ -89,7 +91,12 @@ export const noticesFeature: Feature = (deps, bot) => {
   // ---- events: RSVP ----------------------------------------------------------------------
 
   const eventLine = async (t: Translate, e: EventRow) => {
-    const waiting = await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', e.id).where('status', '=', 'waiting').executeTakeFirstOrThrow();
+    const waiting = await db
+      .selectFrom('rsvps')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('event_id', '=', e.id)
+      .where('status', '=', 'waiting')
+      .executeTakeFirstOrThrow();
     return t('notices.event_counts', { going: e.going, capacity: e.capacity ?? '∞', waiting: Number(waiting.n) });
   };
 
@@ -98,7 +105,11 @@ export const noticesFeature: Feature = (deps, bot) => {
     const t = i18n.translator(locale);
     await enqueue(tx, clock.now(), {
       chatId: userId,
-      text: t('notices.promoted', { title: escapeHtml(e.title), time: formatLocalTime(e.starts_at, locale, tz), place: escapeHtml(e.place) }),
+      text: t('notices.promoted', {
+        title: escapeHtml(e.title),
+        time: formatLocalTime(e.starts_at, locale, tz),
+        place: escapeHtml(e.place),
+      }),
       keyboard: [[{ text: t('notices.not_going_button'), callback_data: eventButton.pack({ action: 'no', id: e.id }) }]],
       priority: PRIORITY.personal,
     });
@@ -124,7 +135,12 @@ export const noticesFeature: Feature = (deps, bot) => {
 
   // ---- events: the list, attendance, ratings ------------------------------------------------
 
-  const attendanceView = async (t: Translate, locale: Locale, e: EventRow, now: number): Promise<{ text: string; keyboard: InlineKeyboard }> => {
+  const attendanceView = async (
+    t: Translate,
+    locale: Locale,
+    e: EventRow,
+    now: number,
+  ): Promise<{ text: string; keyboard: InlineKeyboard }> => {
     const people = await attendees(db, e.id);
     const going = people.filter((p) => p.status === 'going');
     const waiting = people.filter((p) => p.status === 'waiting');
@@ -136,13 +152,20 @@ export const noticesFeature: Feature = (deps, bot) => {
       t('notices.list_going', { count: going.length, capacity: e.capacity ?? '∞' }),
       ...going.map((p, i) => `${i + 1}. ${name(p)}${started ? (p.attended === 1 ? ' ✅' : p.attended === 0 ? ' ❌' : '') : ''}`),
     ];
-    if (waiting.length > 0) lines.push('', t('notices.list_waiting', { count: waiting.length }), ...waiting.map((p, i) => `${i + 1}. ${name(p)}`));
+    if (waiting.length > 0)
+      lines.push('', t('notices.list_waiting', { count: waiting.length }), ...waiting.map((p, i) => `${i + 1}. ${name(p)}`));
     const keyboard: InlineKeyboard = [];
     if (started) {
       lines.push('', t('notices.attendance_hint'));
-      const buttons = going.slice(0, MAX_ATTENDANCE_BUTTONS).map((p) => ({ text: `${p.attended === 1 ? '✅' : '⬜'} ${p.first_name}`.slice(0, 40), callback_data: attendanceButton.pack({ event: e.id, user: p.user_id }) }));
+      const buttons = going
+        .slice(0, MAX_ATTENDANCE_BUTTONS)
+        .map((p) => ({
+          text: `${p.attended === 1 ? '✅' : '⬜'} ${p.first_name}`.slice(0, 40),
+          callback_data: attendanceButton.pack({ event: e.id, user: p.user_id }),
+        }));
       keyboard.push(...grid(buttons, 2));
-      if (e.rating_asked_at === null) keyboard.push([{ text: t('notices.ask_ratings_button'), callback_data: eventButton.pack({ action: 'rate', id: e.id }) }]);
+      if (e.rating_asked_at === null)
+        keyboard.push([{ text: t('notices.ask_ratings_button'), callback_data: eventButton.pack({ action: 'rate', id: e.id }) }]);
     }
     return { text: lines.join('\n'), keyboard };
   };
@@ -170,12 +193,21 @@ export const noticesFeature: Feature = (deps, bot) => {
         const locale = await localeOf(tx, userId);
         const t = i18n.translator(locale);
         const scores = [1, 2, 3, 4, 5].map((n) => ({ text: '⭐'.repeat(n), callback_data: ratingButton.pack({ event: e.id, score: n }) }));
-        await enqueue(tx, clock.now(), { chatId: userId, text: t('notices.rate_question', { title: escapeHtml(e.title) }), keyboard: [scores.slice(0, 3), scores.slice(3)], priority: PRIORITY.personal });
+        await enqueue(tx, clock.now(), {
+          chatId: userId,
+          text: t('notices.rate_question', { title: escapeHtml(e.title) }),
+          keyboard: [scores.slice(0, 3), scores.slice(3)],
+          priority: PRIORITY.personal,
+        });
       });
       deps.sender.poke();
-      await ctx.answerCbQuery(asked === 'already' ? ctx.t('notices.ratings_already_asked') : ctx.t('notices.ratings_asked', { count: asked }));
+      await ctx.answerCbQuery(
+        asked === 'already' ? ctx.t('notices.ratings_already_asked') : ctx.t('notices.ratings_asked', { count: asked }),
+      );
       const view = await attendanceView(ctx.t, ctx.locale, (await findEvent(db, id))!, clock.now());
-      return ctx.editMessageText(view.text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: view.keyboard } }).catch(() => undefined);
+      return ctx
+        .editMessageText(view.text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: view.keyboard } })
+        .catch(() => undefined);
     }
     return stale(ctx);
   });
@@ -207,7 +239,11 @@ export const noticesFeature: Feature = (deps, bot) => {
     if (!ok) return ctx.answerCbQuery(ctx.t('notices.rating_not_taken'));
     await ctx.answerCbQuery(ctx.t('notices.rating_thanks'));
     const event = await findEvent(db, eventId);
-    await ctx.editMessageText(ctx.t('notices.rating_done', { title: escapeHtml(event?.title ?? ''), stars: '⭐'.repeat(score) }), { parse_mode: 'HTML' }).catch(() => undefined);
+    await ctx
+      .editMessageText(ctx.t('notices.rating_done', { title: escapeHtml(event?.title ?? ''), stars: '⭐'.repeat(score) }), {
+        parse_mode: 'HTML',
+      })
+      .catch(() => undefined);
   });
 
   /** /events: upcoming events with the person's own answer; staff also get each event's list. */
@@ -241,7 +277,11 @@ export const noticesFeature: Feature = (deps, bot) => {
         const t = i18n.translator(locale);
         await enqueue(tx, now, {
           chatId: userId,
-          text: t(`notices.reminder_${kind}`, { title: escapeHtml(e.title), time: formatLocalTime(e.starts_at, locale, tz), place: escapeHtml(e.place) }),
+          text: t(`notices.reminder_${kind}`, {
+            title: escapeHtml(e.title),
+            time: formatLocalTime(e.starts_at, locale, tz),
+            place: escapeHtml(e.place),
+          }),
           keyboard: [[{ text: t('notices.not_going_button'), callback_data: eventButton.pack({ action: 'no', id: e.id }) }]],
           priority: PRIORITY.personal,
           ref: `event:${e.id}:reminder:${kind}`,
@@ -256,10 +296,30 @@ export const noticesFeature: Feature = (deps, bot) => {
     composer,
     flows: [announceFlow(deps), eventFlow(deps)],
     commands: [
-      { name: 'announce', minRole: 'staff', chat: 'private', description: 'notices.cmd_announce', run: (ctx) => bot.flows.start(ctx, 'ann') },
+      {
+        name: 'announce',
+        minRole: 'staff',
+        chat: 'private',
+        description: 'notices.cmd_announce',
+        run: (ctx) => bot.flows.start(ctx, 'ann'),
+      },
       { name: 'event', minRole: 'staff', chat: 'private', description: 'notices.cmd_event', run: (ctx) => bot.flows.start(ctx, 'evt') },
-      { name: 'events', minRole: 'resident', chat: 'private', description: 'notices.cmd_events', menuLabel: 'notices.menu_events', run: events },
-      { name: 'subscribe', minRole: 'resident', chat: 'private', description: 'notices.cmd_subscribe', menuLabel: 'notices.menu_subscribe', run: subscribe },
+      {
+        name: 'events',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'notices.cmd_events',
+        menuLabel: 'notices.menu_events',
+        run: events,
+      },
+      {
+        name: 'subscribe',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'notices.cmd_subscribe',
+        menuLabel: 'notices.menu_subscribe',
+        run: subscribe,
+      },
     ],
     jobs: [{ name: 'notices.event_reminders', cron: '*/10 * * * *', run: reminders }],
     privacy: {
@@ -274,8 +334,15 @@ export const noticesFeature: Feature = (deps, bot) => {
           .limit(50)
           .execute();
         return [
-          t('notices.mydata_topics', { topics: TOPICS.filter((x) => subs[x]).map((x) => t(`notices.topic_${x}`)).join(', ') || '—' }),
-          ...rsvps.map((r) => t('notices.mydata_rsvp', { title: escapeHtml(r.title), status: t(`notices.status_${r.status}`), rating: r.rating ?? '—' })),
+          t('notices.mydata_topics', {
+            topics:
+              TOPICS.filter((x) => subs[x])
+                .map((x) => t(`notices.topic_${x}`))
+                .join(', ') || '—',
+          }),
+          ...rsvps.map((r) =>
+            t('notices.mydata_rsvp', { title: escapeHtml(r.title), status: t(`notices.status_${r.status}`), rating: r.rating ?? '—' }),
+          ),
         ];
       },
       async erase(userId, tx) {

@@ -4,12 +4,30 @@ import { enqueue, PRIORITY, deliveredMessage } from '../../delivery/outbox';
 import { ApiError } from '../../delivery/sender';
 import { committeeChat, teamChat } from '../../domain/chat-links';
 import { canStaff } from '../../domain/roles';
-import { lastCompleteWeek, ledgerRows, monthlyTopVolunteers, weekFrom, weekOf, weeklySummary, weeksBefore, type Week } from '../../domain/summary';
+import {
+  lastCompleteWeek,
+  ledgerRows,
+  monthlyTopVolunteers,
+  weekFrom,
+  weekOf,
+  weeklySummary,
+  weeksBefore,
+  type Week,
+} from '../../domain/summary';
 import { escapeHtml, type Locale } from '../../i18n';
 import { currentPeriod } from '../../jobs/cron-period';
 import { addDays, wallClock, zonedEpoch } from '../../jobs/zoned-time';
 import { renderChart } from '../../summary/chart';
-import { chartFilename, chartInput, communityName, ledgerFilename, renderLedger, renderSummaryText, weekRange, type RenderContext } from '../../summary/render';
+import {
+  chartFilename,
+  chartInput,
+  communityName,
+  ledgerFilename,
+  renderLedger,
+  renderSummaryText,
+  weekRange,
+  type RenderContext,
+} from '../../summary/render';
 import { callbackCodec } from '../callback';
 import type { BotContext } from '../context';
 import type { Feature, JobSpec } from '../feature';
@@ -85,8 +103,28 @@ export const summaryFeature: Feature = (deps) => {
           await tx
             .insertInto('summary_files')
             .values([
-              { chat_id: chatId, kind: 'photo', filename: chartFilename(community.id, week), caption: built.chartCaption, bytes: built.chart, after_ref: ref, error: null, created_at: now, sent_at: null },
-              { chat_id: chatId, kind: 'document', filename: ledgerFilename(community.id, week), caption: built.ledgerCaption, bytes: built.ledger, after_ref: ref, error: null, created_at: now, sent_at: null },
+              {
+                chat_id: chatId,
+                kind: 'photo',
+                filename: chartFilename(community.id, week),
+                caption: built.chartCaption,
+                bytes: built.chart,
+                after_ref: ref,
+                error: null,
+                created_at: now,
+                sent_at: null,
+              },
+              {
+                chat_id: chatId,
+                kind: 'document',
+                filename: ledgerFilename(community.id, week),
+                caption: built.ledgerCaption,
+                bytes: built.ledger,
+                after_ref: ref,
+                error: null,
+                created_at: now,
+                sent_at: null,
+              },
             ])
             .execute();
         });
@@ -106,12 +144,22 @@ export const summaryFeature: Feature = (deps) => {
         if (file.after_ref) {
           const text = await deliveredMessage(db, file.after_ref);
           if (!text) {
-            const stillPending = await db.selectFrom('outbox').select('id').where('ref', '=', file.after_ref).where('status', '=', 'pending').executeTakeFirst();
+            const stillPending = await db
+              .selectFrom('outbox')
+              .select('id')
+              .where('ref', '=', file.after_ref)
+              .where('status', '=', 'pending')
+              .executeTakeFirst();
             if (stillPending) continue; // the text goes first
           }
           replyTo = text?.messageId;
         }
-        const claimed = await db.updateTable('summary_files').set({ status: 'sending' }).where('id', '=', file.id).where('status', '=', 'pending').executeTakeFirst();
+        const claimed = await db
+          .updateTable('summary_files')
+          .set({ status: 'sending' })
+          .where('id', '=', file.id)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) === 0) continue;
         try {
           await deps.api(file.kind === 'photo' ? 'sendPhoto' : 'sendDocument', {
@@ -122,14 +170,22 @@ export const summaryFeature: Feature = (deps) => {
             // As a JSON string: telegraf 4.16's multipart encoder drops object fields it does not know.
             ...(replyTo ? { reply_parameters: JSON.stringify({ message_id: replyTo, allow_sending_without_reply: true }) } : {}),
           });
-          await db.updateTable('summary_files').set({ status: 'sent', sent_at: now, bytes: null, attempts: file.attempts + 1, error: null }).where('id', '=', file.id).execute();
+          await db
+            .updateTable('summary_files')
+            .set({ status: 'sent', sent_at: now, bytes: null, attempts: file.attempts + 1, error: null })
+            .where('id', '=', file.id)
+            .execute();
         } catch (err) {
           const refused = err instanceof ApiError && err.code >= 400 && err.code < 500 && err.code !== 429;
           const failed = refused || file.attempts + 1 >= FILE_ATTEMPTS;
           deps.log.warn({ err, fileId: file.id }, 'uploading a summary file failed');
           await db
             .updateTable('summary_files')
-            .set({ status: failed ? 'failed' : 'pending', attempts: file.attempts + 1, error: (err as Error).message?.slice(0, 500) ?? String(err) })
+            .set({
+              status: failed ? 'failed' : 'pending',
+              attempts: file.attempts + 1,
+              error: (err as Error).message?.slice(0, 500) ?? String(err),
+            })
             .where('id', '=', file.id)
             .execute();
         }
@@ -183,7 +239,10 @@ export const summaryFeature: Feature = (deps) => {
         inline_keyboard: [
           [
             { text: ctx.t('summary.this_week'), callback_data: weekButton.pack({ c: communityId, w: packWeek(thisWeek) }) },
-            { text: ctx.t('summary.last_week'), callback_data: weekButton.pack({ c: communityId, w: packWeek(weeksBefore(thisWeek, 1, timeZone)) }) },
+            {
+              text: ctx.t('summary.last_week'),
+              callback_data: weekButton.pack({ c: communityId, w: packWeek(weeksBefore(thisWeek, 1, timeZone)) }),
+            },
           ],
           [{ text: ctx.t('summary.earlier_week'), callback_data: earlierButton.pack({ c: communityId }) }],
         ],
@@ -197,14 +256,21 @@ export const summaryFeature: Feature = (deps) => {
     const own = ctx.profile?.community_id;
     if (allowed.length === 1 || (own && allowed.includes(own))) return askWeek(ctx, own && allowed.includes(own) ? own : allowed[0]);
     return ctx.reply(ctx.t('summary.choose_community'), {
-      reply_markup: { inline_keyboard: allowed.map((id) => [{ text: communities.community(id)!.name[ctx.locale], callback_data: communityButton.pack({ c: id }) }]) },
+      reply_markup: {
+        inline_keyboard: allowed.map((id) => [
+          { text: communities.community(id)!.name[ctx.locale], callback_data: communityButton.pack({ c: id }) },
+        ]),
+      },
     });
   };
 
   const pressed = (ctx: BotContext) => (ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '');
   /** A press is honoured only in the private chat, by someone who may still see that community. */
   const mayPress = (ctx: BotContext, communityId: string | undefined) =>
-    ctx.chat?.type === 'private' && communityId !== undefined && Boolean(communities.community(communityId)) && allowedCommunities(ctx).includes(communityId);
+    ctx.chat?.type === 'private' &&
+    communityId !== undefined &&
+    Boolean(communities.community(communityId)) &&
+    allowedCommunities(ctx).includes(communityId);
 
   composer.action(communityButton.pattern, async (ctx) => {
     const p = communityButton.unpack(pressed(ctx));
@@ -222,7 +288,14 @@ export const summaryFeature: Feature = (deps) => {
     const weeks = Array.from({ length: EARLIER_WEEKS }, (_, i) => weeksBefore(thisWeek, i + 2, timeZone));
     const rows = [];
     for (let i = 0; i < weeks.length; i += 2) {
-      rows.push(weeks.slice(i, i + 2).map((w) => ({ text: ctx.t('summary.week_button', { date: w.key }), callback_data: weekButton.pack({ c: p!.c, w: packWeek(w) }) })));
+      rows.push(
+        weeks
+          .slice(i, i + 2)
+          .map((w) => ({
+            text: ctx.t('summary.week_button', { date: w.key }),
+            callback_data: weekButton.pack({ c: p!.c, w: packWeek(w) }),
+          })),
+      );
     }
     await ctx.editMessageReplyMarkup({ inline_keyboard: rows }).catch(() => undefined);
   });
@@ -237,7 +310,10 @@ export const summaryFeature: Feature = (deps) => {
     const built = await build(p!.c, week, ctx.locale);
     await replyLong(ctx, built.text);
     await ctx.replyWithPhoto(Input.fromBuffer(built.chart, chartFilename(p!.c, week)), { caption: built.chartCaption, parse_mode: 'HTML' });
-    await ctx.replyWithDocument(Input.fromBuffer(built.ledger, ledgerFilename(p!.c, week)), { caption: built.ledgerCaption, parse_mode: 'HTML' });
+    await ctx.replyWithDocument(Input.fromBuffer(built.ledger, ledgerFilename(p!.c, week)), {
+      caption: built.ledgerCaption,
+      parse_mode: 'HTML',
+    });
   });
 
   return {

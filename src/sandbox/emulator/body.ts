@@ -79,11 +79,7 @@ function parseMultipart(body: Buffer, boundary: string): Record<string, string |
     if (disposition.name !== undefined) {
       params[disposition.name] =
         disposition.filename !== undefined
-          ? new UploadedFile(
-              disposition.filename,
-              headers.get('content-type') ?? 'application/octet-stream',
-              Buffer.from(content),
-            )
+          ? new UploadedFile(disposition.filename, headers.get('content-type') ?? 'application/octet-stream', Buffer.from(content))
           : content.toString('utf8');
     }
     at = next + 2;

@@ -314,12 +314,7 @@ export class BotApi {
   }
 
   /** Stores a message from the bot once Telegram's checks and flood limits let it through. */
-  private post(
-    state: ChatState,
-    params: Params,
-    content: Partial<TgMessage>,
-    meta: { parseMode?: string; raw?: string },
-  ): TgMessage {
+  private post(state: ChatState, params: Params, content: Partial<TgMessage>, meta: { parseMode?: string; raw?: string }): TgMessage {
     const markup = params.reply_markup as ReplyMarkup | undefined;
     checkMarkup(markup);
     const replyTo = this.replyTarget(state, params.reply_parameters);
@@ -381,10 +376,15 @@ export class BotApi {
     const state = this.postable(p.chat_id);
     const { text, entities } = formatText(p.text as string, p.parse_mode, p.entities);
     checkText(text);
-    return this.post(state, p, { text, ...(entities && { entities }) }, {
-      parseMode: p.parse_mode as string | undefined,
-      raw: p.text as string,
-    });
+    return this.post(
+      state,
+      p,
+      { text, ...(entities && { entities }) },
+      {
+        parseMode: p.parse_mode as string | undefined,
+        raw: p.text as string,
+      },
+    );
   }
 
   private sendPhoto(p: Params): TgMessage {

@@ -25,10 +25,7 @@ export interface PressResult {
 }
 
 /** A 1×1 PNG: the default photo a user sends. */
-const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 /** Where a user shares a location from a reply keyboard's request_location button. */
 const DEFAULT_LOCATION = { latitude: 31.2304, longitude: 121.4737 };
@@ -42,7 +39,11 @@ function commandEntities(text: string): MessageEntity[] | undefined {
 }
 
 function describeMatch(match: MessageMatch): string {
-  return typeof match === 'function' ? 'a message matching the predicate' : typeof match === 'string' ? JSON.stringify(match) : String(match);
+  return typeof match === 'function'
+    ? 'a message matching the predicate'
+    : typeof match === 'string'
+      ? JSON.stringify(match)
+      : String(match);
 }
 
 function matcher(match: MessageMatch): (view: BotMessageView) => boolean {
@@ -192,11 +193,14 @@ export class Driver {
       return this.callback(user, state, stored, button.callback_data);
     }
 
-    const key = options.messageId === undefined ? state.replyKeyboard?.keyboard?.flat().find((b) => labelMatches(label, b.text)) : undefined;
+    const key =
+      options.messageId === undefined ? state.replyKeyboard?.keyboard?.flat().find((b) => labelMatches(label, b.text)) : undefined;
     if (key) {
       if (state.replyKeyboard?.one_time_keyboard) state.replyKeyboard = undefined;
       if (key.request_contact) {
-        await this.userMessage(user, state.chat.id, { contact: { phone_number: '+8613800000000', first_name: user.first_name, user_id: user.id } });
+        await this.userMessage(user, state.chat.id, {
+          contact: { phone_number: '+8613800000000', first_name: user.first_name, user_id: user.id },
+        });
       } else if (key.request_location) {
         await this.userMessage(user, state.chat.id, { location: DEFAULT_LOCATION });
       } else {
@@ -208,7 +212,13 @@ export class Driver {
     const visible = this.world
       .botMessages(state)
       .filter((m) => m.message.reply_markup?.inline_keyboard)
-      .map((m) => `#${m.message.message_id}: ${viewOf(m).buttons().map((b) => JSON.stringify(b)).join(', ')}`);
+      .map(
+        (m) =>
+          `#${m.message.message_id}: ${viewOf(m)
+            .buttons()
+            .map((b) => JSON.stringify(b))
+            .join(', ')}`,
+      );
     const keyboard = state.replyKeyboard?.keyboard?.flat().map((b) => JSON.stringify(b.text));
     throw new Error(
       [
@@ -224,8 +234,7 @@ export class Driver {
   /** A press with any callback data, on the given message or the bot's newest one in the chat. */
   pressData(user: TgUser, data: string, options: { in?: ChatRef; messageId?: number }): Promise<PressResult> {
     const state = this.state(options.in, user);
-    const stored =
-      options.messageId !== undefined ? this.botMessage(state, options.messageId) : this.world.botMessages(state).at(-1);
+    const stored = options.messageId !== undefined ? this.botMessage(state, options.messageId) : this.world.botMessages(state).at(-1);
     if (!stored) throw new Error(`the bot has no message in ${this.chatName(state)} to press a button on`);
     return this.callback(user, state, stored, data);
   }
@@ -302,12 +311,9 @@ export class Driver {
     const after: MemberStatus = joining ? 'member' : 'left';
     // Set before the bot hears of it, so a getChatMember in its handler sees the new status.
     group.members.set(user.id, after);
-    const message = await this.userMessage(
-      user,
-      group.chat.id,
-      joining ? { new_chat_members: [user] } : { left_chat_member: user },
-      { membershipSet: true },
-    );
+    const message = await this.userMessage(user, group.chat.id, joining ? { new_chat_members: [user] } : { left_chat_member: user }, {
+      membershipSet: true,
+    });
     // Delivered only if the bot asked for chat_member updates in allowed_updates.
     await this.hub.push({
       chat_member: {
@@ -316,7 +322,15 @@ export class Driver {
         date: Math.floor(Date.now() / 1000),
         old_chat_member: { status: before, user },
         new_chat_member: { status: after, user },
-        ...(inviteLink !== undefined && { invite_link: { invite_link: inviteLink, creator: this.world.bot, creates_join_request: false, is_primary: false, is_revoked: false } }),
+        ...(inviteLink !== undefined && {
+          invite_link: {
+            invite_link: inviteLink,
+            creator: this.world.bot,
+            creates_join_request: false,
+            is_primary: false,
+            is_revoked: false,
+          },
+        }),
       },
     });
     return message;
@@ -491,13 +505,7 @@ export class EmulatedUser {
     return this.driver.userMessage(this.user, options.in, { voice });
   }
 
-  sendDocument(options: {
-    fileName: string;
-    bytes: Buffer;
-    mimeType?: string;
-    caption?: string;
-    in?: ChatRef;
-  }): Promise<TgMessage> {
+  sendDocument(options: { fileName: string; bytes: Buffer; mimeType?: string; caption?: string; in?: ChatRef }): Promise<TgMessage> {
     const mime_type = options.mimeType ?? 'application/octet-stream';
     const file = this.driver.world.storeFile('document', options.bytes, { file_name: options.fileName, mime_type });
     const document = {

@@ -111,9 +111,7 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
             attributes.set(name, '');
             continue;
           }
-          fail(
-            `Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${byteOffset(tagStart)}`,
-          );
+          fail(`Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${byteOffset(tagStart)}`);
         }
         i++;
         while (isSpace(html[i])) i++;
@@ -158,9 +156,7 @@ export function parseHtml(html: string): { text: string; entities: MessageEntity
     i++;
     const top = open.pop()!;
     if (endName !== '' && endName !== top.tag) {
-      fail(
-        `Unmatched end tag at byte offset ${byteOffset(tagStart)}, expected "</${top.tag}>", found "</${endName}>"`,
-      );
+      fail(`Unmatched end tag at byte offset ${byteOffset(tagStart)}, expected "</${top.tag}>", found "</${endName}>"`);
     }
     const entity = entityFor(top, open[open.length - 1], text.length);
     if (entity) entities.push(entity);

@@ -96,13 +96,7 @@ export class ApiSchema {
   }
 
   /** `encoded`: a top-level parameter, whose arrays and objects may arrive JSON-encoded. */
-  private checkValue(
-    value: unknown,
-    types: string[],
-    path: string,
-    allowUnknown: boolean,
-    encoded = false,
-  ): Checked {
+  private checkValue(value: unknown, types: string[], path: string, allowUnknown: boolean, encoded = false): Checked {
     const failures: Extract<Checked, { ok: false }>[] = [];
     for (const type of types) {
       const checked = this.checkType(value, type, path, allowUnknown, encoded);
@@ -114,13 +108,7 @@ export class ApiSchema {
     return { ok: false, score: 0, error: `parameter "${path}" must be ${types.join(' or ')}, got ${describe(value)}` };
   }
 
-  private checkType(
-    value: unknown,
-    type: string,
-    path: string,
-    allowUnknown: boolean,
-    encoded: boolean,
-  ): Checked {
+  private checkType(value: unknown, type: string, path: string, allowUnknown: boolean, encoded: boolean): Checked {
     const mismatch: Checked = { ok: false, score: 0, error: `parameter "${path}" must be ${type}, got ${describe(value)}` };
     switch (type) {
       case 'Integer':

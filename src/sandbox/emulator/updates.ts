@@ -120,7 +120,10 @@ export class UpdateHub {
     onAbort: (release: () => void) => void,
   ): Promise<TgUpdate[]> {
     if (this.webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     if (params.allowed_updates) this.pollAllowedUpdates = params.allowed_updates;
     this.confirm(params.offset ?? 0);

@@ -4,15 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  badRequest,
-  type CallRecord,
-  type PhotoSize,
-  type ReplyMarkup,
-  type TgChat,
-  type TgMessage,
-  type TgUser,
-} from './types';
+import { badRequest, type CallRecord, type PhotoSize, type ReplyMarkup, type TgChat, type TgMessage, type TgUser } from './types';
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
 
@@ -149,17 +141,14 @@ export class World {
     if (this.users.has(id) || this.chats.has(id)) throw new Error(`id ${id} is already taken`);
     const user: TgUser = { ...fields, id, is_bot: false };
     this.users.set(id, user);
-    this.chats.set(id, this.newChat({ id, type: 'private', first_name: user.first_name, last_name: user.last_name, username: user.username }));
+    this.chats.set(
+      id,
+      this.newChat({ id, type: 'private', first_name: user.first_name, last_name: user.last_name, username: user.username }),
+    );
     return user;
   }
 
-  addGroup(options: {
-    id?: number;
-    title: string;
-    type?: 'group' | 'supergroup';
-    username?: string;
-    botStatus?: MemberStatus;
-  }): ChatState {
+  addGroup(options: { id?: number; title: string; type?: 'group' | 'supergroup'; username?: string; botStatus?: MemberStatus }): ChatState {
     const type = options.type ?? 'group';
     // Shaped like Telegram's ids: basic groups are small negatives, supergroups -100…
     const id = options.id ?? (type === 'supergroup' ? -1_000_000_000_000 : -4_000_000_000) - this.nextGroupNumber++;
@@ -199,11 +188,7 @@ export class World {
     return stored;
   }
 
-  editMessage(
-    stored: StoredMessage,
-    changes: Partial<TgMessage>,
-    meta: { parseMode?: string; raw?: string; markup?: ReplyMarkup },
-  ): void {
+  editMessage(stored: StoredMessage, changes: Partial<TgMessage>, meta: { parseMode?: string; raw?: string; markup?: ReplyMarkup }): void {
     for (const [field, value] of Object.entries(changes)) {
       if (value === undefined) delete stored.message[field];
       else stored.message[field] = value;
@@ -235,7 +220,9 @@ export class World {
 
   storeFile(kind: FileKind, bytes: Buffer, meta: { file_name?: string; mime_type?: string } = {}): StoredFile {
     const number = this.nextFileNumber++;
-    const extension = (meta.file_name?.match(/\.([\w]+)$/)?.[1] ?? { photo: 'jpg', document: 'dat', sticker: 'webp', voice: 'ogg' }[kind]).toLowerCase();
+    const extension = (
+      meta.file_name?.match(/\.([\w]+)$/)?.[1] ?? { photo: 'jpg', document: 'dat', sticker: 'webp', voice: 'ogg' }[kind]
+    ).toLowerCase();
     const file: StoredFile = {
       file_id: `${kind}-${number}-${randomBytes(9).toString('base64url')}`,
       file_unique_id: `u${number}${randomBytes(4).toString('hex')}`,

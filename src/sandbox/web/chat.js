@@ -30,7 +30,10 @@ const state = {
 // ---- talking to the server ----
 
 async function api(path, body) {
-  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    path,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const data = await res.json().catch(() => ({ error: res.statusText }));
   if (!res.ok) throw new Error(data.error ?? res.statusText);
   return data;
@@ -56,7 +59,15 @@ function toast(text) {
 
 // ---- Telegram formatting: text + entities, drawn with DOM nodes (never innerHTML) ----
 
-const TAGS = { bold: 'b', italic: 'i', underline: 'u', strikethrough: 's', code: 'code', blockquote: 'blockquote', expandable_blockquote: 'blockquote' };
+const TAGS = {
+  bold: 'b',
+  italic: 'i',
+  underline: 'u',
+  strikethrough: 's',
+  code: 'code',
+  blockquote: 'blockquote',
+  expandable_blockquote: 'blockquote',
+};
 
 function renderText(text, entities = []) {
   const sorted = [...entities].sort((a, b) => a.offset - b.offset || b.length - a.length);
@@ -95,9 +106,18 @@ function entityNode(e, content) {
     case 'spoiler':
       return el('span', { class: 'spoiler', title: 'Spoiler: click to show', onclick: (ev) => ev.currentTarget.classList.add('shown') });
     case 'bot_command':
-      return el('a', { href: '#', class: 'command', onclick: (ev) => { ev.preventDefault(); sendText(content.replace(/@\w+$/, '')); } });
+      return el('a', {
+        href: '#',
+        class: 'command',
+        onclick: (ev) => {
+          ev.preventDefault();
+          sendText(content.replace(/@\w+$/, ''));
+        },
+      });
     default:
-      return TAGS[e.type] ? el(TAGS[e.type], e.type === 'expandable_blockquote' ? { class: 'expandable' } : {}) : el('span', { class: e.type });
+      return TAGS[e.type]
+        ? el(TAGS[e.type], e.type === 'expandable_blockquote' ? { class: 'expandable' } : {})
+        : el('span', { class: e.type });
   }
 }
 
@@ -129,11 +149,17 @@ async function showPeople() {
   const { personas } = await api('/api/personas');
   $('persona-list').replaceChildren(
     ...personas.map((p) =>
-      el('li', {}, el('button', { class: 'row persona', onclick: () => choosePersona(p.id) },
-        el('span', { class: 'avatar' }, initial(p.name)),
-        el('span', { class: 'row-text' }, el('b', {}, p.name), el('small', {}, p.about)),
-        el('span', { class: `badge role-${p.role}` }, ROLE_NAMES[p.role] ?? p.role),
-      )),
+      el(
+        'li',
+        {},
+        el(
+          'button',
+          { class: 'row persona', onclick: () => choosePersona(p.id) },
+          el('span', { class: 'avatar' }, initial(p.name)),
+          el('span', { class: 'row-text' }, el('b', {}, p.name), el('small', {}, p.about)),
+          el('span', { class: `badge role-${p.role}` }, ROLE_NAMES[p.role] ?? p.role),
+        ),
+      ),
     ),
   );
   show('people');
@@ -166,11 +192,22 @@ function renderChatList() {
   $('chat-list').replaceChildren(
     ...state.chats.map((c) => {
       const unread = state.unread.get(c.id) ?? 0;
-      return el('li', {}, el('button', { class: `row chat-row${c.id === state.chatId ? ' active' : ''}`, onclick: () => act(() => openChat(c.id)) },
-        el('span', { class: `avatar ${c.type === 'private' ? 'bot' : 'group'}` }, c.type === 'private' ? 'L' : initial(c.title)),
-        el('span', { class: 'row-text' }, el('b', {}, c.title), el('small', {}, c.preview || (c.type === 'private' ? 'Private chat with the bot' : 'Group'))),
-        unread > 0 && el('span', { class: 'badge unread' }, String(unread)),
-      ));
+      return el(
+        'li',
+        {},
+        el(
+          'button',
+          { class: `row chat-row${c.id === state.chatId ? ' active' : ''}`, onclick: () => act(() => openChat(c.id)) },
+          el('span', { class: `avatar ${c.type === 'private' ? 'bot' : 'group'}` }, c.type === 'private' ? 'L' : initial(c.title)),
+          el(
+            'span',
+            { class: 'row-text' },
+            el('b', {}, c.title),
+            el('small', {}, c.preview || (c.type === 'private' ? 'Private chat with the bot' : 'Group')),
+          ),
+          unread > 0 && el('span', { class: 'badge unread' }, String(unread)),
+        ),
+      );
     }),
   );
 }
@@ -234,28 +271,67 @@ new ResizeObserver(() => scrollDown()).observe($('messages'));
 
 const timeOf = (date) => new Date(date * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const fileUrl = (id, name) => `/api/file?id=${encodeURIComponent(id)}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
-const sizeText = (n) => (n === undefined ? '' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
+const sizeText = (n) =>
+  n === undefined ? '' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 
 function messageNode(m) {
   if (m.service) return el('div', { class: 'service', dataset: { id: m.id } }, m.service);
   const mine = m.fromId === state.me.id;
   const showName = state.chat.type !== 'private' && !mine;
-  const bubble = el('div', { class: `bubble${m.photo && !m.text ? ' media-only' : ''}` },
+  const bubble = el(
+    'div',
+    { class: `bubble${m.photo && !m.text ? ' media-only' : ''}` },
     showName && el('div', { class: `sender${m.fromBot ? ' bot' : ''}` }, m.from),
     m.replyTo && el('div', { class: 'quote' }, el('b', {}, m.replyTo.from), el('span', {}, m.replyTo.text)),
-    m.photo && el('a', { href: fileUrl(m.photo), target: '_blank', class: 'photo' }, el('img', { src: fileUrl(m.photo), alt: 'Photo', loading: 'lazy', onload: () => scrollDown() })),
-    m.document && el('a', { class: 'document', href: fileUrl(m.document.fileId, m.document.name), download: m.document.name },
-      el('span', { class: 'doc-icon' }, 'DOC'), el('span', {}, el('b', {}, m.document.name), el('small', {}, `${sizeText(m.document.size)} · download`))),
-    m.location && el('a', { class: 'location', target: '_blank', rel: 'noopener', href: `https://www.openstreetmap.org/?mlat=${m.location.latitude}&mlon=${m.location.longitude}#map=18/${m.location.latitude}/${m.location.longitude}` },
-      el('span', { class: 'pin' }), el('span', {}, el('b', {}, 'Location'), el('small', {}, `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`))),
-    m.contact && el('div', { class: 'contact' }, el('span', { class: 'avatar small' }, initial(m.contact.name)), el('span', {}, el('b', {}, m.contact.name), el('small', {}, m.contact.phone))),
+    m.photo &&
+      el(
+        'a',
+        { href: fileUrl(m.photo), target: '_blank', class: 'photo' },
+        el('img', { src: fileUrl(m.photo), alt: 'Photo', loading: 'lazy', onload: () => scrollDown() }),
+      ),
+    m.document &&
+      el(
+        'a',
+        { class: 'document', href: fileUrl(m.document.fileId, m.document.name), download: m.document.name },
+        el('span', { class: 'doc-icon' }, 'DOC'),
+        el('span', {}, el('b', {}, m.document.name), el('small', {}, `${sizeText(m.document.size)} · download`)),
+      ),
+    m.location &&
+      el(
+        'a',
+        {
+          class: 'location',
+          target: '_blank',
+          rel: 'noopener',
+          href: `https://www.openstreetmap.org/?mlat=${m.location.latitude}&mlon=${m.location.longitude}#map=18/${m.location.latitude}/${m.location.longitude}`,
+        },
+        el('span', { class: 'pin' }),
+        el('span', {}, el('b', {}, 'Location'), el('small', {}, `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`)),
+      ),
+    m.contact &&
+      el(
+        'div',
+        { class: 'contact' },
+        el('span', { class: 'avatar small' }, initial(m.contact.name)),
+        el('span', {}, el('b', {}, m.contact.name), el('small', {}, m.contact.phone)),
+      ),
     m.other && el('div', { class: 'other' }, m.other),
     m.text !== undefined && el('div', { class: 'text' }, renderText(m.text, m.entities)),
     el('div', { class: 'meta' }, m.edited ? 'edited ' : '', timeOf(m.date)),
   );
-  const buttons = m.buttons && el('div', { class: 'inline-keyboard' },
-    ...m.buttons.map((row) => el('div', { class: 'inline-row' }, ...row.map((b) => el('button', { class: `inline${b.url ? ' url' : ''}`, onclick: () => pressInline(m, b) }, b.text)))),
-  );
+  const buttons =
+    m.buttons &&
+    el(
+      'div',
+      { class: 'inline-keyboard' },
+      ...m.buttons.map((row) =>
+        el(
+          'div',
+          { class: 'inline-row' },
+          ...row.map((b) => el('button', { class: `inline${b.url ? ' url' : ''}`, onclick: () => pressInline(m, b) }, b.text)),
+        ),
+      ),
+    );
   return el('div', { class: `msg ${mine ? 'out' : 'in'}`, dataset: { id: m.id } }, bubble, buttons);
 }
 
@@ -297,7 +373,9 @@ function renderKeyboard() {
     return;
   }
   box.replaceChildren(
-    ...k.rows.map((row) => el('div', { class: 'key-row' }, ...row.map((key) => el('button', { class: 'key', onclick: () => pressKey(key) }, key.text)))),
+    ...k.rows.map((row) =>
+      el('div', { class: 'key-row' }, ...row.map((key) => el('button', { class: 'key', onclick: () => pressKey(key) }, key.text))),
+    ),
   );
   box.hidden = false;
   $('input').placeholder = k.placeholder ?? 'Message';
@@ -320,20 +398,52 @@ function closePanel() {
 
 function openPanel(title, ...content) {
   const panel = $('panel');
-  panel.replaceChildren(el('div', { class: 'panel-head' }, el('b', {}, title), el('button', { type: 'button', class: 'icon', title: 'Close', 'aria-label': 'Close', onclick: closePanel }, '×')), ...content);
+  panel.replaceChildren(
+    el(
+      'div',
+      { class: 'panel-head' },
+      el('b', {}, title),
+      el('button', { type: 'button', class: 'icon', title: 'Close', 'aria-label': 'Close', onclick: closePanel }, '×'),
+    ),
+    ...content,
+  );
   panel.hidden = false;
 }
 
 function openCommands() {
-  openPanel('Commands', el('ul', { class: 'commands' },
-    ...state.commands.map((c) => el('li', {}, el('button', { type: 'button', class: 'row', onclick: () => { closePanel(); sendText(`/${c.command}`); } },
-      el('b', {}, `/${c.command}`), el('small', {}, c.description)))),
-  ));
+  openPanel(
+    'Commands',
+    el(
+      'ul',
+      { class: 'commands' },
+      ...state.commands.map((c) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'row',
+              onclick: () => {
+                closePanel();
+                sendText(`/${c.command}`);
+              },
+            },
+            el('b', {}, `/${c.command}`),
+            el('small', {}, c.description),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function openAttach() {
-  const item = (label, hint, onclick) => el('button', { type: 'button', class: 'row attach-item', onclick }, el('b', {}, label), el('small', {}, hint));
-  openPanel('Send',
+  const item = (label, hint, onclick) =>
+    el('button', { type: 'button', class: 'row attach-item', onclick }, el('b', {}, label), el('small', {}, hint));
+  openPanel(
+    'Send',
     item('Photo', 'a picture from this computer (the text in the box becomes its caption)', () => $('photo-file').click()),
     item('Location', 'pick a point', openLocationPanel),
     item('Contact', 'share your phone number', openContactPanel),
@@ -342,28 +452,69 @@ function openAttach() {
 }
 
 function openLocationPanel() {
-  const form = el('form', { class: 'fields', onsubmit: (ev) => {
-    ev.preventDefault();
-    const latitude = Number(form.latitude.value);
-    const longitude = Number(form.longitude.value);
-    closePanel();
-    act(() => api('/api/send', inChat({ location: { latitude, longitude } })));
-  } },
-    el('label', {}, 'Latitude', el('input', { name: 'latitude', type: 'number', step: 'any', min: -90, max: 90, required: true, value: String(state.centre.latitude) })),
-    el('label', {}, 'Longitude', el('input', { name: 'longitude', type: 'number', step: 'any', min: -180, max: 180, required: true, value: String(state.centre.longitude) })),
+  const form = el(
+    'form',
+    {
+      class: 'fields',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const latitude = Number(form.latitude.value);
+        const longitude = Number(form.longitude.value);
+        closePanel();
+        act(() => api('/api/send', inChat({ location: { latitude, longitude } })));
+      },
+    },
+    el(
+      'label',
+      {},
+      'Latitude',
+      el('input', {
+        name: 'latitude',
+        type: 'number',
+        step: 'any',
+        min: -90,
+        max: 90,
+        required: true,
+        value: String(state.centre.latitude),
+      }),
+    ),
+    el(
+      'label',
+      {},
+      'Longitude',
+      el('input', {
+        name: 'longitude',
+        type: 'number',
+        step: 'any',
+        min: -180,
+        max: 180,
+        required: true,
+        value: String(state.centre.longitude),
+      }),
+    ),
     el('button', { type: 'submit', class: 'primary' }, 'Send location'),
   );
   openPanel('Location (the community centre is filled in)', form);
 }
 
 function openContactPanel() {
-  const form = el('form', { class: 'fields', onsubmit: (ev) => {
-    ev.preventDefault();
-    const phone = form.phone.value.trim();
-    closePanel();
-    act(() => api('/api/send', inChat({ contact: phone })));
-  } },
-    el('label', {}, 'Your phone number', el('input', { name: 'phone', type: 'tel', required: true, value: `+86138${String(state.me.id).padStart(8, '0')}` })),
+  const form = el(
+    'form',
+    {
+      class: 'fields',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const phone = form.phone.value.trim();
+        closePanel();
+        act(() => api('/api/send', inChat({ contact: phone })));
+      },
+    },
+    el(
+      'label',
+      {},
+      'Your phone number',
+      el('input', { name: 'phone', type: 'tel', required: true, value: `+86138${String(state.me.id).padStart(8, '0')}` }),
+    ),
     el('button', { type: 'submit', class: 'primary' }, 'Share my contact'),
   );
   openPanel('Share your contact', form);
@@ -387,7 +538,12 @@ async function sendFile(input, kind) {
   $('input').value = '';
   await act(async () => {
     const data = await readFileBase64(file);
-    await api('/api/send', inChat(kind === 'photo' ? { photo: data, caption } : { document: data, fileName: file.name, mimeType: file.type || undefined, caption }));
+    await api(
+      '/api/send',
+      inChat(
+        kind === 'photo' ? { photo: data, caption } : { document: data, fileName: file.name, mimeType: file.type || undefined, caption },
+      ),
+    );
   });
 }
 
@@ -467,7 +623,9 @@ for (const button of document.querySelectorAll('[data-hours]')) {
       try {
         const { clock, ran } = await api('/api/time', { hours: Number(button.dataset.hours) });
         setClock(clock);
-        toast(`Time moved on to ${clock.text}: ${ran.length === 0 ? 'no job was due' : ran.length === 1 ? '1 job ran' : `${ran.length} jobs ran`}`);
+        toast(
+          `Time moved on to ${clock.text}: ${ran.length === 0 ? 'no job was due' : ran.length === 1 ? '1 job ran' : `${ran.length} jobs ran`}`,
+        );
         console.info('sandbox jobs run:', ran.join(', '));
       } finally {
         button.disabled = false;
@@ -477,5 +635,8 @@ for (const button of document.querySelectorAll('[data-hours]')) {
 }
 
 const params = new URLSearchParams(location.search);
-if (params.has('as')) act(() => choosePersona(Number(params.get('as')), params.has('chat') ? Number(params.get('chat')) : undefined)).then(() => state.me || showPeople());
+if (params.has('as'))
+  act(() => choosePersona(Number(params.get('as')), params.has('chat') ? Number(params.get('chat')) : undefined)).then(
+    () => state.me || showPeople(),
+  );
 else act(showPeople);

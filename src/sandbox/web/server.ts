@@ -90,13 +90,23 @@ function viewMessage(m: TgMessage, botId: number): MessageView {
     ...(largest && { photo: largest.file_id }),
     ...(m.document && { document: { fileId: m.document.file_id, name: m.document.file_name ?? 'file', size: m.document.file_size } }),
     ...(m.location && { location: m.location }),
-    ...(m.contact && { contact: { phone: m.contact.phone_number, name: [m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ') } }),
+    ...(m.contact && {
+      contact: { phone: m.contact.phone_number, name: [m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ') },
+    }),
     ...(other && { other }),
     ...(joined && { service: `${joined.map((u) => u.first_name).join(', ')} joined the group` }),
     ...(left && { service: `${left.first_name} left the group` }),
-    ...(reply && { replyTo: { from: reply.from?.first_name ?? '', text: (reply.text ?? reply.caption ?? (reply.photo ? '📷 Photo' : '…')).slice(0, 80) } }),
+    ...(reply && {
+      replyTo: { from: reply.from?.first_name ?? '', text: (reply.text ?? reply.caption ?? (reply.photo ? '📷 Photo' : '…')).slice(0, 80) },
+    }),
     ...(m.reply_markup?.inline_keyboard && {
-      buttons: m.reply_markup.inline_keyboard.map((row) => row.map((b) => ({ text: b.text, ...(b.callback_data !== undefined && { data: b.callback_data }), ...(typeof b.url === 'string' && { url: b.url }) }))),
+      buttons: m.reply_markup.inline_keyboard.map((row) =>
+        row.map((b) => ({
+          text: b.text,
+          ...(b.callback_data !== undefined && { data: b.callback_data }),
+          ...(typeof b.url === 'string' && { url: b.url }),
+        })),
+      ),
     }),
   };
 }
@@ -151,10 +161,23 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       const last = emu.chat(chatId).history().at(-1);
       if (!last) return '';
       const view = viewMessage(last, emu.bot.id);
-      const what = view.text ?? (view.photo ? 'Photo' : view.document ? view.document.name : view.location ? 'Location' : view.contact ? 'Contact' : (view.service ?? view.other ?? ''));
+      const what =
+        view.text ??
+        (view.photo
+          ? 'Photo'
+          : view.document
+            ? view.document.name
+            : view.location
+              ? 'Location'
+              : view.contact
+                ? 'Contact'
+                : (view.service ?? view.other ?? ''));
       return `${chatId < 0 ? `${view.from}: ` : ''}${what}`.slice(0, 80);
     };
-    return [{ id: userId, title: emu.bot.first_name, type: 'private' as const }, ...groups.map((c: TgChat) => ({ id: c.id, title: c.title ?? '', type: c.type }))].map((c) => ({
+    return [
+      { id: userId, title: emu.bot.first_name, type: 'private' as const },
+      ...groups.map((c: TgChat) => ({ id: c.id, title: c.title ?? '', type: c.type })),
+    ].map((c) => ({
       ...c,
       preview: preview(c.id),
     }));
@@ -171,7 +194,12 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
     const scopes =
       chatId === userId
         ? [{ type: 'chat', chat_id: chatId }, { type: 'all_private_chats' }, { type: 'default' }]
-        : [{ type: 'chat_member', chat_id: chatId, user_id: userId }, { type: 'chat', chat_id: chatId }, { type: 'all_group_chats' }, { type: 'default' }];
+        : [
+            { type: 'chat_member', chat_id: chatId, user_id: userId },
+            { type: 'chat', chat_id: chatId },
+            { type: 'all_group_chats' },
+            { type: 'default' },
+          ];
     for (const scope of scopes) {
       for (const code of [language, '']) {
         const list = emu.commands(scope as never, code);
@@ -188,7 +216,14 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
 
   const clockView = () => ({
     now: clock.now(),
-    text: new Intl.DateTimeFormat('en-GB', { timeZone: app.deps.config.timezone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(clock.now()),
+    text: new Intl.DateTimeFormat('en-GB', {
+      timeZone: app.deps.config.timezone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(clock.now()),
   });
 
   const broadcast = (event: Record<string, unknown>, chatId?: number): void => {
@@ -202,17 +237,22 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
   };
   const onEdit = ({ chatId, message }: { chatId: number; message: TgMessage }) =>
     broadcast({ type: 'edit', chatId, message: viewMessage(message, emu.bot.id) }, chatId);
-  const onDelete = ({ chatId, messageId }: { chatId: number; messageId: number }) => broadcast({ type: 'delete', chatId, messageId }, chatId);
+  const onDelete = ({ chatId, messageId }: { chatId: number; messageId: number }) =>
+    broadcast({ type: 'delete', chatId, messageId }, chatId);
   emu.events.on('message', onMessage);
   emu.events.on('edit', onEdit);
   emu.events.on('delete', onDelete);
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /api/personas') return sendJson(res, 200, { personas: await Promise.all(personas.map(personaView)), clock: clockView() });
+    if (route === 'GET /api/personas')
+      return sendJson(res, 200, { personas: await Promise.all(personas.map(personaView)), clock: clockView() });
     if (route === 'POST /api/personas') {
       const body = await readJson(req);
-      const name = String(body.name ?? '').trim().slice(0, 64) || 'New resident';
+      const name =
+        String(body.name ?? '')
+          .trim()
+          .slice(0, 64) || 'New resident';
       const locale = ['zh-CN', 'zh-TW', 'en'].includes(String(body.locale)) ? (String(body.locale) as Persona['locale']) : 'zh-CN';
       const id = nextNewcomer++;
       handles.set(id, emu.user({ id, first_name: name, language_code: locale }));
@@ -234,7 +274,9 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       return sendJson(res, 200, {
         chat: { id: chatId, title: chatId === p.id ? emu.bot.first_name : (chat.chat.title ?? ''), type: chat.chat.type },
         messages: chat.history().map((m) => viewMessage(m, emu.bot.id)),
-        keyboard: keyboard?.keyboard ? { rows: keyboard.keyboard, oneTime: Boolean(keyboard.one_time_keyboard), placeholder: keyboard.input_field_placeholder } : null,
+        keyboard: keyboard?.keyboard
+          ? { rows: keyboard.keyboard, oneTime: Boolean(keyboard.one_time_keyboard), placeholder: keyboard.input_field_placeholder }
+          : null,
         commands: commandsFor(p.id, chatId),
       });
     }
@@ -271,10 +313,18 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       const at = { in: chatId };
       const caption = typeof body.caption === 'string' && body.caption.trim() !== '' ? body.caption : undefined;
       if (typeof body.photo === 'string') await user.sendPhoto({ ...at, caption, bytes: Buffer.from(body.photo, 'base64') });
-      else if (typeof body.document === 'string') await user.sendDocument({ ...at, caption, bytes: Buffer.from(body.document, 'base64'), fileName: String(body.fileName ?? 'file'), mimeType: typeof body.mimeType === 'string' ? body.mimeType : undefined });
+      else if (typeof body.document === 'string')
+        await user.sendDocument({
+          ...at,
+          caption,
+          bytes: Buffer.from(body.document, 'base64'),
+          fileName: String(body.fileName ?? 'file'),
+          mimeType: typeof body.mimeType === 'string' ? body.mimeType : undefined,
+        });
       else if (body.location) {
         const { latitude, longitude } = body.location as { latitude: number; longitude: number };
-        if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) throw new HttpError(400, 'latitude -90…90 and longitude -180…180');
+        if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180)
+          throw new HttpError(400, 'latitude -90…90 and longitude -180…180');
         await user.sendLocation(latitude, longitude, at);
       } else if (typeof body.contact === 'string') await user.sendContact(body.contact, at);
       else if (body.sticker) await user.sendSticker(at);

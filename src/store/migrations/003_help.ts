@@ -21,7 +21,12 @@ export const help: Migration = {
       .addColumn('decided_by', 'bigint')
       .execute();
     // One row per person and team; a second sign-up updates it.
-    await db.schema.createIndex('team_members_person').on('team_members').columns(['user_id', 'community_id', 'team_id']).unique().execute();
+    await db.schema
+      .createIndex('team_members_person')
+      .on('team_members')
+      .columns(['user_id', 'community_id', 'team_id'])
+      .unique()
+      .execute();
     await db.schema.createIndex('team_members_team').on('team_members').columns(['community_id', 'team_id', 'status']).execute();
 
     await withId(db.schema.createTable('help_requests'), pg)

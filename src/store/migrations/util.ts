@@ -5,7 +5,6 @@ import { type CreateTableBuilder, type Kysely } from 'kysely';
  * Times are stored as epoch milliseconds (bigint), booleans as 0/1 integers.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any>;
 
 export function isPostgresDb(db: AnyDb): boolean {

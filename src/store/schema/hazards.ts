@@ -3,16 +3,7 @@ import type { Generated } from 'kysely';
 /** Row types of the tables in migrations/002_hazards.ts. Times are epoch milliseconds. */
 
 export type ReportStatus =
-  | 'new'
-  | 'acknowledged'
-  | 'assigned'
-  | 'in_progress'
-  | 'fixed'
-  | 'closed'
-  | 'rejected'
-  | 'handed_up'
-  | 'withdrawn'
-  | 'reopened';
+  'new' | 'acknowledged' | 'assigned' | 'in_progress' | 'fixed' | 'closed' | 'rejected' | 'handed_up' | 'withdrawn' | 'reopened';
 
 export interface ReportsTable {
   id: Generated<number>;
