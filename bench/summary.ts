@@ -20,7 +20,7 @@ import {
 } from '../src/domain/summary';
 import { I18n } from '../src/i18n';
 import { seededRandom } from '../src/sandbox/emulator/traffic';
-import { zonedEpoch } from '../src/jobs/zoned-time';
+import { zonedEpoch } from '../src/zoned-time';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import type { ReportsTable } from '../src/store/schema/hazards';
 import { renderChart } from '../src/summary/chart';

@@ -15,11 +15,11 @@ import { audienceSteps, communityOf, describeAudience, maySend, type AudienceSta
  */
 
 /** RSVP and staff buttons on events: go, no, list, rate (ask for ratings). */
-export const eventButton = callbackCodec('ev', ['action', 'id']);
+export const eventButton = callbackCodec('ev', { action: 'str', id: 'str' });
 /** Staff tick who came: event and person. */
-export const attendanceButton = callbackCodec('eva', ['event', 'user']);
+export const attendanceButton = callbackCodec('eva', { event: 'str', user: 'str' });
 /** An attendee's rating. */
-export const ratingButton = callbackCodec('evr', ['event', 'score']);
+export const ratingButton = callbackCodec('evr', { event: 'str', score: 'str' });
 
 interface State extends AudienceState {
   title?: string;

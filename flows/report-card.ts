@@ -27,23 +27,23 @@ import type { Executor } from '../src/store/db';
  */
 
 /** A staff move pressed on a card or a page (some open a sub-menu or a private flow). */
-export const staffButton = callbackCodec('hs', ['action', 'id']);
+export const staffButton = callbackCodec('hs', { action: 'str', id: 'str' });
 /** Assign to a team (t) or a staff member (s). */
-export const assignButton = callbackCodec('ha', ['id', 'kind', 'target']);
+export const assignButton = callbackCodec('ha', { id: 'str', kind: 'str', target: 'str' });
 /** Reject with a reason; dup is the report it duplicates (0 otherwise). */
-export const rejectButton = callbackCodec('hr', ['id', 'reason', 'dup']);
+export const rejectButton = callbackCodec('hr', { id: 'str', reason: 'str', dup: 'str' });
 /** Back from a sub-menu to the card's buttons. */
-export const cardBackButton = callbackCodec('hb', ['id']);
+export const cardBackButton = callbackCodec('hb', { id: 'str' });
 /** A resident's own report: open (o), withdraw (w), add a note or photo (n). */
-export const mineButton = callbackCodec('hm', ['op', 'id']);
+export const mineButton = callbackCodec('hm', { op: 'str', id: 'str' });
 /** "Is it fixed?" yes / partly / no. */
-export const fixedButton = callbackCodec('hf', ['id', 'answer']);
+export const fixedButton = callbackCodec('hf', { id: 'str', answer: 'str' });
 /** The 1–5 satisfaction rating. */
-export const ratingButton = callbackCodec('hq', ['id', 'stars']);
+export const ratingButton = callbackCodec('hq', { id: 'str', stars: 'str' });
 /** The staff queue: filters and page. */
-export const queueButton = callbackCodec('hl', ['status', 'cat', 'com', 'overdue', 'page']);
+export const queueButton = callbackCodec('hl', { status: 'str', cat: 'str', com: 'str', overdue: 'str', page: 'str' });
 /** Open one report of the queue as a card in the private chat. */
-export const openCardButton = callbackCodec('ho', ['id']);
+export const openCardButton = callbackCodec('ho', { id: 'str' });
 
 export const REJECT_REASONS = ['duplicate', 'not_ours', 'not_hazard'] as const;
 export const HAND_UP_TARGETS = ['street', 'city'] as const;

@@ -72,7 +72,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const deps: CoreDeps = {
     config,
     db,
-    users: new UsersRepo(db),
+    users: new UsersRepo(db, config.defaultLocale),
     communities,
     i18n,
     clock,

@@ -3,7 +3,7 @@ import { MINUTE } from '../src/clock';
 import { currentPeriod } from '../src/jobs/cron-period';
 import { jobFailureReporter } from '../src/jobs/report-failure';
 import { Scheduler } from '../src/jobs/scheduler';
-import { zonedEpoch } from '../src/jobs/zoned-time';
+import { zonedEpoch } from '../src/zoned-time';
 import { startWorld, ADMIN_ID, type World } from './helpers/world';
 
 /** The scheduler inside the running app: every feature's jobs on time, failures told to the admin, the monthly thanks. */

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobSpec } from '../src/bot/feature';
+import type { JobSpec } from '../src/jobs/job';
 import { DAY, HOUR, ManualClock, MINUTE } from '../src/clock';
 import { parseConfig } from '../src/config';
 import { currentPeriod } from '../src/jobs/cron-period';
 import { Scheduler } from '../src/jobs/scheduler';
-import { zonedEpoch } from '../src/jobs/zoned-time';
+import { zonedEpoch } from '../src/zoned-time';
 import { createLogger } from '../src/logger';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 

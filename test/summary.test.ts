@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../src/clock';
 import { ledgerRows, weekFrom, weeklySummary, type WeeklySummary } from '../src/domain/summary';
 import { LOCALES, type Locale } from '../src/i18n';
-import { zonedEpoch } from '../src/jobs/zoned-time';
+import { zonedEpoch } from '../src/zoned-time';
 import { renderSummaryText, renderLedger } from '../src/summary/render';
 import { startWorld, type World } from './helpers/world';
 

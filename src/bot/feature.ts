@@ -4,6 +4,9 @@ import type { Role } from '../store/schema';
 import type { BotContext } from './context';
 import type { Flow } from './flow';
 import type { BotServices } from './services';
+import type { JobSpec } from '../jobs/job';
+
+export type { JobSpec };
 
 /** A command as /help, the command menu and the main keyboard see it. */
 export interface CommandSpec {
@@ -21,14 +24,6 @@ export interface CommandSpec {
   run(ctx: BotContext): Promise<unknown>;
 }
 
-/** A scheduled job a feature contributes; the scheduler runs it (see src/jobs). */
-export interface JobSpec {
-  name: string;
-  /** node-cron expression in the configured time zone. */
-  cron: string;
-  run(now: number): Promise<void>;
-}
-
 /** What a feature contributes to /mydata and /deleteme. */
 export interface PrivacySpec {
   /** Everything stored about this person, as label → value lines (already translated). */
@@ -42,7 +37,7 @@ export interface FeatureParts {
   commands?: CommandSpec[];
   /** Button handlers and any other update handling. */
   composer?: Composer<BotContext>;
-  flows?: Flow<any>[];
+  flows?: Flow<any, any>[];
   jobs?: JobSpec[];
   privacy?: PrivacySpec;
 }

@@ -5,7 +5,7 @@ import type { InlineButton } from '../delivery/outbox';
 import { escapeHtml } from '../i18n';
 import { callbackCodec } from './callback';
 import type { BotContext, FlowSession } from './context';
-import type { Flow, FlowContext, Input, Outcome, Prompt, Reply } from './flow';
+import type { Flow, FlowContext, Input, NoArgs, Outcome, Prompt, Reply } from './flow';
 import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
 
 /**
@@ -14,16 +14,16 @@ import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
  */
 
 /** Flow buttons: which flow and step they belong to, and the value. Back is "<", skip ">". */
-export const flowButton = callbackCodec('f', ['flow', 'step', 'value']);
+export const flowButton = callbackCodec('f', { flow: 'str', step: 'str', value: 'str' });
 const BACK = '<';
 const SKIP = '>';
 const CANCEL = 'x';
 
 export class FlowEngine {
-  private readonly flows = new Map<string, Flow<unknown>>();
+  private readonly flows = new Map<string, Flow<unknown, any>>();
 
   constructor(
-    flows: Flow<any>[],
+    flows: Flow<any, any>[],
     private readonly mainMenu: (ctx: BotContext) => ReplyKeyboard,
     private readonly clock: Clock,
   ) {
@@ -37,11 +37,18 @@ export class FlowEngine {
     return Boolean(ctx.session?.flow && this.flows.has(ctx.session.flow.id));
   }
 
-  async start(ctx: BotContext, flowId: string, args: Record<string, string> = {}): Promise<void> {
-    const flow = this.flows.get(flowId);
-    if (!flow) throw new Error(`unknown flow ${flowId}`);
+  /** Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. */
+  async start<A extends object>(
+    ctx: BotContext,
+    which: Flow<any, A> | string,
+    ...args: NoArgs extends A ? [args?: A] : [args: A]
+  ): Promise<void> {
+    // TODO(issue 13): string ids go once every feature starts its flows by the flow itself.
+    const flow = typeof which === 'string' ? this.flows.get(which) : which;
+    if (!flow || this.flows.get(flow.id) !== (flow as Flow<unknown, any>))
+      throw new Error(`flow ${String(which)} is not registered by any feature`);
     const base = this.baseContext(ctx);
-    const state = flow.initial(base, args) as Record<string, unknown>;
+    const state = flow.initial(base, (args[0] ?? {}) as A) as Record<string, unknown>;
     const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;
     ctx.session.flow = { id: flow.id, step: first, history: [], data: state };
     await this.ask(ctx, flow, ctx.session.flow);
@@ -98,7 +105,7 @@ export class FlowEngine {
     return c;
   }
 
-  private async handle(ctx: BotContext, flow: Flow<unknown>, s: FlowSession, input: Input): Promise<void> {
+  private async handle(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, input: Input): Promise<void> {
     const step = flow.steps[s.step];
     if (!step) {
       // The flow changed shape since this session began (an upgrade): start it cleanly.
@@ -136,7 +143,7 @@ export class FlowEngine {
     if (reply.keyboard && reply.menu) await ctx.reply(ctx.t('common.menu_hint'), { reply_markup: this.mainMenu(ctx) });
   }
 
-  private async ask(ctx: BotContext, flow: Flow<unknown>, s: FlowSession): Promise<void> {
+  private async ask(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession): Promise<void> {
     const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
     await this.replyPrompt(ctx, s, prompt);
   }

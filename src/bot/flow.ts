@@ -74,17 +74,20 @@ export interface Step<S> {
   answer(input: Input, c: FlowContext<S>): Outcome | Promise<Outcome>;
 }
 
-export interface Flow<S> {
+/** What a flow is started with; flows that need nothing take no arguments. */
+export type NoArgs = Record<string, never>;
+
+export interface Flow<S, A extends object = NoArgs> {
   /** Short, travels in callback_data. */
   id: string;
   /** The first step; may depend on the initial state (e.g. a deep link already gave the answer). */
   first: string | ((state: S) => string);
   /** The state a flow starts with; `args` come from whoever started it (a deep link, a button). */
-  initial(c: Omit<FlowContext<S>, 'state'>, args: Record<string, string>): S;
+  initial(c: Omit<FlowContext<S>, 'state'>, args: A): S;
   steps: Record<string, Step<S>>;
 }
 
-export function defineFlow<S>(flow: Flow<S>): Flow<S> {
+export function defineFlow<S, A extends object = NoArgs>(flow: Flow<S, A>): Flow<S, A> {
   for (const [name, step] of Object.entries(flow.steps)) {
     if (name.length > 16 || name.includes('|')) throw new Error(`flow ${flow.id}: step name "${name}" too long`);
     if (step.accepts.length === 0) throw new Error(`flow ${flow.id}: step ${name} accepts nothing`);
@@ -112,4 +115,39 @@ export function textAnswer(
 /** The polite retry for a free-text answer that textAnswer refused. */
 export function textRetry(t: Translate, reason: 'too_short' | 'too_long', max: number): { retry: string } {
   return { retry: reason === 'too_long' ? t('common.too_long', { max }) : t('common.too_short') };
+}
+
+/** A step answered by one of its buttons; a press of anything else is refused politely. */
+export function choiceStep<S>(spec: {
+  ask: (c: FlowContext<S>) => Prompt | Promise<Prompt>;
+  then: (value: string, c: FlowContext<S>) => Outcome | Promise<Outcome>;
+}): Step<S> {
+  return {
+    accepts: ['choice'],
+    ask: spec.ask,
+    async answer(input, c) {
+      // The offered values are the prompt's own, so the step cannot accept what it never showed.
+      const offered = ((await spec.ask(c)).choices ?? []).map((ch) => ch.value);
+      const value = chosen(input, offered);
+      return value === undefined ? { retry: c.t('common.pick_a_button') } : spec.then(value, c);
+    },
+  };
+}
+
+/** A step answered by free text of bounded length (and Skip, when the prompt offers it). */
+export function textStep<S>(spec: {
+  ask: (c: FlowContext<S>) => Prompt | Promise<Prompt>;
+  max: number;
+  min?: number;
+  then: (text: string | undefined, c: FlowContext<S>) => Outcome | Promise<Outcome>;
+}): Step<S> {
+  return {
+    accepts: ['text', 'skip'],
+    ask: spec.ask,
+    answer(input, c) {
+      if (input.kind === 'skip') return spec.then(undefined, c);
+      const a = textAnswer(input, { min: spec.min, max: spec.max });
+      return a.ok ? spec.then(a.text, c) : textRetry(c.t, a.reason, spec.max);
+    },
+  };
 }

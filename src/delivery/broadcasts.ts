@@ -14,7 +14,7 @@ import type { ApiCall, Watcher } from './sender';
  */
 
 /** The Stop button under a progress message. */
-export const broadcastButton = callbackCodec('bc', ['action', 'id']);
+export const broadcastButton = callbackCodec('bc', { action: 'str', id: 'str' });
 
 export interface NewBroadcast {
   communityId: string;

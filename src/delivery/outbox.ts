@@ -81,6 +81,48 @@ export async function enqueueCall(db: Executor, now: number, ...calls: OutgoingC
   );
 }
 
+/**
+ * "Edit this card later": re-renders a message delivered earlier under `ref` (the last one sent),
+ * as a caption when it went out as a photo. Nothing happens if it has not been delivered yet:
+ * the pending send will carry whatever the card says when it was written. The edit is filed
+ * under `<ref>:edit`, so `ref` keeps naming the message itself.
+ */
+export async function enqueueEdit(
+  db: Executor,
+  now: number,
+  edit: { ref: string; text: string; keyboard?: InlineKeyboard; priority?: number },
+): Promise<void> {
+  const sent = await db
+    .selectFrom('outbox')
+    .select(['chat_id', 'message_id', 'method'])
+    .where('ref', '=', edit.ref)
+    .where('status', '=', 'sent')
+    .where('method', 'in', ['sendMessage', 'sendPhoto'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!sent?.message_id) return;
+  const markup = { reply_markup: { inline_keyboard: edit.keyboard ?? [] } };
+  const call: OutgoingCall =
+    sent.method === 'sendPhoto'
+      ? {
+          chatId: sent.chat_id,
+          method: 'editMessageCaption',
+          payload: { message_id: sent.message_id, caption: edit.text, parse_mode: 'HTML', ...markup },
+        }
+      : {
+          chatId: sent.chat_id,
+          method: 'editMessageText',
+          payload: {
+            message_id: sent.message_id,
+            text: edit.text,
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...markup,
+          },
+        };
+  await enqueueCall(db, now, { ...call, priority: edit.priority ?? PRIORITY.group, ref: `${edit.ref}:edit` });
+}
+
 async function insertRows(db: Executor, rows: Insertable<OutboxTable>[]): Promise<void> {
   // Chunked so a 10,000-recipient broadcast stays within SQLite's variable limit.
   for (let i = 0; i < rows.length; i += 500) {

@@ -1,7 +1,7 @@
 import { sql, type Expression } from 'kysely';
 import { HOUR } from '../clock';
 import type { Communities } from '../community/config';
-import { addDays, isoDate, wallClock, zonedEpoch } from '../jobs/zoned-time';
+import { addDays, isoDate, wallClock, zonedEpoch } from '../zoned-time';
 import type { Executor } from '../store/db';
 import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';

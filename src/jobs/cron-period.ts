@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { addDays, isoMinute, wallClock, zonedEpoch } from './zoned-time';
+import { addDays, isoMinute, wallClock, zonedEpoch } from '../zoned-time';
 
 /**
  * Which period of a cron schedule "now" is in: the most recent time the expression was due,

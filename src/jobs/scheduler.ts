@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { JobSpec } from '../bot/feature';
+import type { JobSpec } from './job';
 import { DAY, type Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';

@@ -165,19 +165,17 @@ async function seedReports(app: App, now: number): Promise<void> {
   const staff: Actor = { id: STAFF, role: 'staff', communityId: 'meiyuan' };
   const report = async (reporter: number, community: string, building: string, category: string, description: string, hoursAgo: number) => {
     const at = now - hoursAgo * HOUR;
-    const created = await db
-      .transaction()
-      .execute((tx) =>
-        createReport(tx, at, {
-          communityId: community,
-          buildingId: building,
-          category: communities.hazardCategory(category)!,
-          description,
-          reporterId: reporter,
-          photos: [],
-          pageAfterMinutes: 10,
-        }),
-      );
+    const created = await db.transaction().execute((tx) =>
+      createReport(tx, at, {
+        communityId: community,
+        buildingId: building,
+        category: communities.hazardCategory(category)!,
+        description,
+        reporterId: reporter,
+        photos: [],
+        pageAfterMinutes: 10,
+      }),
+    );
     return { id: created.id, at };
   };
   const move = (id: number, at: number, action: Parameters<typeof transition>[3], note?: string) =>

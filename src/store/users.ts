@@ -1,9 +1,20 @@
+import { isLocale, type Locale } from '../i18n';
 import type { Executor } from './db';
 import type { Role, User } from './schema';
 
 /** The people who use the bot, keyed by Telegram user id. */
 export class UsersRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** For people whose language is unknown (or who are not in the table). */
+    private readonly defaultLocale: Locale,
+  ) {}
+
+  /** The language to write to this person in. */
+  async localeOf(id: number, db: Executor = this.db): Promise<Locale> {
+    const u = await db.selectFrom('users').select('locale').where('id', '=', id).executeTakeFirst();
+    return isLocale(u?.locale) ? u.locale : this.defaultLocale;
+  }
 
   find(id: number, db: Executor = this.db): Promise<User | undefined> {
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();

@@ -2,7 +2,7 @@ import type { Communities } from '../community/config';
 import { publicId } from '../domain/hazards';
 import type { LedgerData, Rates, WeekFigures, WeeklySummary } from '../domain/summary';
 import { escapeHtml, type Locale, type Translate } from '../i18n';
-import { addDays, isoDate, isoMinute, wallClock } from '../jobs/zoned-time';
+import { addDays, isoDate, isoMinute, wallClock } from '../zoned-time';
 import type { ChartInput } from './chart';
 import { toCsv } from './ledger';
 

@@ -16,7 +16,7 @@ export interface Codec {
   fields: string[];
 }
 
-/** Every `callbackCodec('prefix', ['a', 'b'])` in src/ and flows/: new buttons are covered without editing this file. */
+/** Every `callbackCodec('prefix', { a: 'id', b: 'str' })` in src/ and flows/: new buttons are covered without editing this file. */
 export function codecsInSource(root = process.cwd()): Codec[] {
   const found = new Map<string, Codec>();
   const walk = (dir: string) => {
@@ -25,8 +25,8 @@ export function codecsInSource(root = process.cwd()): Codec[] {
       if (statSync(path).isDirectory()) {
         if (name !== 'sandbox' && name !== 'node_modules') walk(path);
       } else if (name.endsWith('.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/callbackCodec\(\s*'([^']+)'\s*,\s*\[([^\]]*)\]/g)) {
-          found.set(m[1]!, { prefix: m[1]!, fields: [...m[2]!.matchAll(/'([^']+)'/g)].map((f) => f[1]!) });
+        for (const m of readFileSync(path, 'utf8').matchAll(/callbackCodec\(\s*'([^']+)'\s*,\s*\{([^}]*)\}/g)) {
+          found.set(m[1]!, { prefix: m[1]!, fields: [...m[2]!.matchAll(/(\w+)\s*:/g)].map((f) => f[1]!) });
         }
       }
     }

@@ -16,8 +16,8 @@ import { replyLong } from '../reply';
  * and besides any feature.
  */
 
-export const langButton = callbackCodec('lang', ['locale']);
-const deleteButton = callbackCodec('del', ['answer']);
+export const langButton = callbackCodec('lang', { locale: 'str' });
+const deleteButton = callbackCodec('del', { answer: 'str' });
 
 /** Deep links: `inv-<token>` (an invitation) or `c-<community>[-b-<building>]` (a stairwell QR code). */
 export function parseStartPayload(payload: string): { invite: string } | { community: string; building?: string } | undefined {

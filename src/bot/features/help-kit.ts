@@ -15,22 +15,22 @@ import { callbackCodec } from '../callback';
  */
 
 // Prefixes start with "p" (pitch in): the hazards feature uses "h…".
-export const claimButton = callbackCodec('pc', ['task']);
+export const claimButton = callbackCodec('pc', { task: 'str' });
 /** Claimer's buttons in private: s start, d done, r release, u can't reach them, k check-in "still on it". */
-export const taskButton = callbackCodec('pt', ['task', 'act']);
-export const rateButton = callbackCodec('pr', ['task', 'score']);
-export const memberButton = callbackCodec('pv', ['member', 'yes']);
-export const hoursButton = callbackCodec('ph', ['hours', 'yes']);
+export const taskButton = callbackCodec('pt', { task: 'str', act: 'str' });
+export const rateButton = callbackCodec('pr', { task: 'str', score: 'str' });
+export const memberButton = callbackCodec('pv', { member: 'str', yes: 'str' });
+export const hoursButton = callbackCodec('ph', { hours: 'str', yes: 'str' });
 /** Staff on an escalated task: p post again, c cancel. */
-export const staffTaskButton = callbackCodec('px', ['task', 'act']);
+export const staffTaskButton = callbackCodec('px', { task: 'str', act: 'str' });
 /** /myrequests: c cancel, n add a note. */
-export const myRequestButton = callbackCodec('pm', ['request', 'act']);
+export const myRequestButton = callbackCodec('pm', { request: 'str', act: 'str' });
 /** Staff on a request waiting for approval: y approve, n decline (shows reasons), i details privately, b back. */
-export const approvalButton = callbackCodec('pa', ['request', 'act']);
+export const approvalButton = callbackCodec('pa', { request: 'str', act: 'str' });
 /** A decline reason: a preset code, or w to write one. */
-export const declineButton = callbackCodec('pd', ['request', 'reason']);
-export const joinShiftButton = callbackCodec('pj', ['shift']);
-export const leaveShiftButton = callbackCodec('pl', ['shift']);
+export const declineButton = callbackCodec('pd', { request: 'str', reason: 'str' });
+export const joinShiftButton = callbackCodec('pj', { shift: 'str' });
+export const leaveShiftButton = callbackCodec('pl', { shift: 'str' });
 
 const ACTION_CODES = { start: 's', done: 'd', release: 'r' } as const;
 

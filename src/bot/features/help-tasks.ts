@@ -190,14 +190,12 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
       if (ok) {
         const request = (await findRequest(db, task.request_id))!;
         if (request.requester_id !== null) {
-          await db
-            .transaction()
-            .execute((tx) =>
-              kit.notifyUserL(tx, now, request.requester_id!, 'cancelled_by_staff', (l) => ({
-                id: request.id,
-                type: escapeHtml(kit.typeName(request.type, l)),
-              })),
-            );
+          await db.transaction().execute((tx) =>
+            kit.notifyUserL(tx, now, request.requester_id!, 'cancelled_by_staff', (l) => ({
+              id: request.id,
+              type: escapeHtml(kit.typeName(request.type, l)),
+            })),
+          );
         }
       }
     }
@@ -220,15 +218,13 @@ export function taskParts(deps: CoreDeps, kit: HelpKit, services: BotServices, c
     if (score <= 2) {
       const task = (await findTask(db, id))!;
       const request = (await findRequest(db, task.request_id))!;
-      await db
-        .transaction()
-        .execute((tx) =>
-          kit.notifyStaff(tx, now, task.community_id, 'low_rating', (l) => ({
-            id: task.id,
-            score,
-            type: escapeHtml(kit.typeName(request.type, l)),
-          })),
-        );
+      await db.transaction().execute((tx) =>
+        kit.notifyStaff(tx, now, task.community_id, 'low_rating', (l) => ({
+          id: task.id,
+          score,
+          type: escapeHtml(kit.typeName(request.type, l)),
+        })),
+      );
       deps.sender.poke();
     }
     return services.flows.start(ctx, 'hrate', { task: String(id) });

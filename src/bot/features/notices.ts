@@ -32,7 +32,7 @@ import { grid } from '../keyboards';
 
 /** Notices (/announce, /subscribe) and events (/event, /events, RSVPs, attendance, ratings). */
 
-const subscribeButton = callbackCodec('sub', ['topic']);
+const subscribeButton = callbackCodec('sub', { topic: 'str' });
 /** Telegram shows at most 100 buttons; attendance lists keep to this many people. */
 const MAX_ATTENDANCE_BUTTONS = 90;
 
@@ -157,12 +157,10 @@ export const noticesFeature: Feature = (deps, bot) => {
     const keyboard: InlineKeyboard = [];
     if (started) {
       lines.push('', t('notices.attendance_hint'));
-      const buttons = going
-        .slice(0, MAX_ATTENDANCE_BUTTONS)
-        .map((p) => ({
-          text: `${p.attended === 1 ? '✅' : '⬜'} ${p.first_name}`.slice(0, 40),
-          callback_data: attendanceButton.pack({ event: e.id, user: p.user_id }),
-        }));
+      const buttons = going.slice(0, MAX_ATTENDANCE_BUTTONS).map((p) => ({
+        text: `${p.attended === 1 ? '✅' : '⬜'} ${p.first_name}`.slice(0, 40),
+        callback_data: attendanceButton.pack({ event: e.id, user: p.user_id }),
+      }));
       keyboard.push(...grid(buttons, 2));
       if (e.rating_asked_at === null)
         keyboard.push([{ text: t('notices.ask_ratings_button'), callback_data: eventButton.pack({ action: 'rate', id: e.id }) }]);

@@ -16,7 +16,7 @@ import {
 } from '../../domain/summary';
 import { escapeHtml, type Locale } from '../../i18n';
 import { currentPeriod } from '../../jobs/cron-period';
-import { addDays, wallClock, zonedEpoch } from '../../jobs/zoned-time';
+import { addDays, wallClock, zonedEpoch } from '../../zoned-time';
 import { renderChart } from '../../summary/chart';
 import {
   chartFilename,
@@ -46,9 +46,9 @@ import { replyLong } from '../reply';
  * uploading one.
  */
 
-const weekButton = callbackCodec('sumw', ['c', 'w']);
-const earlierButton = callbackCodec('sume', ['c']);
-const communityButton = callbackCodec('sumc', ['c']);
+const weekButton = callbackCodec('sumw', { c: 'str', w: 'str' });
+const earlierButton = callbackCodec('sume', { c: 'str' });
+const communityButton = callbackCodec('sumc', { c: 'str' });
 /** How far back /summary goes with buttons. */
 const EARLIER_WEEKS = 6;
 const FILE_ATTEMPTS = 5;
@@ -289,12 +289,10 @@ export const summaryFeature: Feature = (deps) => {
     const rows = [];
     for (let i = 0; i < weeks.length; i += 2) {
       rows.push(
-        weeks
-          .slice(i, i + 2)
-          .map((w) => ({
-            text: ctx.t('summary.week_button', { date: w.key }),
-            callback_data: weekButton.pack({ c: p!.c, w: packWeek(w) }),
-          })),
+        weeks.slice(i, i + 2).map((w) => ({
+          text: ctx.t('summary.week_button', { date: w.key }),
+          callback_data: weekButton.pack({ c: p!.c, w: packWeek(w) }),
+        })),
       );
     }
     await ctx.editMessageReplyMarkup({ inline_keyboard: rows }).catch(() => undefined);
