@@ -1,0 +1,10 @@
+import type { Choice } from '../src/bot/flow';
+import { localName, type Communities } from '../src/community/config';
+import type { Locale } from '../src/i18n';
+
+/** Step pieces that several capabilities' flows share. */
+
+/** One button per building of a community, in the reader's language: the building step of onboarding, reports and requests. */
+export function buildingChoices(communities: Communities, communityId: string, locale: Locale): Choice[] {
+  return (communities.community(communityId)?.buildings ?? []).map((b) => ({ label: localName(b.name, locale), value: b.id }));
+}
