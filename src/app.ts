@@ -148,6 +148,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await new Promise<void>((resolve) => server!.close(() => resolve()));
         await Promise.allSettled([...inFlight]);
       }
+      await built!.settled(2_000);
       await sender.stop();
       await sessions.disconnect().catch(() => undefined);
       await db.destroy();

@@ -9,10 +9,14 @@ export interface FlowSession {
   step: string;
   history: string[];
   data: Record<string, unknown>;
+  /** The album being answered: how many of its photos the flow took and refused (one answer says both). */
+  album?: { id: string; taken: number; refused: number };
 }
 
 export interface SessionData {
   flow?: FlowSession;
+  /** The step that finished the last flow, so a second tap of its button hears "already done". */
+  done?: { flow: string; step: string };
 }
 
 /** What middleware puts on every update, so handlers stay short. */
@@ -24,4 +28,6 @@ export interface BotContext extends Context {
   profile?: User;
   role: Role;
   session: SessionData;
+  /** Set for a part of an album: hold this answer until the album is over (src/bot/chat-queue.ts). */
+  holdAnswer?: (send: () => Promise<void>) => void;
 }

@@ -69,8 +69,8 @@ export class FlowEngine {
       const p = flowButton.unpack(data);
       const s = ctx.session?.flow;
       if (!p || !s || s.id !== p.flow || s.step !== p.step) {
-        // A button from an earlier question or a finished flow.
-        await ctx.answerCbQuery(ctx.t('common.stale_button'));
+        // A second tap of a button already acted on, or a button from an earlier question or a finished flow.
+        await ctx.answerCbQuery(ctx.t(p && alreadyAnswered(ctx, p) ? 'common.already_done' : 'common.stale_button'));
         return;
       }
       await ctx.answerCbQuery();
@@ -106,6 +106,8 @@ export class FlowEngine {
   }
 
   private async handle(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, input: Input): Promise<void> {
+    // A part of an album: the answer waits for the album's last part (src/bot/chat-queue.ts).
+    const say = (send: () => Promise<void>) => (ctx.holdAnswer ? ctx.holdAnswer(send) : send());
     const step = flow.steps[s.step];
     if (!step) {
       // The flow changed shape since this session began (an upgrade): start it cleanly.
@@ -114,26 +116,43 @@ export class FlowEngine {
       return;
     }
     if (!step.accepts.includes(input.kind)) {
-      await this.replyPrompt(ctx, s, await step.ask(this.context(ctx, s)), ctx.t(`common.expect_${step.accepts[0]}`));
-      return;
+      const note = this.albumNote(ctx, s, false);
+      const prompt = await step.ask(this.context(ctx, s));
+      // Photos beyond what a step takes get the album's one polite line, not "please send text".
+      return say(() => this.replyPrompt(ctx, s, prompt, note ? undefined : ctx.t(`common.expect_${step.accepts[0]}`), note));
     }
     // Steps change a copy: a refused answer leaves the stored state untouched.
     const c = this.context(ctx, { ...s, data: structuredClone(s.data) });
     const outcome: Outcome = await step.answer(input, c);
+    const note = this.albumNote(ctx, s, !('retry' in outcome));
     if ('retry' in outcome) {
-      await this.replyPrompt(ctx, s, await step.ask(this.context(ctx, s)), outcome.retry);
-      return;
+      const prompt = await step.ask(this.context(ctx, s));
+      return say(() => this.replyPrompt(ctx, s, prompt, outcome.retry, note));
     }
     s.data = c.state as Record<string, unknown>;
     if ('next' in outcome) {
       if (!flow.steps[outcome.next]) throw new Error(`flow ${flow.id}: no step ${outcome.next}`);
       s.history.push(s.step);
       s.step = outcome.next;
-      await this.ask(ctx, flow, s);
-      return;
+      const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
+      return say(() => this.replyPrompt(ctx, s, prompt, undefined, note));
     }
     delete ctx.session.flow;
-    await this.finish(ctx, outcome.finish);
+    ctx.session.done = { flow: s.id, step: s.step };
+    return say(() => this.finish(ctx, outcome.finish));
+  }
+
+  /** Counts an album's parts taken and refused; the held answer says both in one line each. */
+  private albumNote(ctx: BotContext, s: FlowSession, taken: boolean): string | undefined {
+    const album = ctx.message && 'media_group_id' in ctx.message ? ctx.message.media_group_id : undefined;
+    if (!album) return undefined;
+    if (s.album?.id !== album) s.album = { id: album, taken: 0, refused: 0 };
+    if (taken) s.album.taken++;
+    else s.album.refused++;
+    const lines = [];
+    if (s.album.taken > 0) lines.push(ctx.t('common.album_taken', { n: s.album.taken }));
+    if (s.album.refused > 0) lines.push(ctx.t('common.album_refused', { n: s.album.refused }));
+    return lines.join('\n');
   }
 
   private async finish(ctx: BotContext, reply: Reply): Promise<void> {
@@ -148,8 +167,8 @@ export class FlowEngine {
     await this.replyPrompt(ctx, s, prompt);
   }
 
-  private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string): Promise<void> {
-    const text = warning ? `⚠️ ${warning}\n\n${prompt.text}` : prompt.text;
+  private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string, note?: string): Promise<void> {
+    const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
     const button = (label: string, value: string): InlineButton => ({
       text: label,
       callback_data: flowButton.pack({ flow: s.id, step: s.step, value }),
@@ -204,6 +223,14 @@ export class FlowEngine {
   private context(ctx: BotContext, s: FlowSession): FlowContext<any> {
     return { ...this.baseContext(ctx), state: s.data };
   }
+}
+
+/** Was this flow button's question answered already (a double tap), rather than never shown in this flow? */
+function alreadyAnswered(ctx: BotContext, p: { flow: string; step: string }): boolean {
+  const s = ctx.session?.flow;
+  if (s?.id === p.flow) return s.history.includes(p.step);
+  const done = ctx.session?.done;
+  return done?.flow === p.flow && done.step === p.step;
 }
 
 /** What kind of answer a message is. */

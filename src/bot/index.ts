@@ -8,6 +8,7 @@ import type { Role } from '../store/schema';
 import type { BotContext, SessionData } from './context';
 import type { CommandSpec, FeatureParts, JobSpec, PrivacySpec } from './feature';
 import { features as allFeatures } from './features';
+import { ChatQueues } from './chat-queue';
 import { floodGuard } from './flood';
 import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
@@ -26,6 +27,8 @@ export interface BuiltBot {
   jobs: JobSpec[];
   /** Sets the command menus for every language (failures are logged, not fatal). */
   registerCommands(): Promise<void>;
+  /** After updates stop coming: waits for each chat's queued work and held answers (at most `limitMs`). */
+  settled(limitMs: number): Promise<void>;
 }
 
 export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): BuiltBot {
@@ -76,6 +79,8 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     clock,
   );
 
+  const queues = new ChatQueues(ALBUM_HOLD_MS, (err) => log.error({ err }, 'a held answer could not be sent'));
+  bot.use(oneAtATimePerChat(queues));
   bot.use(countDirectSends(deps.sender));
   bot.use(dedupe(deps));
   bot.use(contextMiddleware(deps));
@@ -148,7 +153,32 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     }
   };
 
-  return { bot, services, commands, jobs: parts.flatMap((p) => p.jobs ?? []), registerCommands };
+  return {
+    bot,
+    services,
+    commands,
+    jobs: parts.flatMap((p) => p.jobs ?? []),
+    registerCommands,
+    settled: (limitMs) => queues.settled(limitMs),
+  };
+}
+
+/** How long an album's answer waits for the album's next part (they arrive within milliseconds of each other). */
+const ALBUM_HOLD_MS = 400;
+
+/**
+ * The first middleware: each chat's updates one after another (src/bot/chat-queue.ts). It runs
+ * before anything awaits, so the updates of one polling batch queue up in update_id order.
+ */
+function oneAtATimePerChat(queues: ChatQueues): Middleware<BotContext> {
+  return (ctx, next) => {
+    const chat = ctx.chat?.id ?? ctx.from?.id;
+    if (chat === undefined) return next();
+    const message = ctx.message;
+    const album = message && 'media_group_id' in message ? message.media_group_id : undefined;
+    if (album) ctx.holdAnswer = (send) => queues.hold(String(chat), album, send);
+    return queues.run(String(chat), { updateId: ctx.update.update_id, album }, () => next());
+  };
 }
 
 /** Methods that post a new message, which Telegram counts against its flood limits. */

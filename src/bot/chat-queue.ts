@@ -1,0 +1,91 @@
+/**
+ * One chat's updates are handled one after another, in update_id order, while different chats
+ * run in parallel. Telegram hands over updates that arrived together at once (a polling batch,
+ * overlapping webhook requests): an album, a double tap, a burst of typing. Handled side by side
+ * they would read the same session and the last write would win.
+ *
+ * A chat may also hold back one reply (an album's answer, see FlowEngine): it is sent when the
+ * chat's next update starts, unless that update is part of the same album (which then holds its
+ * own answer instead), or when the chat has been quiet for `holdMs`. So an album gets one answer,
+ * and nothing the bot says later overtakes it.
+ */
+
+interface Waiting {
+  updateId: number;
+  album?: string;
+  go: () => Promise<void>;
+}
+
+interface Held {
+  album: string;
+  timer: NodeJS.Timeout;
+  send: () => Promise<void>;
+}
+
+interface ChatLine {
+  waiting: Waiting[];
+  busy: boolean;
+  held?: Held;
+}
+
+export class ChatQueues {
+  private readonly chats = new Map<string, ChatLine>();
+
+  constructor(
+    private readonly holdMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Runs `task` when every earlier update of this chat is done; resolves when `task` has. */
+  run(chat: string, update: { updateId: number; album?: string }, task: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const line = this.line(chat);
+      const entry: Waiting = { ...update, go: () => task().then(resolve, reject) };
+      // Overlapping webhook requests may arrive out of order: keep the waiting ones sorted.
+      const at = line.waiting.findIndex((w) => w.updateId > update.updateId);
+      line.waiting.splice(at < 0 ? line.waiting.length : at, 0, entry);
+      if (!line.busy) void this.drain(chat, line);
+    });
+  }
+
+  /** Holds back the answer to a part of an album until the album is over (see above). */
+  hold(chat: string, album: string, send: () => Promise<void>): void {
+    const line = this.line(chat);
+    if (line.held) clearTimeout(line.held.timer);
+    const timer = setTimeout(() => void this.run(chat, { updateId: -1 }, async () => undefined), this.holdMs);
+    line.held = { album, timer, send };
+  }
+
+  /** Resolves once no chat has work queued or an answer held (a graceful stop sends held answers). */
+  async settled(limitMs: number): Promise<void> {
+    for (const [chat, line] of this.chats) if (line.held && !line.busy) void this.run(chat, { updateId: -1 }, async () => undefined);
+    const until = Date.now() + limitMs;
+    while (this.chats.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private line(chat: string): ChatLine {
+    let line = this.chats.get(chat);
+    if (!line) this.chats.set(chat, (line = { waiting: [], busy: false }));
+    return line;
+  }
+
+  private async drain(chat: string, line: ChatLine): Promise<void> {
+    line.busy = true;
+    for (let next = line.waiting.shift(); next; next = line.waiting.shift()) {
+      await this.release(line, next.album);
+      await next.go().catch(this.onError);
+    }
+    line.busy = false;
+    if (!line.held) this.chats.delete(chat);
+  }
+
+  /** Before an update runs: send the held answer, unless this update continues the same album. */
+  private async release(line: ChatLine, album: string | undefined): Promise<void> {
+    const held = line.held;
+    if (!held) return;
+    clearTimeout(held.timer);
+    line.held = undefined;
+    if (album !== undefined && album === held.album) return;
+    await held.send().catch(this.onError);
+  }
+}
