@@ -1,6 +1,7 @@
 import { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { Clock } from '../clock';
+import { pictureRef, pictureSend } from '../delivery/media';
 import type { InlineButton } from '../delivery/outbox';
 import { escapeHtml } from '../i18n';
 import { callbackCodec } from './callback';
@@ -180,7 +181,9 @@ export class FlowEngine {
     if (s.history.length > 0) nav.unshift(button(ctx.t('common.back'), BACK));
     rows.push(nav);
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: rows } };
-    if (prompt.photo) await ctx.replyWithPhoto(prompt.photo, { caption: text.slice(0, 1024), ...extra });
+    const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
+    if (picture?.method === 'sendPhoto') await ctx.replyWithPhoto(picture.fileId, { caption: text.slice(0, 1024), ...extra });
+    else if (picture) await ctx.replyWithDocument(picture.fileId, { caption: text.slice(0, 1024), ...extra });
     else await ctx.reply(text, extra);
     if (prompt.request) {
       const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
@@ -233,10 +236,13 @@ function alreadyAnswered(ctx: BotContext, p: { flow: string; step: string }): bo
   return done?.flow === p.flow && done.step === p.step;
 }
 
-/** What kind of answer a message is. */
+/** What kind of answer a message is. A forwarded text is text; a picture sent as a file is a photo. */
 export function toInput(message: Message): Input {
   if ('text' in message) return { kind: 'text', text: message.text };
   if ('photo' in message && message.photo.length > 0) return { kind: 'photo', fileId: message.photo[message.photo.length - 1].file_id };
+  if ('document' in message && message.document.mime_type?.startsWith('image/'))
+    return { kind: 'photo', fileId: pictureRef(message.document.file_id, true) };
+  if ('voice' in message) return { kind: 'voice', fileId: message.voice.file_id, seconds: message.voice.duration };
   if ('location' in message) return { kind: 'location', latitude: message.location.latitude, longitude: message.location.longitude };
   if ('contact' in message) return { kind: 'contact', phone: message.contact.phone_number, userId: message.contact.user_id };
   return { kind: 'other' };

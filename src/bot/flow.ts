@@ -25,7 +25,7 @@ export interface Prompt {
   skippable?: boolean;
   /** Also show Telegram's share-location or share-contact button. */
   request?: 'location' | 'contact';
-  /** Attach a photo (file_id) to the prompt, e.g. a review with the resident's photo. */
+  /** Attach a picture (src/delivery/media.ts) to the prompt, e.g. a review with the resident's photo. */
   photo?: string;
 }
 
@@ -33,10 +33,13 @@ export type Input =
   | { kind: 'text'; text: string }
   | { kind: 'choice'; value: string }
   | { kind: 'skip' }
+  /** fileId is a picture reference (src/delivery/media.ts): a photo, or an image sent as a file. */
   | { kind: 'photo'; fileId: string }
+  /** A voice note: older residents often speak rather than type. */
+  | { kind: 'voice'; fileId: string; seconds: number }
   | { kind: 'location'; latitude: number; longitude: number }
   | { kind: 'contact'; phone: string; userId?: number }
-  /** Stickers, voice, video, documents...: no step accepts these; the engine explains. */
+  /** Stickers, video, other files...: no step accepts these; the engine explains. */
   | { kind: 'other' };
 
 export type InputKind = Input['kind'];

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../store/db';
 import type { OutboxTable } from '../store/schema/core';
+import { pictureSend } from './media';
 
 /**
  * The outbox: every message that is not a direct reply to what a person just did is written
@@ -18,7 +19,7 @@ export interface OutgoingMessage {
   /** HTML; user text inside must already be escaped. */
   text: string;
   keyboard?: InlineKeyboard;
-  /** A Telegram file_id: the message becomes a photo with the text as caption. */
+  /** A picture (src/delivery/media.ts): the message becomes a photo (or image file) with the text as caption. */
   photo?: string;
   priority?: number;
   broadcastId?: number;
@@ -31,8 +32,9 @@ export async function enqueue(db: Executor, now: number, ...messages: OutgoingMe
   if (messages.length === 0) return;
   const rows = messages.map((m) => {
     const markup = m.keyboard ? { reply_markup: { inline_keyboard: m.keyboard } } : {};
-    const [method, payload] = m.photo
-      ? ['sendPhoto', { photo: m.photo, caption: m.text, parse_mode: 'HTML', ...markup }]
+    const picture = m.photo ? pictureSend(m.photo) : undefined;
+    const [method, payload] = picture
+      ? [picture.method, { [picture.field]: picture.fileId, caption: m.text, parse_mode: 'HTML', ...markup }]
       : ['sendMessage', { text: m.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup }];
     return {
       chat_id: m.chatId,
@@ -97,13 +99,13 @@ export async function enqueueEdit(
     .select(['chat_id', 'message_id', 'method'])
     .where('ref', '=', edit.ref)
     .where('status', '=', 'sent')
-    .where('method', 'in', ['sendMessage', 'sendPhoto'])
+    .where('method', 'in', ['sendMessage', 'sendPhoto', 'sendDocument'])
     .orderBy('id', 'desc')
     .executeTakeFirst();
   if (!sent?.message_id) return;
   const markup = { reply_markup: { inline_keyboard: edit.keyboard ?? [] } };
   const call: OutgoingCall =
-    sent.method === 'sendPhoto'
+    sent.method !== 'sendMessage'
       ? {
           chatId: sent.chat_id,
           method: 'editMessageCaption',
