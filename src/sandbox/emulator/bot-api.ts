@@ -13,8 +13,10 @@ import {
   type MessageEntity,
   type PhotoSize,
   type ReplyMarkup,
+  type TgDocument,
   type TgMessage,
   type TgUser,
+  type TgVoice,
 } from './types';
 import type { UpdateHub } from './updates';
 import type { ChatState, FileKind, MemberStatus, StoredFile, StoredMessage, World } from './world';
@@ -86,7 +88,19 @@ const MIME_TYPES: Record<string, string> = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  ogg: 'audio/ogg',
+  oga: 'audio/ogg',
+  opus: 'audio/ogg',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
 };
+
+/** The content fields copyMessage and forwardMessage carry over; a message with none is a service message. */
+const CONTENT_FIELDS = ['text', 'entities', 'photo', 'document', 'voice', 'sticker', 'location', 'contact', 'caption', 'caption_entities'];
+
+/** Kinds of media a media group may hold (InputMedia types), and which may share an album. */
+const ALBUM_KINDS = new Set(['photo', 'video', 'audio', 'document']);
+const ALBUM_MIXABLE = new Set(['photo', 'video']);
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const isAdmin = (status: MemberStatus): boolean => status === 'administrator' || status === 'creator';
@@ -167,6 +181,34 @@ function chatMember(user: TgUser, status: MemberStatus): Record<string, unknown>
   }
 }
 
+/**
+ * The fields Telegram still sends beside forward_origin for older bots (forward_from,
+ * forward_sender_name, forward_from_chat), although the Bot API documents only forward_origin.
+ */
+export function legacyForwardFields(origin: Record<string, unknown>): Record<string, unknown> {
+  switch (origin.type) {
+    case 'user':
+      return { forward_from: origin.sender_user };
+    case 'hidden_user':
+      return { forward_sender_name: origin.sender_user_name };
+    case 'chat':
+    case 'channel':
+      return { forward_from_chat: origin.chat ?? origin.sender_chat };
+    default:
+      return {};
+  }
+}
+
+function documentOf(file: StoredFile): TgDocument {
+  return {
+    file_id: file.file_id,
+    file_unique_id: file.file_unique_id,
+    ...(file.file_name !== undefined && { file_name: file.file_name }),
+    ...(file.mime_type !== undefined && { mime_type: file.mime_type }),
+    file_size: file.bytes.length,
+  };
+}
+
 export class BotApi {
   /** What setMyCommands stored, by scope and language (see commandsKey). */
   readonly commands = new Map<string, BotCommand[]>();
@@ -195,6 +237,10 @@ export class BotApi {
       sendMessage: (p) => this.sendMessage(p),
       sendPhoto: (p) => this.sendPhoto(p),
       sendDocument: (p) => this.sendDocument(p),
+      sendVoice: (p) => this.sendVoice(p),
+      sendMediaGroup: (p) => this.sendMediaGroup(p),
+      copyMessage: (p) => this.copyMessage(p),
+      forwardMessage: (p) => this.forwardMessage(p),
       sendLocation: (p) => this.sendLocation(p),
       sendChatAction: (p) => this.sendChatAction(p),
       editMessageText: (p) => this.editMessageText(p),
@@ -314,15 +360,17 @@ export class BotApi {
   }
 
   /** Stores a message from the bot once Telegram's checks and flood limits let it through. */
-  private post(state: ChatState, params: Params, content: Partial<TgMessage>, meta: { parseMode?: string; raw?: string }): TgMessage {
+  private post(
+    state: ChatState,
+    params: Params,
+    content: Partial<TgMessage>,
+    meta: { parseMode?: string; raw?: string },
+    options: { admitted?: boolean } = {},
+  ): TgMessage {
     const markup = params.reply_markup as ReplyMarkup | undefined;
     checkMarkup(markup);
     const replyTo = this.replyTarget(state, params.reply_parameters);
-    const retryAfter = this.limits.admit(state.chat.id, state.chat.type !== 'private');
-    if (retryAfter !== undefined) {
-      this.stats.tooManyRequests++;
-      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
-    }
+    if (!options.admitted) this.admit(state);
     if (markup?.keyboard) state.replyKeyboard = markup;
     if (markup?.remove_keyboard) state.replyKeyboard = undefined;
     const stored = this.world.addMessage(
@@ -336,6 +384,15 @@ export class BotApi {
       { fromBot: true, markup, ...meta },
     );
     return stored.message;
+  }
+
+  /** Telegram's flood limits: a 429 with retry_after once the chat's or the bot's limit is reached. */
+  private admit(state: ChatState): void {
+    const retryAfter = this.limits.admit(state.chat.id, state.chat.type !== 'private');
+    if (retryAfter !== undefined) {
+      this.stats.tooManyRequests++;
+      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+    }
   }
 
   private caption(p: Params): { content: Partial<TgMessage>; meta: { parseMode?: string; raw?: string } } {
@@ -396,15 +453,98 @@ export class BotApi {
   private sendDocument(p: Params): TgMessage {
     const state = this.postable(p.chat_id);
     const caption = this.caption(p);
-    const file = this.inputFile(p.document, 'document');
-    const document = {
+    const document = documentOf(this.inputFile(p.document, 'document'));
+    return this.post(state, p, { document, ...caption.content }, caption.meta);
+  }
+
+  private sendVoice(p: Params): TgMessage {
+    const state = this.postable(p.chat_id);
+    const caption = this.caption(p);
+    const file = this.inputFile(p.voice, 'voice');
+    const voice: TgVoice = {
       file_id: file.file_id,
       file_unique_id: file.file_unique_id,
-      ...(file.file_name !== undefined && { file_name: file.file_name }),
-      ...(file.mime_type !== undefined && { mime_type: file.mime_type }),
+      duration: (p.duration as number | undefined) ?? file.duration ?? 0,
+      mime_type: file.mime_type ?? 'audio/ogg',
       file_size: file.bytes.length,
     };
-    return this.post(state, p, { document, ...caption.content }, caption.meta);
+    return this.post(state, p, { voice, ...caption.content }, caption.meta);
+  }
+
+  /** An album: 2–10 photos and videos, or only documents, or only audio; one message per item. */
+  private sendMediaGroup(p: Params): TgMessage[] {
+    const state = this.postable(p.chat_id);
+    const media = p.media as Params[];
+    if (media.length < 2 || media.length > 10) throw badRequest(`an album takes 2 to 10 media, got ${media.length}`);
+    const kinds = media.map((item) => String(item.type));
+    for (const kind of kinds) if (!ALBUM_KINDS.has(kind)) throw badRequest(`media of type "${kind}" can't be sent in an album`);
+    const mixable = kinds.every((kind) => ALBUM_MIXABLE.has(kind));
+    if (!mixable && new Set(kinds).size > 1)
+      throw badRequest(`${kinds.find((k) => !ALBUM_MIXABLE.has(k))}s can't be mixed with other media types`);
+    // Everything is checked before the first message exists: Telegram sends all of the album or nothing.
+    const contents = media.map((item): { content: Partial<TgMessage>; meta: { parseMode?: string; raw?: string } } => {
+      const caption = this.caption(item);
+      const source = this.attached(item.media, p);
+      switch (item.type) {
+        case 'photo':
+          return { content: { photo: this.inputPhoto(source), ...caption.content }, meta: caption.meta };
+        case 'document':
+          return { content: { document: documentOf(this.inputFile(source, 'document')), ...caption.content }, meta: caption.meta };
+        default:
+          throw new ApiError(500, `Internal Server Error: the emulator does not emulate ${String(item.type)} media in sendMediaGroup`);
+      }
+    });
+    this.replyTarget(state, p.reply_parameters);
+    // One album counts once against the flood limits.
+    this.admit(state);
+    const media_group_id = this.world.newMediaGroupId();
+    const shared = { reply_parameters: p.reply_parameters };
+    return contents.map(({ content, meta }) => this.post(state, shared, { media_group_id, ...content }, meta, { admitted: true }));
+  }
+
+  /** An InputMedia's media: `attach://<name>` names an uploaded part of the request. */
+  private attached(media: unknown, p: Params): unknown {
+    const name = /^attach:\/\/(.+)$/.exec(String(media))?.[1];
+    if (name === undefined) return media;
+    const part = p[name];
+    if (!(part instanceof UploadedFile)) throw badRequest(`wrong file identifier/HTTP URL specified: no file was uploaded as "${name}"`);
+    return part;
+  }
+
+  /** The message copyMessage or forwardMessage names, with the content fields they carry over. */
+  private source(p: Params): { stored: StoredMessage; content: Partial<TgMessage> } {
+    const from = this.world.resolveChat(p.from_chat_id);
+    const stored = from.messages.get(p.message_id as number);
+    if (!stored || stored.deleted) throw badRequest('message to copy not found');
+    const content: Partial<TgMessage> = {};
+    for (const field of CONTENT_FIELDS) if (stored.message[field] !== undefined) content[field] = structuredClone(stored.message[field]);
+    if (Object.keys(content).length === 0) throw badRequest("message can't be copied");
+    return { stored, content };
+  }
+
+  private copyMessage(p: Params): { message_id: number } {
+    const state = this.postable(p.chat_id);
+    const { stored, content } = this.source(p);
+    let meta: { parseMode?: string; raw?: string } = { raw: stored.message.text ?? stored.message.caption };
+    if (p.caption !== undefined) {
+      if (content.text !== undefined) throw badRequest("can't set caption of a text message");
+      const caption = this.caption(p);
+      delete content.caption_entities;
+      Object.assign(content, caption.content);
+      meta = caption.meta;
+    }
+    return { message_id: this.post(state, p, content, meta).message_id };
+  }
+
+  private forwardMessage(p: Params): TgMessage {
+    const state = this.postable(p.chat_id);
+    const { stored, content } = this.source(p);
+    const original = stored.message;
+    // A forward of a forward keeps the first origin, as in Telegram.
+    const sender = original.from ?? this.world.bot;
+    const origin = (original.forward_origin as { date: number } | undefined) ?? { type: 'user', sender_user: sender, date: original.date };
+    const forward = { forward_origin: origin, forward_date: origin.date, ...legacyForwardFields(origin) };
+    return this.post(state, p, { ...content, ...forward }, { raw: original.text ?? original.caption });
   }
 
   private sendLocation(p: Params): TgMessage {
@@ -458,7 +598,7 @@ export class BotApi {
   private editMessageCaption(p: Params): TgMessage {
     const stored = this.editable(p);
     const current = stored.message;
-    if (!current.photo && !current.document) throw badRequest('there is no caption in the message to edit');
+    if (!current.photo && !current.document && !current.voice) throw badRequest('there is no caption in the message to edit');
     const { content, meta } = this.caption(p);
     const markup = this.newMarkup(p);
     if (

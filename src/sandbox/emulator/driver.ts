@@ -20,8 +20,31 @@ export interface WaitOptions {
 }
 
 export interface PressResult {
-  /** What the bot passed to answerCallbackQuery for this press, if it answered. */
-  answer?: CallbackAnswer;
+  /**
+   * What the bot passed to answerCallbackQuery for this press (the first one, with `times`), if
+   * it answered. Read live: a press queued inside `together` has its answer once `together` resolved.
+   */
+  readonly answer?: CallbackAnswer;
+  /** With `times` > 1: each press's answer, in order. */
+  readonly answers?: (CallbackAnswer | undefined)[];
+  /** The callback_query id of each press (not enumerable, so toEqual sees only the answers). */
+  readonly queryIds?: string[];
+}
+
+export interface PressOptions {
+  in?: ChatRef;
+  messageId?: number;
+  /**
+   * Presses this many times (default 1), as a double tap does: each press is its own
+   * callback_query with its own id, for the same message, all delivered in one batch.
+   */
+  times?: number;
+}
+
+/** One photo of an album; the default bytes are a 1×1 PNG. */
+export interface AlbumItem {
+  caption?: string;
+  bytes?: Buffer;
 }
 
 /** A 1×1 PNG: the default photo a user sends. */
@@ -80,6 +103,10 @@ function summary(message: TgMessage): string {
   const text = message.text ?? message.caption;
   if (text !== undefined) parts.push(text);
   return parts.join(' ');
+}
+
+function withQueryIds(result: PressResult, ids: string[]): PressResult {
+  return Object.defineProperty(result, 'queryIds', { value: ids, enumerable: false });
 }
 
 /** The internals the handles share. */
@@ -179,7 +206,9 @@ export class Driver {
     return this.userMessage(user, ref, { text, ...(entities && { entities }) }, { replyTo });
   }
 
-  async press(user: TgUser, label: string | RegExp, options: { in?: ChatRef; messageId?: number }): Promise<PressResult> {
+  async press(user: TgUser, label: string | RegExp, options: PressOptions): Promise<PressResult> {
+    const { times = 1 } = options;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`times must be a positive integer, got ${times}`);
     const state = this.state(options.in, user);
     const candidates =
       options.messageId !== undefined ? [this.botMessage(state, options.messageId)] : this.world.botMessages(state).reverse();
@@ -190,23 +219,27 @@ export class Driver {
         const kind = Object.keys(button).find((key) => key !== 'text') ?? 'no action';
         throw new Error(`button "${button.text}" of message #${stored.message.message_id} is a ${kind} button, not a callback button`);
       }
-      return this.callback(user, state, stored, button.callback_data);
+      const data = button.callback_data;
+      return this.repeat(times, () => this.callback(user, state, stored, data));
     }
 
     const key =
       options.messageId === undefined ? state.replyKeyboard?.keyboard?.flat().find((b) => labelMatches(label, b.text)) : undefined;
     if (key) {
       if (state.replyKeyboard?.one_time_keyboard) state.replyKeyboard = undefined;
-      if (key.request_contact) {
-        await this.userMessage(user, state.chat.id, {
-          contact: { phone_number: '+8613800000000', first_name: user.first_name, user_id: user.id },
-        });
-      } else if (key.request_location) {
-        await this.userMessage(user, state.chat.id, { location: DEFAULT_LOCATION });
-      } else {
-        await this.text(user, state.chat.id, key.text);
-      }
-      return {};
+      const tap = async (): Promise<PressResult> => {
+        if (key.request_contact) {
+          await this.userMessage(user, state.chat.id, {
+            contact: { phone_number: '+8613800000000', first_name: user.first_name, user_id: user.id },
+          });
+        } else if (key.request_location) {
+          await this.userMessage(user, state.chat.id, { location: DEFAULT_LOCATION });
+        } else {
+          await this.text(user, state.chat.id, key.text);
+        }
+        return {};
+      };
+      return this.repeat(times, tap);
     }
 
     const visible = this.world
@@ -228,6 +261,28 @@ export class Driver {
         `Reply keyboard: ${keyboard ? keyboard.join(', ') : 'none'}`,
         `Recent messages:\n${this.transcript(state)}`,
       ].join('\n'),
+    );
+  }
+
+  /** One press, or `times` presses delivered together with one combined result. */
+  private async repeat(times: number, press: () => Promise<PressResult>): Promise<PressResult> {
+    if (times === 1) return press();
+    const results = await this.hub.together(async () => {
+      const queued: PressResult[] = [];
+      for (let i = 0; i < times; i++) queued.push(await press());
+      return queued;
+    });
+    const combined: PressResult = {
+      get answer() {
+        return results[0]!.answer;
+      },
+      get answers() {
+        return results.map((r) => r.answer);
+      },
+    };
+    return withQueryIds(
+      combined,
+      results.flatMap((r) => r.queryIds ?? []),
     );
   }
 
@@ -259,7 +314,15 @@ export class Driver {
         data,
       },
     });
-    return { answer: this.api.callbackQueries.get(id)!.answer };
+    const queries = this.api.callbackQueries;
+    return withQueryIds(
+      {
+        get answer() {
+          return queries.get(id)?.answer;
+        },
+      },
+      [id],
+    );
   }
 
   newQueryId(): string {
@@ -300,6 +363,35 @@ export class Driver {
       };
     }
     return update;
+  }
+
+  /**
+   * The user edits a message they sent: its text (or a media message's caption) changes, and the
+   * bot gets an edited_message update with edit_date, if it saw the message.
+   */
+  async editUserMessage(user: TgUser, chatId: number, messageId: number, text: string): Promise<TgMessage> {
+    const state = this.state(chatId);
+    const stored = state.messages.get(messageId);
+    if (!stored || stored.deleted || stored.fromBot || stored.message.from?.id !== user.id) {
+      throw new Error(`${user.first_name} has no message #${messageId} to edit in ${this.chatName(state)}\n${this.transcript(state)}`);
+    }
+    const message = stored.message;
+    const entities = commandEntities(text);
+    if (message.text !== undefined) {
+      message.text = text;
+      if (entities) message.entities = entities;
+      else delete message.entities;
+    } else if (message.photo || message.document || message.voice) {
+      message.caption = text;
+      if (entities) message.caption_entities = entities;
+      else delete message.caption_entities;
+    } else {
+      throw new Error(`message #${messageId} has no text or caption to edit`);
+    }
+    message.edit_date = Math.floor(Date.now() / 1000);
+    this.world.events.emit('edit', { chatId: state.chat.id, message: structuredClone(message) });
+    if (this.botSees(state, message)) await this.hub.push({ edited_message: structuredClone(message) });
+    return structuredClone(message);
   }
 
   async membership(user: TgUser, group: ChatState, joining: boolean, inviteLink?: string): Promise<TgMessage> {
@@ -463,6 +555,66 @@ export class EmulatedUser {
     return this.driver.userMessage(this.user, options.in, { photo, ...this.caption(options.caption) });
   }
 
+  /**
+   * An album, as Telegram delivers one: a photo message per item (or `count` photos), all
+   * sharing one media_group_id, each photo with its own file_id, handed to the bot in one batch
+   * (one getUpdates answer, or concurrent webhook POSTs). Resolves with the messages, in order,
+   * once the bot handled all of them. Telegram albums hold 2 to 10 items.
+   */
+  sendAlbum(items: AlbumItem[] | number, options: { in?: ChatRef } = {}): Promise<TgMessage[]> {
+    const list = typeof items === 'number' ? Array.from({ length: items }, (): AlbumItem => ({})) : items;
+    if (list.length < 2 || list.length > 10) throw new Error(`a Telegram album has 2 to 10 items, got ${list.length}`);
+    const world = this.driver.world;
+    const mediaGroupId = world.newMediaGroupId();
+    return this.driver.hub.together(async () => {
+      const sent: TgMessage[] = [];
+      for (const item of list) {
+        const photo = world.storePhoto(item.bytes ?? TINY_PNG);
+        sent.push(
+          await this.driver.userMessage(this.user, options.in, { media_group_id: mediaGroupId, photo, ...this.caption(item.caption) }),
+        );
+      }
+      return sent;
+    });
+  }
+
+  /**
+   * Forwards a text written by someone else, as Telegram shows it: forward_origin (a 'user'
+   * origin for `from`, else a 'hidden_user' one named `fromName`), plus the forward_date and
+   * forward_from / forward_sender_name Telegram still sends. `date` is when the original was sent
+   * (default an hour ago).
+   */
+  forward(
+    text: string,
+    options: { fromName?: string; from?: EmulatedUser | TgUser; date?: number; in?: ChatRef } = {},
+  ): Promise<TgMessage> {
+    const date = options.date ?? Math.floor(Date.now() / 1000) - 3600;
+    const sender = options.from instanceof EmulatedUser ? options.from.user : options.from;
+    const forward_origin = sender
+      ? { type: 'user', date, sender_user: sender }
+      : { type: 'hidden_user', date, sender_user_name: options.fromName ?? 'Someone' };
+    const legacy = sender ? { forward_from: sender } : { forward_sender_name: forward_origin.sender_user_name };
+    const entities = commandEntities(text);
+    return this.driver.userMessage(this.user, options.in, {
+      text,
+      ...(entities && { entities }),
+      forward_origin,
+      forward_date: date,
+      ...legacy,
+    });
+  }
+
+  /**
+   * Edits a message this user sent earlier (the TgMessage send returned, or its id in the private
+   * chat): its text, or a photo's or file's caption. The bot gets an edited_message update with
+   * edit_date. Resolves with the edited message once the bot handled it.
+   */
+  edit(message: TgMessage | number, text: string): Promise<TgMessage> {
+    const chatId = typeof message === 'number' ? this.user.id : message.chat.id;
+    const messageId = typeof message === 'number' ? message : message.message_id;
+    return this.driver.editUserMessage(this.user, chatId, messageId, text);
+  }
+
   sendLocation(latitude: number, longitude: number, options: { in?: ChatRef } = {}): Promise<TgMessage> {
     return this.driver.userMessage(this.user, options.in, { location: { latitude, longitude } });
   }
@@ -493,18 +645,21 @@ export class EmulatedUser {
     return this.driver.userMessage(this.user, options.in, { sticker });
   }
 
+  /** A voice note (audio/ogg, `duration` seconds, default 3) whose file_id the bot can getFile or sendVoice. */
   sendVoice(options: { in?: ChatRef; duration?: number; bytes?: Buffer } = {}): Promise<TgMessage> {
-    const file = this.driver.world.storeFile('voice', options.bytes ?? Buffer.from('emulated voice'), { mime_type: 'audio/ogg' });
+    const duration = options.duration ?? 3;
+    const file = this.driver.world.storeFile('voice', options.bytes ?? Buffer.from('emulated voice'), { mime_type: 'audio/ogg', duration });
     const voice = {
       file_id: file.file_id,
       file_unique_id: file.file_unique_id,
-      duration: options.duration ?? 3,
+      duration,
       mime_type: 'audio/ogg',
       file_size: file.bytes.length,
     };
     return this.driver.userMessage(this.user, options.in, { voice });
   }
 
+  /** A file; a photo sent "as a file" is a document with an image mime_type (and no photo sizes). */
   sendDocument(options: { fileName: string; bytes: Buffer; mimeType?: string; caption?: string; in?: ChatRef }): Promise<TgMessage> {
     const mime_type = options.mimeType ?? 'application/octet-stream';
     const file = this.driver.world.storeFile('document', options.bytes, { file_name: options.fileName, mime_type });
@@ -522,9 +677,10 @@ export class EmulatedUser {
    * Presses the button labelled exactly `label` (or matching it) on the bot's newest message in
    * the chat that has one, or on message `messageId`; falls back to the reply keyboard. Resolves
    * after the bot handled the press, with its answerCallbackQuery. Throws listing the visible
-   * buttons when there is no such button.
+   * buttons when there is no such button. `times: 2` is a double tap: two callback queries with
+   * different ids for the same message, delivered in one batch.
    */
-  press(label: string | RegExp, options: { in?: ChatRef; messageId?: number } = {}): Promise<PressResult> {
+  press(label: string | RegExp, options: PressOptions = {}): Promise<PressResult> {
     return this.driver.press(this.user, label, options);
   }
 

@@ -15,11 +15,11 @@ import { World, type BotMessageView, type MemberStatus } from './world';
 
 export type { BotCommand, BotCommandScope, CallbackAnswer } from './bot-api';
 export { EmulatedChat, EmulatedGroup, EmulatedUser } from './driver';
-export type { ChatRef, MessageMatch, PressResult, WaitOptions } from './driver';
+export type { AlbumItem, ChatRef, MessageMatch, PressOptions, PressResult, WaitOptions } from './driver';
 export type { FaultRule, LimitOptions, RandomFaults } from './traffic';
-export type { CallRecord, FaultKind, TgChat, TgMessage, TgUpdate, TgUser } from './types';
+export type { CallRecord, FaultKind, TgChat, TgMessage, TgUpdate, TgUser, TgVoice } from './types';
 export { WebhookError, type Delivery } from './updates';
-export type { BotMessageView, EmulatorEvents, MemberStatus } from './world';
+export type { BotMessageView, EmulatorEvents, MemberStatus, MessageKind } from './world';
 
 export interface EmulatorOptions {
   /** The bot token; its number before ':' is the bot's user id. */
@@ -207,6 +207,20 @@ export class Emulator {
    */
   injectUpdate(update: Record<string, unknown>, options: { secretToken?: string } = {}): Promise<TgUpdate> {
     return this.hub.push(update, options);
+  }
+
+  /**
+   * Users acting at the same moment. The actions inside only queue their updates (messages,
+   * presses, albums, edits, from any users and chats) without waiting for the bot; then all of
+   * them reach the bot together, in update_id order: in ONE getUpdates answer when polling, or as
+   * overlapping webhook POSTs (up to the webhook's max_connections, 40 by default). Resolves with
+   * what `actions` returned once the bot handled every update; each action's own result (a
+   * PressResult's answer…) is complete by then. Nested calls join the outer batch.
+   *
+   *     await emu.together(async () => { await alice.send('a'); await alice.press('Submit'); await bob.send('x'); });
+   */
+  together<T>(actions: () => T | Promise<T>): Promise<T> {
+    return this.hub.together(actions);
   }
 
   /** Resolves with the first `count` calls (default 1) of that method or passing the predicate, past or future. */

@@ -70,6 +70,14 @@ export interface TgDocument {
   file_size?: number;
 }
 
+export interface TgVoice {
+  file_id: string;
+  file_unique_id: string;
+  duration: number;
+  mime_type?: string;
+  file_size?: number;
+}
+
 export interface TgLocation {
   latitude: number;
   longitude: number;
@@ -94,6 +102,8 @@ export interface TgMessage {
   caption_entities?: MessageEntity[];
   photo?: PhotoSize[];
   document?: TgDocument;
+  voice?: TgVoice;
+  media_group_id?: string;
   location?: TgLocation;
   contact?: TgContact;
   reply_markup?: ReplyMarkup;

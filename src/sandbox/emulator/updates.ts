@@ -5,7 +5,12 @@
 //   update is done when a getUpdates arrives with offset > its update_id;
 // - webhook: the bot answers the POST after handling it (webhookReply: false), so an update is
 //   done when the POST is answered with a 2xx.
+// Outside `together`, each action waits for its update, so the bot sees one update at a time.
+// Inside `together`, actions only queue their updates; the whole batch then goes out at once: in
+// one getUpdates answer, or as overlapping webhook POSTs (at most max_connections at a time), the
+// way Telegram delivers an album, a double tap or a burst of messages.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import { ApiError, type TgUpdate } from './types';
@@ -15,6 +20,9 @@ const OPT_IN_KINDS = new Set(['chat_member', 'message_reaction', 'message_reacti
 
 /** Telegram keeps retrying a failed webhook delivery; the emulator does so after these delays. */
 const RETRY_DELAYS_MS = [500, 2000, 5000];
+
+/** Telegram's default max_connections for a webhook. */
+const DEFAULT_MAX_CONNECTIONS = 40;
 
 export class WebhookError extends Error {
   constructor(
@@ -42,6 +50,8 @@ interface Pending {
   reject: (error: Error) => void;
   attempts: number;
   inFlight: boolean;
+  /** Queued while a batch is open: not delivered until every open batch has closed. */
+  held: boolean;
   /** A secret_token that replaces the registered one, for forged deliveries (never retried). */
   forgedSecret?: string;
 }
@@ -61,6 +71,12 @@ interface HeldPoll {
   fail: (error: ApiError) => void;
 }
 
+/** The updates queued by the actions inside one `together` call. */
+interface Batch {
+  open: boolean;
+  done: Promise<TgUpdate>[];
+}
+
 const kindOf = (update: TgUpdate): string | undefined => Object.keys(update).find((key) => key !== 'update_id');
 
 export class UpdateHub {
@@ -72,12 +88,15 @@ export class UpdateHub {
   private pollAllowedUpdates?: string[];
   private timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  private readonly batchScope = new AsyncLocalStorage<Batch>();
+  private openBatches = 0;
 
   constructor(private readonly confirmTimeoutMs: number) {}
 
   /**
    * Queues an update (assigning its update_id unless it has one) and resolves once the bot has
-   * handled it, or at once if the bot's allowed_updates leave it out.
+   * handled it, or at once if the bot's allowed_updates leave it out. Inside `together` it
+   * resolves as soon as the update is queued; `together` waits for the bot instead.
    */
   push(raw: Omit<TgUpdate, 'update_id'> & { update_id?: number }, options: { secretToken?: string } = {}): Promise<TgUpdate> {
     if (this.closed) return Promise.reject(new Error('the emulator is closed'));
@@ -102,6 +121,7 @@ export class UpdateHub {
         },
         attempts: 0,
         inFlight: false,
+        held: this.openBatches > 0,
         forgedSecret: options.secretToken,
       };
     });
@@ -110,9 +130,44 @@ export class UpdateHub {
     // rejection; one that awaits still sees the error.
     done.catch(() => undefined);
 
+    const batch = this.batchScope.getStore();
+    if (batch?.open) {
+      batch.done.push(done);
+      return Promise.resolve(update);
+    }
+    if (pending.held) return done; // another caller's batch is open: it goes out with that batch
     if (this.webhook) void this.deliver(pending);
     else this.answerHeldPoll();
     return done;
+  }
+
+  /**
+   * Runs `actions`, whose updates are only queued, then hands them to the bot together: in one
+   * getUpdates answer (in update_id order), or as concurrent webhook POSTs. Resolves with what
+   * `actions` returned once the bot has handled every one of them; rejects with the first
+   * failure (a webhook error, a timeout), after all of them settled. Called inside an open
+   * batch, it joins that batch.
+   */
+  async together<T>(actions: () => T | Promise<T>): Promise<T> {
+    if (this.batchScope.getStore()?.open) return actions();
+    if (this.closed) throw new Error('the emulator is closed');
+    const batch: Batch = { open: true, done: [] };
+    this.openBatches++;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: await this.batchScope.run(batch, actions) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    } finally {
+      batch.open = false;
+      this.openBatches--;
+      if (this.openBatches === 0) this.release();
+    }
+    const settled = await Promise.allSettled(batch.done);
+    if (!outcome.ok) throw outcome.error;
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcome.value;
   }
 
   async getUpdates(
@@ -128,7 +183,7 @@ export class UpdateHub {
     if (params.allowed_updates) this.pollAllowedUpdates = params.allowed_updates;
     this.confirm(params.offset ?? 0);
     const limit = Math.min(Math.max(params.limit ?? 100, 1), 100);
-    const ready = this.pending.slice(0, limit).map((p) => p.update);
+    const ready = this.ready(limit);
     if (ready.length > 0 || !params.timeout || this.closed) return ready;
 
     // Telegram ends an older long poll when a newer one arrives: two bot instances are a bug.
@@ -168,7 +223,7 @@ export class UpdateHub {
     };
     this.held?.answer([]);
     if (options.drop_pending_updates) this.dropPending();
-    for (const p of this.pending) if (!p.inFlight) void this.deliver(p);
+    for (const p of this.pending) if (!p.inFlight && !p.held) void this.deliver(p);
   }
 
   deleteWebhook(dropPending = false): void {
@@ -225,8 +280,34 @@ export class UpdateHub {
     for (const p of done) p.resolve();
   }
 
+  /** What getUpdates may hand out now: the queue up to the first update of a batch still open. */
+  private ready(limit: number): TgUpdate[] {
+    const firstHeld = this.pending.findIndex((p) => p.held);
+    const available = firstHeld < 0 ? this.pending : this.pending.slice(0, firstHeld);
+    return available.slice(0, limit).map((p) => p.update);
+  }
+
   private answerHeldPoll(): void {
-    if (this.held) this.held.answer(this.pending.slice(0, this.held.limit).map((p) => p.update));
+    if (!this.held) return;
+    const ready = this.ready(this.held.limit);
+    if (ready.length > 0) this.held.answer(ready);
+  }
+
+  /** The last open batch closed: its updates go out together. */
+  private release(): void {
+    const released = this.pending.filter((p) => p.held);
+    for (const p of released) p.held = false;
+    if (released.length === 0 || this.closed) return;
+    if (!this.webhook) return this.answerHeldPoll();
+    // Overlapping POSTs, as many at once as the webhook's max_connections allows.
+    const queue = [...released];
+    const worker = async (): Promise<void> => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        if (!p.inFlight && this.pending.includes(p)) await this.deliver(p);
+      }
+    };
+    const connections = Math.min(this.webhook.maxConnections ?? DEFAULT_MAX_CONNECTIONS, queue.length);
+    for (let i = 0; i < connections; i++) void worker();
   }
 
   private dropPending(): void {

@@ -4,7 +4,16 @@
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { badRequest, type CallRecord, type PhotoSize, type ReplyMarkup, type TgChat, type TgMessage, type TgUser } from './types';
+import {
+  badRequest,
+  type CallRecord,
+  type PhotoSize,
+  type ReplyMarkup,
+  type TgChat,
+  type TgMessage,
+  type TgUser,
+  type TgVoice,
+} from './types';
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
 
@@ -48,8 +57,19 @@ export interface StoredFile {
   file_path: string;
   file_name?: string;
   mime_type?: string;
+  /** For voice notes: the length in seconds. */
+  duration?: number;
   /** For photos: every size of the same photo (each size has its own file_id). */
   sizes?: PhotoSize[];
+}
+
+/** What a message shows, by its content field (service messages and the rest are 'other'). */
+export type MessageKind = 'text' | 'photo' | 'document' | 'voice' | 'sticker' | 'location' | 'contact' | 'other';
+
+export function kindOfMessage(m: TgMessage): MessageKind {
+  if (m.text !== undefined) return 'text';
+  for (const kind of ['photo', 'document', 'voice', 'sticker', 'location', 'contact'] as const) if (m[kind] !== undefined) return kind;
+  return 'other';
 }
 
 /** A bot message as tests see it: the Telegram fields plus what the bot asked for. */
@@ -57,6 +77,7 @@ export interface BotMessageView {
   chat_id: number;
   message_id: number;
   date: number;
+  kind: MessageKind;
   edit_date?: number;
   text?: string;
   caption?: string;
@@ -64,8 +85,14 @@ export interface BotMessageView {
   caption_entities?: TgMessage['caption_entities'];
   photo?: TgMessage['photo'];
   document?: TgMessage['document'];
+  voice?: TgVoice;
+  sticker?: Record<string, unknown>;
   location?: TgMessage['location'];
   contact?: TgMessage['contact'];
+  /** Set on each message of an album (sendMediaGroup). */
+  media_group_id?: string;
+  /** Set on a message the bot forwarded (forwardMessage). */
+  forward_origin?: Record<string, unknown>;
   reply_markup?: ReplyMarkup;
   reply_to_message_id?: number;
   parse_mode?: string;
@@ -105,6 +132,7 @@ export function viewOf(stored: StoredMessage, deleted?: boolean): BotMessageView
     chat_id: m.chat.id,
     message_id: m.message_id,
     date: m.date,
+    kind: kindOfMessage(m),
     ...(m.edit_date !== undefined && { edit_date: m.edit_date }),
     ...(m.text !== undefined && { text: m.text }),
     ...(m.entities && { entities: m.entities }),
@@ -112,6 +140,10 @@ export function viewOf(stored: StoredMessage, deleted?: boolean): BotMessageView
     ...(m.caption_entities && { caption_entities: m.caption_entities }),
     ...(m.photo && { photo: m.photo }),
     ...(m.document && { document: m.document }),
+    ...(m.voice !== undefined && { voice: m.voice }),
+    ...(m.sticker !== undefined && { sticker: m.sticker as Record<string, unknown> }),
+    ...(m.media_group_id !== undefined && { media_group_id: m.media_group_id }),
+    ...(m.forward_origin !== undefined && { forward_origin: m.forward_origin as Record<string, unknown> }),
     ...(m.location && { location: m.location }),
     ...(m.contact && { contact: m.contact }),
     ...(markup && { reply_markup: markup }),
@@ -133,6 +165,7 @@ export class World {
   private nextUserId = 100_001;
   private nextGroupNumber = 1;
   private nextFileNumber = 1;
+  private nextMediaGroup = 1;
 
   constructor(readonly bot: TgUser) {}
 
@@ -218,7 +251,7 @@ export class World {
     return this.history.map((entry) => viewOf(entry.stored, entry.deleted));
   }
 
-  storeFile(kind: FileKind, bytes: Buffer, meta: { file_name?: string; mime_type?: string } = {}): StoredFile {
+  storeFile(kind: FileKind, bytes: Buffer, meta: { file_name?: string; mime_type?: string; duration?: number } = {}): StoredFile {
     const number = this.nextFileNumber++;
     const extension = (
       meta.file_name?.match(/\.([\w]+)$/)?.[1] ?? { photo: 'jpg', document: 'dat', sticker: 'webp', voice: 'ogg' }[kind]
@@ -233,6 +266,11 @@ export class World {
     };
     this.files.set(file.file_id, file);
     return file;
+  }
+
+  /** A fresh media_group_id, shaped like Telegram's (a long number as a string). */
+  newMediaGroupId(): string {
+    return String(13_900_000_000_000_000n + BigInt(this.nextMediaGroup++) * 7919n);
   }
 
   /** Stores a photo as Telegram does: a thumbnail and the full size, each with its own file_id. */
