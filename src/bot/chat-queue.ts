@@ -25,6 +25,8 @@ interface Held {
 interface ChatLine {
   waiting: Waiting[];
   busy: boolean;
+  /** The update being handled now. */
+  current?: number;
   held?: Held;
 }
 
@@ -36,10 +38,15 @@ export class ChatQueues {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Runs `task` when every earlier update of this chat is done; resolves when `task` has. */
+  /**
+   * Runs `task` when every earlier update of this chat is done; resolves when `task` has. The same
+   * update again while it is still in line (a webhook retry) is dropped at once: it will be handled.
+   */
   run(chat: string, update: { updateId: number; album?: string }, task: () => Promise<void>): Promise<void> {
+    const line = this.line(chat);
+    if (update.updateId >= 0 && (line.current === update.updateId || line.waiting.some((w) => w.updateId === update.updateId)))
+      return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const line = this.line(chat);
       const entry: Waiting = { ...update, go: () => task().then(resolve, reject) };
       // Overlapping webhook requests may arrive out of order: keep the waiting ones sorted.
       const at = line.waiting.findIndex((w) => w.updateId > update.updateId);
@@ -73,8 +80,10 @@ export class ChatQueues {
     line.busy = true;
     for (let next = line.waiting.shift(); next; next = line.waiting.shift()) {
       await this.release(line, next.album);
+      line.current = next.updateId;
       await next.go().catch(this.onError);
     }
+    line.current = undefined;
     line.busy = false;
     if (!line.held) this.chats.delete(chat);
   }
