@@ -23,8 +23,8 @@ import { seededRandom } from '../src/sandbox/emulator/traffic';
 import { zonedEpoch } from '../src/zoned-time';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import type { ReportsTable } from '../src/store/schema/hazards';
-import { renderChart } from '../src/summary/chart';
-import { chartInput, renderLedger, renderSummaryText, type RenderContext } from '../src/summary/render';
+import { renderChart } from '../src/features/summary/views/chart';
+import { chartInput, renderLedger, renderSummaryText, type RenderContext } from '../src/features/summary/views/render';
 import { fmt, percentile, table, type Row } from './lib';
 
 /**
@@ -1294,7 +1294,7 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
       runs.chart.push(await timed(() => renderChart(chartInput(summary, rc))));
       runs.ledgerRows.push(await timed(() => ledgerRows(db, COMMUNITY, week)));
       runs.ledgerCsv.push(await timed(() => renderLedger(COMMUNITY, ledger, rc)));
-      // What the Monday job builds for one community (src/bot/features/summary.ts build()).
+      // What the Monday job builds for one community (src/features/summary/services/build.ts).
       runs.whole.push(
         await timed(async () => {
           const s = await weeklySummary(db, communities, COMMUNITY, week, TZ);

@@ -4,7 +4,7 @@ import { HOUR, MINUTE } from '../src/clock';
 import { ledgerRows, weekFrom, weeklySummary, type WeeklySummary } from '../src/domain/summary';
 import { LOCALES, type Locale } from '../src/i18n';
 import { zonedEpoch } from '../src/zoned-time';
-import { renderSummaryText, renderLedger } from '../src/summary/render';
+import { renderSummaryText, renderLedger } from '../src/features/summary/views/render';
 import { startWorld, type World } from './helpers/world';
 
 /**

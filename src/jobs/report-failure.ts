@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../deps';
 import { enqueue, PRIORITY } from '../delivery/outbox';
-import { escapeHtml, isLocale } from '../i18n';
+import { escapeHtml } from '../i18n';
 
 /** Tells every admin (ADMIN_IDS), in their language, that a scheduled job failed and why. */
 export function jobFailureReporter(deps: Pick<CoreDeps, 'db' | 'config' | 'users' | 'i18n' | 'sender'>) {
@@ -8,8 +8,7 @@ export function jobFailureReporter(deps: Pick<CoreDeps, 'db' | 'config' | 'users
     const reason = escapeHtml((error instanceof Error ? error.message : String(error)).slice(0, 300));
     const messages = [];
     for (const adminId of deps.config.adminIds) {
-      const admin = await deps.users.find(adminId);
-      const locale = isLocale(admin?.locale) ? admin.locale : deps.config.defaultLocale;
+      const locale = await deps.users.localeOf(adminId);
       messages.push({
         chatId: adminId,
         text: deps.i18n.t(locale, 'summary.job_failed', { job: escapeHtml(job), reason }),

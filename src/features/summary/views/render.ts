@@ -1,8 +1,8 @@
-import type { Communities } from '../community/config';
-import { publicId } from '../domain/hazards';
-import type { LedgerData, Rates, WeekFigures, WeeklySummary } from '../domain/summary';
-import { escapeHtml, type Locale, type Translate } from '../i18n';
-import { addDays, isoDate, isoMinute, wallClock } from '../zoned-time';
+import type { Communities } from '../../../community/config';
+import { publicId } from '../../../domain/hazards';
+import type { LedgerData, Rates, WeekFigures, WeeklySummary } from '../../../domain/summary';
+import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { addDays, isoDate, isoMinute, wallClock } from '../../../zoned-time';
 import type { ChartInput } from './chart';
 import { toCsv } from './ledger';
 
@@ -30,7 +30,7 @@ function duration(ms: number | null, t: Translate): string {
   return t('summary.duration_days', { n: round1(ms / (24 * HOUR_MS)) });
 }
 
-const hoursText = (minutes: number, t: Translate) => t('summary.hours_value', { n: round1(minutes / 60) });
+export const hoursText = (minutes: number, t: Translate) => t('summary.hours_value', { n: round1(minutes / 60) });
 
 function rate(value: number | null, part: number, whole: number, t: Translate): string {
   return value === null ? t('summary.none') : t('summary.rate_value', { rate: value, part, whole });
@@ -199,6 +199,15 @@ export function renderLedger(communityId: string, data: LedgerData, ctx: RenderC
     ]);
   }
   return toCsv(rows);
+}
+
+/** The monthly thank-you to a team's most active volunteers (those who agreed to be named). */
+export function renderThanks(
+  t: Translate,
+  thanks: { team: string; month: string; totalMinutes: number; named: { name: string; minutes: number }[] },
+): string {
+  const names = thanks.named.map((v) => t('summary.thanks_line', { name: escapeHtml(v.name), hours: hoursText(v.minutes, t) })).join('\n');
+  return t('summary.thanks', { team: escapeHtml(thanks.team), month: thanks.month, hours: hoursText(thanks.totalMinutes, t), names });
 }
 
 export function ledgerFilename(communityId: string, week: { key: string }): string {

@@ -1,0 +1,6 @@
+import { callbackCodec } from '../../bot/callback';
+import { LOCALES } from '../../i18n';
+
+/** The language picker's buttons, and the /deleteme confirmation. */
+export const langButton = callbackCodec('lang', { locale: LOCALES });
+export const deleteButton = callbackCodec('del', { answer: ['yes', 'no'] });

@@ -1,0 +1,28 @@
+import type { Composer } from 'telegraf';
+import { onButton } from '../../../bot/buttons';
+import type { BotContext } from '../../../bot/context';
+import { LOCALE_NAMES } from '../../../i18n';
+import { langButton } from '../buttons';
+import { languageKeyboard } from '../views';
+import { onboarded, type CoreKit } from './kit';
+
+/** /lang, and the first thing a newcomer is asked. */
+export const languagePicker = (ctx: BotContext) =>
+  ctx.reply(ctx.t('core.choose_language'), { reply_markup: { inline_keyboard: languageKeyboard(ctx.locale) } });
+
+/** A language chosen: remembered, the command menu redone, and onboarding begun if it is still to do. */
+export function languageButton(composer: Composer<BotContext>, { deps, bot, onboarding }: CoreKit): void {
+  onButton(composer, {
+    codec: langButton,
+    run: async (ctx, _, { locale }) => {
+      await deps.users.update(ctx.from.id, { locale }, deps.clock.now());
+      ctx.locale = locale;
+      ctx.t = deps.i18n.translator(locale);
+      await ctx.answerCbQuery(LOCALE_NAMES[locale]);
+      await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+      await bot.refreshCommands(ctx.from.id);
+      if (!onboarded(ctx) && !bot.flows.active(ctx)) return bot.flows.start(ctx, onboarding);
+      return ctx.reply(ctx.t('core.language_set'), { reply_markup: onboarded(ctx) ? bot.mainMenu(ctx) : undefined });
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import { localName, type Communities } from '../../community/config';
+import type { InlineKeyboard } from '../../delivery/outbox';
+import { escapeHtml, isLocale, LOCALE_NAMES, LOCALES, type Locale, type Translate } from '../../i18n';
+import type { Role, User } from '../../store/schema';
+import { deleteButton, langButton } from './buttons';
+
+/** What /lang, /help, /mydata and /deleteme show. */
+
+/** One button per language, the current one ticked. */
+export function languageKeyboard(current: Locale): InlineKeyboard {
+  return [LOCALES.map((l) => ({ text: (l === current ? '✓ ' : '') + LOCALE_NAMES[l], callback_data: langButton.pack({ locale: l }) }))];
+}
+
+export function helpText(t: Translate, role: Role, commands: { name: string; description: string }[]): string {
+  const lines = commands.map((c) => `/${c.name} — ${t(c.description)}`);
+  return `${t('core.help_title', { role: t(`roles.${role}`) })}\n\n${lines.join('\n')}\n\n${t('core.help_footer')}`;
+}
+
+/** The core's part of /mydata: the profile as label: value lines (HTML). */
+export function profileLines(t: Translate, locale: Locale, u: User, role: Role, communities: Communities): string[] {
+  const community = u.community_id ? communities.community(u.community_id) : undefined;
+  const building = u.community_id && u.building_id ? communities.building(u.community_id, u.building_id) : undefined;
+  return [
+    t('core.mydata_title'),
+    '',
+    `${t('core.field_id')}: ${u.id}`,
+    `${t('core.field_name')}: ${escapeHtml(u.first_name)}${u.username ? ` (@${escapeHtml(u.username)})` : ''}`,
+    `${t('core.field_language')}: ${isLocale(u.locale) ? LOCALE_NAMES[u.locale] : u.locale}`,
+    `${t('core.field_role')}: ${t(`roles.${role}`)}`,
+    `${t('core.field_community')}: ${community ? escapeHtml(localName(community.name, locale)) : '—'}`,
+    `${t('core.field_building')}: ${building ? escapeHtml(localName(building.name, locale)) : '—'}`,
+    `${t('core.field_unit')}: ${u.unit ? escapeHtml(u.unit) : '—'}`,
+    `${t('core.field_phone')}: ${u.phone ? escapeHtml(u.phone) : '—'}`,
+    `${t('core.field_privacy')}: ${u.privacy_accepted_at ? new Date(u.privacy_accepted_at).toISOString().slice(0, 10) : '—'}`,
+  ];
+}
+
+export function deleteConfirmKeyboard(t: Translate): InlineKeyboard {
+  return [
+    [
+      { text: t('core.deleteme_yes'), callback_data: deleteButton.pack({ answer: 'yes' }) },
+      { text: t('core.deleteme_no'), callback_data: deleteButton.pack({ answer: 'no' }) },
+    ],
+  ];
+}

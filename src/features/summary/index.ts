@@ -1,0 +1,21 @@
+import { Composer } from 'telegraf';
+import type { BotContext } from '../../bot/context';
+import type { Feature } from '../../bot/feature';
+import { summaryButtons, summaryCommand } from './handlers';
+import { summaryJobs } from './jobs';
+
+/**
+ * The weekly summary: sent by a job to each community's committee group (services/weekly.ts,
+ * its files uploaded by services/files.ts), and on demand to staff with /summary. Also the
+ * monthly thank-you to each team's most active volunteers (services/thanks.ts).
+ */
+export const summaryFeature: Feature = (deps) => {
+  const composer = new Composer<BotContext>();
+  summaryButtons(composer, deps);
+  return {
+    name: 'summary',
+    composer,
+    commands: [{ name: 'summary', minRole: 'staff', chat: 'private', description: 'summary.cmd_summary', run: summaryCommand(deps) }],
+    jobs: summaryJobs(deps),
+  };
+};

@@ -1,0 +1,34 @@
+import type { CoreDeps } from '../../../deps';
+import { ledgerRows, weeklySummary, type Week } from '../../../domain/summary';
+import { escapeHtml, type Locale } from '../../../i18n';
+import { renderChart } from '../views/chart';
+import { chartInput, communityName, renderLedger, renderSummaryText, weekRange, type RenderContext } from '../views/render';
+
+/** One community's summary of one week, in one language: the message, the chart and the ledger with their captions. */
+export interface BuiltSummary {
+  text: string;
+  chart: Buffer;
+  chartCaption: string;
+  ledger: Buffer;
+  ledgerCaption: string;
+}
+
+export type SummaryDeps = Pick<CoreDeps, 'db' | 'communities' | 'config' | 'i18n'>;
+
+export function renderContext(deps: SummaryDeps, locale: Locale): RenderContext {
+  return { t: deps.i18n.translator(locale), locale, communities: deps.communities, timeZone: deps.config.timezone };
+}
+
+export async function buildSummary(deps: SummaryDeps, communityId: string, week: Week, locale: Locale): Promise<BuiltSummary> {
+  const rc = renderContext(deps, locale);
+  const summary = await weeklySummary(deps.db, deps.communities, communityId, week, rc.timeZone);
+  const { from, to } = weekRange(week);
+  const community = escapeHtml(communityName(rc, communityId));
+  return {
+    text: renderSummaryText(summary, rc),
+    chart: renderChart(chartInput(summary, rc)),
+    chartCaption: rc.t('summary.chart_caption', { community, from, to }),
+    ledger: renderLedger(communityId, await ledgerRows(deps.db, communityId, week), rc),
+    ledgerCaption: rc.t('summary.ledger_caption', { community, from, to }),
+  };
+}

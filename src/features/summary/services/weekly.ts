@@ -1,0 +1,48 @@
+import type { CoreDeps } from '../../../deps';
+import { enqueue, PRIORITY } from '../../../delivery/outbox';
+import { committeeChat } from '../../../domain/chat-links';
+import { lastCompleteWeek, type Week } from '../../../domain/summary';
+import type { Executor } from '../../../store/db';
+import { currentPeriod } from '../../../jobs/cron-period';
+import { chartFilename, ledgerFilename } from '../views/render';
+import { buildSummary, type BuiltSummary } from './build';
+
+/**
+ * Monday morning: last week's summary to every linked committee group, in the default language.
+ * The text goes to the outbox, the chart and the ledger to summary_files in the same
+ * transaction (services/files.ts uploads them once the text is out).
+ */
+export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communities' | 'config' | 'i18n' | 'sender'>, now: number) {
+  const { db, communities, config } = deps;
+  // The week before the period's due time, so a run made up on Wednesday still reports
+  // the week that ended before that Monday, not the one before the run.
+  const due = currentPeriod(config.summaryCron, now, config.timezone)?.dueAt ?? now;
+  const week = lastCompleteWeek(due, config.timezone);
+  for (const community of communities.all) {
+    const chatId = await committeeChat(db, community.id);
+    if (chatId === undefined) continue;
+    const ref = `summary:${community.id}:${week.key}`;
+    if (await db.selectFrom('outbox').select('id').where('ref', '=', ref).executeTakeFirst()) continue; // sent already (a run by hand)
+    const built = await buildSummary(deps, community.id, week, config.defaultLocale);
+    await db.transaction().execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built }));
+  }
+  deps.sender.poke();
+}
+
+/** The text into the outbox under `ref`, and its two files waiting for it. */
+async function fileSummary(
+  tx: Executor,
+  now: number,
+  to: { chatId: number; communityId: string; week: Week; ref: string; built: BuiltSummary },
+): Promise<void> {
+  const { chatId, communityId, week, ref, built } = to;
+  await enqueue(tx, now, { chatId, text: built.text, priority: PRIORITY.group, ref });
+  const waiting = { chat_id: chatId, after_ref: ref, error: null, created_at: now, sent_at: null };
+  await tx
+    .insertInto('summary_files')
+    .values([
+      { ...waiting, kind: 'photo', filename: chartFilename(communityId, week), caption: built.chartCaption, bytes: built.chart },
+      { ...waiting, kind: 'document', filename: ledgerFilename(communityId, week), caption: built.ledgerCaption, bytes: built.ledger },
+    ])
+    .execute();
+}
