@@ -8,3 +8,8 @@ import type { Locale } from '../src/i18n';
 export function buildingChoices(communities: Communities, communityId: string, locale: Locale): Choice[] {
   return (communities.community(communityId)?.buildings ?? []).map((b) => ({ label: localName(b.name, locale), value: b.id }));
 }
+
+/** One button per community of the street office, in the reader's language. */
+export function communityChoices(communities: Communities, locale: Locale): Choice[] {
+  return communities.all.map((x) => ({ label: localName(x.name, locale), value: x.id }));
+}

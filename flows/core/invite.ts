@@ -1,3 +1,4 @@
+import { communityChoices } from '../steps';
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
 import { choiceStep, defineFlow, type FlowContext } from '../../src/bot/flow';
@@ -41,7 +42,7 @@ export function inviteFlow(deps: CoreDeps) {
       community: choiceStep({
         ask: (c) => ({
           text: c.t('invite.ask_community'),
-          choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })),
+          choices: communityChoices(communities, c.locale),
           columns: 1,
         }),
         then: (id, c) => {

@@ -2,7 +2,7 @@ import { localName, type Communities } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
 import { choiceStep, defineFlow, textAnswer, type Step } from '../../src/bot/flow';
 import { escapeHtml } from '../../src/i18n';
-import { buildingChoices } from '../steps';
+import { buildingChoices, communityChoices } from '../steps';
 
 /**
  * First contact: community → building → unit (optional) → privacy notice → main menu.
@@ -35,7 +35,7 @@ export function onboardingFlow(deps: CoreDeps) {
       community: choiceStep({
         ask: (c) => ({
           text: c.t('onboarding.ask_community'),
-          choices: communities.all.map((x) => ({ label: localName(x.name, c.locale), value: x.id })),
+          choices: communityChoices(communities, c.locale),
           columns: 1,
         }),
         then: (id, c) => {

@@ -21,7 +21,7 @@ export type SummaryFileStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
  * Files (the chart PNG, the ledger CSV) waiting to be uploaded to a group. The outbox carries
- * JSON only, so the bytes wait here; see src/bot/features/summary.ts for the sender.
+ * JSON only, so the bytes wait here; see src/features/summary/services/files.ts for the sender.
  */
 export interface SummaryFilesTable {
   id: Generated<number>;
