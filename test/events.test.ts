@@ -124,8 +124,7 @@ it('a full event puts people on a waiting list, moves the first up when a place 
 });
 
 it('the longest button payloads fit in 64 bytes', async () => {
-  const { attendanceButton, eventButton, ratingButton } = await import('../flows/event');
-  const { broadcastButton } = await import('../src/delivery/broadcasts');
+  const { attendanceButton, broadcastButton, eventButton, ratingButton } = await import('../src/features/notices/buttons');
   const big = 999_999_999_999_999;
   expect(() => attendanceButton.pack({ event: big, user: 9_999_999_999 })).not.toThrow();
   expect(() => eventButton.pack({ action: 'list', id: big })).not.toThrow();

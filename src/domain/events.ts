@@ -192,6 +192,17 @@ export async function myRsvp(db: Executor, eventId: number, userId: number) {
   return db.selectFrom('rsvps').selectAll().where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** How many wait for a place. */
+export async function waitingCount(db: Executor, eventId: number): Promise<number> {
+  const waiting = await db
+    .selectFrom('rsvps')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waiting')
+    .executeTakeFirstOrThrow();
+  return Number(waiting.n);
+}
+
 /** Who is going and who waits, in order, with what staff need to greet them. */
 export async function attendees(db: Executor, eventId: number) {
   return db
@@ -311,6 +322,18 @@ export async function sendDueReminders(
     });
   }
   return sent;
+}
+
+/** /mydata: a person's last 50 answers, newest event first. */
+export function rsvpHistory(db: Executor, userId: number) {
+  return db
+    .selectFrom('rsvps')
+    .innerJoin('events', 'events.id', 'rsvps.event_id')
+    .select(['events.title', 'rsvps.status', 'rsvps.rating'])
+    .where('rsvps.user_id', '=', userId)
+    .orderBy('events.starts_at', 'desc')
+    .limit(50)
+    .execute();
 }
 
 /** /deleteme: RSVPs go, and places they held are given back. */

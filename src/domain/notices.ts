@@ -32,6 +32,11 @@ export async function setSubscription(db: Executor, now: number, userId: number,
     .execute();
 }
 
+/** /deleteme: a person's topic choices go. */
+export async function eraseSubscriptions(db: Executor, userId: number): Promise<void> {
+  await db.deleteFrom('subscriptions').where('user_id', '=', userId).execute();
+}
+
 /**
  * The topic whose subscribers an audience is limited to, or null when it is not limited:
  * volunteers and team members hear their team's notices, and urgent notices reach everyone.

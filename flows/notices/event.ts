@@ -1,0 +1,132 @@
+import { DAY } from '../../src/clock';
+import type { CoreDeps } from '../../src/deps';
+import { defineFlow, type FlowContext, type Input, type Outcome, type Step } from '../../src/bot/flow';
+import { parseLocalTime } from '../../src/domain/events';
+import { recipientsOf } from '../../src/features/notices/services/broadcasts';
+import { inviteToEvent } from '../../src/features/notices/services/events';
+import { renderEvent, type EventView } from '../../src/features/notices/views/events';
+import { audienceNext, audienceSteps, communityOf, confirmStep, requiredText, type AudienceState } from './audience';
+
+/**
+ * /event (staff): title, description, time, place, capacity, RSVP deadline, audience → a
+ * preview of the invitation with the number of recipients → send. The invitation carries
+ * Going / Can't go buttons (handled in src/features/notices/handlers/events.ts).
+ */
+
+interface State extends AudienceState {
+  title?: string;
+  description?: string;
+  startsAt?: number;
+  place?: string;
+  capacity?: number | null;
+  deadline?: number;
+}
+
+export function eventFlow(deps: CoreDeps) {
+  const tz = deps.config.timezone;
+  const communityId = (c: FlowContext<State>) => communityOf(deps, c)!;
+  const view = (c: FlowContext<State>): EventView => ({
+    title: c.state.title!,
+    description: c.state.description!,
+    place: c.state.place!,
+    starts_at: c.state.startsAt!,
+    capacity: c.state.capacity ?? null,
+    rsvp_deadline: c.state.deadline ?? c.state.startsAt!,
+  });
+  const text = (name: 'title' | 'description' | 'place', max: number, next: string) =>
+    requiredText<State>({
+      ask: (c) => ({ text: c.t(`notices.ask_event_${name}`) }),
+      min: 2,
+      max,
+      then: (answer, c) => {
+        c.state[name] = answer;
+        return { next };
+      },
+    });
+  const { when, capacity, deadline } = timeAndCapacitySteps(deps);
+  const confirm = confirmStep<State>(deps, {
+    preview: (c) => ({ text: renderEvent(c.t, c.locale, tz, view(c)) }),
+    recipients: (c) => recipientsOf(deps, communityId(c), c.state.audience!, 'events'),
+    showUnreachable: false,
+    send: (c, recipients) =>
+      inviteToEvent(deps, c.now, {
+        communityId: communityId(c),
+        createdBy: c.userId,
+        audience: c.state.audience!,
+        event: view(c),
+        recipients,
+      }),
+  });
+
+  return defineFlow<State>({
+    id: 'evt',
+    first: 'title',
+    initial: () => ({}),
+    steps: {
+      title: text('title', 100, 'description'),
+      description: text('description', 1500, 'when'),
+      when,
+      place: text('place', 200, 'capacity'),
+      capacity,
+      deadline,
+      ...audienceSteps<State>(deps, { after: 'confirm', topics: false }),
+      confirm,
+    },
+  });
+}
+
+/** When, how many places, until when people may answer. */
+function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'deadline', Step<State>> {
+  const tz = deps.config.timezone;
+  /** A local date and time, or the polite retry with an example near `exampleAt`. */
+  const timeAnswer = (input: Input, c: FlowContext<State>, exampleAt: number, then: (at: number) => Outcome): Outcome => {
+    const at = input.kind === 'text' ? parseLocalTime(input.text, tz, c.now) : undefined;
+    return at === undefined ? { retry: c.t('notices.bad_time', { example: formatExample(exampleAt, tz) }) } : then(at);
+  };
+
+  const when: Step<State> = {
+    accepts: ['text'],
+    ask: (c) => ({ text: c.t('notices.ask_event_when', { example: formatExample(c.now + 7 * DAY, tz) }) }),
+    answer: (input, c) =>
+      timeAnswer(input, c, c.now + 7 * DAY, (at) => {
+        if (at <= c.now) return { retry: c.t('notices.time_in_past') };
+        c.state.startsAt = at;
+        return { next: 'place' };
+      }),
+  };
+  const capacity: Step<State> = {
+    accepts: ['text', 'skip'],
+    ask: (c) => ({ text: c.t('notices.ask_event_capacity'), skippable: true }),
+    answer: (input, c) => {
+      if (input.kind === 'skip') {
+        c.state.capacity = null;
+        return { next: 'deadline' };
+      }
+      const n = input.kind === 'text' && /^\s*\d{1,5}\s*$/.test(input.text) ? Number(input.text) : NaN;
+      if (!(n >= 1 && n <= 10_000)) return { retry: c.t('notices.bad_capacity') };
+      c.state.capacity = n;
+      return { next: 'deadline' };
+    },
+  };
+  const deadline: Step<State> = {
+    accepts: ['text', 'skip'],
+    ask: (c) => ({ text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - DAY, tz) }), skippable: true }),
+    answer: (input, c) => {
+      if (input.kind === 'skip') {
+        c.state.deadline = c.state.startsAt;
+        return { next: audienceNext(deps, c) };
+      }
+      return timeAnswer(input, c, c.state.startsAt! - DAY, (at) => {
+        if (at <= c.now || at > c.state.startsAt!) return { retry: c.t('notices.bad_deadline') };
+        c.state.deadline = at;
+        return { next: audienceNext(deps, c) };
+      });
+    },
+  };
+  return { when, capacity, deadline };
+}
+
+function formatExample(at: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return `${parts} 14:30`;
+}
