@@ -147,8 +147,9 @@ export function textStep<S>(spec: {
   return {
     accepts: ['text', 'skip'],
     ask: spec.ask,
-    answer(input, c) {
-      if (input.kind === 'skip') return spec.then(undefined, c);
+    async answer(input, c) {
+      // A Skip press on a step that offers no Skip is forged (or from an old message).
+      if (input.kind === 'skip') return (await spec.ask(c)).skippable ? spec.then(undefined, c) : { retry: c.t('common.expect_text') };
       const a = textAnswer(input, { min: spec.min, max: spec.max });
       return a.ok ? spec.then(a.text, c) : textRetry(c.t, a.reason, spec.max);
     },
