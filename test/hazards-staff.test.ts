@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../src/clock';
-import { assignButton, openCardButton, queueButton, rejectButton, staffButton } from '../flows/report-card';
+import { assignButton, openCardButton, queueButton, rejectButton, staffButton } from '../src/features/hazards/buttons';
 import { hazardSuite } from './helpers/hazards';
 
 /** Stories of staff handling hazard reports: emergencies, refusals, rejection, handing upward, SLAs. */

@@ -211,6 +211,16 @@ export interface Actor {
 
 export const SYSTEM: Actor = { id: null, role: 'admin', communityId: null };
 
+/** The reporter's answers to "Is it fixed?". */
+export const FIX_ANSWERS = ['yes', 'partly', 'no'] as const;
+export type FixAnswer = (typeof FIX_ANSWERS)[number];
+/** Why staff may reject a report. */
+export const REJECT_REASONS = ['duplicate', 'not_ours', 'not_hazard'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+/** Where a report that cannot be fixed locally is handed upward. */
+export const HAND_UP_TARGETS = ['street', 'city'] as const;
+export type HandUpTarget = (typeof HAND_UP_TARGETS)[number];
+
 /** What a transition may change besides the status. */
 export interface TransitionDetails {
   note?: string;
@@ -220,7 +230,7 @@ export interface TransitionDetails {
   handedRef?: string;
   rejectReason?: string;
   duplicateOf?: number;
-  fixAnswer?: 'yes' | 'partly' | 'no';
+  fixAnswer?: FixAnswer;
 }
 
 export type TransitionResult =

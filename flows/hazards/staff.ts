@@ -1,9 +1,10 @@
-import { chosen, defineFlow, textAnswer, type FlowContext, type Outcome } from '../src/bot/flow';
-import type { CoreDeps } from '../src/deps';
-import { MAX_NOTE, publicId, type TransitionDetails } from '../src/domain/hazards';
-import type { Action } from '../src/domain/hazard-status';
-import { HAND_UP_TARGETS, moveReport, refusalText } from './report-card';
-import { textRetry } from '../src/bot/flow';
+import { choiceStep, defineFlow, type FlowContext, type Outcome } from '../../src/bot/flow';
+import type { CoreDeps } from '../../src/deps';
+import { HAND_UP_TARGETS, MAX_NOTE, publicId, type TransitionDetails } from '../../src/domain/hazards';
+import type { Action } from '../../src/domain/hazard-status';
+import { moveReport } from '../../src/features/hazards/services';
+import { refusalText } from '../../src/features/hazards/views/card';
+import { requiredText, type ReportArgs } from './steps';
 
 /**
  * The staff moves that need words: "Fixed" (a note, then an optional photo) and "Hand upward"
@@ -32,21 +33,19 @@ async function finishMove<S extends { id: number }>(
 }
 
 export function fixFlow(deps: CoreDeps) {
-  return defineFlow<FixState>({
+  return defineFlow<FixState, ReportArgs>({
     id: 'rfx',
     first: 'note',
-    initial: (_c, args) => ({ id: Number(args.id) }),
+    initial: (_c, args) => ({ id: args.reportId }),
     steps: {
-      note: {
-        accepts: ['text'],
+      note: requiredText({
         ask: (c) => ({ text: c.t('hazards.ask_fix_note', { id: publicId(c.state.id) }) }),
-        answer: (input, c) => {
-          const a = textAnswer(input, { max: MAX_NOTE });
-          if (!a.ok) return textRetry(c.t, a.reason, MAX_NOTE);
-          c.state.note = a.text;
+        max: MAX_NOTE,
+        then: (note, c) => {
+          c.state.note = note;
           return { next: 'photo' };
         },
-      },
+      }),
       photo: {
         accepts: ['photo', 'skip'],
         ask: (c) => ({ text: c.t('hazards.ask_fix_photo'), skippable: true }),
@@ -58,34 +57,27 @@ export function fixFlow(deps: CoreDeps) {
 }
 
 export function handUpFlow(deps: CoreDeps) {
-  return defineFlow<HandUpState>({
+  return defineFlow<HandUpState, ReportArgs>({
     id: 'rup',
     first: 'to',
-    initial: (_c, args) => ({ id: Number(args.id) }),
+    initial: (_c, args) => ({ id: args.reportId }),
     steps: {
-      to: {
-        accepts: ['choice'],
+      to: choiceStep({
         ask: (c) => ({
           text: c.t('hazards.ask_hand_to', { id: publicId(c.state.id) }),
           choices: HAND_UP_TARGETS.map((x) => ({ label: c.t(`hazards.handed_${x}`), value: x })),
           columns: 1,
         }),
-        answer: (input, c) => {
-          const to = chosen(input, HAND_UP_TARGETS);
-          if (!to) return { retry: c.t('common.pick_a_button') };
+        then: (to, c) => {
           c.state.to = to;
           return { next: 'ref' };
         },
-      },
-      ref: {
-        accepts: ['text'],
+      }),
+      ref: requiredText({
         ask: (c) => ({ text: c.t('hazards.ask_hand_ref') }),
-        answer: (input, c) => {
-          const a = textAnswer(input, { max: MAX_REF });
-          if (!a.ok) return textRetry(c.t, a.reason, MAX_REF);
-          return finishMove(deps, c, 'hand_up', { note: `${c.state.to}: ${a.text}`, handedTo: c.state.to, handedRef: a.text });
-        },
-      },
+        max: MAX_REF,
+        then: (ref, c) => finishMove(deps, c, 'hand_up', { note: `${c.state.to}: ${ref}`, handedTo: c.state.to, handedRef: ref }),
+      }),
     },
   });
 }

@@ -1,0 +1,94 @@
+import type { Composer } from 'telegraf';
+import { onButton, type PressContext } from '../../../bot/buttons';
+import type { BotContext } from '../../../bot/context';
+import { findReport, historyOf, isFollower, publicId, reportsOf, type Report } from '../../../domain/hazards';
+import { FINAL_STATUSES } from '../../../domain/hazard-status';
+import { fixedButton, mineButton, ratingButton, type MINE_OPS } from '../buttons';
+import { moveReport, rateReport } from '../services';
+import { refusalText } from '../views/card';
+import { myReportsView, ratingKeyboard, reportDetailView } from '../views/resident';
+import { actorOf, type HazardsEnv } from './press';
+
+/** What residents press on their own reports: "Is it fixed?", the rating, and /myreports with its buttons. */
+
+const clearButtons = (ctx: PressContext) => ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+
+/** "Is it fixed?": yes closes the report, partly or no reopens it; then the rating. */
+export function onFixedAnswer(composer: Composer<BotContext>, env: HazardsEnv): void {
+  onButton(composer, {
+    codec: fixedButton,
+    run: async (ctx, _none, { id, answer }) => {
+      const result = await moveReport(env.deps, id, answer === 'yes' ? 'confirm' : 'reopen', actorOf(ctx), {
+        fixAnswer: answer,
+        note: answer,
+      });
+      if (!result.ok)
+        return ctx.answerCbQuery(result.reason === 'wrong_status' ? ctx.t('common.stale_button') : refusalText(ctx.t, result), {
+          show_alert: true,
+        });
+      await ctx.answerCbQuery(ctx.t(`hazards.fixed_${answer}`));
+      await clearButtons(ctx);
+      const text = ctx.t(answer === 'yes' ? 'hazards.answer_yes' : 'hazards.answer_reopened', { id: publicId(id) });
+      return ctx.reply(`${text}\n\n${ctx.t('hazards.ask_rating')}`, { reply_markup: { inline_keyboard: ratingKeyboard(id) } });
+    },
+  });
+}
+
+/** The 1–5 stars, then an optional comment. */
+export function onRating(composer: Composer<BotContext>, env: HazardsEnv): void {
+  onButton(composer, {
+    codec: ratingButton,
+    run: async (ctx, _none, { id, stars }) => {
+      if (!(await rateReport(env.deps, id, ctx.from.id, stars))) return ctx.answerCbQuery(ctx.t('common.stale_button'));
+      await ctx.answerCbQuery('★'.repeat(stars));
+      await clearButtons(ctx);
+      return env.bot.flows.start(ctx, env.flows.comment, { reportId: id });
+    },
+  });
+}
+
+/** /myreports: the reports a resident made or supports. */
+export async function showMyReports(env: HazardsEnv, ctx: BotContext) {
+  const rows = await reportsOf(env.deps.db, ctx.from!.id);
+  if (rows.length === 0) return ctx.reply(ctx.t('hazards.mine_none'), { reply_markup: env.bot.mainMenu(ctx) });
+  const { text, keyboard } = myReportsView(env.deps, rows, ctx.t, ctx.locale);
+  return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+}
+
+type MineOp = (typeof MINE_OPS)[number];
+
+const mineOps: Record<MineOp, (env: HazardsEnv, ctx: PressContext, r: Report) => Promise<unknown>> = {
+  /** Open: the report and its history. */
+  async o(env, ctx, r) {
+    await ctx.answerCbQuery();
+    const { text, keyboard } = reportDetailView(env.deps, r, await historyOf(env.deps.db, r.id), ctx.from.id, ctx.t, ctx.locale);
+    return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+  },
+  /** Add a note or a photo. */
+  async n(env, ctx, r) {
+    await ctx.answerCbQuery();
+    return env.bot.flows.start(ctx, env.flows.note, { reportId: r.id });
+  },
+  /** Withdraw, while staff have not taken it up. */
+  async w(env, ctx, r) {
+    const result = await moveReport(env.deps, r.id, 'withdraw', actorOf(ctx));
+    if (!result.ok) return ctx.answerCbQuery(refusalText(ctx.t, result), { show_alert: true });
+    await ctx.answerCbQuery();
+    await clearButtons(ctx);
+    return ctx.reply(ctx.t('hazards.withdrawn', { id: publicId(r.id) }), { reply_markup: env.bot.mainMenu(ctx) });
+  },
+};
+
+/** A button on one of the resident's own reports: only its followers may press it. */
+export function onMine(composer: Composer<BotContext>, env: HazardsEnv): void {
+  onButton(composer, {
+    codec: mineButton,
+    load: async (p, ctx) => {
+      const r = await findReport(env.deps.db, p.id);
+      return r && (await isFollower(env.deps.db, r.id, ctx.from.id)) ? r : undefined;
+    },
+    refuse: (ctx, r, p) =>
+      p.op === 'n' && FINAL_STATUSES.includes(r.status) ? { text: ctx.t('hazards.note_refused', { id: publicId(r.id) }) } : undefined,
+    run: (ctx, r, p) => mineOps[p.op](env, ctx, r),
+  });
+}

@@ -1,0 +1,306 @@
+import { MINUTE } from '../../clock';
+import type { CoreDeps } from '../../deps';
+import { committeeChat } from '../../domain/chat-links';
+import {
+  addFixPhoto,
+  addNote,
+  addSupport,
+  commentFix,
+  createReport,
+  findReport,
+  followersOf,
+  isFollower,
+  markOverdue,
+  photosOf,
+  publicId,
+  rateFix,
+  supportCount,
+  takePage,
+  transition,
+  type Actor,
+  type NewReport,
+  type OverdueKind,
+  type Report,
+  type SupportResult,
+  type TransitionDetails,
+  type TransitionResult,
+} from '../../domain/hazards';
+import type { Action } from '../../domain/hazard-status';
+import { deliveredMessage, enqueue, enqueueEdit, PRIORITY } from '../../delivery/outbox';
+import { escapeHtml, type Locale, type Translate } from '../../i18n';
+import type { Executor } from '../../store/db';
+import { cardText, categoryName, moveKeyboard, staffKeyboard, type ViewDeps } from './views/card';
+import { fixedKeyboard, noticeText } from './views/resident';
+
+/**
+ * What happens when a hazard report changes: the domain change and, in the same transaction,
+ * who hears about it through the outbox (followers, the owner, staff on an emergency page) and
+ * the committee group's card brought up to date. Used by the feature's handlers, its flows and its jobs.
+ */
+
+export type HazardDeps = ViewDeps & Pick<CoreDeps, 'db' | 'users' | 'clock' | 'sender'>;
+
+/** The committee group's card of a report is filed in the outbox under this ref. */
+export const cardRef = (id: number) => `report:${id}:card`;
+
+/** The card's text, with what it shows besides the report's own row. */
+export async function renderCard(deps: HazardDeps, db: Executor, r: Report, locale: Locale): Promise<string> {
+  const owner = r.owner_id ? await deps.users.find(r.owner_id, db) : undefined;
+  const facts = { supporters: await supportCount(db, r.id), ownerName: owner?.first_name, now: deps.clock.now() };
+  return cardText(deps, r, facts, locale);
+}
+
+/** Is this message the committee group's card of the report (so editing it in place is enough)? */
+export async function isGroupCard(deps: HazardDeps, reportId: number, message: { chatId: number; messageId: number }): Promise<boolean> {
+  const card = await deliveredMessage(deps.db, cardRef(reportId));
+  return card?.chatId === message.chatId && card.messageId === message.messageId;
+}
+
+/** Posts a new report's card to the committee group (with its first photo, if any). */
+export async function postCard(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<boolean> {
+  const chatId = await committeeChat(tx, r.community_id);
+  if (!chatId) return false;
+  const locale = deps.config.defaultLocale;
+  const photo = (await photosOf(tx, r.id))[0]?.file_id;
+  await enqueue(tx, now, {
+    chatId,
+    text: await renderCard(deps, tx, r, locale),
+    keyboard: staffKeyboard(r, deps.i18n.translator(locale)),
+    photo,
+    priority: PRIORITY.group,
+    ref: cardRef(r.id),
+  });
+  return true;
+}
+
+/**
+ * Brings the group card up to date after a change made elsewhere (a private chat, a job).
+ * An edit goes through the outbox like any other message that is not a direct reply.
+ */
+export async function refreshCard(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
+  const locale = deps.config.defaultLocale;
+  await enqueueEdit(tx, now, {
+    ref: cardRef(r.id),
+    text: await renderCard(deps, tx, r, locale),
+    keyboard: staffKeyboard(r, deps.i18n.translator(locale)),
+    priority: PRIORITY.group,
+  });
+}
+
+/** Emergency: every staff member of the community hears at once, in their own language. */
+export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
+  for (const s of await deps.users.staffOf(r.community_id, tx)) {
+    const locale = await deps.users.localeOf(s.id, tx);
+    const t = deps.i18n.translator(locale);
+    await enqueue(tx, now, {
+      chatId: s.id,
+      text: `${t('hazards.page', { id: publicId(r.id) })}\n\n${await renderCard(deps, tx, r, locale)}`,
+      keyboard: moveKeyboard('acknowledge', r.id, t),
+      priority: PRIORITY.personal,
+      ref: `report:${r.id}:page`,
+    });
+  }
+}
+
+/**
+ * An emergency page nobody acknowledged: takes one escalation (once, however many schedulers run),
+ * tells the committee group and pages staff again.
+ */
+export async function escalatePage(deps: HazardDeps, now: number, r: Report): Promise<void> {
+  const every = deps.communities.settings.emergencyAckMinutes * MINUTE;
+  await deps.db.transaction().execute(async (tx) => {
+    if (!(await takePage(tx, r, now + every))) return;
+    const chatId = await committeeChat(tx, r.community_id);
+    const locale = deps.config.defaultLocale;
+    const t = deps.i18n.translator(locale);
+    const minutes = Math.round((now - r.created_at) / MINUTE);
+    if (chatId) {
+      await enqueue(tx, now, {
+        chatId,
+        text: `${t('hazards.page_escalated', { id: publicId(r.id), minutes })}\n\n${await renderCard(deps, tx, r, locale)}`,
+        keyboard: moveKeyboard('acknowledge', r.id, t),
+        priority: PRIORITY.personal,
+        ref: `report:${r.id}:escalation`,
+      });
+    }
+    await pageStaff(deps, tx, now, r);
+  });
+}
+
+/** SLA: a report not acknowledged or not fixed in time is marked overdue and the group is told once. */
+export async function markReportOverdue(deps: HazardDeps, now: number, r: Report & { overdue: OverdueKind }): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    if (!(await markOverdue(tx, now, r.id, r.overdue))) return;
+    const chatId = await committeeChat(tx, r.community_id);
+    if (!chatId) return;
+    const locale = deps.config.defaultLocale;
+    const category = deps.communities.hazardCategory(r.category)!;
+    await enqueue(tx, now, {
+      chatId,
+      text: deps.i18n.translator(locale)(`hazards.overdue_${r.overdue}`, {
+        id: publicId(r.id),
+        category: escapeHtml(categoryName(deps, r.category, locale)),
+        hours: r.overdue === 'ack' ? category.slaAckHours : category.slaFixHours,
+      }),
+      priority: PRIORITY.group,
+      ref: `report:${r.id}:overdue`,
+    });
+    await refreshCard(deps, tx, now, r);
+  });
+}
+
+/**
+ * Tells the reporter and followers (except whoever made the change) about a status change,
+ * each in their own language. The reporter of a fixed report is also asked "Is it fixed?".
+ */
+export async function notifyFollowers(
+  deps: HazardDeps,
+  tx: Executor,
+  now: number,
+  r: Report,
+  action: Action | 'overdue',
+  actorId: number | null,
+): Promise<void> {
+  const followers = await followersOf(tx, r.id);
+  const fixPhoto = r.status === 'fixed' ? (await photosOf(tx, r.id, 'fix')).at(-1)?.file_id : undefined;
+  for (const f of followers) {
+    if (f.id === actorId) continue;
+    const locale = await deps.users.localeOf(f.id, tx);
+    const t = deps.i18n.translator(locale);
+    const text = noticeText(deps, r, action, t, locale);
+    if (!text) continue;
+    const asks = r.status === 'fixed' && f.kind === 'reporter';
+    await enqueue(tx, now, {
+      chatId: f.id,
+      text: asks ? `${text}\n\n${t('hazards.ask_fixed')}` : text,
+      keyboard: asks ? fixedKeyboard(r.id, t) : undefined,
+      photo: fixPhoto,
+      priority: PRIORITY.personal,
+      ref: `report:${r.id}:${r.status}`,
+    });
+  }
+}
+
+/**
+ * Applies one move of the state machine and, in the same transaction, tells everyone who
+ * should hear: followers, the owner when the reporter reopens it, and the group card (unless
+ * the caller edits the card in place because the press was on it).
+ */
+export async function moveReport(
+  deps: HazardDeps,
+  reportId: number,
+  action: Action,
+  actor: Actor,
+  details: TransitionDetails & { fixPhoto?: string } = {},
+  opts: { cardEditedInPlace?: boolean } = {},
+): Promise<TransitionResult> {
+  const now = deps.clock.now();
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const moved = await transition(tx, now, reportId, action, actor, details);
+    if (!moved.ok) return moved;
+    if (details.fixPhoto && actor.id) await addFixPhoto(tx, now, reportId, actor.id, details.fixPhoto);
+    await notifyFollowers(deps, tx, now, moved.report, action, actor.id);
+    if (action === 'reopen') await tellOwnerReopened(deps, tx, now, moved.report);
+    if (!opts.cardEditedInPlace) await refreshCard(deps, tx, now, moved.report);
+    return moved;
+  });
+  if (result.ok) deps.sender.poke();
+  return result;
+}
+
+async function tellOwnerReopened(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
+  const owner = r.owner_id ? await deps.users.find(r.owner_id, tx) : undefined;
+  const chatId = owner?.id ?? (await committeeChat(tx, r.community_id));
+  if (!chatId) return;
+  const locale = owner ? await deps.users.localeOf(owner.id, tx) : deps.config.defaultLocale;
+  const t = deps.i18n.translator(locale);
+  await enqueue(tx, now, {
+    chatId,
+    text: t('hazards.owner_reopened', { id: publicId(r.id), answer: t(`hazards.fixed_${r.fix_answer ?? 'no'}`) }),
+    keyboard: staffKeyboard(r, t),
+    priority: owner ? PRIORITY.personal : PRIORITY.group,
+    ref: `report:${r.id}:reopened`,
+  });
+}
+
+/** The staff member a report was just assigned to hears it privately, with the card and its buttons. */
+export async function tellAssignee(deps: HazardDeps, ownerId: number, r: Report): Promise<void> {
+  const locale = await deps.users.localeOf(ownerId);
+  const t = deps.i18n.translator(locale);
+  await enqueue(deps.db, deps.clock.now(), {
+    chatId: ownerId,
+    text: `${t('hazards.assigned_to_you')}\n\n${await renderCard(deps, deps.db, r, locale)}`,
+    keyboard: staffKeyboard(r, t),
+    priority: PRIORITY.personal,
+  });
+  deps.sender.poke();
+}
+
+/** A move that needs words, pressed in a group: the presser gets its button again in their private chat. */
+export async function continueInPrivate(deps: HazardDeps, userId: number, t: Translate, action: Action, reportId: number): Promise<void> {
+  await enqueue(deps.db, deps.clock.now(), {
+    chatId: userId,
+    text: t('hazards.continue_here', { id: publicId(reportId), action: t(`hazards.act_${action}`) }),
+    keyboard: moveKeyboard(action, reportId, t),
+    priority: PRIORITY.personal,
+  });
+  deps.sender.poke();
+}
+
+/** A new report: written with its card for the committee group, and staff paged at once for an emergency. */
+export async function submitReport(deps: HazardDeps, now: number, draft: NewReport): Promise<Report> {
+  const report = await deps.db.transaction().execute(async (tx) => {
+    const r = await createReport(tx, now, draft);
+    await postCard(deps, tx, now, r);
+    if (r.emergency) await pageStaff(deps, tx, now, r);
+    return r;
+  });
+  deps.sender.poke();
+  return report;
+}
+
+/** "Same issue": the resident follows the open report instead, and its card shows one more supporter. */
+export async function supportReport(deps: HazardDeps, now: number, reportId: number, userId: number): Promise<SupportResult> {
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const added = await addSupport(tx, now, reportId, userId);
+    if (added === 'added') await refreshCard(deps, tx, now, (await findReport(tx, reportId))!);
+    return added;
+  });
+  deps.sender.poke();
+  return result;
+}
+
+/** A follower adds a note or a photo; the committee group sees what was added, never who added it. */
+export async function addFollowerNote(
+  deps: HazardDeps,
+  now: number,
+  reportId: number,
+  userId: number,
+  note: { text?: string; photo?: string },
+): Promise<boolean> {
+  const added = await deps.db.transaction().execute(async (tx) => {
+    if (!(await isFollower(tx, reportId, userId))) return false;
+    if (!(await addNote(tx, now, reportId, userId, note))) return false;
+    const r = (await findReport(tx, reportId))!;
+    const chatId = await committeeChat(tx, r.community_id);
+    const t = deps.i18n.translator(deps.config.defaultLocale);
+    const text = t(note.photo ? 'hazards.group_photo_added' : 'hazards.group_note_added', {
+      id: publicId(reportId),
+      note: escapeHtml(note.text ?? ''),
+    });
+    if (chatId) await enqueue(tx, now, { chatId, text, photo: note.photo, priority: PRIORITY.group, ref: `report:${reportId}:note` });
+    return true;
+  });
+  deps.sender.poke();
+  return added;
+}
+
+/** The reporter's 1–5 stars for a fix; once per fix. */
+export function rateReport(deps: HazardDeps, reportId: number, userId: number, stars: number): Promise<boolean> {
+  return deps.db.transaction().execute((tx) => rateFix(tx, deps.clock.now(), reportId, userId, stars));
+}
+
+/** The reporter's words with the rating. */
+export function commentOnRating(deps: HazardDeps, now: number, reportId: number, userId: number, comment: string): Promise<boolean> {
+  return deps.db.transaction().execute((tx) => commentFix(tx, now, reportId, userId, comment));
+}

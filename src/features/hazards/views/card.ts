@@ -1,0 +1,183 @@
+import { localName } from '../../../community/config';
+import type { CoreDeps } from '../../../deps';
+import { isOverdue, publicId, REJECT_REASONS, type Report, type TransitionResult } from '../../../domain/hazards';
+import { movesFrom, type Action } from '../../../domain/hazard-status';
+import type { InlineKeyboard } from '../../../delivery/outbox';
+import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
+
+/**
+ * How a hazard report looks to staff: the committee group's card with the buttons the state
+ * machine offers now, its sub-menus (assign, reject), and the lines lists are made of.
+ */
+
+export type ViewDeps = Pick<CoreDeps, 'communities' | 'i18n' | 'config'>;
+
+const STATUS_ICON: Record<string, string> = {
+  new: '🆕',
+  acknowledged: '👀',
+  assigned: '👷',
+  in_progress: '🔧',
+  handed_up: '⬆️',
+  reopened: '🔁',
+  fixed: '✅',
+  closed: '☑️',
+  rejected: '🚫',
+  withdrawn: '↩️',
+};
+
+export function categoryName(deps: Pick<ViewDeps, 'communities'>, category: string, locale: Locale): string {
+  const c = deps.communities.hazardCategory(category);
+  return c ? localName(c.name, locale) : category;
+}
+
+export function placeText(
+  deps: Pick<ViewDeps, 'communities'>,
+  r: Pick<Report, 'community_id' | 'building_id' | 'spot' | 'latitude' | 'longitude'>,
+  t: Translate,
+  locale: Locale,
+): string {
+  const parts: string[] = [];
+  const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
+  if (building) parts.push(escapeHtml(localName(building.name, locale)));
+  if (r.spot) parts.push(escapeHtml(r.spot));
+  if (r.latitude !== null && r.longitude !== null) {
+    parts.push(t('hazards.at_location', { lat: r.latitude.toFixed(5), lon: r.longitude.toFixed(5) }));
+  }
+  return parts.join(' · ') || '—';
+}
+
+/** One line per report, for lists. */
+export function reportLine(deps: Pick<ViewDeps, 'communities'>, r: Report, t: Translate, locale: Locale): string {
+  return `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))} · ${t(`hazards.status_${r.status}`)}`;
+}
+
+/** The same line as a button label (plain text). */
+export function buttonLine(deps: Pick<ViewDeps, 'communities'>, r: Report, t: Translate, locale: Locale): string {
+  return `${STATUS_ICON[r.status] ?? ''} ${publicId(r.id)} · ${categoryName(deps, r.category, locale)} · ${t(`hazards.status_${r.status}`)}`;
+}
+
+/** What the card shows besides the report's own row (services.ts loads it). */
+export interface CardFacts {
+  supporters: number;
+  ownerName?: string;
+  now: number;
+}
+
+/**
+ * The card staff see (group and private): no reporter name, phone or unit, only the place.
+ * Short enough to be a photo caption.
+ */
+export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Locale): string {
+  const t = deps.i18n.translator(locale);
+  const lines = [
+    `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}${r.emergency ? ` 🚨 ${t('hazards.emergency')}` : ''}`,
+    `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
+    `📍 ${placeText(deps, r, t, locale)}`,
+    `📝 ${escapeHtml(clip(r.description, 400))}`,
+  ];
+  if (facts.supporters > 0) lines.push(t('hazards.card_support', { n: facts.supporters }));
+  if (r.team_id) lines.push(t('hazards.card_team', { team: escapeHtml(teamName(deps, r, locale)) }));
+  if (facts.ownerName) lines.push(t('hazards.card_owner', { name: escapeHtml(facts.ownerName) }));
+  if (r.status === 'handed_up' && r.handed_to)
+    lines.push(t('hazards.card_handed', { to: t(`hazards.handed_${r.handed_to}`), ref: escapeHtml(r.handed_ref ?? '') }));
+  if (r.status === 'rejected' && r.reject_reason) lines.push(t('hazards.card_rejected', { reason: rejectText(t, r) }));
+  if (r.fix_note && (r.status === 'fixed' || r.status === 'closed'))
+    lines.push(t('hazards.card_fix_note', { note: escapeHtml(clip(r.fix_note, 200)) }));
+  if (r.fix_answer) lines.push(t(`hazards.card_answer_${r.fix_answer}`) + (r.rating ? ` · ${'★'.repeat(r.rating)}` : ''));
+  const overdue = isOverdue(r, deps.communities.hazardCategory(r.category), facts.now);
+  if (overdue) lines.push(t(`hazards.card_overdue_${overdue}`));
+  lines.push(t('hazards.card_created', { at: formatTime(r.created_at, deps.config.timezone) }));
+  return lines.join('\n');
+}
+
+/** The team's name in this language; its id when the team is no longer configured. */
+export function teamName(deps: Pick<ViewDeps, 'communities'>, r: Pick<Report, 'community_id' | 'team_id'>, locale: Locale): string {
+  if (!r.team_id) return '';
+  const team = deps.communities.team(r.community_id, r.team_id);
+  return team ? localName(team.name, locale) : r.team_id;
+}
+
+export function rejectText(t: Translate, r: Pick<Report, 'reject_reason' | 'duplicate_of'>): string {
+  if (r.reject_reason === 'duplicate' && r.duplicate_of) return t('hazards.reason_duplicate_of', { id: publicId(r.duplicate_of) });
+  return t(`hazards.reason_${r.reject_reason ?? 'not_hazard'}`);
+}
+
+/** Why a move was refused, in the presser's words. */
+export function refusalText(t: Translate, result: Extract<TransitionResult, { ok: false }>): string {
+  if (result.reason === 'wrong_status' && result.status)
+    return t('hazards.refused_status', { status: t(`hazards.status_${result.status}`) });
+  return t(`hazards.refused_${result.reason}`);
+}
+
+const CARD_BUTTONS_PER_ROW = 3;
+
+/** The staff buttons for the report's current status, straight from the state machine. */
+export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): InlineKeyboard {
+  const buttons = movesFrom(r.status, 'staff').map((action) => ({
+    text: t(`hazards.act_${action}`),
+    callback_data: staffButton.pack({ action, id: r.id }),
+  }));
+  const rows: InlineKeyboard = [];
+  for (let i = 0; i < buttons.length; i += CARD_BUTTONS_PER_ROW) rows.push(buttons.slice(i, i + CARD_BUTTONS_PER_ROW));
+  return rows;
+}
+
+/** One staff move as the only button, e.g. "Acknowledge" on an emergency page. */
+export function moveKeyboard(action: Action, reportId: number, t: Translate): InlineKeyboard {
+  return [[{ text: t(`hazards.act_${action}`), callback_data: staffButton.pack({ action, id: reportId }) }]];
+}
+
+/** How many staff members the assign menu offers (beside every team). */
+const ASSIGNABLE_STAFF = 8;
+
+/** "Assign": the community's teams, then its staff, then Back. */
+export function assignKeyboard(
+  deps: Pick<ViewDeps, 'communities'>,
+  r: Report,
+  staff: readonly { id: number; first_name: string }[],
+  t: Translate,
+  locale: Locale,
+): InlineKeyboard {
+  const teams = deps.communities.community(r.community_id)?.teams ?? [];
+  return [
+    ...teams.map((team) => [
+      { text: `👥 ${localName(team.name, locale)}`, callback_data: assignButton.pack({ id: r.id, kind: 't', target: team.id }) },
+    ]),
+    ...staff
+      .slice(0, ASSIGNABLE_STAFF)
+      .map((s) => [{ text: `👤 ${s.first_name}`, callback_data: assignButton.pack({ id: r.id, kind: 's', target: s.id }) }]),
+    [{ text: t('common.back'), callback_data: cardBackButton.pack({ id: r.id }) }],
+  ];
+}
+
+/** "Reject": the open reports it may duplicate, the other reasons, then Back. */
+export function rejectKeyboard(r: Report, similar: readonly Pick<Report, 'id'>[], t: Translate): InlineKeyboard {
+  return [
+    ...similar.map((x) => [
+      {
+        text: t('hazards.reason_duplicate_of', { id: publicId(x.id) }),
+        callback_data: rejectButton.pack({ id: r.id, reason: 'duplicate', dup: x.id }),
+      },
+    ]),
+    ...REJECT_REASONS.filter((x) => x !== 'duplicate').map((reason) => [
+      { text: t(`hazards.reason_${reason}`), callback_data: rejectButton.pack({ id: r.id, reason, dup: 0 }) },
+    ]),
+    [{ text: t('common.back'), callback_data: cardBackButton.pack({ id: r.id }) }],
+  ];
+}
+
+export function clip(text: string, max: number): string {
+  return [...text].length > max ? [...text].slice(0, max - 1).join('') + '…' : text;
+}
+
+export function formatTime(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms);
+}
