@@ -201,7 +201,7 @@ describe('help requests', () => {
     expect(allowedActions('claimed', 'claimer')).toEqual(['start', 'done', 'release']);
     expect(allowedActions('started', 'claimer')).toEqual(['done', 'release']);
     expect(allowedActions('done', 'claimer')).toEqual([]);
-    const kit = await import('../src/bot/features/help-kit');
+    const kit = await import('../src/features/help/buttons');
     const big = 999_999_999_999_999;
     for (const pack of [
       () => kit.claimButton.pack({ task: big }),

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CoreDeps } from '../deps';
+import type { Communities } from '../community/config';
 import type { Db, Executor } from '../store/db';
 import type { HelpRequestsTable, TaskStatus, TasksTable } from '../store/schema/help';
 import { audit } from './audit';
@@ -92,10 +92,10 @@ export interface NewRequest {
 }
 
 /** The team whose group gets this type of help: the team of the type's kind, else the first team. */
-export function teamFor(deps: Pick<CoreDeps, 'communities'>, communityId: string, type: string): string {
-  const kind = deps.communities.helpType(type)?.teamKind;
-  const community = deps.communities.community(communityId)!;
-  return (kind && deps.communities.teamForKind(communityId, kind)?.id) ?? community.teams[0]?.id ?? '';
+export function teamFor(communities: Communities, communityId: string, type: string): string {
+  const kind = communities.helpType(type)?.teamKind;
+  const community = communities.community(communityId)!;
+  return (kind && communities.teamForKind(communityId, kind)?.id) ?? community.teams[0]?.id ?? '';
 }
 
 /**

@@ -1,0 +1,161 @@
+import type { Composer } from 'telegraf';
+import { onButton, type PressContext } from '../../../bot/buttons';
+import type { BotContext } from '../../../bot/context';
+import { allowedActions, findRequest, findTask, type Task } from '../../../domain/help';
+import { canStaff } from '../../../domain/roles';
+import { isTeamLead, isTeamMember } from '../../../domain/volunteers';
+import { escapeHtml } from '../../../i18n';
+import { claimButton, hoursButton, rateButton, staffTaskButton, taskButton } from '../buttons';
+import { claimerKeyboard, taskCardText } from '../views/tasks';
+import { clearButtons, type HelpParts } from './parts';
+
+/** The task's buttons: claim in the group, the claimer's in private, staff's on an escalated task, the rating, hours. */
+
+type TaskAct = (ctx: PressContext, task: Task, p: HelpParts) => Promise<unknown>;
+
+/** Claim, in the group: the first press wins; the others hear who was first. */
+function onClaim(composer: Composer<BotContext>, p: HelpParts) {
+  const { deps, s } = p;
+  const G = s.text.groupLocale;
+  onButton(composer, {
+    codec: claimButton,
+    load: (b) => findTask(deps.db, b.task),
+    may: (ctx, task) => isTeamMember(deps.db, ctx.from.id, task.community_id, task.team_id),
+    notAllowed: 'help.not_member',
+    run: async (ctx, task) => {
+      const userId = ctx.from.id;
+      const claimed = await s.claims.claim(deps.clock.now(), task.id, userId);
+      if (!claimed) return answerLostClaim(ctx, task.id, p);
+      await ctx.answerCbQuery(ctx.t('help.claimed_you'));
+      const request = (await findRequest(deps.db, claimed.request_id))!;
+      const name = escapeHtml(await s.cards.volunteerLabel(deps.db, userId, claimed, G));
+      await ctx
+        .editMessageText(taskCardText(s.text, claimed, request, G, s.text.t(G, 'card_claimed_by', { name })), {
+          parse_mode: 'HTML',
+          reply_markup: { inline_keyboard: [] },
+        })
+        .catch((err) => ctx.log.debug({ err }, 'card not edited'));
+    },
+  });
+}
+
+async function answerLostClaim(ctx: PressContext, taskId: number, { deps, s }: HelpParts) {
+  const current = await findTask(deps.db, taskId);
+  if (current?.claimed_by === ctx.from.id) return ctx.answerCbQuery(ctx.t('help.claimed_already_you'));
+  if (current?.claimed_by) {
+    const name = await s.cards.volunteerLabel(deps.db, current.claimed_by, current, ctx.locale);
+    return ctx.answerCbQuery(ctx.t('help.claimed_already', { name }), { show_alert: true });
+  }
+  return ctx.answerCbQuery(ctx.t('help.task_not_open'));
+}
+
+const notOpen = (ctx: PressContext) => ctx.answerCbQuery(ctx.t('help.task_not_open'));
+
+const startTask: TaskAct = async (ctx, task, { deps, s }) => {
+  if (!(await s.claims.start(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+  await ctx.answerCbQuery(ctx.t('help.started'));
+  const after = (await findTask(deps.db, task.id))!;
+  await ctx.editMessageReplyMarkup({ inline_keyboard: claimerKeyboard(s.text, after, ctx.locale) }).catch(() => undefined);
+  return ctx.reply(ctx.t('help.started_hint', { id: task.id }));
+};
+
+const finishTask: TaskAct = async (ctx, task, { bot, flows }) => {
+  if (!allowedActions(task.status, 'claimer').includes('done')) return notOpen(ctx);
+  await ctx.answerCbQuery();
+  await clearButtons(ctx);
+  return bot.flows.start(ctx, flows.done, { taskId: task.id });
+};
+
+const giveBack: TaskAct = async (ctx, task, { deps, s }) => {
+  if (!(await s.claims.release(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+  await ctx.answerCbQuery();
+  await clearButtons(ctx);
+  return ctx.reply(ctx.t('help.released_you', { id: task.id }));
+};
+
+const cannotReach: TaskAct = async (ctx, task, { deps, s }) => {
+  if (task.status !== 'claimed' && task.status !== 'started') return notOpen(ctx);
+  await s.staffTasks.tellUnreachable(deps.clock.now(), task, ctx.from.first_name);
+  await ctx.answerCbQuery();
+  return ctx.reply(ctx.t('help.unreachable_sent'));
+};
+
+const stillOnIt: TaskAct = async (ctx, task, { deps, s }) => {
+  if (!(await s.claims.answerCheckin(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+  await ctx.answerCbQuery(ctx.t('help.checkin_thanks'));
+  return ctx.editMessageReplyMarkup({ inline_keyboard: claimerKeyboard(s.text, task, ctx.locale) }).catch(() => undefined);
+};
+
+const CLAIMER_ACTS = { s: startTask, d: finishTask, r: giveBack, u: cannotReach, k: stillOnIt } as const;
+
+/** The claimer's buttons, in private. */
+function onClaimerButton(composer: Composer<BotContext>, p: HelpParts) {
+  onButton(composer, {
+    codec: taskButton,
+    load: (b) => findTask(p.deps.db, b.task),
+    may: (ctx, task) => task.claimed_by === ctx.from.id,
+    notAllowed: 'help.task_not_yours',
+    run: (ctx, task, b) => CLAIMER_ACTS[b.act](ctx, task, p),
+  });
+}
+
+/** Staff on an escalated task: post it again, or cancel it. */
+function onStaffTaskButton(composer: Composer<BotContext>, { deps, s }: HelpParts) {
+  onButton(composer, {
+    codec: staffTaskButton,
+    load: (b) => findTask(deps.db, b.task),
+    may: (ctx, task) => canStaff(ctx.role, ctx.profile, task.community_id),
+    run: async (ctx, task, b) => {
+      const now = deps.clock.now();
+      const ok =
+        b.act === 'p' ? await s.staffTasks.repost(now, task, ctx.from.id) : await s.staffTasks.cancelByStaff(now, task, ctx.from.id);
+      if (!ok) return notOpen(ctx);
+      await ctx.answerCbQuery(ctx.t('help.done_ok'));
+      return clearButtons(ctx);
+    },
+  });
+}
+
+/** The rating, from the person helped; then an optional comment. */
+function onRateButton(composer: Composer<BotContext>, { deps, s, bot, flows }: HelpParts) {
+  onButton(composer, {
+    codec: rateButton,
+    run: async (ctx, _none, b) => {
+      if (!(await s.feedback.rate(deps.clock.now(), b.task, ctx.from.id, b.score)))
+        return ctx.answerCbQuery(ctx.t('help.rate_not_possible'));
+      await ctx.answerCbQuery(`${b.score}⭐`);
+      await clearButtons(ctx);
+      return bot.flows.start(ctx, flows.rateComment, { taskId: b.task });
+    },
+  });
+}
+
+/** A large hours correction, decided by the lead (or staff), never by the volunteer themselves. */
+function onHoursButton(composer: Composer<BotContext>, { deps, s }: HelpParts) {
+  const { db } = deps;
+  onButton(composer, {
+    codec: hoursButton,
+    load: async (b) => {
+      const hours = await db.selectFrom('hours').selectAll().where('id', '=', b.hours).executeTakeFirst();
+      const task = hours?.task_id ? await findTask(db, hours.task_id) : undefined;
+      return hours && task ? { hours, task } : undefined;
+    },
+    may: async (ctx, { hours, task }) =>
+      ((await isTeamLead(db, ctx.from.id, task.community_id, task.team_id)) || canStaff(ctx.role, ctx.profile, task.community_id)) &&
+      hours.volunteer_id !== ctx.from.id,
+    run: async (ctx, { hours, task }, b) => {
+      if (!(await s.feedback.decideCorrection(deps.clock.now(), hours, task, b.yes === 1)))
+        return ctx.answerCbQuery(ctx.t('help.already_decided'));
+      await ctx.answerCbQuery(ctx.t('help.done_ok'));
+      return clearButtons(ctx);
+    },
+  });
+}
+
+export function registerTaskButtons(composer: Composer<BotContext>, p: HelpParts): void {
+  onClaim(composer, p);
+  onClaimerButton(composer, p);
+  onStaffTaskButton(composer, p);
+  onRateButton(composer, p);
+  onHoursButton(composer, p);
+}

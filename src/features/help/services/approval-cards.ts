@@ -1,0 +1,88 @@
+import type { CoreDeps } from '../../../deps';
+import { enqueue, PRIORITY } from '../../../delivery/outbox';
+import type { HelpRequest } from '../../../domain/help';
+import type { Locale } from '../../../i18n';
+import type { Executor } from '../../../store/db';
+import { approvalCardText, approvalQuestion, approvalRef, pendingKeyboard, writeReasonKeyboard } from '../views/approval';
+import type { HelpText } from '../views/text';
+import type { Notices } from './notices';
+
+/**
+ * The approval card's copies: it goes where other things needing staff go (the committee group,
+ * else each staff member privately), a private copy on request; once decided, every copy is
+ * brought up to date.
+ */
+
+/** The message pressed, which its handler edits in place. */
+export type Pressed = { chatId: number; messageId: number };
+export type ApprovalCards = ReturnType<typeof approvalCards>;
+
+export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h: HelpText, notices: Notices) {
+  const { db, users } = deps;
+
+  const nameOf = async (tx: Executor, userId: number | null) =>
+    userId === null
+      ? undefined
+      : (await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst())?.first_name;
+
+  /** The card staff decide on, for the group or (naming the requester) for one staff member. */
+  const cardText = async (tx: Executor, request: HelpRequest, locale: Locale, inGroup: boolean, status: string) =>
+    approvalCardText(
+      h,
+      request,
+      locale,
+      inGroup ? { inGroup } : { inGroup, requesterName: await nameOf(tx, request.requester_id) },
+      status,
+    );
+
+  /** Posts the approval card for staff; a reminder says how long it has waited. */
+  const post = (tx: Executor, now: number, request: HelpRequest, waitedHours?: number) =>
+    notices.toStaff(
+      tx,
+      now,
+      request.community_id,
+      async (locale, inGroup) => ({
+        text:
+          (waitedHours ? `${h.t(locale, 'approval_reminder', { hours: waitedHours })}\n\n` : '') +
+          (await cardText(tx, request, locale, inGroup, approvalQuestion(h, request, locale))),
+        keyboard: pendingKeyboard(h, request, locale, inGroup),
+      }),
+      approvalRef(request.id),
+    );
+
+  /** One copy for one staff member's private chat, with the person's details. */
+  const postPrivately = async (now: number, request: HelpRequest, staffId: number) => {
+    await db.transaction().execute(async (tx) => {
+      const locale = await users.localeOf(staffId, tx);
+      await enqueue(tx, now, {
+        chatId: staffId,
+        text: await cardText(tx, request, locale, false, approvalQuestion(h, request, locale)),
+        keyboard: pendingKeyboard(h, request, locale, false),
+        priority: PRIORITY.personal,
+        ref: approvalRef(request.id),
+      });
+    });
+    deps.sender.poke();
+  };
+
+  /** What the loser of a race (or a late press) is told: who handled it first, and how. */
+  const refusalText = async (request: HelpRequest | undefined, locale: Locale) => {
+    if (!request) return h.common(locale, 'common.stale_button');
+    if (request.status === 'cancelled') return h.t(locale, 'approval_already_cancelled');
+    const name = (await nameOf(db, request.decided_by)) ?? '—';
+    return h.t(locale, request.status === 'declined' ? 'approval_already_declined' : 'approval_already_approved', { name });
+  };
+
+  /** Pressed in a group: the reason is written in the staff member's private chat, from a button sent there. */
+  const askForOwnReason = async (now: number, request: HelpRequest, staffId: number, locale: Locale) => {
+    await enqueue(db, now, {
+      chatId: staffId,
+      text: h.t(locale, 'decline_continue', { id: request.id }),
+      keyboard: writeReasonKeyboard(h, request, locale),
+      priority: PRIORITY.personal,
+    });
+    deps.sender.poke();
+  };
+
+  return { cardText, post, postPrivately, refusalText, askForOwnReason };
+}

@@ -1,0 +1,67 @@
+import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
+import { committeeChat, teamChat } from '../../../domain/chat-links';
+import type { HelpRequest, Task } from '../../../domain/help';
+import type { Locale, Params } from '../../../i18n';
+import type { Executor } from '../../../store/db';
+import { claimKeyboard, detailsText, taskCardRef, taskCardText } from '../views/tasks';
+import type { HelpText } from '../views/text';
+import type { Notices } from './notices';
+
+/** A task's card in its group: posted, edited as the task moves on, and the claimer's private details. */
+
+export type Cards = ReturnType<typeof taskCards>;
+
+export function taskCards(h: HelpText, notices: Notices) {
+  const G = h.groupLocale;
+
+  /** The chat a task's (or shift's) card goes to: its team's group, else the committee's group. */
+  const cardChat = async (tx: Executor, communityId: string, teamId: string) =>
+    (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
+
+  const postCard = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
+    const chatId = await cardChat(tx, task.community_id, task.team_id);
+    if (chatId === undefined) return false;
+    await enqueue(tx, now, {
+      chatId,
+      text: taskCardText(h, task, request, G, status),
+      keyboard: claimKeyboard(h, task, G),
+      priority: PRIORITY.group,
+      ref: taskCardRef(task.id),
+    });
+    return true;
+  };
+
+  /** Edits a card already delivered (through the outbox, as it is not a reply to the person acting). */
+  const editCard = (tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) =>
+    enqueueEdit(tx, now, { ref: taskCardRef(task.id), text: taskCardText(h, task, request, G, h.t(G, statusKey, params)) });
+
+  /** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
+  const postOrTellStaff = async (tx: Executor, now: number, task: Task, request: HelpRequest) => {
+    if (!(await postCard(tx, now, task, request)))
+      await notices.notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({ id: request.id, type: h.typeOf(request, l) }));
+  };
+
+  /** The name the group may see for a volunteer: their first name if they agreed, else "a volunteer". */
+  const volunteerLabel = async (tx: Executor, userId: number, task: Task, locale: Locale) => {
+    const m = await tx
+      .selectFrom('team_members')
+      .select('agreed_to_be_named')
+      .where('user_id', '=', userId)
+      .where('community_id', '=', task.community_id)
+      .where('team_id', '=', task.team_id)
+      .executeTakeFirst();
+    const u = await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst();
+    return m?.agreed_to_be_named && u ? u.first_name : h.t(locale, 'a_volunteer');
+  };
+
+  /** The claimer's private details: everything about the person and the place. */
+  const details = async (tx: Executor, task: Task, request: HelpRequest, locale: Locale) => {
+    const requester =
+      request.requester_id !== null
+        ? await tx.selectFrom('users').select(['first_name', 'phone']).where('id', '=', request.requester_id).executeTakeFirst()
+        : undefined;
+    return detailsText(h, task, request, requester, locale);
+  };
+
+  return { cardChat, postCard, editCard, postOrTellStaff, volunteerLabel, details };
+}

@@ -1,0 +1,86 @@
+import type { CoreDeps } from '../../../deps';
+import { completeTask, findRequest, measuredMinutes, type Task } from '../../../domain/help';
+import { formatMinutes } from '../../../domain/help-time';
+import { leadsOf } from '../../../domain/volunteers';
+import { escapeHtml, type Locale } from '../../../i18n';
+import type { Executor } from '../../../store/db';
+import { hoursDecisionKeyboard, rateKeyboard } from '../views/tasks';
+import type { HelpText } from '../views/text';
+import type { Cards } from './cards';
+import type { Notices } from './notices';
+
+/**
+ * Done: the task is closed, the card says so, the person helped is asked to rate it, and a large
+ * hours correction goes to the team's leads (or staff, without a lead) to decide.
+ */
+
+export type Completion = ReturnType<typeof completionService>;
+
+export interface DoneReport {
+  taskId: number;
+  volunteerId: number;
+  note: string;
+  photo?: string;
+  /** The volunteer's own count, when the measured time was wrong. */
+  correctedMinutes?: number;
+}
+
+export function completionService(
+  deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'communities'>,
+  h: HelpText,
+  notices: Notices,
+  cards: Cards,
+) {
+  const limitMinutes = deps.communities.settings.hoursCorrectionLimit * 60;
+
+  const askForRating = async (tx: Executor, now: number, task: Task, requesterId: number, type: string) => {
+    await notices.notifyUser(
+      tx,
+      now,
+      requesterId,
+      'rate_ask',
+      (l) => ({ id: task.id, type: h.typeOf({ type }, l), note: escapeHtml(task.done_note ?? '') }),
+      { keyboard: () => rateKeyboard(task), photo: task.done_photo ?? undefined },
+    );
+  };
+
+  const askForHoursDecision = async (tx: Executor, now: number, task: Task, hoursId: number, done: DoneReport) => {
+    const leads = (await leadsOf(tx, task.community_id, task.team_id)).filter((id) => id !== done.volunteerId);
+    const approvers = leads.length > 0 ? leads : (await deps.users.staffOf(task.community_id, tx)).map((u) => u.id);
+    const volunteer = await tx.selectFrom('users').select('first_name').where('id', '=', done.volunteerId).executeTakeFirst();
+    const params = (l: Locale) => ({
+      name: escapeHtml(volunteer?.first_name ?? ''),
+      id: task.id,
+      measured: formatMinutes(measuredMinutes(task, task.done_at!), l),
+      claimed: formatMinutes(done.correctedMinutes!, l),
+    });
+    for (const id of approvers) {
+      await notices.notifyUser(tx, now, id, 'hours_approval', params, { keyboard: (l) => hoursDecisionKeyboard(h, hoursId, l) });
+    }
+  };
+
+  /** Closes the task; undefined when it was not the volunteer's to close, else whether the hours wait for a decision. */
+  const complete = async (now: number, done: DoneReport): Promise<{ waiting: boolean } | undefined> => {
+    let waiting = false;
+    const ok = await completeTask(
+      deps.db,
+      now,
+      done.taskId,
+      done.volunteerId,
+      { note: done.note, photo: done.photo, correctedMinutes: done.correctedMinutes },
+      limitMinutes,
+      async (tx, task, hoursId, needsApproval) => {
+        const request = (await findRequest(tx, task.request_id))!;
+        await cards.editCard(tx, now, task, request, 'card_done');
+        if (request.requester_id !== null && request.requester_id !== done.volunteerId)
+          await askForRating(tx, now, task, request.requester_id, request.type);
+        waiting = needsApproval;
+        if (needsApproval) await askForHoursDecision(tx, now, task, hoursId, done);
+      },
+    );
+    deps.sender.poke();
+    return ok ? { waiting } : undefined;
+  };
+
+  return { complete };
+}

@@ -1,0 +1,70 @@
+import type { CoreDeps } from '../../../deps';
+import { addNote, cancelRequest, createRequest, findRequest, teamFor, type HelpRequest, type NewRequest } from '../../../domain/help';
+import { escapeHtml } from '../../../i18n';
+import type { HelpText } from '../views/text';
+import type { ApprovalCards } from './approval-cards';
+import type { Approvals } from './approvals';
+import type { Cards } from './cards';
+import type { Notices } from './notices';
+
+/** A request's life on the requester's side: filed, noted, cancelled. */
+
+export type Requests = ReturnType<typeof requestService>;
+
+export function requestService(
+  deps: Pick<CoreDeps, 'db' | 'sender' | 'communities'>,
+  h: HelpText,
+  notices: Notices,
+  cards: Cards,
+  approvalCards: ApprovalCards,
+  approvals: Approvals,
+) {
+  const { db } = deps;
+
+  /** Files a request for the team of its type: staff's goes to the group at once, a resident's waits for approval. */
+  const submit = async (now: number, input: NewRequest) => {
+    const teamId = teamFor(deps.communities, input.communityId, input.type);
+    const { request } = await createRequest(
+      db,
+      now,
+      input,
+      teamId,
+      (tx, task, req) => cards.postOrTellStaff(tx, now, task, req),
+      (tx, req) => approvalCards.post(tx, now, req),
+    );
+    deps.sender.poke();
+    return { request, teamId };
+  };
+
+  /** The requester cancels: the card in the group stops offering Claim, and staff's approval card stops asking. */
+  const cancelByRequester = async (now: number, request: HelpRequest, userId: number): Promise<boolean> => {
+    if (!(await cancelRequest(db, now, request.id, userId, 'requester'))) return false;
+    const task = await db.selectFrom('tasks').selectAll().where('request_id', '=', request.id).orderBy('id', 'desc').executeTakeFirst();
+    await db.transaction().execute(async (tx) => {
+      if (task) await cards.editCard(tx, now, task, request, 'card_cancelled');
+      await approvals.settle(tx, now, (await findRequest(tx, request.id))!, (l) => h.t(l, 'approval_cancelled'));
+    });
+    deps.sender.poke();
+    return true;
+  };
+
+  /** The requester adds a note; whoever is on it hears the note at once. */
+  const note = async (now: number, request: HelpRequest, text: string) => {
+    await db.transaction().execute(async (tx) => {
+      await addNote(tx, now, request.id, text);
+      const active = await tx
+        .selectFrom('tasks')
+        .select(['id', 'claimed_by'])
+        .where('request_id', '=', request.id)
+        .where('status', 'in', ['claimed', 'started'])
+        .execute();
+      for (const task of active) {
+        if (task.claimed_by !== null)
+          await notices.notifyUser(tx, now, task.claimed_by, 'note_for_claimer', { id: task.id, note: escapeHtml(text) });
+      }
+    });
+    deps.sender.poke();
+  };
+
+  return { submit, cancelByRequester, note };
+}

@@ -1,0 +1,53 @@
+import { localName, type Communities } from '../../../community/config';
+import type { Config } from '../../../config';
+import { formatWindow } from '../../../domain/help-time';
+import { escapeHtml, type I18n, type Locale, type Params } from '../../../i18n';
+
+/**
+ * The help feature's words: its texts (under help.*), the local names of help types, buildings
+ * and teams, and time windows. Group texts never carry the requester's name, phone, unit or
+ * address; those go only to the claimer's private chat.
+ */
+export type HelpText = ReturnType<typeof helpText>;
+
+export function helpText(deps: { i18n: I18n; communities: Communities; config: Config }) {
+  const { i18n, communities, config } = deps;
+  const tz = config.timezone;
+  const t = (locale: Locale, key: string, params?: Params) => i18n.t(locale, `help.${key}`, params);
+
+  const typeName = (type: string, locale: Locale) => {
+    const h = communities.helpType(type);
+    return h ? localName(h.name, locale) : type;
+  };
+  const buildingName = (communityId: string, buildingId: string, locale: Locale) => {
+    const b = communities.building(communityId, buildingId);
+    return b ? localName(b.name, locale) : buildingId;
+  };
+  const teamName = (communityId: string, teamId: string, locale: Locale) => {
+    const team = communities.team(communityId, teamId);
+    return team ? localName(team.name, locale) : teamId;
+  };
+  const when = (start: number | null, end: number | null, locale: Locale) => formatWindow(start, end, locale, tz) ?? t(locale, 'asap');
+  /** Building, unit and address as one line: only for private chats. */
+  const place = (where: { communityId: string; buildingId: string; unit?: string | null; address?: string | null }, locale: Locale) =>
+    [buildingName(where.communityId, where.buildingId, locale), where.unit, where.address].filter(Boolean).join(' · ');
+
+  return {
+    t,
+    /** Texts outside help.* (common.back, common.stale_button). */
+    common: (locale: Locale, key: string, params?: Params) => i18n.t(locale, key, params),
+    tz,
+    /** Cards in groups speak the community's default language. */
+    groupLocale: config.defaultLocale,
+    typeName,
+    buildingName,
+    teamName,
+    when,
+    place,
+    /** Escaped names, ready for HTML texts. */
+    typeOf: (r: { type: string }, locale: Locale) => escapeHtml(typeName(r.type, locale)),
+    buildingOf: (r: { community_id: string; building_id: string }, locale: Locale) =>
+      escapeHtml(buildingName(r.community_id, r.building_id, locale)),
+    teamOf: (r: { community_id: string; team_id: string }, locale: Locale) => escapeHtml(teamName(r.community_id, r.team_id, locale)),
+  };
+}
