@@ -698,7 +698,7 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
     }
     rows += events.count + rsvps.count + broadcasts.count + outbox.count;
 
-    // ---- 1% of volunteers erased their data (/deleteme), as src/bot/features/help-privacy.ts does
+    // ---- 1% of volunteers erased their data (/deleteme), as src/features/help/privacy.ts does
     for (const c of ids) {
       for (const u of volunteersOf.get(c)!.filter(() => rng.chance(0.01))) {
         sqlite.prepare('UPDATE team_members SET user_id = NULL, phone = NULL, agreed_to_be_named = 0 WHERE user_id = ?').run(u);

@@ -1,4 +1,4 @@
-import { choiceStep, defineFlow, textStep, type FlowContext, type Outcome, type Step } from '../../src/bot/flow';
+import { choiceStep, defineFlow, textStep, type FlowContext, type Outcome, type Step, requiredTextStep } from '../../src/bot/flow';
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
 import { findReport, MAX_DESCRIPTION, MAX_PHOTOS, publicId, similarReports, type Report } from '../../src/domain/hazards';
@@ -7,7 +7,6 @@ import { renderCard, submitReport, supportReport } from '../../src/features/haza
 import { categoryName } from '../../src/features/hazards/views/card';
 import { draftPlace } from '../../src/features/hazards/views/resident';
 import { buildingChoices } from '../steps';
-import { requiredText } from './steps';
 
 /**
  * /report: category → (emergency: what to call now) → description → up to 3 photos → where
@@ -76,7 +75,7 @@ const urgentStep: ReportStep = (deps) =>
   });
 
 const describeStep: ReportStep = (deps) =>
-  requiredText({
+  requiredTextStep({
     ask: (c) => ({ text: c.t('hazards.ask_description', { category: escapeHtml(categoryName(deps, c.state.category!, c.locale)) }) }),
     min: 2,
     max: MAX_DESCRIPTION,

@@ -1,10 +1,10 @@
-import { choiceStep, defineFlow, type FlowContext, type Outcome } from '../../src/bot/flow';
+import { choiceStep, defineFlow, type FlowContext, type Outcome, requiredTextStep } from '../../src/bot/flow';
 import type { CoreDeps } from '../../src/deps';
 import { HAND_UP_TARGETS, MAX_NOTE, publicId, type TransitionDetails } from '../../src/domain/hazards';
 import type { Action } from '../../src/domain/hazard-status';
 import { moveReport } from '../../src/features/hazards/services';
 import { refusalText } from '../../src/features/hazards/views/card';
-import { requiredText, type ReportArgs } from './steps';
+import type { ReportArgs } from './steps';
 
 /**
  * The staff moves that need words: "Fixed" (a note, then an optional photo) and "Hand upward"
@@ -38,7 +38,7 @@ export function fixFlow(deps: CoreDeps) {
     first: 'note',
     initial: (_c, args) => ({ id: args.reportId }),
     steps: {
-      note: requiredText({
+      note: requiredTextStep({
         ask: (c) => ({ text: c.t('hazards.ask_fix_note', { id: publicId(c.state.id) }) }),
         max: MAX_NOTE,
         then: (note, c) => {
@@ -73,7 +73,7 @@ export function handUpFlow(deps: CoreDeps) {
           return { next: 'ref' };
         },
       }),
-      ref: requiredText({
+      ref: requiredTextStep({
         ask: (c) => ({ text: c.t('hazards.ask_hand_ref') }),
         max: MAX_REF,
         then: (ref, c) => finishMove(deps, c, 'hand_up', { note: `${c.state.to}: ${ref}`, handedTo: c.state.to, handedRef: ref }),

@@ -1,9 +1,9 @@
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
-import { choiceStep, defineFlow, type FlowContext } from '../../src/bot/flow';
+import { choiceStep, defineFlow, type FlowContext, requiredTextStep } from '../../src/bot/flow';
 import { recipientsOf, sendNotice } from '../../src/features/notices/services/broadcasts';
 import { MAX_CAPTION_NOTICE, MAX_NOTICE, renderNotice } from '../../src/features/notices/views/notices';
-import { audienceNext, audienceSteps, communityOf, confirmStep, requiredText, type AudienceState } from './audience';
+import { audienceNext, audienceSteps, communityOf, confirmStep, type AudienceState } from './audience';
 
 /**
  * /announce (staff): the notice's text and an optional photo → urgent or not → audience →
@@ -44,7 +44,7 @@ export function announceFlow(deps: CoreDeps) {
     first: 'text',
     initial: () => ({}),
     steps: {
-      text: requiredText<State>({
+      text: requiredTextStep<State>({
         ask: (c) => ({ text: c.t('notices.ask_text', { max: MAX_NOTICE }) }),
         min: 2,
         max: MAX_NOTICE,

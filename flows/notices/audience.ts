@@ -1,6 +1,6 @@
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
-import { choiceStep, chosen, textStep, type FlowContext, type Outcome, type Prompt, type Step } from '../../src/bot/flow';
+import { choiceStep, chosen, type FlowContext, type Prompt, type Step } from '../../src/bot/flow';
 import type { Recipient } from '../../src/domain/notices';
 import { AUDIENCE_KINDS, isTopic, TOPICS } from '../../src/domain/notices';
 import { canStaff } from '../../src/domain/roles';
@@ -170,18 +170,4 @@ export function confirmStep<S extends AudienceState>(
       return { finish: { text: c.t('notices.sending', { count: recipients.length }), menu: true } };
     },
   };
-}
-
-/** A text answer of at least `min` characters (never skipped). */
-export function requiredText<S>(spec: {
-  ask: (c: FlowContext<S>) => Prompt;
-  min: number;
-  max: number;
-  then: (text: string, c: FlowContext<S>) => Outcome;
-}): Step<S> {
-  return textStep<S>({
-    ...spec,
-    // The prompt offers no Skip: only a forged press answers with one.
-    then: (text, c) => (text === undefined ? { retry: c.t('common.too_short') } : spec.then(text, c)),
-  });
 }

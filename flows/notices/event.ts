@@ -1,11 +1,11 @@
 import { DAY } from '../../src/clock';
 import type { CoreDeps } from '../../src/deps';
-import { defineFlow, type FlowContext, type Input, type Outcome, type Step } from '../../src/bot/flow';
+import { defineFlow, type FlowContext, type Input, type Outcome, type Step, requiredTextStep } from '../../src/bot/flow';
 import { parseLocalTime } from '../../src/domain/events';
 import { recipientsOf } from '../../src/features/notices/services/broadcasts';
 import { inviteToEvent } from '../../src/features/notices/services/events';
 import { renderEvent, type EventView } from '../../src/features/notices/views/events';
-import { audienceNext, audienceSteps, communityOf, confirmStep, requiredText, type AudienceState } from './audience';
+import { audienceNext, audienceSteps, communityOf, confirmStep, type AudienceState } from './audience';
 
 /**
  * /event (staff): title, description, time, place, capacity, RSVP deadline, audience → a
@@ -34,7 +34,7 @@ export function eventFlow(deps: CoreDeps) {
     rsvp_deadline: c.state.deadline ?? c.state.startsAt!,
   });
   const text = (name: 'title' | 'description' | 'place', max: number, next: string) =>
-    requiredText<State>({
+    requiredTextStep<State>({
       ask: (c) => ({ text: c.t(`notices.ask_event_${name}`) }),
       min: 2,
       max,

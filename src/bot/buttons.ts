@@ -25,6 +25,8 @@ export interface ButtonSpec<S extends Fields, T> {
   codec: CallbackCodec<S>;
   /** The lowest role that may press; lower roles are told "not allowed". */
   minRole?: Role;
+  /** Who may press, when the payload alone tells (e.g. the community it names): checked before anything is loaded. */
+  allowed?: (ctx: PressContext, p: Payload<S>) => boolean;
   /** Loads what the payload names; undefined answers "stale". */
   load?: (p: Payload<S>, ctx: PressContext) => Promise<T | undefined> | T | undefined;
   /** May this presser act on this thing (e.g. staff of its community)? false answers "not allowed". */
@@ -44,6 +46,7 @@ export function onButton<const S extends Fields, T = undefined>(composer: Compos
     if (!p) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const notAllowed = () => ctx.answerCbQuery(ctx.t(spec.notAllowed ?? 'common.not_allowed'), { show_alert: true });
     if (spec.minRole && !atLeast(ctx.role, spec.minRole)) return notAllowed();
+    if (spec.allowed && !spec.allowed(ctx, p)) return notAllowed();
     const loaded = spec.load ? await spec.load(p, ctx) : undefined;
     if (spec.load && loaded === undefined) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const thing = loaded as T;

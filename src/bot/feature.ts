@@ -44,6 +44,6 @@ export interface FeatureParts {
 
 /**
  * A feature is built from the core dependencies and the bot's shared services (the flow
- * engine, the main menu); src/bot/features/index.ts lists them all.
+ * engine, the main menu); src/features/index.ts lists them all.
  */
 export type Feature = (deps: CoreDeps, bot: BotServices) => FeatureParts;

@@ -39,15 +39,8 @@ export class FlowEngine {
   }
 
   /** Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. */
-  async start<A extends object>(
-    ctx: BotContext,
-    which: Flow<any, A> | string,
-    ...args: NoArgs extends A ? [args?: A] : [args: A]
-  ): Promise<void> {
-    // TODO(issue 13): string ids go once every feature starts its flows by the flow itself.
-    const flow = typeof which === 'string' ? this.flows.get(which) : which;
-    if (!flow || this.flows.get(flow.id) !== (flow as Flow<unknown, any>))
-      throw new Error(`flow ${String(which)} is not registered by any feature`);
+  async start<A extends object>(ctx: BotContext, flow: Flow<any, A>, ...args: NoArgs extends A ? [args?: A] : [args: A]): Promise<void> {
+    if (this.flows.get(flow.id) !== (flow as Flow<unknown, any>)) throw new Error(`flow ${flow.id} is not registered by any feature`);
     const base = this.baseContext(ctx);
     const state = flow.initial(base, (args[0] ?? {}) as A) as Record<string, unknown>;
     const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;

@@ -155,3 +155,13 @@ export function textStep<S>(spec: {
     },
   };
 }
+
+/** A bounded text step without Skip: its answer is always a text (textStep refuses a Skip its prompt never offered). */
+export function requiredTextStep<S>(spec: {
+  ask: (c: FlowContext<S>) => Prompt | Promise<Prompt>;
+  max: number;
+  min?: number;
+  then: (text: string, c: FlowContext<S>) => Outcome | Promise<Outcome>;
+}): Step<S> {
+  return textStep({ ...spec, then: (text, c) => (text === undefined ? { retry: c.t('common.expect_text') } : spec.then(text, c)) });
+}

@@ -7,7 +7,7 @@ import { guessLocale, isLocale, LOCALES, type Locale } from '../i18n';
 import type { Role } from '../store/schema';
 import type { BotContext, SessionData } from './context';
 import type { CommandSpec, FeatureParts, JobSpec, PrivacySpec } from './feature';
-import { features as allFeatures } from './features';
+import { features as allFeatures } from '../features';
 import { ChatQueues } from './chat-queue';
 import { floodGuard } from './flood';
 import { FlowEngine } from './flow-engine';

@@ -5,6 +5,5 @@ import { helpFeature } from './help';
 import { noticesFeature } from './notices';
 import { summaryFeature } from './summary';
 
-/** Every feature of the bot, in the order their handlers run. */
-// the 'I didn't understand that' fallback runs after all of these (src/bot/index.ts)
+/** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
 export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, summaryFeature];

@@ -212,7 +212,7 @@ async function seedHelp(app: App, now: number): Promise<void> {
       db,
       now - 3 * HOUR,
       { communityId: 'meiyuan', buildingId: building, requesterId, type, details, urgent: false, unit, approvedBy: STAFF },
-      teamFor(deps, 'meiyuan', type),
+      teamFor(deps.communities, 'meiyuan', type),
       async () => undefined,
     );
   await request(RESIDENT, 'b2', 'errand', '帮忙买一袋大米和一些蔬菜，腿脚不方便。', '3-201');

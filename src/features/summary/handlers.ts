@@ -17,7 +17,7 @@ const allowedCommunities = (deps: CoreDeps, ctx: BotContext) =>
   deps.communities.all.filter((c) => canStaff(ctx.role, ctx.profile, c.id)).map((c) => c.id);
 
 /** A press is honoured only in the private chat, by someone who may still see that community. */
-const mayPress = (deps: CoreDeps) => (ctx: PressContext, _thing: unknown, p: { c: string }) =>
+const mayPress = (deps: CoreDeps) => (ctx: PressContext, p: { c: string }) =>
   ctx.chat?.type === 'private' && Boolean(deps.communities.community(p.c)) && allowedCommunities(deps, ctx).includes(p.c);
 
 const askWeek = (deps: CoreDeps, ctx: BotContext, communityId: string) =>
@@ -41,7 +41,7 @@ export const summaryCommand = (deps: CoreDeps) => async (ctx: BotContext) => {
 /** The summary's buttons: a community chosen, "earlier weeks" opened, a week chosen. */
 export function summaryButtons(composer: Composer<BotContext>, deps: CoreDeps): void {
   // Every summary button: staff, in the private chat, of a community they may still see.
-  const guard = { minRole: 'staff', may: mayPress(deps) } as const;
+  const guard = { minRole: 'staff', allowed: mayPress(deps) } as const;
   onButton(composer, {
     codec: communityButton,
     ...guard,
