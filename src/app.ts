@@ -1,5 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { TelegramError } from 'telegraf';
 import { systemClock, type Clock } from './clock';
@@ -9,7 +7,8 @@ import type { CoreDeps } from './deps';
 import { ApiError, Sender, type SenderOptions } from './delivery/sender';
 import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
-import { databaseHealthy, migrateToLatest, openDatabase } from './store/db';
+import { migrateToLatest, openDatabase } from './store/db';
+import { startWebhookServer } from './webhook-server';
 import { openSessionStore } from './store/sessions';
 import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
@@ -40,13 +39,6 @@ export interface App {
   start(): Promise<void>;
   /** Stops taking updates, lets those in flight finish, closes the stores. */
   stop(): Promise<void>;
-}
-
-/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
-function secretMatches(header: string | string[] | undefined, secret: string): boolean {
-  const given = Buffer.from(typeof header === 'string' ? header : '');
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -88,10 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     reportFailure: jobFailureReporter(deps),
   });
 
-  let server: Server | undefined;
-  let polling: Promise<void> | undefined;
-  const inFlight = new Set<Promise<unknown>>();
-
+  let stopTaking: (() => Promise<void>) | undefined;
   const app: App = {
     deps,
     built,
@@ -104,50 +93,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await built!.registerCommands();
       sender.start();
       await scheduler.start({ cron: options.cron ?? true });
-      if (config.mode.kind === 'polling') {
-        await bot.telegram.deleteWebhook();
-        polling = bot.launch({ dropPendingUpdates: false });
-        // launch() resolves only when polling stops; errors there are fatal for polling.
-        polling.catch((err) => log.fatal({ err }, 'polling stopped'));
-        return;
-      }
-      const { secret, url, port } = config.mode;
-      const path = new URL(url).pathname || '/';
-      const callback = bot.webhookCallback(path, { secretToken: secret });
-      server = createServer(async (req, res) => {
-        if (req.method === 'GET' && req.url === '/healthz') {
-          const ok = await databaseHealthy(db);
-          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
-          return;
-        }
-        if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) {
-          res.writeHead(401).end();
-          return;
-        }
-        const work = callback(req, res);
-        inFlight.add(work);
-        void work.finally(() => inFlight.delete(work));
-      });
-      await new Promise<void>((resolve) => server!.listen(port, resolve));
-      await bot.telegram.setWebhook(url, {
-        secret_token: secret,
-        allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
-      });
+      stopTaking = config.mode.kind === 'polling' ? await startPolling(bot, log) : await startWebhookServer(bot, db, config.mode);
     },
     async stop() {
       scheduler.stop();
-      if (polling) {
-        try {
-          bot.stop('stop');
-        } catch {
-          // not running
-        }
-        await polling.catch(() => undefined);
-      }
-      if (server) {
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
-        await Promise.allSettled([...inFlight]);
-      }
+      await stopTaking?.();
       await built!.settled(2_000);
       await sender.stop();
       await sessions.disconnect().catch(() => undefined);
@@ -155,4 +105,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   };
   return app;
+}
+
+/** Polling mode: long-polls Telegram; the returned function stops polling after the batch in hand. */
+async function startPolling(bot: BuiltBot['bot'], log: Logger): Promise<() => Promise<void>> {
+  await bot.telegram.deleteWebhook();
+  const polling = bot.launch({ dropPendingUpdates: false });
+  // launch() resolves only when polling stops; errors there are fatal for polling.
+  polling.catch((err) => log.fatal({ err }, 'polling stopped'));
+  return async () => {
+    try {
+      bot.stop('stop');
+    } catch {
+      // not running
+    }
+    await polling.catch(() => undefined);
+  };
 }

@@ -265,23 +265,6 @@ async function figures(
   w: Week,
   statusAtEnd: (r: LoadedReport) => ReportStatus | null,
 ): Promise<WeekFigures> {
-  const reports = data.reports.filter((r) => r.created_at < w.end);
-  const created = new Map(reports.map((r) => [r.id, r.created_at]));
-  const weekEvents = data.reportEvents.filter((e) => inWeek(e.at, w));
-  const fixes = weekEvents.filter((e) => e.action === 'fix');
-  const newReports = reports.filter((r) => inWeek(r.created_at, w));
-  const byCategory: Record<string, number> = {};
-  for (const r of newReports) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
-  const acknowledged = reports.filter((r) => inWeek(r.acknowledged_at, w));
-  const weekRates = rates(data, w);
-  let stillOpen = 0;
-  let overdue = 0;
-  for (const r of reports) {
-    const status = statusAtEnd(r) ?? 'new';
-    if (OPEN_STATUSES.includes(status)) stillOpen++;
-    if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), w.end)) overdue++;
-  }
-
   const help = await helpCounts(db, communityId, w.start, w.end);
   const claims = await db
     .selectFrom('task_events')
@@ -292,7 +275,65 @@ async function figures(
     .where('task_events.at', '>=', w.start)
     .where('task_events.at', '<', w.end)
     .execute();
+  return {
+    week: w,
+    hazards: hazardFigures(communities, data, w, statusAtEnd),
+    rates: rates(data, w),
+    help: {
+      newRequests: help.newRequests,
+      claimed: help.claimed,
+      done: help.done,
+      released: help.released,
+      medianClaimMs: median(claims.map((c) => c.at - c.created_at)),
+    },
+    volunteers: await volunteerFigures(db, communityId, w, claims),
+    events: await eventFigures(db, communityId, w),
+    broadcasts: await broadcastFigures(db, communityId, w),
+  };
+}
 
+function hazardFigures(
+  communities: Communities,
+  data: Loaded,
+  w: Week,
+  statusAtEnd: (r: LoadedReport) => ReportStatus | null,
+): WeekFigures['hazards'] {
+  const reports = data.reports.filter((r) => r.created_at < w.end);
+  const created = new Map(reports.map((r) => [r.id, r.created_at]));
+  const weekEvents = data.reportEvents.filter((e) => inWeek(e.at, w));
+  const fixes = weekEvents.filter((e) => e.action === 'fix');
+  const newReports = reports.filter((r) => inWeek(r.created_at, w));
+  const byCategory: Record<string, number> = {};
+  for (const r of newReports) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+  const acknowledged = reports.filter((r) => inWeek(r.acknowledged_at, w));
+  let stillOpen = 0;
+  let overdue = 0;
+  for (const r of reports) {
+    const status = statusAtEnd(r) ?? 'new';
+    if (OPEN_STATUSES.includes(status)) stillOpen++;
+    if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), w.end)) overdue++;
+  }
+  return {
+    new: newReports.length,
+    acknowledged: acknowledged.length,
+    ackInSla: rates(data, w).ackInSla,
+    fixed: fixes.length,
+    reopened: weekEvents.filter((e) => e.action === 'reopen').length,
+    handedUp: weekEvents.filter((e) => e.action === 'hand_up').length,
+    stillOpen,
+    overdue,
+    byCategory,
+    medianAckMs: median(acknowledged.map((r) => r.acknowledged_at! - r.created_at)),
+    medianFixMs: median(fixes.map((e) => e.at - (created.get(e.report_id) ?? e.at))),
+  };
+}
+
+async function volunteerFigures(
+  db: Executor,
+  communityId: string,
+  w: Week,
+  claims: { actor_id: number | null }[],
+): Promise<WeekFigures['volunteers']> {
   const hours = await db
     .selectFrom('hours')
     .selectAll()
@@ -305,9 +346,9 @@ async function figures(
     if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
   const active = new Set([...minutesBy.keys(), ...claims.flatMap((c) => (c.actor_id === null ? [] : [c.actor_id]))]);
   const topIds = [...minutesBy].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
-  const names = topIds.length
-    ? new Map(
-        (
+  const names = new Map(
+    topIds.length
+      ? (
           await db
             .selectFrom('users')
             .select(['id', 'first_name'])
@@ -317,9 +358,9 @@ async function figures(
               topIds.map(([id]) => id),
             )
             .execute()
-        ).map((u) => [u.id, u.first_name]),
-      )
-    : new Map<number, string>();
+        ).map((u) => [u.id, u.first_name])
+      : [],
+  );
   const joined = await db
     .selectFrom('team_members')
     .select('user_id')
@@ -328,7 +369,18 @@ async function figures(
     .where('decided_at', '>=', w.start)
     .where('decided_at', '<', w.end)
     .execute();
+  return {
+    active: active.size,
+    // An erased volunteer's row stays for the counts: each one is a person of its own.
+    new: new Set(joined.map((j, i) => j.user_id ?? `erased:${i}`)).size,
+    minutes:
+      [...minutesBy.values()].reduce((a, b) => a + b, 0) +
+      hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
+    top: topIds.map(([userId, minutes]) => ({ userId, name: names.get(userId) ?? '', minutes })),
+  };
+}
 
+async function eventFigures(db: Executor, communityId: string, w: Week): Promise<WeekFigures['events']> {
   const events = await db
     .selectFrom('events')
     .select('id')
@@ -349,6 +401,10 @@ async function figures(
         .where('attended', '=', 1)
         .executeTakeFirstOrThrow()
     : { n: 0 };
+  return { held: events.length, attendance: Number(attended.n) };
+}
+
+async function broadcastFigures(db: Executor, communityId: string, w: Week): Promise<WeekFigures['broadcasts']> {
   const broadcasts = await db
     .selectFrom('broadcasts')
     .select('id')
@@ -369,42 +425,7 @@ async function figures(
         .execute()
     : [];
   const reachOf = (status: string) => Number(reach.find((r) => r.status === status)?.n ?? 0);
-
-  return {
-    week: w,
-    hazards: {
-      new: newReports.length,
-      acknowledged: acknowledged.length,
-      ackInSla: weekRates.ackInSla,
-      fixed: fixes.length,
-      reopened: weekEvents.filter((e) => e.action === 'reopen').length,
-      handedUp: weekEvents.filter((e) => e.action === 'hand_up').length,
-      stillOpen,
-      overdue,
-      byCategory,
-      medianAckMs: median(acknowledged.map((r) => r.acknowledged_at! - r.created_at)),
-      medianFixMs: median(fixes.map((e) => e.at - (created.get(e.report_id) ?? e.at))),
-    },
-    rates: weekRates,
-    help: {
-      newRequests: help.newRequests,
-      claimed: help.claimed,
-      done: help.done,
-      released: help.released,
-      medianClaimMs: median(claims.map((c) => c.at - c.created_at)),
-    },
-    volunteers: {
-      active: active.size,
-      // An erased volunteer's row stays for the counts: each one is a person of its own.
-      new: new Set(joined.map((j, i) => j.user_id ?? `erased:${i}`)).size,
-      minutes:
-        [...minutesBy.values()].reduce((a, b) => a + b, 0) +
-        hours.filter((h) => h.volunteer_id === null).reduce((a, h) => a + countedMinutes(h), 0),
-      top: topIds.map(([userId, minutes]) => ({ userId, name: names.get(userId) ?? '', minutes })),
-    },
-    events: { held: events.length, attendance: Number(attended.n) },
-    broadcasts: { sent: broadcasts.length, delivered: reachOf('sent'), unreachable: reachOf('unreachable') },
-  };
+  return { sent: broadcasts.length, delivered: reachOf('sent'), unreachable: reachOf('unreachable') };
 }
 
 export const TREND_WEEKS = 8;
@@ -453,32 +474,11 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  const tasks = requests.length
-    ? await db
-        .selectFrom('tasks')
-        .select(['id', 'request_id', 'status', 'claimed_by', 'done_at'])
-        .where(
-          'request_id',
-          'in',
-          requests.map((r) => r.id),
-        )
-        .orderBy('id')
-        .execute()
-    : [];
-  const doneBy = tasks.length
-    ? await db
-        .selectFrom('task_events')
-        .select(['task_id', 'actor_id'])
-        // The community narrows it to an index (task_events has none on task_id).
-        .where('community_id', '=', communityId)
-        .where('kind', '=', 'done')
-        .where(
-          'task_id',
-          'in',
-          tasks.map((t) => t.id),
-        )
-        .execute()
-    : [];
+  const { tasks, doneBy } = await tasksOfRequests(
+    db,
+    communityId,
+    requests.map((r) => r.id),
+  );
   const hours = await db
     .selectFrom('hours')
     .selectAll()
@@ -517,6 +517,33 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
       volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? ''),
     })),
   };
+}
+
+/** The tasks of these requests, and who finished each one that is done. */
+async function tasksOfRequests(db: Executor, communityId: string, requestIds: number[]) {
+  const tasks = requestIds.length
+    ? await db
+        .selectFrom('tasks')
+        .select(['id', 'request_id', 'status', 'claimed_by', 'done_at'])
+        .where('request_id', 'in', requestIds)
+        .orderBy('id')
+        .execute()
+    : [];
+  const doneBy = tasks.length
+    ? await db
+        .selectFrom('task_events')
+        .select(['task_id', 'actor_id'])
+        // The community narrows it to an index (task_events has none on task_id).
+        .where('community_id', '=', communityId)
+        .where('kind', '=', 'done')
+        .where(
+          'task_id',
+          'in',
+          tasks.map((t) => t.id),
+        )
+        .execute()
+    : [];
+  return { tasks, doneBy };
 }
 
 export type LedgerData = Awaited<ReturnType<typeof ledgerRows>>;

@@ -3,7 +3,7 @@ import type { AnyDb } from './util';
 
 /**
  * An update is claimed by one process instance and marked finished when handled, so an update
- * cut short by a crash is handled again when Telegram redelivers it (see dedupe in src/bot).
+ * cut short by a crash is handled again when Telegram redelivers it (see src/bot/middleware/update-claims.ts).
  */
 export const updateClaims: Migration = {
   async up(db: AnyDb) {

@@ -1,0 +1,47 @@
+import type { Middleware } from 'telegraf';
+import type { Sender } from '../../delivery/sender';
+import type { ChatQueues } from '../chat-queue';
+import type { BotContext } from '../context';
+
+/** The first middlewares of every update: its place in its chat's line, and counting what it sends against Telegram's limits. */
+
+/** How long an album's answer waits for the album's next part (they arrive within milliseconds of each other). */
+export const ALBUM_HOLD_MS = 400;
+
+/**
+ * The first middleware: each chat's updates one after another (src/bot/chat-queue.ts). It runs
+ * before anything awaits, so the updates of one polling batch queue up in update_id order.
+ */
+export function oneAtATimePerChat(queues: ChatQueues): Middleware<BotContext> {
+  return (ctx, next) => {
+    const chat = ctx.chat?.id ?? ctx.from?.id;
+    if (chat === undefined) return next();
+    const message = ctx.message;
+    const album = message && 'media_group_id' in message ? message.media_group_id : undefined;
+    if (album) ctx.holdAnswer = (send) => queues.hold(String(chat), album, send);
+    return queues.run(String(chat), { updateId: ctx.update.update_id, album }, () => next());
+  };
+}
+
+/** Methods that post a new message, which Telegram counts against its flood limits. */
+const postsMessage = (method: string) =>
+  (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
+
+/**
+ * The bot's direct replies (not from the outbox) are counted with the sender, so that a
+ * broadcast at full pace leaves room for them instead of earning a 429 from Telegram.
+ * (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
+ */
+export function countDirectSends(sender: Sender): Middleware<BotContext> {
+  return (ctx, next) => {
+    const telegram = ctx.telegram;
+    const call = telegram.callApi.bind(telegram);
+    telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
+      const chatId = payload?.chat_id;
+      if (postsMessage(method) && typeof chatId === 'number')
+        return sender.counted(chatId, () => call(method as never, payload as never, options));
+      return call(method as never, payload as never, options);
+    }) as typeof telegram.callApi;
+    return next();
+  };
+}
