@@ -1,4 +1,5 @@
 import { DAY, HOUR } from '../clock';
+import { zoneOffset } from '../zoned-time';
 import type { Db, Executor, Tx } from '../store/db';
 import type { Audience } from '../store/schema/delivery';
 import { audit } from './audit';
@@ -369,31 +370,14 @@ export function parseLocalTime(text: string, timeZone: string, now: number): num
     const local = Date.UTC(year, month - 1, day, hour, minute);
     const check = new Date(local);
     if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined; // 31 February
-    let utc = local - offsetOf(local, timeZone);
-    utc = local - offsetOf(utc, timeZone);
+    let utc = local - zoneOffset(local, timeZone);
+    utc = local - zoneOffset(utc, timeZone);
     return utc;
   };
   if (y) return at(Number(y));
   const thisYear = Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(now));
   const candidate = at(thisYear);
   return candidate !== undefined && candidate >= now - DAY ? candidate : at(thisYear + 1);
-}
-
-/** The time zone's offset from UTC at that instant, in ms. */
-function offsetOf(utc: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(utc);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-  return asUtc - Math.floor(utc / 1000) * 1000;
 }
 
 export function formatLocalTime(at: number, locale: string, timeZone: string): string {

@@ -1,5 +1,6 @@
 import { DAY, HOUR } from '../clock';
 import type { Locale } from '../i18n';
+import { zoneOffset } from '../zoned-time';
 
 /**
  * Local days and time windows in the configured time zone, done in TypeScript so SQL stays
@@ -9,21 +10,6 @@ import type { Locale } from '../i18n';
 /** Named windows a resident picks from, as local hours. */
 export const SLOTS = { morning: [8, 12], afternoon: [13, 17], evening: [18, 21] } as const;
 export type Slot = keyof typeof SLOTS;
-
-function zoneOffset(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
-}
 
 /** Local midnight of the day `plusDays` after the day of `now`. */
 export function localMidnight(now: number, timeZone: string, plusDays = 0): number {

@@ -346,20 +346,9 @@ async function volunteerFigures(
     if (h.volunteer_id !== null) minutesBy.set(h.volunteer_id, (minutesBy.get(h.volunteer_id) ?? 0) + countedMinutes(h));
   const active = new Set([...minutesBy.keys(), ...claims.flatMap((c) => (c.actor_id === null ? [] : [c.actor_id]))]);
   const topIds = [...minutesBy].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5);
-  const names = new Map(
-    topIds.length
-      ? (
-          await db
-            .selectFrom('users')
-            .select(['id', 'first_name'])
-            .where(
-              'id',
-              'in',
-              topIds.map(([id]) => id),
-            )
-            .execute()
-        ).map((u) => [u.id, u.first_name])
-      : [],
+  const names = await firstNames(
+    db,
+    topIds.map(([id]) => id),
   );
   const joined = await db
     .selectFrom('team_members')
@@ -451,13 +440,6 @@ export async function weeklySummary(
 
 /** The week's rows for the ledger (台账): no phone numbers, addresses or requesters' names; staff and volunteers by first name. */
 export async function ledgerRows(db: Executor, communityId: string, w: Week) {
-  const names = async (ids: (number | null)[]) => {
-    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
-    if (wanted.length === 0) return new Map<number, string>();
-    return new Map(
-      (await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute()).map((u) => [u.id, u.first_name]),
-    );
-  };
   // Reports and requests alike: this community's, created in the week.
   const createdInWeek = sql<boolean>`community_id = ${communityId} AND created_at >= ${w.start} AND created_at < ${w.end}`;
   const reports = await db
@@ -488,7 +470,7 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
     .orderBy('at')
     .orderBy('id')
     .execute();
-  const who = await names([
+  const who = await firstNames(db, [
     ...reports.map((r) => r.owner_id),
     ...tasks.map((t) => t.claimed_by),
     ...doneBy.map((d) => d.actor_id),
@@ -517,6 +499,14 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
       volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? ''),
     })),
   };
+}
+
+/** First names by user id (people who erased their data have none). */
+async function firstNames(db: Executor, ids: (number | null)[]): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'first_name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((u) => [u.id, u.first_name]));
 }
 
 /** The tasks of these requests, and who finished each one that is done. */
