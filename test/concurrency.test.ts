@@ -206,3 +206,40 @@ describe('double taps and albums on a report', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('what people send instead of what was asked', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 60_000);
+  afterAll(async () => {
+    expect(world.emu.rejected).toEqual([]);
+    await world.stop();
+  });
+
+  it('editing the answer just given corrects it; editing an older one is politely kept', async () => {
+    const ana = await world.resident('Ana', { locale: 'en' });
+    await ana.send('/report');
+    await ana.press('Noise');
+    const typo = await ana.send('Lowd music');
+    await ana.waitFor(/photos/i);
+    await ana.edit(typo, 'Loud music from flat 302');
+    expect(ana.last()!.text).toMatch(/^✏️ Taken your corrected answer\.\n\n.*photos/s);
+    await ana.press('Skip');
+    await ana.edit(typo, 'Loud music from flat 303');
+    expect(ana.last()!.text).toMatch(/kept your earlier answer/);
+    await ana.press(/In my building/);
+    await ana.press('Skip');
+    expect(ana.last()!.text ?? ana.last()!.caption).toMatch(/Loud music from flat 302/);
+    await ana.send('/cancel');
+  });
+
+  it('a forwarded text is taken as text', async () => {
+    const bo = await world.resident('Bo', { locale: 'en' });
+    await bo.send('/report');
+    await bo.press('Noise');
+    await bo.forward('Drilling every night after 11', { fromName: 'Neighbour Wang' });
+    expect(bo.last()!.text).toMatch(/photos/i);
+    await bo.send('/cancel');
+  });
+});

@@ -94,12 +94,30 @@ export class FlowEngine {
         delete ctx.session.flow;
         return next();
       }
+      const at = s.step;
       await this.handle(ctx, flow, s, toInput(ctx.message));
+      // Remember which typed message answered which step, so editing it corrects that answer.
+      if (ctx.session.flow === s && s.history.at(-1) === at && 'text' in ctx.message)
+        s.answered = { messageId: ctx.message.message_id, step: at };
+    });
+    c.on('edited_message', async (ctx, next) => {
+      const s = ctx.session?.flow;
+      const flow = s && this.flows.get(s.id);
+      if (!s || !flow || ctx.chat.type !== 'private') return next();
+      const edited = ctx.editedMessage;
+      if (s.answered?.messageId !== edited.message_id || s.history.at(-1) !== s.answered.step || !('text' in edited)) {
+        // An older answer, or one that was not typed: the flow has moved on; say how to change it.
+        await ctx.reply(ctx.t('common.edit_not_taken'));
+        return;
+      }
+      // The answer to the step just before this one was corrected: take it again in its place.
+      s.step = s.history.pop()!;
+      await this.handle(ctx, flow, s, toInput(edited), ctx.t('common.edit_taken'));
     });
     return c;
   }
 
-  private async handle(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, input: Input): Promise<void> {
+  private async handle(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, input: Input, heading?: string): Promise<void> {
     // A part of an album: the answer waits for the album's last part (src/bot/chat-queue.ts).
     const say = (send: () => Promise<void>) => (ctx.holdAnswer ? ctx.holdAnswer(send) : send());
     const step = flow.steps[s.step];
@@ -118,7 +136,7 @@ export class FlowEngine {
     // Steps change a copy: a refused answer leaves the stored state untouched.
     const c = this.context(ctx, { ...s, data: structuredClone(s.data) });
     const outcome: Outcome = await step.answer(input, c);
-    const note = this.albumNote(ctx, s, !('retry' in outcome));
+    const note = [heading, this.albumNote(ctx, s, !('retry' in outcome))].filter(Boolean).join('\n') || undefined;
     if ('retry' in outcome) {
       const prompt = await step.ask(this.context(ctx, s));
       return say(() => this.replyPrompt(ctx, s, prompt, outcome.retry, note));
