@@ -97,14 +97,23 @@ export function going(deps: CoreDeps, eventId: number, userId: number): Promise<
   return goingTo(deps.db, deps.clock.now(), eventId, userId);
 }
 
-/** "Can't go": the place goes to the first on the waiting list, who hears it at once. */
-export async function notGoing(deps: CoreDeps, eventId: number, userId: number): Promise<NotGoingResult> {
+/** What "Can't go" did; already_not_going: the person had said so before (a second tap), nothing changed. */
+export type NotGoingOutcome = { outcome: NotGoingResult['outcome'] | 'already_not_going'; promoted: number[] };
+
+/**
+ * "Can't go": the place goes to the first on the waiting list, who hears it at once. A person's
+ * presses are handled one after another (one chat at a time), so the answer read before tells a
+ * second tap from a first "can't go".
+ */
+export async function notGoing(deps: CoreDeps, eventId: number, userId: number): Promise<NotGoingOutcome> {
   const now = deps.clock.now();
   const tz = deps.config.timezone;
+  const before = await myRsvp(deps.db, eventId, userId);
   const r = await notGoingTo(deps.db, now, eventId, userId, (tx, promotedId, e) =>
     tellPerson(deps, tx, now, promotedId, (t, locale) => promotionNotice(t, locale, tz, e)),
   );
   if (r.promoted.length > 0) deps.sender.poke();
+  if (r.outcome === 'not_going' && before?.status === 'declined') return { ...r, outcome: 'already_not_going' };
   return r;
 }
 
