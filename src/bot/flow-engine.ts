@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { Clock } from '../clock';
@@ -8,6 +9,7 @@ import { callbackCodec } from './callback';
 import type { BotContext, FlowSession } from './context';
 import type { Flow, FlowContext, Input, NoArgs, Outcome, Prompt, Reply } from './flow';
 import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
+import { pressAnswered } from './middleware/context';
 
 /**
  * Runs the flows declared in flows/. The state lives in ctx.session (keyv), so a restart
@@ -43,6 +45,12 @@ export class FlowEngine {
     if (this.flows.get(flow.id) !== (flow as Flow<unknown, any>)) throw new Error(`flow ${flow.id} is not registered by any feature`);
     const base = this.baseContext(ctx);
     const state = flow.initial(base, (args[0] ?? {}) as A) as Record<string, unknown>;
+    const open = ctx.session.flow;
+    if (ctx.callbackQuery && open?.id === flow.id && open.history.length === 0 && isDeepStrictEqual(open.data, state)) {
+      // A second tap of the button that started this flow: its first question is already there.
+      if (!pressAnswered.has(ctx)) await ctx.answerCbQuery(ctx.t('common.already_done'));
+      return;
+    }
     const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;
     ctx.session.flow = { id: flow.id, step: first, history: [], data: state };
     await this.ask(ctx, flow, ctx.session.flow);
