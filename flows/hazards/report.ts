@@ -2,20 +2,24 @@ import { choiceStep, defineFlow, textStep, type FlowContext, type Outcome, type 
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
 import { findReport, MAX_DESCRIPTION, MAX_PHOTOS, publicId, similarReports, type Report } from '../../src/domain/hazards';
+import type { VoiceNote } from '../../src/domain/voice';
+import { voiceLength } from '../../src/delivery/media';
 import { escapeHtml } from '../../src/i18n';
 import { renderCard, submitReport, supportReport } from '../../src/features/hazards/services';
 import { categoryName } from '../../src/features/hazards/views/card';
 import { draftPlace } from '../../src/features/hazards/views/resident';
-import { buildingChoices } from '../steps';
+import { buildingChoices, orVoice } from '../steps';
 
 /**
- * /report: category → (emergency: what to call now) → description → up to 3 photos → where
+ * /report: category → (emergency: what to call now) → description (typed, or a voice message) → up to 3 photos → where
  * (a shared location, the building on file, or a picked building, then the spot) → "same
  * issue?" when an open report looks like it → review → submit.
  */
 interface State {
   category?: string;
+  /** The words, or '' when the description is the voice note. */
   description?: string;
+  voice?: VoiceNote;
   photos: string[];
   buildingId?: string;
   spot?: string;
@@ -75,15 +79,27 @@ const urgentStep: ReportStep = (deps) =>
   });
 
 const describeStep: ReportStep = (deps) =>
-  requiredTextStep({
-    ask: (c) => ({ text: c.t('hazards.ask_description', { category: escapeHtml(categoryName(deps, c.state.category!, c.locale)) }) }),
-    min: 2,
-    max: MAX_DESCRIPTION,
-    then: (text, c) => {
-      c.state.description = text;
+  orVoice(
+    requiredTextStep({
+      ask: (c) => ({ text: c.t('hazards.ask_description', { category: escapeHtml(categoryName(deps, c.state.category!, c.locale)) }) }),
+      min: 2,
+      max: MAX_DESCRIPTION,
+      then: (text, c) => {
+        Object.assign(c.state, { description: text, voice: undefined });
+        return { next: 'photos' };
+      },
+    }),
+    (voice, c) => {
+      Object.assign(c.state, { description: '', voice });
       return { next: 'photos' };
     },
-  });
+  );
+
+/** The description as the review shows it: the words, or "🎤 voice note (0:12)". */
+const draftDescription = (c: C) =>
+  c.state.voice
+    ? c.t('hazards.voice_note', { length: voiceLength(c.state.voice.seconds) })
+    : escapeHtml(c.state.description!.slice(0, 600));
 
 const photosStep = (): Step<State> => ({
   accepts: ['photo', 'skip', 'choice'],
@@ -185,7 +201,7 @@ const reviewStep: ReportStep = (deps) =>
       const place = draftPlace(deps, { communityId: communityOf(c), ...c.state }, c.t, c.locale);
       const text = c.t('hazards.review', {
         category: escapeHtml(categoryName(deps, c.state.category!, c.locale)),
-        description: escapeHtml(c.state.description!.slice(0, 600)),
+        description: draftDescription(c),
         place,
         photos: c.state.photos.length,
       });
@@ -200,6 +216,7 @@ async function submit(deps: CoreDeps, c: C): Promise<Outcome> {
     communityId: communityOf(c),
     category,
     description: c.state.description!,
+    voice: c.state.voice,
     buildingId: c.state.buildingId,
     spot: c.state.spot,
     location: c.state.location,

@@ -5,7 +5,8 @@ import { formatDay, slotWindow, SLOTS, type Slot } from '../../src/domain/help-t
 import { canStaff } from '../../src/domain/roles';
 import type { HelpServices } from '../../src/features/help/services';
 import { escapeHtml } from '../../src/i18n';
-import { buildingChoices } from '../steps';
+import type { VoiceNote } from '../../src/domain/voice';
+import { buildingChoices, orVoice } from '../steps';
 import { phoneStep } from './phone';
 
 /**
@@ -19,7 +20,9 @@ interface State {
   forOther?: boolean;
   name?: string;
   type?: string;
+  /** The words, or '' when the details are the voice note. */
   details?: string;
+  voice?: VoiceNote;
   urgent?: boolean;
   day?: number;
   windowStart?: number;
@@ -74,15 +77,21 @@ function whatSteps({ deps }: Parts): Record<string, Step<State>> {
         return { next: 'details' };
       },
     }),
-    details: textStep({
-      ask: (c) => ({ text: c.t('help.ask_details') }),
-      min: 4,
-      max: 1000,
-      then: (details, c) => {
-        c.state.details = details;
+    details: orVoice(
+      textStep({
+        ask: (c) => ({ text: c.t('help.ask_details') }),
+        min: 4,
+        max: 1000,
+        then: (details, c) => {
+          Object.assign(c.state, { details, voice: undefined });
+          return { next: 'when' };
+        },
+      }),
+      (voice, c) => {
+        Object.assign(c.state, { details: '', voice });
         return { next: 'when' };
       },
-    }),
+    ),
   };
 }
 
@@ -191,7 +200,7 @@ function reviewText({ s, community }: Parts, c: C): string {
     c.t('help.review_title'),
     ...(st.name ? [c.t('help.review_for', { name: escapeHtml(st.name) })] : []),
     c.t('help.review_type', { type: escapeHtml(h.typeName(st.type!, c.locale)) }),
-    c.t('help.details_what', { details: escapeHtml(st.details!) }),
+    c.t('help.details_what', { details: h.detailsOf({ details: st.details!, voice_seconds: st.voice?.seconds ?? null }, c.locale) }),
     c.t('help.card_when', { when: escapeHtml(h.when(st.windowStart ?? null, st.windowEnd ?? null, c.locale)) }),
     c.t('help.details_where', { place: escapeHtml(place) }),
     c.t('help.review_phone', { phone: escapeHtml(st.phone ?? '—') }),
@@ -217,6 +226,7 @@ function reviewStep(p: Parts): Step<State> {
         phone: st.forOther ? undefined : st.phone,
         type: st.type!,
         details: st.details!,
+        voice: st.voice,
         urgent: Boolean(st.urgent),
         windowStart: st.windowStart,
         windowEnd: st.windowEnd,

@@ -38,3 +38,25 @@ export function voiceLength(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/** Telegram's album holds 2 to 10 items. */
+const ALBUM_MAX = 10;
+
+/**
+ * The Bot API calls (without chat_id) that show these pictures: albums of photos and of image
+ * files apart, at most ten each, the caption (HTML) on the first; a picture alone of its kind is
+ * one sendPhoto or sendDocument. The outbox and direct replies both send pictures through this.
+ */
+export function pictureCalls(refs: string[], caption?: string): { method: string; payload: Record<string, unknown> }[] {
+  const chunks: string[][] = [];
+  for (const field of ['photo', 'document']) {
+    const ofKind = refs.filter((ref) => pictureSend(ref).field === field);
+    for (let i = 0; i < ofKind.length; i += ALBUM_MAX) chunks.push(ofKind.slice(i, i + ALBUM_MAX));
+  }
+  return chunks.map((chunk, i) => {
+    const text = i === 0 ? caption : undefined;
+    if (chunk.length > 1) return { method: 'sendMediaGroup', payload: { media: albumsOf(chunk, text).flat() } };
+    const one = pictureSend(chunk[0]);
+    return { method: one.method, payload: { [one.field]: one.fileId, ...(text && { caption: text, parse_mode: 'HTML' }) } };
+  });
+}

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../store/db';
 import type { OutboxTable } from '../store/schema/core';
-import { pictureSend } from './media';
+import { pictureCalls, pictureSend } from './media';
 
 /**
  * The outbox: every message that is not a direct reply to what a person just did is written
@@ -21,6 +21,8 @@ export interface OutgoingMessage {
   keyboard?: InlineKeyboard;
   /** A picture (src/delivery/media.ts): the message becomes a photo (or image file) with the text as caption. */
   photo?: string;
+  /** A voice note by its file_id (Telegram plays it): the message becomes that voice, with the text as caption. */
+  voice?: { fileId: string; seconds: number };
   priority?: number;
   broadcastId?: number;
   ref?: string;
@@ -35,7 +37,9 @@ export async function enqueue(db: Executor, now: number, ...messages: OutgoingMe
     const picture = m.photo ? pictureSend(m.photo) : undefined;
     const [method, payload] = picture
       ? [picture.method, { [picture.field]: picture.fileId, caption: m.text, parse_mode: 'HTML', ...markup }]
-      : ['sendMessage', { text: m.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup }];
+      : m.voice
+        ? ['sendVoice', { voice: m.voice.fileId, duration: m.voice.seconds, caption: m.text, parse_mode: 'HTML', ...markup }]
+        : ['sendMessage', { text: m.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup }];
     return {
       chat_id: m.chatId,
       method,
@@ -51,6 +55,33 @@ export async function enqueue(db: Executor, now: number, ...messages: OutgoingMe
     };
   });
   await insertRows(db, rows);
+}
+
+/**
+ * Pictures as albums (sendMediaGroup through pictureCalls in media.ts: photos and image files in
+ * albums of their own, the caption on the first). An album carries no buttons, so whatever needs
+ * buttons is a message of its own. Rows of one chat and priority go out in the order they were
+ * written, so an album enqueued right after a card follows it.
+ */
+export async function enqueueAlbum(
+  db: Executor,
+  now: number,
+  album: { chatId: number; pictures: string[]; caption?: string; priority?: number; ref?: string },
+): Promise<void> {
+  const rows = pictureCalls(album.pictures, album.caption).map((call): Insertable<OutboxTable> => ({
+    chat_id: album.chatId,
+    method: call.method,
+    payload: JSON.stringify(call.payload),
+    priority: album.priority ?? PRIORITY.personal,
+    not_before: now,
+    broadcast_id: null,
+    ref: album.ref ?? null,
+    message_id: null,
+    error: null,
+    created_at: now,
+    sent_at: null,
+  }));
+  if (rows.length > 0) await insertRows(db, rows);
 }
 
 /** Any other Bot API call delivered in order with the rest, e.g. editing a message sent earlier. */

@@ -16,6 +16,7 @@ import {
   type ReportStatus,
 } from './hazard-status';
 import { canStaff } from './roles';
+import type { VoiceNote } from './voice';
 
 /**
  * Hazard reports: creating one, "same issue" support, every status change through the table
@@ -47,7 +48,9 @@ export function findReport(db: Executor, id: number) {
 export interface NewReport {
   communityId: string;
   category: HazardCategory;
+  /** '' when the description is a voice note. */
   description: string;
+  voice?: VoiceNote;
   buildingId?: string;
   spot?: string;
   location?: { latitude: number; longitude: number };
@@ -66,6 +69,8 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
       emergency: r.category.emergency ? 1 : 0,
       status: 'new',
       description: r.description,
+      voice_file_id: r.voice?.fileId ?? null,
+      voice_seconds: r.voice?.seconds ?? null,
       building_id: r.buildingId ?? null,
       spot: r.spot ?? null,
       latitude: r.location?.latitude ?? null,
@@ -107,11 +112,30 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
 
 async function recordEvent(
   db: Executor,
-  e: { reportId: number; at: number; actorId: number | null; action: string; from: string | null; to: string | null; note: string | null },
+  e: {
+    reportId: number;
+    at: number;
+    actorId: number | null;
+    action: string;
+    from: string | null;
+    to: string | null;
+    note: string | null;
+    voice?: VoiceNote;
+  },
 ) {
   await db
     .insertInto('report_events')
-    .values({ report_id: e.reportId, at: e.at, actor_id: e.actorId, action: e.action, from_status: e.from, to_status: e.to, note: e.note })
+    .values({
+      report_id: e.reportId,
+      at: e.at,
+      actor_id: e.actorId,
+      action: e.action,
+      from_status: e.from,
+      to_status: e.to,
+      note: e.note,
+      voice_file_id: e.voice?.fileId ?? null,
+      voice_seconds: e.voice?.seconds ?? null,
+    })
     .execute();
 }
 
@@ -307,7 +331,7 @@ export async function addNote(
   now: number,
   reportId: number,
   userId: number,
-  note: { text?: string; photo?: string },
+  note: { text?: string; photo?: string; voice?: VoiceNote },
 ): Promise<boolean> {
   const report = await findReport(tx, reportId);
   if (!report || FINAL_STATUSES.includes(report.status)) return false;
@@ -321,10 +345,11 @@ export async function addNote(
     reportId,
     at: now,
     actorId: userId,
-    action: note.photo ? 'photo' : 'note',
+    action: note.photo ? 'photo' : note.voice ? 'voice' : 'note',
     from: null,
     to: null,
     note: note.text ?? null,
+    voice: note.voice,
   });
   await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
   return true;
@@ -525,6 +550,9 @@ export async function reportQueue(
 
 /** /deleteme: the reports stay as anonymous counts; nothing points to the person any more. */
 export async function eraseReporter(tx: Executor, userId: number): Promise<void> {
+  // A voice note is the person's own voice: it goes with their name (the report stays, as a count).
+  await tx.updateTable('reports').set({ voice_file_id: null }).where('reporter_id', '=', userId).execute();
+  await tx.updateTable('report_events').set({ voice_file_id: null }).where('actor_id', '=', userId).execute();
   await tx.updateTable('reports').set({ reporter_id: null }).where('reporter_id', '=', userId).execute();
   await tx.updateTable('reports').set({ owner_id: null }).where('owner_id', '=', userId).execute();
   await tx.deleteFrom('report_followers').where('user_id', '=', userId).execute();

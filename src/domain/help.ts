@@ -3,6 +3,7 @@ import type { Communities } from '../community/config';
 import type { Db, Executor } from '../store/db';
 import type { HelpRequestsTable, TaskStatus, TasksTable } from '../store/schema/help';
 import { audit } from './audit';
+import { voiceOf, type VoiceNote } from './voice';
 
 /**
  * Help requests and their tasks. A request is what a resident asked for; a task is one
@@ -80,7 +81,9 @@ export interface NewRequest {
   onBehalfName?: string;
   onBehalfPhone?: string;
   type: string;
+  /** '' when the details are a voice note. */
   details: string;
+  voice?: VoiceNote;
   urgent: boolean;
   windowStart?: number;
   windowEnd?: number;
@@ -124,6 +127,8 @@ export async function createRequest(
         on_behalf_phone: r.onBehalfPhone ?? null,
         type: r.type,
         details: r.details,
+        voice_file_id: r.voice?.fileId ?? null,
+        voice_seconds: r.voice?.seconds ?? null,
         notes: '',
         urgent: r.urgent ? 1 : 0,
         window_start: r.windowStart ?? null,
@@ -435,6 +440,27 @@ export async function addNote(db: Executor, now: number, requestId: number, note
     .set({ notes: r.notes ? `${r.notes}\n${note}` : note, updated_at: now })
     .where('id', '=', requestId)
     .execute();
+}
+
+/** A voice note added later: kept as a row of its own, and `line` (e.g. "🎤 0:12") in the notes every view shows. */
+export async function addVoiceNote(db: Executor, now: number, requestId: number, voice: VoiceNote, line: string): Promise<void> {
+  await db
+    .insertInto('help_voice_notes')
+    .values({ request_id: requestId, file_id: voice.fileId, seconds: voice.seconds, at: now })
+    .execute();
+  await addNote(db, now, requestId, line);
+}
+
+/** Everything the requester said aloud about a request: the details' voice note first, then the later ones. */
+export async function voicesOf(db: Executor, request: HelpRequest): Promise<VoiceNote[]> {
+  const notes = await db
+    .selectFrom('help_voice_notes')
+    .select(['file_id', 'seconds'])
+    .where('request_id', '=', request.id)
+    .orderBy('id')
+    .execute();
+  const first = voiceOf(request);
+  return [...(first ? [first] : []), ...notes.map((n) => ({ fileId: n.file_id, seconds: n.seconds }))];
 }
 
 /** Records a rating once per task; only the requester of a done task may rate. */

@@ -25,8 +25,10 @@ import {
   type TransitionDetails,
   type TransitionResult,
 } from '../../domain/hazards';
+import { voiceOf, type VoiceNote } from '../../domain/voice';
 import type { Action } from '../../domain/hazard-status';
-import { deliveredMessage, enqueue, enqueueEdit, PRIORITY } from '../../delivery/outbox';
+import { voiceLength } from '../../delivery/media';
+import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { cardText, categoryName, moveKeyboard, staffKeyboard, type ViewDeps } from './views/card';
@@ -56,21 +58,41 @@ export async function isGroupCard(deps: HazardDeps, reportId: number, message: {
   return card?.chatId === message.chatId && card.messageId === message.messageId;
 }
 
-/** Posts a new report's card to the committee group (with its first photo, if any). */
+/** A report's voice note and the rest of its photos go to the group under these refs, so `cardRef` names the card alone. */
+export const voiceRef = (id: number) => `report:${id}:voice`;
+const albumRef = (id: number) => `report:${id}:album`;
+
+/**
+ * Posts a new report's card to the committee group, then what it cannot carry. The shape: the
+ * card first, as it always was (the first picture, the text as its caption, the staff buttons),
+ * because it is what staff act on and what is edited in place as the report moves; a media group
+ * cannot carry buttons, so the voice note (the description told aloud) and the other photos
+ * follow it as messages of their own, each naming the report, in the order they were written.
+ */
 export async function postCard(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<boolean> {
   const chatId = await committeeChat(tx, r.community_id);
   if (!chatId) return false;
   const locale = deps.config.defaultLocale;
-  const photo = (await photosOf(tx, r.id))[0]?.file_id;
+  const t = deps.i18n.translator(locale);
+  const [first, ...rest] = (await photosOf(tx, r.id)).map((p) => p.file_id);
+  const group = { chatId, priority: PRIORITY.group };
   await enqueue(tx, now, {
-    chatId,
+    ...group,
     text: await renderCard(deps, tx, r, locale),
-    keyboard: staffKeyboard(r, deps.i18n.translator(locale)),
-    photo,
-    priority: PRIORITY.group,
+    keyboard: staffKeyboard(r, t),
+    photo: first,
     ref: cardRef(r.id),
   });
+  const voice = voiceOf(r);
+  if (voice) await enqueue(tx, now, { ...group, ...voiceMessage(t, r.id, voice, 'hazards.voice_caption'), ref: voiceRef(r.id) });
+  const caption = t('hazards.album_more_caption', { id: publicId(r.id), n: rest.length });
+  if (rest.length > 0) await enqueueAlbum(tx, now, { ...group, pictures: rest, caption, ref: albumRef(r.id) });
   return true;
+}
+
+/** A voice note as an outgoing message: the voice itself, its caption naming the report and the length. */
+export function voiceMessage(t: Translate, reportId: number, voice: VoiceNote, key: string): { text: string; voice: VoiceNote } {
+  return { text: t(key, { id: publicId(reportId), length: voiceLength(voice.seconds) }), voice };
 }
 
 /**
@@ -270,13 +292,13 @@ export async function supportReport(deps: HazardDeps, now: number, reportId: num
   return result;
 }
 
-/** A follower adds a note or a photo; the committee group sees what was added, never who added it. */
+/** A follower adds a note, a photo or a voice note; the committee group sees (hears) what was added, never who added it. */
 export async function addFollowerNote(
   deps: HazardDeps,
   now: number,
   reportId: number,
   userId: number,
-  note: { text?: string; photo?: string },
+  note: { text?: string; photo?: string; voice?: VoiceNote },
 ): Promise<boolean> {
   const added = await deps.db.transaction().execute(async (tx) => {
     if (!(await isFollower(tx, reportId, userId))) return false;
@@ -288,7 +310,8 @@ export async function addFollowerNote(
       id: publicId(reportId),
       note: escapeHtml(note.text ?? ''),
     });
-    if (chatId) await enqueue(tx, now, { chatId, text, photo: note.photo, priority: PRIORITY.group, ref: `report:${reportId}:note` });
+    const message = note.voice ? voiceMessage(t, reportId, note.voice, 'hazards.group_voice_added') : { text, photo: note.photo };
+    if (chatId) await enqueue(tx, now, { chatId, ...message, priority: PRIORITY.group, ref: `report:${reportId}:note` });
     return true;
   });
   deps.sender.poke();

@@ -4,7 +4,7 @@ import { countedMinutes, type HelpRequest } from '../../domain/help';
 import type { TeamMember } from '../../domain/volunteers';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
-import { approvalEditRef, approvalRef } from './views/approval';
+import { approvalEditRef, approvalRef, approvalVoiceRef } from './views/approval';
 import { taskDetailsRef } from './views/tasks';
 import type { HelpText } from './views/text';
 
@@ -52,7 +52,8 @@ function requestLine(h: HelpText, r: HelpRequest, t: Translate, locale: Locale):
   const phone = r.phone || r.on_behalf_phone ? ` · ${escapeHtml(r.phone ?? r.on_behalf_phone ?? '')}` : '';
   return (
     `#${r.id} ${escapeHtml(h.typeName(r.type, locale))} · ${t(`help.status_${r.status === 'active' ? 'open' : r.status}`)} · ${new Date(r.created_at).toISOString().slice(0, 10)}` +
-    `${r.on_behalf_name ? ` · ${escapeHtml(r.on_behalf_name)}` : ''}${place ? ` · ${escapeHtml(place)}` : ''}${phone}`
+    `${r.on_behalf_name ? ` · ${escapeHtml(r.on_behalf_name)}` : ''}${place ? ` · ${escapeHtml(place)}` : ''}${phone}` +
+    (r.voice_seconds !== null ? ` · ${h.detailsOf({ details: '', voice_seconds: r.voice_seconds }, locale)}` : '')
   );
 }
 
@@ -81,7 +82,7 @@ async function eraseRequests(tx: Executor, now: number, ids: number[]): Promise<
   // The details a volunteer or staff were (or were about to be) sent are not kept.
   const refs = [
     ...(await tx.selectFrom('tasks').select('id').where('request_id', 'in', ids).execute()).map((t) => taskDetailsRef(t.id)),
-    ...ids.flatMap((id) => [approvalRef(id), approvalEditRef(id)]),
+    ...ids.flatMap((id) => [approvalRef(id), approvalEditRef(id), approvalVoiceRef(id)]),
   ];
   if (refs.length > 0) {
     await tx.updateTable('outbox').set({ status: 'cancelled' }).where('ref', 'in', refs).where('status', '=', 'pending').execute();
@@ -99,9 +100,12 @@ async function eraseRequests(tx: Executor, now: number, ids: number[]): Promise<
       address: null,
       details: '',
       notes: '',
+      // Their voice is theirs: the notes go, the length stays as a count like the rest.
+      voice_file_id: null,
     })
     .where('id', 'in', ids)
     .execute();
+  await tx.deleteFrom('help_voice_notes').where('request_id', 'in', ids).execute();
 }
 
 /** Their memberships, claims, hours, ratings, shifts and decisions: ids nulled, the counts kept. */

@@ -6,6 +6,7 @@ import { delivery } from './004_delivery';
 import { jobs } from './005_jobs';
 import { helpApproval } from './006_help_approval';
 import { updateClaims } from './007_update_claims';
+import { voice } from './008_voice';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_jobs': jobs,
   '006_help_approval': helpApproval,
   '007_update_claims': updateClaims,
+  '008_voice': voice,
 };

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Row types of the tables in migrations/002_hazards.ts. Times are epoch milliseconds. */
+/** Row types of the tables in migrations/002_hazards.ts (and 008_voice.ts). Times are epoch milliseconds. */
 
 export type ReportStatus =
   'new' | 'acknowledged' | 'assigned' | 'in_progress' | 'fixed' | 'closed' | 'rejected' | 'handed_up' | 'withdrawn' | 'reopened';
@@ -11,7 +11,11 @@ export interface ReportsTable {
   category: string;
   emergency: number;
   status: ReportStatus;
+  /** '' when the description was given as a voice note (voice_file_id). */
   description: string;
+  /** A voice note given as the description: its Telegram file_id and length in seconds. */
+  voice_file_id: string | null;
+  voice_seconds: number | null;
   building_id: string | null;
   spot: string | null;
   latitude: number | null;
@@ -65,6 +69,9 @@ export interface ReportEventsTable {
   from_status: string | null;
   to_status: string | null;
   note: string | null;
+  /** A note given as a voice message. */
+  voice_file_id: string | null;
+  voice_seconds: number | null;
 }
 
 export interface ReportFollowersTable {

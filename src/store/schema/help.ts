@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Row types of the tables in migrations/003_help.ts (and 006_help_approval.ts). Times are epoch milliseconds, flags 0/1. */
+/** Row types of the tables in migrations/003_help.ts (and 006_help_approval.ts, 008_voice.ts). Times are epoch milliseconds, flags 0/1. */
 
 export type TeamRole = 'member' | 'lead';
 export type MemberStatus = 'pending' | 'approved' | 'declined';
@@ -37,8 +37,12 @@ export interface HelpRequestsTable {
   on_behalf_name: string | null;
   on_behalf_phone: string | null;
   type: string;
+  /** '' when the details were given as a voice note (voice_file_id). */
   details: string;
-  /** Later notes from the requester, one per line. */
+  /** A voice note given as the details: its Telegram file_id and length in seconds. */
+  voice_file_id: string | null;
+  voice_seconds: number | null;
+  /** Later notes from the requester, one per line (a voice note is a "🎤 0:12" line and a help_voice_notes row). */
   notes: string;
   urgent: number;
   window_start: number | null;
@@ -146,9 +150,19 @@ export interface ShiftMembersTable {
   joined_at: number;
 }
 
+/** A voice note the requester added to a request later (help_requests.notes is one text column). */
+export interface HelpVoiceNotesTable {
+  id: Generated<number>;
+  request_id: number;
+  file_id: string;
+  seconds: number;
+  at: number;
+}
+
 export interface HelpTables {
   team_members: TeamMembersTable;
   help_requests: HelpRequestsTable;
+  help_voice_notes: HelpVoiceNotesTable;
   tasks: TasksTable;
   task_events: TaskEventsTable;
   ratings: RatingsTable;

@@ -32,14 +32,15 @@ export const isPrivate = (ctx: BotContext) => ctx.chat?.type === 'private';
 /** Cards in groups speak the community's default language; in private, the reader's. */
 export const cardLocale = (env: HazardsEnv, ctx: BotContext): Locale => (isPrivate(ctx) ? ctx.locale : env.deps.config.defaultLocale);
 
-/** Re-renders the pressed message as the report's card (text or photo caption). */
+/** Re-renders the pressed message as the report's card (text, or the caption of its picture). */
 export async function editPressed(env: HazardsEnv, ctx: PressContext, r: Report, keyboard?: InlineKeyboard): Promise<void> {
   const locale = cardLocale(env, ctx);
   const text = await renderCard(env.deps, env.deps.db, r, locale);
   const markup = { inline_keyboard: keyboard ?? staffKeyboard(r, env.deps.i18n.translator(locale)) };
   const msg = ctx.callbackQuery.message;
   try {
-    if (msg && 'photo' in msg) await ctx.editMessageCaption(text, { parse_mode: 'HTML', reply_markup: markup });
+    // A card with a picture (a photo, or an image sent as a file) has a caption, not a text.
+    if (msg && ('photo' in msg || 'document' in msg)) await ctx.editMessageCaption(text, { parse_mode: 'HTML', reply_markup: markup });
     else await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: markup, link_preview_options: { is_disabled: true } });
   } catch (err) {
     ctx.log.debug({ err }, 'could not edit the report card');

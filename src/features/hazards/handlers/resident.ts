@@ -1,7 +1,9 @@
 import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
-import { findReport, historyOf, isFollower, publicId, reportsOf, type Report } from '../../../domain/hazards';
+import { pictureCalls } from '../../../delivery/media';
+import { findReport, historyOf, isFollower, photosOf, publicId, reportsOf, type Report } from '../../../domain/hazards';
+import { voiceOf } from '../../../domain/voice';
 import { FINAL_STATUSES } from '../../../domain/hazard-status';
 import { fixedButton, mineButton, ratingButton, type MINE_OPS } from '../buttons';
 import { moveReport, rateReport } from '../services';
@@ -55,14 +57,33 @@ export async function showMyReports(env: HazardsEnv, ctx: BotContext) {
   return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
 }
 
+/** Pictures as the committee card's album shows them (pictureCalls: photos and image files apart, the caption on the first). */
+async function replyPictures(ctx: PressContext, refs: string[], caption: string): Promise<void> {
+  for (const call of pictureCalls(refs, caption))
+    await ctx.telegram.callApi(call.method as 'sendPhoto', { chat_id: ctx.chat!.id, ...call.payload } as never);
+}
+
+/**
+ * A report opened from /myreports: the detail with its buttons, then below it, as on the committee
+ * card, its photos as an album, and the voice note for the reporter who spoke it (a supporter sees
+ * "🎤 voice note (0:12)" but does not hear a neighbour's voice).
+ */
+async function openReport(env: HazardsEnv, ctx: PressContext, r: Report) {
+  const { text, keyboard } = reportDetailView(env.deps, r, await historyOf(env.deps.db, r.id), ctx.from.id, ctx.t, ctx.locale);
+  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+  const voice = voiceOf(r);
+  if (voice && r.reporter_id === ctx.from.id) await ctx.replyWithVoice(voice.fileId, { duration: voice.seconds });
+  const photos = (await photosOf(env.deps.db, r.id)).map((p) => p.file_id);
+  if (photos.length > 0) await replyPictures(ctx, photos, ctx.t('hazards.album_caption', { id: publicId(r.id), n: photos.length }));
+}
+
 type MineOp = (typeof MINE_OPS)[number];
 
 const mineOps: Record<MineOp, (env: HazardsEnv, ctx: PressContext, r: Report) => Promise<unknown>> = {
   /** Open: the report and its history. */
   async o(env, ctx, r) {
     await ctx.answerCbQuery();
-    const { text, keyboard } = reportDetailView(env.deps, r, await historyOf(env.deps.db, r.id), ctx.from.id, ctx.t, ctx.locale);
-    return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+    return openReport(env, ctx, r);
   },
   /** Add a note or a photo. */
   async n(env, ctx, r) {

@@ -2,6 +2,7 @@ import { localName } from '../../../community/config';
 import type { CoreDeps } from '../../../deps';
 import { isOverdue, publicId, REJECT_REASONS, type Report, type TransitionResult } from '../../../domain/hazards';
 import { movesFrom, type Action } from '../../../domain/hazard-status';
+import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
@@ -47,6 +48,20 @@ export function placeText(
   return parts.join(' · ') || '—';
 }
 
+/**
+ * The description as HTML: the resident's words, or (given as a voice message) "🎤 voice note (0:12)"
+ * in the words of `voiceKey`. The length stays after /deleteme drops the voice itself.
+ */
+export function descriptionText(
+  r: Pick<Report, 'description' | 'voice_seconds'>,
+  t: Translate,
+  opts: { max?: number; voiceKey?: string } = {},
+): string {
+  const words = r.description ? escapeHtml(opts.max ? clip(r.description, opts.max) : r.description) : '';
+  const voice = r.voice_seconds !== null ? t(opts.voiceKey ?? 'hazards.voice_note', { length: voiceLength(r.voice_seconds) }) : '';
+  return [words, voice].filter(Boolean).join(' ');
+}
+
 /** One line per report, for lists. */
 export function reportLine(deps: Pick<ViewDeps, 'communities'>, r: Report, t: Translate, locale: Locale): string {
   return `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))} · ${t(`hazards.status_${r.status}`)}`;
@@ -74,7 +89,7 @@ export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Lo
     `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}${r.emergency ? ` 🚨 ${t('hazards.emergency')}` : ''}`,
     `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
     `📍 ${placeText(deps, r, t, locale)}`,
-    `📝 ${escapeHtml(clip(r.description, 400))}`,
+    `📝 ${descriptionText(r, t, { max: 400, voiceKey: 'hazards.card_voice' })}`,
   ];
   if (facts.supporters > 0) lines.push(t('hazards.card_support', { n: facts.supporters }));
   if (r.team_id) lines.push(t('hazards.card_team', { team: escapeHtml(teamName(deps, r, locale)) }));

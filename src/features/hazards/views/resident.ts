@@ -1,9 +1,21 @@
 import { FIX_ANSWERS, publicId, type Report } from '../../../domain/hazards';
 import { canMove, FINAL_STATUSES, type Action } from '../../../domain/hazard-status';
+import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import { fixedButton, mineButton, ratingButton } from '../buttons';
-import { buttonLine, categoryName, clip, formatTime, placeText, rejectText, reportLine, teamName, type ViewDeps } from './card';
+import {
+  buttonLine,
+  categoryName,
+  clip,
+  descriptionText,
+  formatTime,
+  placeText,
+  rejectText,
+  reportLine,
+  teamName,
+  type ViewDeps,
+} from './card';
 
 /** What residents see of their reports: status notices, "Is it fixed?", the rating, /myreports and one report's history. */
 
@@ -46,9 +58,10 @@ export function ratingKeyboard(id: number): InlineKeyboard {
   return [stars.slice(0, RATINGS_IN_FIRST_ROW), stars.slice(RATINGS_IN_FIRST_ROW)];
 }
 
-/** A line of a person's own list, marked when they only support it. */
+/** A line of a person's own list, marked when they only support it, and when it was told as a voice note. */
 function followedLine(line: string, r: FollowedReport, t: Translate): string {
-  return r.follow_kind === 'supporter' ? `${line} · ${t('hazards.supporting')}` : line;
+  const voice = r.voice_seconds !== null ? ` · ${t('hazards.voice_note', { length: voiceLength(r.voice_seconds) })}` : '';
+  return (r.follow_kind === 'supporter' ? `${line} · ${t('hazards.supporting')}` : line) + voice;
 }
 
 /** /myreports: one line per report, and a button to open each. */
@@ -83,6 +96,7 @@ interface HistoryEvent {
   action: string;
   to_status: string | null;
   note: string | null;
+  voice_seconds: number | null;
 }
 
 /** One line of a report's history: when, what it became, and the note that came with it. */
@@ -90,7 +104,8 @@ function historyLine(e: HistoryEvent, t: Translate, timeZone: string): string {
   const what = e.to_status ? t(`hazards.status_${e.to_status}`) : t(`hazards.event_${e.action}`);
   // The fix note is shown above the history already.
   const note = e.note && e.action !== 'fix' && e.to_status !== 'new' ? ` — ${escapeHtml(e.note.slice(0, MAX_HISTORY_NOTE))}` : '';
-  return `• ${formatTime(e.at, timeZone)} ${what}${note}`;
+  const voice = e.voice_seconds !== null ? ` (${voiceLength(e.voice_seconds)})` : '';
+  return `• ${formatTime(e.at, timeZone)} ${what}${note}${voice}`;
 }
 
 /** One of a resident's reports opened from /myreports: what it is, its history, and what they may still do. */
@@ -106,12 +121,12 @@ export function reportDetailView(
     `<b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}`,
     `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
     `📍 ${placeText(deps, r, t, locale)}`,
-    `📝 ${escapeHtml(r.description)}`,
+    `📝 ${descriptionText(r, t)}`,
     r.fix_note ? t('hazards.card_fix_note', { note: escapeHtml(r.fix_note) }) : '',
     r.status === 'rejected' ? t('hazards.card_rejected', { reason: rejectText(t, r) }) : '',
   ].filter((l) => l !== '');
   const history = events
-    .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo')
+    .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice')
     .map((e) => historyLine(e, t, deps.config.timezone));
   // The summary and the history are two paragraphs.
   const text = `${summary.join('\n')}\n\n${[t('hazards.history'), ...history].join('\n')}`;

@@ -6,6 +6,7 @@ import { canStaff } from '../../../domain/roles';
 import { shiftsOf } from '../../../domain/shifts';
 import { decideMember, findMember, isTeamLead, teamsOf } from '../../../domain/volunteers';
 import { memberButton } from '../buttons';
+import { voiceMessages } from '../services/cards';
 import { claimerKeyboard } from '../views/tasks';
 import { alreadyInTeamsText, hoursText, myShiftsText } from '../views/volunteers';
 import { clearButtons, type HelpParts } from './parts';
@@ -55,6 +56,9 @@ export const myTasks =
         parse_mode: 'HTML',
         reply_markup: { inline_keyboard: claimerKeyboard(s.text, task, ctx.locale) },
       });
+      // What the requester said aloud follows the details, as when the task was claimed.
+      for (const m of await voiceMessages(s.text, deps.db, request, ctx.locale))
+        await ctx.replyWithVoice(m.voice.fileId, { caption: m.text, duration: m.voice.seconds });
     }
     if (shifts.length > 0) await ctx.reply(myShiftsText(s.text, shifts, ctx.locale), { parse_mode: 'HTML' });
   };

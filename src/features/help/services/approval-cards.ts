@@ -3,8 +3,9 @@ import { enqueue, PRIORITY } from '../../../delivery/outbox';
 import type { HelpRequest } from '../../../domain/help';
 import type { Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
-import { approvalCardText, approvalQuestion, approvalRef, pendingKeyboard, writeReasonKeyboard } from '../views/approval';
+import { approvalCardText, approvalQuestion, approvalRef, approvalVoiceRef, pendingKeyboard, writeReasonKeyboard } from '../views/approval';
 import type { HelpText } from '../views/text';
+import { voiceMessages } from './cards';
 import type { Notices } from './notices';
 
 /**
@@ -35,7 +36,11 @@ export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h
       status,
     );
 
-  /** Posts the approval card for staff; a reminder says how long it has waited. */
+  /**
+   * Posts the approval card for staff, the requester's voice notes under it: the card shows the
+   * details wherever it goes (the committee group too), so their voice goes with it. The team
+   * group's card never shows the details, so no voice ever goes there. A reminder says how long it has waited.
+   */
   const post = (tx: Executor, now: number, request: HelpRequest, waitedHours?: number) =>
     notices.toStaff(
       tx,
@@ -46,6 +51,7 @@ export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h
           (waitedHours ? `${h.t(locale, 'approval_reminder', { hours: waitedHours })}\n\n` : '') +
           (await cardText(tx, request, locale, inGroup, approvalQuestion(h, request, locale))),
         keyboard: pendingKeyboard(h, request, locale, inGroup),
+        follow: { messages: await voiceMessages(h, tx, request, locale), ref: approvalVoiceRef(request.id) },
       }),
       approvalRef(request.id),
     );
@@ -61,6 +67,12 @@ export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h
         priority: PRIORITY.personal,
         ref: approvalRef(request.id),
       });
+      const voices = await voiceMessages(h, tx, request, locale);
+      await enqueue(
+        tx,
+        now,
+        ...voices.map((m) => ({ chatId: staffId, ...m, priority: PRIORITY.personal, ref: approvalVoiceRef(request.id) })),
+      );
     });
     deps.sender.poke();
   };

@@ -1,6 +1,8 @@
+import { voiceLength } from '../../../delivery/media';
 import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
 import { committeeChat, teamChat } from '../../../domain/chat-links';
-import type { HelpRequest, Task } from '../../../domain/help';
+import { voicesOf, type HelpRequest, type Task } from '../../../domain/help';
+import type { VoiceNote } from '../../../domain/voice';
 import type { Locale, Params } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { claimKeyboard, detailsText, taskCardRef, taskCardText } from '../views/tasks';
@@ -10,6 +12,22 @@ import type { Notices } from './notices';
 /** A task's card in its group: posted, edited as the task moves on, and the claimer's private details. */
 
 export type Cards = ReturnType<typeof taskCards>;
+
+/**
+ * The requester's voice notes (the details told aloud, then later notes) as voice messages that
+ * follow the details wherever the details are shown: staff's approval card, the claimer's chat.
+ */
+export async function voiceMessages(
+  h: HelpText,
+  db: Executor,
+  request: HelpRequest,
+  locale: Locale,
+): Promise<{ text: string; voice: VoiceNote }[]> {
+  return (await voicesOf(db, request)).map((voice) => ({
+    text: h.t(locale, 'voice_caption', { id: request.id, length: voiceLength(voice.seconds) }),
+    voice,
+  }));
+}
 
 export function taskCards(h: HelpText, notices: Notices) {
   const G = h.groupLocale;

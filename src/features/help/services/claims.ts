@@ -15,7 +15,7 @@ import type { Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { checkinKeyboard, claimerKeyboard, escalatedKeyboard, taskDetailsRef, taskParams } from '../views/tasks';
 import type { HelpText } from '../views/text';
-import type { Cards } from './cards';
+import { voiceMessages, type Cards } from './cards';
 import type { Notices } from './notices';
 
 /** The claimer's side of a task: claim, start, release, check-ins; a task released twice goes to staff. */
@@ -57,6 +57,9 @@ export function claimService(deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'c
         priority: PRIORITY.personal,
         ref: taskDetailsRef(t.id),
       });
+      // What the requester said aloud follows the details, filed with them (so /deleteme drops them together).
+      const voices = await voiceMessages(h, tx, request, locale);
+      await enqueue(tx, now, ...voices.map((m) => ({ chatId: userId, ...m, priority: PRIORITY.personal, ref: taskDetailsRef(t.id) })));
     });
     if (!won || !claimed) return undefined;
     deps.sender.poke();

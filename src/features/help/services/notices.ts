@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../deps';
-import { enqueue, PRIORITY, type InlineKeyboard } from '../../../delivery/outbox';
+import { enqueue, PRIORITY, type InlineKeyboard, type OutgoingMessage } from '../../../delivery/outbox';
 import { committeeChat } from '../../../domain/chat-links';
 import type { Locale, Params } from '../../../i18n';
 import type { Executor } from '../../../store/db';
@@ -15,6 +15,8 @@ export type LocaleParams = Params | ((locale: Locale) => Params);
 export interface Rendered {
   text: string;
   keyboard?: InlineKeyboard;
+  /** Messages that follow this one in the same chat (e.g. the voice notes under a card), under their own ref. */
+  follow?: { messages: Pick<OutgoingMessage, 'text' | 'voice'>[]; ref: string };
 }
 
 export function helpNotices(deps: Pick<CoreDeps, 'users'>, h: HelpText) {
@@ -56,14 +58,18 @@ export function helpNotices(deps: Pick<CoreDeps, 'users'>, h: HelpText) {
     render: (locale: Locale, inGroup: boolean) => Rendered | Promise<Rendered>,
     ref?: string,
   ): Promise<void> => {
+    const send = async (chatId: number, { follow, ...message }: Rendered, priority: number) => {
+      await enqueue(tx, now, { chatId, ...message, priority, ref });
+      if (follow) await enqueue(tx, now, ...follow.messages.map((m) => ({ chatId, ...m, priority, ref: follow.ref })));
+    };
     const chatId = await committeeChat(tx, communityId);
     if (chatId !== undefined) {
-      await enqueue(tx, now, { chatId, ...(await render(h.groupLocale, true)), priority: PRIORITY.group, ref });
+      await send(chatId, await render(h.groupLocale, true), PRIORITY.group);
       return;
     }
     for (const s of await users.staffOf(communityId, tx)) {
       const locale = await users.localeOf(s.id, tx);
-      await enqueue(tx, now, { chatId: s.id, ...(await render(locale, false)), priority: PRIORITY.personal, ref });
+      await send(s.id, await render(locale, false), PRIORITY.personal);
     }
   };
 

@@ -1,6 +1,20 @@
 import type { CoreDeps } from '../../../deps';
-import { addNote, cancelRequest, createRequest, findRequest, teamFor, type HelpRequest, type NewRequest } from '../../../domain/help';
+import { voiceLength } from '../../../delivery/media';
+import { enqueue, PRIORITY } from '../../../delivery/outbox';
+import {
+  addNote,
+  addVoiceNote,
+  cancelRequest,
+  createRequest,
+  findRequest,
+  teamFor,
+  type HelpRequest,
+  type NewRequest,
+} from '../../../domain/help';
+import type { VoiceNote } from '../../../domain/voice';
 import { escapeHtml } from '../../../i18n';
+import type { Executor } from '../../../store/db';
+import { taskDetailsRef } from '../views/tasks';
 import type { HelpText } from '../views/text';
 import type { ApprovalCards } from './approval-cards';
 import type { Approvals } from './approvals';
@@ -12,7 +26,7 @@ import type { Notices } from './notices';
 export type Requests = ReturnType<typeof requestService>;
 
 export function requestService(
-  deps: Pick<CoreDeps, 'db' | 'sender' | 'communities'>,
+  deps: Pick<CoreDeps, 'db' | 'sender' | 'communities' | 'users'>,
   h: HelpText,
   notices: Notices,
   cards: Cards,
@@ -48,10 +62,12 @@ export function requestService(
     return true;
   };
 
-  /** The requester adds a note; whoever is on it hears the note at once. */
-  const note = async (now: number, request: HelpRequest, text: string) => {
+  /** The requester adds a note (typed, or a voice message); whoever is on it hears the note at once. */
+  const note = async (now: number, request: HelpRequest, note: string | VoiceNote) => {
     await db.transaction().execute(async (tx) => {
-      await addNote(tx, now, request.id, text);
+      const line = typeof note === 'string' ? note : `🎤 ${voiceLength(note.seconds)}`;
+      if (typeof note === 'string') await addNote(tx, now, request.id, note);
+      else await addVoiceNote(tx, now, request.id, note, line);
       const active = await tx
         .selectFrom('tasks')
         .select(['id', 'claimed_by'])
@@ -59,11 +75,20 @@ export function requestService(
         .where('status', 'in', ['claimed', 'started'])
         .execute();
       for (const task of active) {
-        if (task.claimed_by !== null)
-          await notices.notifyUser(tx, now, task.claimed_by, 'note_for_claimer', { id: task.id, note: escapeHtml(text) });
+        if (task.claimed_by === null) continue;
+        if (typeof note === 'string')
+          await notices.notifyUser(tx, now, task.claimed_by, 'note_for_claimer', { id: task.id, note: escapeHtml(note) });
+        else await tellClaimerVoice(tx, now, task, task.claimed_by, note, line);
       }
     });
     deps.sender.poke();
+  };
+
+  /** The claimer hears a voice note itself, filed with the task's details (so /deleteme drops them together). */
+  const tellClaimerVoice = async (tx: Executor, now: number, task: { id: number }, claimer: number, voice: VoiceNote, line: string) => {
+    const locale = await deps.users.localeOf(claimer, tx);
+    const text = h.t(locale, 'note_for_claimer', { id: task.id, note: line });
+    await enqueue(tx, now, { chatId: claimer, text, voice, priority: PRIORITY.personal, ref: taskDetailsRef(task.id) });
   };
 
   return { submit, cancelByRequester, note };

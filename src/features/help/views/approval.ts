@@ -13,6 +13,8 @@ import type { HelpText } from './text';
 /** Outbox refs: every copy of a request's approval card, and the edits that settle them. */
 export const approvalRef = (requestId: number) => `help:${requestId}:approval`;
 export const approvalEditRef = (requestId: number) => `help:${requestId}:approval:edit`;
+/** The voice notes that follow a copy of the card (apart from it: settling edits every copy filed under approvalRef). */
+export const approvalVoiceRef = (requestId: number) => `help:${requestId}:approval:voice`;
 
 /** Who decided, as the cards name them. */
 export type Staff = { id: number; name: string };
@@ -33,7 +35,7 @@ export function approvalCardText(
     h.t(locale, 'card_building', { building: h.buildingOf(request, locale) }),
     h.t(locale, 'card_when', { when: escapeHtml(h.when(request.window_start, request.window_end, locale)) }),
     h.t(locale, request.urgent ? 'card_urgent' : 'card_normal'),
-    h.t(locale, 'details_what', { details: escapeHtml(request.details) }),
+    h.t(locale, 'details_what', { details: h.detailsOf(request, locale, 'card_voice') }),
     ...(request.notes ? [h.t(locale, 'details_notes', { notes: escapeHtml(request.notes) })] : []),
   ];
   if (copy.inGroup) {

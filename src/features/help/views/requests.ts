@@ -16,6 +16,7 @@ export function myRequestText(h: HelpText, r: MyRequest, locale: Locale): string
     h.t(locale, 'card_when', {
       when: escapeHtml(h.when(r.task?.window_start ?? r.window_start, r.task?.window_end ?? r.window_end, locale)),
     }),
+    ...(r.voice_seconds !== null ? [h.detailsOf(r, locale)] : []),
     ...(r.status === 'declined' ? [h.t(locale, 'myrequest_reason', { reason: reasonText(h, r.decline_reason, locale) })] : []),
   ].join('\n');
 }

@@ -43,7 +43,7 @@ export function detailsText(h: HelpText, task: Task, request: HelpRequest, reque
   );
   return [
     h.t(locale, 'details_title', { id: task.id, type: h.typeOf(request, locale) }),
-    h.t(locale, 'details_what', { details: escapeHtml(request.details) }),
+    h.t(locale, 'details_what', { details: h.detailsOf(request, locale, 'card_voice') }),
     ...(request.notes ? [h.t(locale, 'details_notes', { notes: escapeHtml(request.notes) })] : []),
     h.t(locale, 'card_when', { when: escapeHtml(h.when(task.window_start, task.window_end, locale)) }),
     h.t(locale, 'details_where', { place: escapeHtml(place) }),

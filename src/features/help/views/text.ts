@@ -1,6 +1,7 @@
 import { localName, type Communities } from '../../../community/config';
 import type { Config } from '../../../config';
 import { formatWindow } from '../../../domain/help-time';
+import { voiceLength } from '../../../delivery/media';
 import { escapeHtml, type I18n, type Locale, type Params } from '../../../i18n';
 
 /**
@@ -49,5 +50,16 @@ export function helpText(deps: { i18n: I18n; communities: Communities; config: C
     buildingOf: (r: { community_id: string; building_id: string }, locale: Locale) =>
       escapeHtml(buildingName(r.community_id, r.building_id, locale)),
     teamOf: (r: { community_id: string; team_id: string }, locale: Locale) => escapeHtml(teamName(r.community_id, r.team_id, locale)),
+    /**
+     * What is asked, as HTML: the words, or (told as a voice message, details '') "🎤 voice note (0:12)"
+     * in the words of `voiceKey`. The length stays after /deleteme drops the voice itself.
+     */
+    detailsOf: (r: { details: string; voice_seconds: number | null }, locale: Locale, voiceKey = 'voice_note') =>
+      [
+        r.details ? escapeHtml(r.details) : '',
+        r.voice_seconds !== null ? t(locale, voiceKey, { length: voiceLength(r.voice_seconds) }) : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
   };
 }
