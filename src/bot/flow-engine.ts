@@ -40,8 +40,8 @@ export class FlowEngine {
     return Boolean(ctx.session?.flow && this.flows.has(ctx.session.flow.id));
   }
 
-  /** Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. */
-  async start<A extends object>(ctx: BotContext, flow: Flow<any, A>, ...args: NoArgs extends A ? [args?: A] : [args: A]): Promise<void> {
+  /** Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. False for a second tap. */
+  async start<A extends object>(ctx: BotContext, flow: Flow<any, A>, ...args: NoArgs extends A ? [args?: A] : [args: A]): Promise<boolean> {
     if (this.flows.get(flow.id) !== (flow as Flow<unknown, any>)) throw new Error(`flow ${flow.id} is not registered by any feature`);
     const base = this.baseContext(ctx);
     const state = flow.initial(base, (args[0] ?? {}) as A) as Record<string, unknown>;
@@ -49,11 +49,13 @@ export class FlowEngine {
     if (ctx.callbackQuery && open?.id === flow.id && open.history.length === 0 && isDeepStrictEqual(open.data, state)) {
       // A second tap of the button that started this flow: its first question is already there.
       if (!pressAnswered.has(ctx)) await ctx.answerCbQuery(ctx.t('common.already_done'));
-      return;
+      return false;
     }
     const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;
     ctx.session.flow = { id: flow.id, step: first, history: [], data: state };
+    if (ctx.callbackQuery && !pressAnswered.has(ctx)) await ctx.answerCbQuery();
     await this.ask(ctx, flow, ctx.session.flow);
+    return true;
   }
 
   /** /cancel: leave whatever flow is running. Answers whether there was one. */

@@ -172,6 +172,12 @@ export async function forgetRecipient(db: Executor, chatId: number): Promise<voi
   await db.updateTable('outbox').set({ payload: '{}' }).where('chat_id', '=', chatId).execute();
 }
 
+/** Was a message filed under `ref` queued since `since` (e.g. the same prompt a moment ago)? */
+export async function queuedSince(db: Executor, ref: string, since: number): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('ref', '=', ref).where('created_at', '>', since).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The message_id Telegram gave a delivered message, e.g. a group card that must be edited later. */
 export async function deliveredMessage(db: Executor, ref: string): Promise<{ chatId: number; messageId: number } | undefined> {
   const row = await db

@@ -66,6 +66,19 @@ export async function moveTask(
   return true;
 }
 
+/** Who last gave this task back (null: the system, or never), to tell a double tap from a stranger's press. */
+export async function lastReleasedBy(db: Executor, taskId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('task_events')
+    .select('actor_id')
+    .where('task_id', '=', taskId)
+    .where('kind', '=', 'released')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.actor_id ?? null;
+}
+
 export function findTask(db: Executor, id: number): Promise<Task | undefined> {
   return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
 }

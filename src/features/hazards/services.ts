@@ -28,7 +28,7 @@ import {
 import { voiceOf, type VoiceNote } from '../../domain/voice';
 import type { Action } from '../../domain/hazard-status';
 import { voiceLength } from '../../delivery/media';
-import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY } from '../../delivery/outbox';
+import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { cardText, categoryName, moveKeyboard, staffKeyboard, type ViewDeps } from './views/card';
@@ -260,11 +260,16 @@ export async function tellAssignee(deps: HazardDeps, ownerId: number, r: Report)
 
 /** A move that needs words, pressed in a group: the presser gets its button again in their private chat. */
 export async function continueInPrivate(deps: HazardDeps, userId: number, t: Translate, action: Action, reportId: number): Promise<void> {
-  await enqueue(deps.db, deps.clock.now(), {
+  const now = deps.clock.now();
+  const ref = `report:${reportId}:continue:${action}:${userId}`;
+  // Pressed again within a few minutes (a double tap): the private prompt is there, or on its way.
+  if (await queuedSince(deps.db, ref, now - 5 * MINUTE)) return;
+  await enqueue(deps.db, now, {
     chatId: userId,
     text: t('hazards.continue_here', { id: publicId(reportId), action: t(`hazards.act_${action}`) }),
     keyboard: moveKeyboard(action, reportId, t),
     priority: PRIORITY.personal,
+    ref,
   });
   deps.sender.poke();
 }

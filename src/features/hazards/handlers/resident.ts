@@ -20,6 +20,8 @@ export function onFixedAnswer(composer: Composer<BotContext>, env: HazardsEnv): 
   onButton(composer, {
     codec: fixedButton,
     run: async (ctx, _none, { id, answer }) => {
+      // A second tap of the same answer: the first one counted.
+      if ((await findReport(env.deps.db, id))?.fix_answer === answer) return ctx.answerCbQuery(ctx.t('common.already_done'));
       const result = await moveReport(env.deps, id, answer === 'yes' ? 'confirm' : 'reopen', actorOf(ctx), {
         fixAnswer: answer,
         note: answer,
@@ -41,7 +43,10 @@ export function onRating(composer: Composer<BotContext>, env: HazardsEnv): void 
   onButton(composer, {
     codec: ratingButton,
     run: async (ctx, _none, { id, stars }) => {
-      if (!(await rateReport(env.deps, id, ctx.from.id, stars))) return ctx.answerCbQuery(ctx.t('common.stale_button'));
+      if (!(await rateReport(env.deps, id, ctx.from.id, stars))) {
+        const rated = (await findReport(env.deps.db, id))?.rating !== null;
+        return ctx.answerCbQuery(ctx.t(rated ? 'common.already_done' : 'common.stale_button'));
+      }
       await ctx.answerCbQuery('★'.repeat(stars));
       await clearButtons(ctx);
       return env.bot.flows.start(ctx, env.flows.comment, { reportId: id });

@@ -2,7 +2,7 @@ import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import { localName } from '../../../community/config';
-import { findReport, similarReports, type Report } from '../../../domain/hazards';
+import { findReport, publicId, similarReports, type Report } from '../../../domain/hazards';
 import type { Action } from '../../../domain/hazard-status';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
@@ -63,7 +63,7 @@ async function rejectMenu(env: HazardsEnv, ctx: PressContext, r: Report): Promis
 /** "Fixed" and "Hand upward" ask for words and photos: in the private chat, never in the group. */
 async function startWordyMove(env: HazardsEnv, ctx: PressContext, r: Report, action: Extract<Action, 'fix' | 'hand_up'>) {
   if (isPrivate(ctx)) {
-    await ctx.answerCbQuery();
+    // The engine answers the press (and a second tap "already done").
     return env.bot.flows.start(ctx, action === 'fix' ? env.flows.fix : env.flows.handUp, { reportId: r.id });
   }
   await continueInPrivate(env.deps, ctx.from.id, ctx.t, action, r.id);
@@ -86,6 +86,8 @@ export function onAssign(composer: Composer<BotContext>, env: HazardsEnv): void 
         if (staff) details = { ownerId: staff.id, note: staff.first_name };
       }
       if (!details) return ctx.answerCbQuery(ctx.t('common.stale_button'));
+      const same = r.status === 'assigned' && r.owner_id === (details.ownerId ?? null) && r.team_id === (details.teamId ?? null);
+      if (same) return ctx.answerCbQuery(ctx.t('hazards.already_assigned', { id: publicId(r.id), name: details.note }));
       const moved = await applyStaffMove(env, ctx, r, 'assign', details);
       // The assignee hears it privately, with the card and its buttons.
       if (moved && details.ownerId && details.ownerId !== ctx.from.id) await tellAssignee(deps, details.ownerId, moved);

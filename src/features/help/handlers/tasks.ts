@@ -1,7 +1,7 @@
 import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
-import { allowedActions, findRequest, findTask, type Task } from '../../../domain/help';
+import { allowedActions, findRequest, findTask, lastReleasedBy, type Task } from '../../../domain/help';
 import { canStaff } from '../../../domain/roles';
 import { isTeamLead, isTeamMember } from '../../../domain/volunteers';
 import { escapeHtml } from '../../../i18n';
@@ -52,6 +52,7 @@ async function answerLostClaim(ctx: PressContext, taskId: number, { deps, s }: H
 const notOpen = (ctx: PressContext) => ctx.answerCbQuery(ctx.t('help.task_not_open'));
 
 const startTask: TaskAct = async (ctx, task, { deps, s }) => {
+  if (task.status === 'started') return ctx.answerCbQuery(ctx.t('help.already_started', { id: task.id }));
   if (!(await s.claims.start(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
   await ctx.answerCbQuery(ctx.t('help.started'));
   const after = (await findTask(deps.db, task.id))!;
@@ -61,12 +62,12 @@ const startTask: TaskAct = async (ctx, task, { deps, s }) => {
 
 const finishTask: TaskAct = async (ctx, task, { bot, flows }) => {
   if (!allowedActions(task.status, 'claimer').includes('done')) return notOpen(ctx);
-  await ctx.answerCbQuery();
-  await clearButtons(ctx);
-  return bot.flows.start(ctx, flows.done, { taskId: task.id });
+  // The engine answers the press, and a second tap "already done" without asking again.
+  if (await bot.flows.start(ctx, flows.done, { taskId: task.id })) await clearButtons(ctx);
 };
 
 const giveBack: TaskAct = async (ctx, task, { deps, s }) => {
+  if (task.claimed_by !== ctx.from.id) return ctx.answerCbQuery(ctx.t('help.already_released', { id: task.id }));
   if (!(await s.claims.release(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
   await ctx.answerCbQuery();
   await clearButtons(ctx);
@@ -93,7 +94,9 @@ function onClaimerButton(composer: Composer<BotContext>, p: HelpParts) {
   onButton(composer, {
     codec: taskButton,
     load: (b) => findTask(p.deps.db, b.task),
-    may: (ctx, task) => task.claimed_by === ctx.from.id,
+    // Whoever released it a moment ago may still press Release again (a double tap): giveBack says so.
+    may: async (ctx, task, b) =>
+      task.claimed_by === ctx.from.id || (b.act === 'r' && (await lastReleasedBy(p.deps.db, task.id)) === ctx.from.id),
     notAllowed: 'help.task_not_yours',
     run: (ctx, task, b) => CLAIMER_ACTS[b.act](ctx, task, p),
   });
