@@ -173,6 +173,23 @@ describe('double taps and albums on a report', () => {
     await cy.send('/cancel');
   });
 
+  it('an album sent where one photo finishes the step gets one answer, and nothing "not understood"', async () => {
+    const fa = await h.world.resident('Fa', { building: 'b6' });
+    const r = await h.reportAtHome(fa, '其他', '6号楼井盖松动');
+    await fa.press('📋 我的上报');
+    await fa.press(new RegExp(`R-${r.id + 1000}`));
+    await fa.press('📝 补充说明或照片');
+    const before = fa.inbox().length;
+    await fa.sendAlbum(3);
+    await fa.waitFor(/已补充/);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const answers = fa
+      .inbox()
+      .slice(before)
+      .map((m) => m.text ?? m.caption ?? '');
+    expect(answers).toEqual([expect.stringMatching(/已补充/)]);
+  });
+
   it('two staff pressing Acknowledge at once: one transition, one notice to the reporter', async () => {
     const mo = await h.world.staff('Mo');
     h.group.add(mo);

@@ -59,8 +59,12 @@ export class ChatQueues {
   hold(chat: string, album: string, send: () => Promise<void>): void {
     const line = this.line(chat);
     if (line.held) clearTimeout(line.held.timer);
-    const timer = setTimeout(() => void this.run(chat, { updateId: -1 }, async () => undefined), this.holdMs);
-    line.held = { album, timer, send };
+    line.held = { album, timer: this.timer(chat), send };
+  }
+
+  /** Sends the held answer once the chat has been quiet for holdMs. */
+  private timer(chat: string): NodeJS.Timeout {
+    return setTimeout(() => void this.run(chat, { updateId: -1 }, async () => undefined), this.holdMs);
   }
 
   /** Resolves once no chat has work queued or an answer held (a graceful stop sends held answers). */
@@ -79,22 +83,28 @@ export class ChatQueues {
   private async drain(chat: string, line: ChatLine): Promise<void> {
     line.busy = true;
     for (let next = line.waiting.shift(); next; next = line.waiting.shift()) {
-      await this.release(line, next.album);
+      const carried = await this.release(line, next.album);
       line.current = next.updateId;
       await next.go().catch(this.onError);
+      // The album's next part held no answer of its own (e.g. the step had finished): the earlier one still waits.
+      if (carried && line.held === carried) line.held = { ...carried, timer: this.timer(chat) };
     }
     line.current = undefined;
     line.busy = false;
     if (!line.held) this.chats.delete(chat);
   }
 
-  /** Before an update runs: send the held answer, unless this update continues the same album. */
-  private async release(line: ChatLine, album: string | undefined): Promise<void> {
+  /**
+   * Before an update runs: send the held answer, unless this update continues the same album
+   * (then the answer stays held, for the part to replace; it is returned so that it can wait on).
+   */
+  private async release(line: ChatLine, album: string | undefined): Promise<Held | undefined> {
     const held = line.held;
-    if (!held) return;
+    if (!held) return undefined;
     clearTimeout(held.timer);
+    if (album !== undefined && album === held.album) return held;
     line.held = undefined;
-    if (album !== undefined && album === held.album) return;
     await held.send().catch(this.onError);
+    return undefined;
   }
 }

@@ -18,7 +18,7 @@ export interface FlowSession {
 export interface SessionData {
   flow?: FlowSession;
   /** The step that finished the last flow, so a second tap of its button hears "already done". */
-  done?: { flow: string; step: string };
+  done?: { flow: string; step: string; album?: string };
 }
 
 /** What middleware puts on every update, so handlers stay short. */

@@ -98,6 +98,9 @@ export class FlowEngine {
     });
     c.on('message', async (ctx, next) => {
       const s = ctx.session?.flow;
+      const album = 'media_group_id' in ctx.message ? ctx.message.media_group_id : undefined;
+      // The rest of an album whose first part finished the flow: its answer is already held.
+      if (!s && album && ctx.session?.done?.album === album) return;
       if (!s || ctx.chat.type !== 'private') return next();
       const flow = this.flows.get(s.id);
       if (!flow) {
@@ -160,7 +163,11 @@ export class FlowEngine {
       return say(() => this.replyPrompt(ctx, s, prompt, undefined, note));
     }
     delete ctx.session.flow;
-    ctx.session.done = { flow: s.id, step: s.step };
+    ctx.session.done = {
+      flow: s.id,
+      step: s.step,
+      album: ctx.message && 'media_group_id' in ctx.message ? ctx.message.media_group_id : undefined,
+    };
     return say(() => this.finish(ctx, outcome.finish));
   }
 
