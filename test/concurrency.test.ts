@@ -251,6 +251,18 @@ describe('what people send instead of what was asked', () => {
     await ana.send('/cancel');
   });
 
+  it('a question answered by typing loses its buttons', async () => {
+    const cy = await world.resident('Cy', { locale: 'en' });
+    await cy.send('/report');
+    await cy.press('Noise');
+    const question = cy.last()!;
+    expect(question.buttons().length).toBeGreaterThan(0);
+    await cy.send('Drums at midnight');
+    const asked = cy.inbox().find((m) => m.message_id === question.message_id)!;
+    expect(asked.buttons()).toEqual([]);
+    await cy.send('/cancel');
+  });
+
   it('a forwarded text is taken as text', async () => {
     const bo = await world.resident('Bo', { locale: 'en' });
     await bo.send('/report');

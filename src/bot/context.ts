@@ -11,6 +11,8 @@ export interface FlowSession {
   data: Record<string, unknown>;
   /** The album being answered: how many of its photos the flow took and refused (one answer says both). */
   album?: { id: string; taken: number; refused: number };
+  /** The message that asks the current step's question (its buttons go once it is answered). */
+  prompt?: number;
   /** The typed message that answered the step before this one: editing it corrects that answer. */
   answered?: { messageId: number; step: string };
 }

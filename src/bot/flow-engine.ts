@@ -108,6 +108,7 @@ export class FlowEngine {
         return next();
       }
       const at = s.step;
+      await this.takeButtonsAway(ctx, s);
       await this.handle(ctx, flow, s, toInput(ctx.message));
       // Remember which typed message answered which step, so editing it corrects that answer.
       if (ctx.session.flow === s && s.history.at(-1) === at && 'text' in ctx.message)
@@ -210,9 +211,13 @@ export class FlowEngine {
     rows.push(nav);
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: rows } };
     const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
-    if (picture?.method === 'sendPhoto') await ctx.replyWithPhoto(picture.fileId, { caption: text.slice(0, 1024), ...extra });
-    else if (picture) await ctx.replyWithDocument(picture.fileId, { caption: text.slice(0, 1024), ...extra });
-    else await ctx.reply(text, extra);
+    const sent =
+      picture?.method === 'sendPhoto'
+        ? await ctx.replyWithPhoto(picture.fileId, { caption: text.slice(0, 1024), ...extra })
+        : picture
+          ? await ctx.replyWithDocument(picture.fileId, { caption: text.slice(0, 1024), ...extra })
+          : await ctx.reply(text, extra);
+    s.prompt = sent.message_id;
     if (prompt.request) {
       const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
       const requestButton =
@@ -221,6 +226,16 @@ export class FlowEngine {
         reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true },
       });
     }
+  }
+
+  /** A question answered by typing, a photo or a location loses its buttons, so none is left to press later. */
+  private async takeButtonsAway(ctx: BotContext, s: FlowSession): Promise<void> {
+    if (s.prompt === undefined || !ctx.chat) return;
+    const messageId = s.prompt;
+    s.prompt = undefined;
+    await ctx.telegram.editMessageReplyMarkup(ctx.chat.id, messageId, undefined, undefined).catch((err) => {
+      ctx.log.debug({ err }, 'could not take the buttons off an answered question');
+    });
   }
 
   /** Removes the buttons of the question just answered, noting the answer under it. */
