@@ -95,8 +95,13 @@ for (const mode of ['polling', 'webhook'] as const) {
     it('/lang changes the language and the menu follows', async () => {
       const ed = await world.resident('Ed');
       await ed.send('/lang');
+      const picker = ed.last()!.message_id;
       await ed.press('English');
       expect(ed.last()!.text).toBe('Language set to English.');
+      // The picker keeps the choice, its buttons gone.
+      const shown = ed.inbox().find((m) => m.message_id === picker);
+      expect(shown?.text).toMatch(/✓ English$/);
+      expect(shown?.buttons()).toEqual([]);
       const labels = (ed.last()!.reply_markup as { keyboard: { text: string }[][] }).keyboard.flat().map((b) => b.text);
       expect(labels).toContain('❓ Help');
       await ed.send('❓ Help');

@@ -19,7 +19,8 @@ export function languageButton(composer: Composer<BotContext>, { deps, bot, onbo
       ctx.locale = locale;
       ctx.t = deps.i18n.translator(locale);
       await ctx.answerCbQuery(LOCALE_NAMES[locale]);
-      await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+      // The picker keeps the choice written under it, its buttons gone.
+      await ctx.editMessageText(`${ctx.t('core.choose_language')}\n\n✓ ${LOCALE_NAMES[locale]}`).catch(() => undefined);
       await bot.refreshCommands(ctx.from.id);
       if (!onboarded(ctx) && !bot.flows.active(ctx)) return bot.flows.start(ctx, onboarding);
       return ctx.reply(ctx.t('core.language_set'), { reply_markup: onboarded(ctx) ? bot.mainMenu(ctx) : undefined });
