@@ -28,6 +28,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       day: 'numeric',
       hour: 'numeric',
       minute: 'numeric',
+      second: 'numeric',
       weekday: 'short',
     });
     formatters.set(timeZone, f);
@@ -37,12 +38,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
-export function wallClock(epochMs: number, timeZone: string): WallClock {
-  const parts = Object.fromEntries(
+/** The local calendar fields of an instant, seconds included. */
+function localParts(epochMs: number, timeZone: string): Record<string, string> {
+  return Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(epochMs))
       .map((p) => [p.type, p.value]),
   );
+}
+
+export function wallClock(epochMs: number, timeZone: string): WallClock {
+  const parts = localParts(epochMs, timeZone);
   return {
     year: Number(parts.year),
     month: Number(parts.month),
@@ -84,25 +90,9 @@ export function isoMinute(w: WallClock): string {
   return `${isoDate(w)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The time zone's offset from UTC at that instant, in ms (local wall time minus UTC). */
 export function zoneOffset(at: number, timeZone: string): number {
-  let f = offsetFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const p = localParts(at, timeZone);
+  const n = (type: string) => Number(p[type]);
   return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
 }
