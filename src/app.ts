@@ -8,7 +8,8 @@ import { ApiError, Sender, type SenderOptions } from './delivery/sender';
 import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDatabase } from './store/db';
-import { startWebhookServer } from './webhook-server';
+import { startOpsServer, startWebhookServer, type OpsParts } from './http-server';
+import { createMetrics } from './metrics';
 import { openSessionStore } from './store/sessions';
 import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
@@ -60,7 +61,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw err;
     }
   };
-  const sender = new Sender(db, api, clock, log.child({ part: 'sender' }), options.sender);
+  const metrics = createMetrics(db);
+  const sender = new Sender(db, api, clock, log.child({ part: 'sender' }), {
+    onResult: (result, rateLimited) => {
+      metrics.sends.inc({ result });
+      if (rateLimited) metrics.rateLimited.inc();
+    },
+    ...options.sender,
+  });
   const deps: CoreDeps = {
     config,
     db,
@@ -71,6 +79,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     sessions,
     sender,
+    metrics,
     api,
     botUsername: () => botUsername,
   };
@@ -78,6 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { bot } = built;
   const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone, {
     reportFailure: jobFailureReporter(deps),
+    onRun: (job, status) => metrics.jobRuns.inc({ job, status }),
   });
 
   let stopTaking: (() => Promise<void>) | undefined;
@@ -93,7 +103,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await built!.registerCommands();
       sender.start();
       await scheduler.start({ cron: options.cron ?? true });
-      stopTaking = config.mode.kind === 'polling' ? await startPolling(bot, log) : await startWebhookServer(bot, db, config.mode);
+      const ops: OpsParts = { db, sessions, sender, metrics };
+      stopTaking =
+        config.mode.kind === 'polling'
+          ? await startPolling(
+              bot,
+              log,
+              config.mode.metricsPort === undefined ? undefined : await startOpsServer(ops, config.mode.metricsPort),
+            )
+          : await startWebhookServer(bot, ops, config.mode);
     },
     async stop() {
       scheduler.stop();
@@ -108,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 /** Polling mode: long-polls Telegram; the returned function stops polling after the batch in hand. */
-async function startPolling(bot: BuiltBot['bot'], log: Logger): Promise<() => Promise<void>> {
+async function startPolling(bot: BuiltBot['bot'], log: Logger, stopOps?: () => Promise<void>): Promise<() => Promise<void>> {
   await bot.telegram.deleteWebhook();
   const polling = bot.launch({ dropPendingUpdates: false });
   // launch() resolves only when polling stops; errors there are fatal for polling.
@@ -120,5 +138,6 @@ async function startPolling(bot: BuiltBot['bot'], log: Logger): Promise<() => Pr
       // not running
     }
     await polling.catch(() => undefined);
+    await stopOps?.();
   };
 }

@@ -63,7 +63,8 @@ const common = {
     .refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
 };
 
-const polling = z.object({ ...common, BOT_MODE: z.literal('polling') });
+const port = z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535);
+const polling = z.object({ ...common, BOT_MODE: z.literal('polling'), METRICS_PORT: port.optional() });
 const webhook = z.object({
   ...common,
   BOT_MODE: z.literal('webhook'),
@@ -71,7 +72,7 @@ const webhook = z.object({
   WEBHOOK_SECRET: z
     .string({ error: 'is required in webhook mode' })
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8080),
+  PORT: port.default(8080),
 });
 
 const envSchema = z.discriminatedUnion('BOT_MODE', [polling, webhook], {
@@ -83,7 +84,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   botToken: string;
   apiRoot: string;
-  mode: { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string; port: number };
+  /** Polling may serve /healthz and /metrics on metricsPort; webhook mode serves them beside the webhook. */
+  mode: { kind: 'polling'; metricsPort?: number } | { kind: 'webhook'; url: string; secret: string; port: number };
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   redisUrl?: string;
   sessionDbPath: string;
@@ -111,7 +113,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     botToken: e.BOT_TOKEN,
     apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
-    mode: e.BOT_MODE === 'webhook' ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT } : { kind: 'polling' },
+    mode:
+      e.BOT_MODE === 'webhook'
+        ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT }
+        : { kind: 'polling', metricsPort: e.METRICS_PORT },
     database: e.DATABASE_URL.startsWith('sqlite:')
       ? { kind: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length) }
       : { kind: 'postgres', url: e.DATABASE_URL },

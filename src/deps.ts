@@ -7,6 +7,7 @@ import type { Db } from './store/db';
 import type { SessionStore } from './store/sessions';
 import type { UsersRepo } from './store/users';
 import type { ApiCall, Sender } from './delivery/sender';
+import type { Metrics } from './metrics';
 
 /** What every feature is built from. createApp makes exactly one of these. */
 export interface CoreDeps {
@@ -19,6 +20,8 @@ export interface CoreDeps {
   log: Logger;
   sessions: SessionStore;
   sender: Sender;
+  /** Counters and timings for /metrics. */
+  metrics: Metrics;
   /** Calls the Bot API outside an update (e.g. creating an invite link from a job). */
   api: ApiCall;
   /** The bot's @username, known after getMe; used for deep links. */

@@ -8,6 +8,22 @@ import { freePort, newUserId, startWorld, type World } from './helpers/world';
 
 /** How the bot runs: webhook security, health, command menus, faults, and a clean stop. */
 
+describe('polling mode with METRICS_PORT', () => {
+  it('serves /healthz and /metrics on that port, and stops serving them with the bot', async () => {
+    const port = await freePort();
+    const world = await startWorld({ env: { METRICS_PORT: String(port) } });
+    try {
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ ok: true, database: 'up', sessions: 'up', sender: 'running' });
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/^# TYPE linli_job_runs_total counter$/m);
+      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    } finally {
+      await world.stop();
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
+
 describe('webhook mode', () => {
   let world: World;
   beforeAll(async () => {
@@ -38,11 +54,19 @@ describe('webhook mode', () => {
     expect(await world.app.deps.users.find(eve.id)).toBeUndefined();
   });
 
-  it('answers /healthz with the database state', async () => {
+  it('answers /healthz with the database, session store and sender states, and /metrics in Prometheus text', async () => {
     const url = new URL(world.emu.webhookUrl!);
     const res = await fetch(`http://127.0.0.1:${url.port}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, database: 'up' });
+    expect(await res.json()).toEqual({ ok: true, database: 'up', sessions: 'up', sender: 'running' });
+    await world.resident('Mia');
+    await world.flush();
+    const metrics = await (await fetch(`http://127.0.0.1:${url.port}/metrics`)).text();
+    expect(metrics).toMatch(/^linli_updates_total\{outcome="handled"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^linli_update_handling_seconds_count [1-9]\d*$/m);
+    expect(metrics).toMatch(/^# TYPE linli_outbox_pending gauge$/m);
+    // Unauthenticated requests for anything else are still refused.
+    expect((await fetch(`http://127.0.0.1:${url.port}/telegram`, { method: 'POST', body: '{}' })).status).toBe(401);
   });
 
   it('handles the same update delivered twice only once', async () => {

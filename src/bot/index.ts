@@ -13,6 +13,7 @@ import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
 import { ALBUM_HOLD_MS, countDirectSends, oneAtATimePerChat } from './middleware/chat-order';
 import { contextMiddleware, guard, pressAnswered } from './middleware/context';
+import { measureUpdates } from './middleware/metrics';
 import { claimUpdates } from './middleware/update-claims';
 import type { BotServices } from './services';
 
@@ -68,7 +69,13 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   );
 
   const queues = new ChatQueues(ALBUM_HOLD_MS, (err) => log.error({ err }, 'a held answer could not be sent'));
-  bot.use(oneAtATimePerChat(queues), countDirectSends(deps.sender), claimUpdates(deps), contextMiddleware(deps));
+  bot.use(
+    oneAtATimePerChat(queues),
+    measureUpdates(deps.metrics),
+    countDirectSends(deps.sender),
+    claimUpdates(deps),
+    contextMiddleware(deps),
+  );
   bot.use(floodGuard({ burst: 30, perSecond: 1 }));
   bot.use(
     session<SessionData, BotContext>({
@@ -122,6 +129,7 @@ function useFallbacks(bot: Composer<BotContext>, services: BotServices): void {
 function errorBoundary(deps: CoreDeps) {
   return async (err: unknown, ctx: BotContext) => {
     (ctx.log ?? deps.log).error({ err, updateId: ctx.update.update_id }, 'update failed');
+    deps.metrics.updates.inc({ outcome: 'failed' });
     const sorry = ctx.t?.('common.error') ?? 'Sorry, something went wrong.';
     try {
       // A press already answered cannot be answered again (Telegram refuses it): say sorry in the chat instead.

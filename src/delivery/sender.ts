@@ -47,6 +47,8 @@ export interface SenderOptions {
   leaseMs?: number;
   /** How often watchers (broadcast progress) run while sending. */
   watchMs?: number;
+  /** Told each call's outcome (for /metrics); 429 also counts as a retry. */
+  onResult?: (result: 'sent' | 'retry' | 'failed' | 'unreachable', rateLimited: boolean) => void;
 }
 
 /** Runs beside the sender, e.g. to edit a broadcast's progress message. */
@@ -107,8 +109,14 @@ export class Sender {
       idleMs: 200,
       leaseMs: 60_000,
       watchMs: 2000,
+      onResult: () => undefined,
       ...opts,
     };
+  }
+
+  /** Whether it is taking rows (for /healthz). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   /** Messages per second this sender aims for (for "time left" estimates). */
@@ -387,6 +395,7 @@ export class Sender {
       return;
     }
     const messageId = typeof result === 'object' && result !== null && 'message_id' in result ? Number(result.message_id) : null;
+    this.opts.onResult('sent', false);
     await this.sent(row, messageId).catch((err) => this.log.error({ err, outboxId: row.id }, 'could not mark an outbox row sent'));
   }
 
@@ -409,13 +418,15 @@ export class Sender {
 
   private async failed(row: LeasedRow, err: unknown): Promise<void> {
     const attempts = row.attempts + 1;
-    const set = (patch: { status?: 'failed' | 'unreachable'; not_before?: number; attempts?: number; error: string }) =>
-      this.db
+    const set = (patch: { status?: 'failed' | 'unreachable'; not_before?: number; attempts?: number; error: string }) => {
+      this.opts.onResult(patch.status ?? 'retry', err instanceof ApiError && err.code === 429);
+      return this.db
         .updateTable('outbox')
         .set({ attempts, lease_until: null, lease_owner: null, ...patch })
         .where('id', '=', row.id)
         .where('status', '=', 'pending')
         .execute();
+    };
 
     if (err instanceof ApiError && err.code === 429) {
       const waitMs = (err.retryAfter ?? 1) * 1000;

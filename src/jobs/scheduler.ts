@@ -24,6 +24,8 @@ const RUNS_KEPT_MS = 30 * DAY;
 export interface SchedulerHooks {
   /** Tells people (the admins, through the outbox) that a job failed. Must not throw. */
   reportFailure?(job: string, error: unknown, now: number): Promise<void>;
+  /** Told each run's outcome (for /metrics). */
+  onRun?(job: string, status: 'ok' | 'failed'): void;
 }
 
 export class Scheduler {
@@ -162,9 +164,11 @@ export class Scheduler {
     try {
       await job.run(now);
       await this.finish(runId, 'ok', null);
+      this.hooks.onRun?.(job.name, 'ok');
       return true;
     } catch (err) {
       this.log.error({ err, job: job.name }, 'scheduled job failed');
+      this.hooks.onRun?.(job.name, 'failed');
       await this.finish(runId, 'failed', err instanceof Error ? err.message : String(err)).catch((e) =>
         this.log.error({ err: e }, 'recording a job run failed'),
       );

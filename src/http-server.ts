@@ -1,0 +1,111 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Telegraf } from 'telegraf';
+import type { BotContext } from './bot/context';
+import type { Config } from './config';
+import type { Sender } from './delivery/sender';
+import type { Metrics } from './metrics';
+import { databaseHealthy, type Db } from './store/db';
+import type { SessionStore } from './store/sessions';
+
+/**
+ * The bot's HTTP server. In webhook mode Telegram POSTs each update here with the secret header;
+ * a request is answered only after its update is handled, which is what keeps one chat's updates
+ * in order across processes (Telegram waits for the answer before it sends that chat's next
+ * update). In both modes `GET /healthz` answers with the database's, the session store's and the
+ * sender's state (503 when one is down) and `GET /metrics` in Prometheus' text format.
+ */
+
+export interface OpsParts {
+  db: Db;
+  sessions: SessionStore;
+  sender: Sender;
+  metrics: Metrics;
+}
+
+type WebhookMode = Extract<Config['mode'], { kind: 'webhook' }>;
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
+function secretMatches(header: string | string[] | undefined, secret: string): boolean {
+  const given = Buffer.from(typeof header === 'string' ? header : '');
+  const expected = Buffer.from(secret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
+
+async function health(ops: OpsParts) {
+  const database = await databaseHealthy(ops.db);
+  const sessions = await within(1000, ops.sessions.get('linli:healthz')).then(
+    () => true,
+    () => false,
+  );
+  const sender = ops.sender.isRunning;
+  return {
+    ok: database && sessions && sender,
+    database: database ? 'up' : 'down',
+    sessions: sessions ? 'up' : 'down',
+    sender: sender ? 'running' : 'stopped',
+  };
+}
+
+/** /healthz and /metrics; anything else goes to `next`. */
+function opsRoutes(ops: OpsParts, next: Handler): Handler {
+  return async (req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      const h = await health(ops);
+      res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': ops.metrics.registry.contentType }).end(await ops.metrics.registry.metrics());
+      return;
+    }
+    await next(req, res);
+  };
+}
+
+/** Listens on `port`; the returned function stops taking requests and waits for those in flight. */
+async function listen(port: number, handler: Handler): Promise<() => Promise<void>> {
+  const inFlight = new Set<Promise<unknown>>();
+  const server = createServer((req, res) => {
+    const work = Promise.resolve(handler(req, res)).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([...inFlight]);
+  };
+}
+
+/** Webhook mode: starts listening and registers the webhook. */
+export async function startWebhookServer(bot: Telegraf<BotContext>, ops: OpsParts, mode: WebhookMode): Promise<() => Promise<void>> {
+  const { secret, url, port } = mode;
+  const callback = bot.webhookCallback(new URL(url).pathname || '/', { secretToken: secret });
+  const stop = await listen(
+    port,
+    opsRoutes(ops, async (req, res) => {
+      if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) return void res.writeHead(401).end();
+      await callback(req, res);
+    }),
+  );
+  await bot.telegram.setWebhook(url, {
+    secret_token: secret,
+    allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'],
+  });
+  return stop;
+}
+
+/** Polling mode: /healthz and /metrics on their own port (METRICS_PORT). */
+export function startOpsServer(ops: OpsParts, port: number): Promise<() => Promise<void>> {
+  return listen(
+    port,
+    opsRoutes(ops, (_req, res) => void res.writeHead(404).end()),
+  );
+}
