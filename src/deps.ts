@@ -7,7 +7,7 @@ import type { Db } from './store/db';
 import type { SessionStore } from './store/sessions';
 import type { UsersRepo } from './store/users';
 import type { ApiCall, Sender } from './delivery/sender';
-import type { Metrics } from './metrics';
+import type { Metrics } from './ops/metrics';
 
 /** What every feature is built from. createApp makes exactly one of these. */
 export interface CoreDeps {

@@ -1,5 +1,5 @@
 import type { Middleware } from 'telegraf';
-import type { Metrics } from '../../metrics';
+import type { Metrics } from '../../ops/metrics';
 import type { BotContext } from '../context';
 
 /** Counts each update and times its handling (from its turn in its chat's line to the end); failures are counted by the error boundary. */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './store/db';
+import type { Db } from '../store/db';
 
 /**
  * What a deployment watches, in Prometheus' text format at GET /metrics: updates handled and

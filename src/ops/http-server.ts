@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Telegraf } from 'telegraf';
-import type { BotContext } from './bot/context';
-import type { Config } from './config';
-import type { Sender } from './delivery/sender';
+import type { BotContext } from '../bot/context';
+import type { Config } from '../config';
+import type { Sender } from '../delivery/sender';
 import type { Metrics } from './metrics';
-import { databaseHealthy, type Db } from './store/db';
-import type { SessionStore } from './store/sessions';
+import { databaseHealthy, type Db } from '../store/db';
+import type { SessionStore } from '../store/sessions';
 
 /**
  * The bot's HTTP server. In webhook mode Telegram POSTs each update here with the secret header;
