@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { TelegramError } from 'telegraf';
+import { TelegramError, type Telegram } from 'telegraf';
 import { systemClock, type Clock } from './clock';
 import { Communities, loadCommunityConfig } from './community/config';
 import type { Config } from './config';
@@ -7,7 +7,7 @@ import type { CoreDeps } from './deps';
 import { ApiError, Sender, type SenderOptions } from './delivery/sender';
 import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
-import { migrateToLatest, openDatabase } from './store/db';
+import { migrateToLatest, openDatabase, type Db } from './store/db';
 import { startOpsServer, startWebhookServer, type OpsParts } from './ops/http-server';
 import { createMetrics } from './ops/metrics';
 import { openSessionStore } from './store/sessions';
@@ -43,19 +43,63 @@ export interface App {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const clock = options.clock ?? systemClock;
-  const log = options.logger ?? createLogger(config.logLevel);
-  const communities = new Communities(loadCommunityConfig(config.communityConfigPath));
-  const i18n = new I18n(LOCALES_DIR, config.defaultLocale);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
-  const sessions = openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath });
-
+  let built: BuiltBot | undefined; // eslint-disable-line prefer-const -- the Bot API call needs the bot, which needs the deps
   let botUsername = '';
-  let built: BuiltBot | undefined; // eslint-disable-line prefer-const -- assigned after `api`, which needs it, is made
+  const deps = coreDeps(
+    config,
+    options,
+    db,
+    () => built!.bot.telegram,
+    () => botUsername,
+  );
+  built = createBot(deps);
+  const { bot } = built;
+  const { sender, sessions, metrics } = deps;
+  const scheduler = new Scheduler(db, deps.clock, deps.log.child({ part: 'jobs' }), built.jobs, config.timezone, {
+    reportFailure: jobFailureReporter(deps),
+    onRun: (job, status) => metrics.jobRuns.inc({ job, status }),
+  });
+
+  let stopTaking: (() => Promise<void>) | undefined;
+  return {
+    deps,
+    built,
+    sender,
+    scheduler,
+    async start() {
+      const me = await bot.telegram.getMe();
+      botUsername = me.username;
+      bot.botInfo = me;
+      await built!.registerCommands();
+      sender.start();
+      await scheduler.start({ cron: options.cron ?? true });
+      const ops: OpsParts = { db, sessions, sender, metrics };
+      if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
+      else {
+        const port = config.mode.metricsPort;
+        stopTaking = await startPolling(bot, deps.log, port === undefined ? undefined : await startOpsServer(ops, port));
+      }
+    },
+    async stop() {
+      scheduler.stop();
+      await stopTaking?.();
+      await built!.settled(2_000);
+      await sender.stop();
+      await sessions.disconnect().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}
+
+/** What every feature is built from: the stores, the sender, the translations, the clock and the logger. */
+function coreDeps(config: Config, options: AppOptions, db: Db, telegram: () => Telegram, botUsername: () => string): CoreDeps {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? createLogger(config.logLevel);
   const api = async (method: string, payload: Record<string, unknown>) => {
     try {
-      return await built!.bot.telegram.callApi(method as never, payload as never);
+      return await telegram().callApi(method as never, payload as never);
     } catch (err) {
       if (err instanceof TelegramError) throw new ApiError(err.code, err.description, err.parameters?.retry_after);
       throw err;
@@ -69,60 +113,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     ...options.sender,
   });
-  const deps: CoreDeps = {
+  return {
     config,
     db,
     users: new UsersRepo(db, config.defaultLocale),
-    communities,
-    i18n,
+    communities: new Communities(loadCommunityConfig(config.communityConfigPath)),
+    i18n: new I18n(LOCALES_DIR, config.defaultLocale),
     clock,
     log,
-    sessions,
+    sessions: openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath }),
     sender,
     metrics,
     api,
-    botUsername: () => botUsername,
+    botUsername,
   };
-  built = createBot(deps);
-  const { bot } = built;
-  const scheduler = new Scheduler(db, clock, log.child({ part: 'jobs' }), built.jobs, config.timezone, {
-    reportFailure: jobFailureReporter(deps),
-    onRun: (job, status) => metrics.jobRuns.inc({ job, status }),
-  });
-
-  let stopTaking: (() => Promise<void>) | undefined;
-  const app: App = {
-    deps,
-    built,
-    sender,
-    scheduler,
-    async start() {
-      const me = await bot.telegram.getMe();
-      botUsername = me.username;
-      bot.botInfo = me;
-      await built!.registerCommands();
-      sender.start();
-      await scheduler.start({ cron: options.cron ?? true });
-      const ops: OpsParts = { db, sessions, sender, metrics };
-      stopTaking =
-        config.mode.kind === 'polling'
-          ? await startPolling(
-              bot,
-              log,
-              config.mode.metricsPort === undefined ? undefined : await startOpsServer(ops, config.mode.metricsPort),
-            )
-          : await startWebhookServer(bot, ops, config.mode);
-    },
-    async stop() {
-      scheduler.stop();
-      await stopTaking?.();
-      await built!.settled(2_000);
-      await sender.stop();
-      await sessions.disconnect().catch(() => undefined);
-      await db.destroy();
-    },
-  };
-  return app;
 }
 
 /** Polling mode: long-polls Telegram; the returned function stops polling after the batch in hand. */
