@@ -10,6 +10,7 @@ import { AWAITING_FIX_STATUSES, OPEN_STATUSES, UNACKNOWLEDGED_STATUSES } from '.
 import {
   lastCompleteWeek,
   ledgerRows,
+  weekOf,
   TREND_WEEKS,
   weeklySummary,
   weeksBefore,
@@ -961,9 +962,13 @@ type Sql = RawBuilder<unknown>;
  * The same figures as weeklySummary, each from one SQL query that does all the work in the
  * database (SLA deadlines from the categories as a CASE, a report's status at a moment
  * as the last status change before it, medians by window functions). `queries` counts them.
+ * Like weeklySummary, every deadline is judged at `asOf` (min(the summary's week's end, now)):
+ * one still to come settles nothing and is not overdue, and an event not yet begun is not held.
  */
 class Reference {
   queries = 0;
+  /** Set by summary(): when its deadlines are judged. */
+  private asOf = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly db: Db,
@@ -1026,7 +1031,8 @@ class Reference {
     return this.settledPerWeek(
       weeks,
       sql`a AS (SELECT COALESCE(r.acknowledged_at, CASE WHEN r.status = 'rejected' THEN r.closed_at END) AS answered, ${this.due('ack')} AS due FROM reports r WHERE ${this.candidates(weeks)}),
-      x AS MATERIALIZED (SELECT answered IS NOT NULL AND answered <= due AS in_sla, CASE WHEN answered IS NOT NULL AND answered <= due THEN answered ELSE due END AS settled_at FROM a WHERE due IS NOT NULL)`,
+      x AS MATERIALIZED (SELECT answered IS NOT NULL AND answered <= due AS in_sla, CASE WHEN answered IS NOT NULL AND answered <= due THEN answered ELSE due END AS settled_at FROM a
+        WHERE due IS NOT NULL AND ((answered IS NOT NULL AND answered <= due) OR due <= ${this.asOf}))`,
     );
   }
 
@@ -1039,7 +1045,7 @@ class Reference {
             FROM reports r WHERE ${this.candidates(weeks)}),
       s AS (SELECT *, first_fix IS NOT NULL AND first_fix <= due AS in_sla, CASE WHEN first_fix IS NOT NULL AND first_fix <= due THEN first_fix ELSE due END AS settled_at FROM f WHERE due IS NOT NULL),
       x AS MATERIALIZED (SELECT in_sla, settled_at FROM s AS r WHERE settled_at >= ${weeks[0].start} AND settled_at < ${weeks.at(-1)!.end}
-        AND (in_sla OR ${this.statusAt(sql.ref('r.due'))} NOT IN ('rejected', 'withdrawn', 'handed_up')))`,
+        AND (in_sla OR (r.due <= ${this.asOf} AND ${this.statusAt(sql.ref('r.due'))} NOT IN ('rejected', 'withdrawn', 'handed_up'))))`,
     );
   }
 
@@ -1109,6 +1115,7 @@ class Reference {
     // Reports still there at the week's end: closed_at is when a report reached a final status, which it never leaves.
     const notClosed = sql`r.community_id = ${c} AND r.created_at < ${end} AND (r.closed_at IS NULL OR r.closed_at >= ${end})`;
     const counted = sql`CASE WHEN approved <> 0 AND corrected_minutes IS NOT NULL THEN corrected_minutes ELSE minutes END`;
+    const judged = Math.min(end, this.asOf);
 
     const hazards: WeekFigures['hazards'] = {
       new: await this.count(
@@ -1126,7 +1133,7 @@ class Reference {
       ),
       overdue: await this.count(sql`
         SELECT COUNT(*) AS n FROM (SELECT ${this.due('ack')} AS ack_due, ${this.due('fix')} AS fix_due, ${this.statusAt(end)} AS s FROM reports r WHERE ${notClosed})
-        WHERE (s IN (${sql.join(UNACKNOWLEDGED_STATUSES)}) AND ack_due <= ${end}) OR (s IN (${sql.join(AWAITING_FIX_STATUSES)}) AND fix_due <= ${end})`),
+        WHERE (s IN (${sql.join(UNACKNOWLEDGED_STATUSES)}) AND ack_due <= ${judged}) OR (s IN (${sql.join(AWAITING_FIX_STATUSES)}) AND fix_due <= ${judged})`),
       byCategory: Object.fromEntries(
         (
           await this.rows<{ category: string; n: number }>(
@@ -1177,7 +1184,7 @@ class Reference {
           WHERE h.community_id = ${c} AND h.at >= ${start} AND h.at < ${end} AND h.volunteer_id IS NOT NULL
           GROUP BY h.volunteer_id ORDER BY minutes DESC, h.volunteer_id LIMIT 5`),
     };
-    const heldEvents = sql`FROM events WHERE community_id = ${c} AND status <> 'cancelled' AND starts_at >= ${start} AND starts_at < ${end}`;
+    const heldEvents = sql`FROM events WHERE community_id = ${c} AND status <> 'cancelled' AND starts_at >= ${start} AND starts_at < ${end} AND starts_at <= ${this.asOf}`;
     return {
       week: w,
       hazards,
@@ -1198,12 +1205,19 @@ class Reference {
     };
   }
 
-  async summary(week: Week, timeZone: string): Promise<WeeklySummary> {
+  async summary(week: Week, timeZone: string, now: number): Promise<WeeklySummary> {
+    this.asOf = Math.min(week.end, now);
     const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
     const thisWeek = await this.week(week);
     const lastWeek = await this.week(weeksBefore(week, 1, timeZone));
     const trend = await this.rates(trendWeeks);
-    return { communityId: this.communityId, thisWeek, lastWeek, trend: trendWeeks.map((w, i) => ({ week: w, rates: trend[i] })) };
+    return {
+      communityId: this.communityId,
+      asOf: this.asOf,
+      thisWeek,
+      lastWeek,
+      trend: trendWeeks.map((w, i) => ({ week: w, rates: trend[i] })),
+    };
   }
 }
 
@@ -1261,15 +1275,22 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
     const rc: RenderContext = { t: i18n.translator('zh-CN'), locale: 'zh-CN', communities, timeZone: TZ };
     const reference = new Reference(db, COMMUNITY, communities);
 
-    // Warm up both (page cache, prepared statements, the chart's fonts), and check they agree.
-    const summary = await weeklySummary(db, communities, COMMUNITY, week, TZ);
+    // Warm up both (page cache, prepared statements, the chart's fonts), and check they agree:
+    // on last week, and on the week in progress (its deadlines judged now, nine hours into it).
+    const inProgress = weekOf(NOW, TZ);
+    const agree = async (w: Week) => {
+      const built = await weeklySummary(db, communities, COMMUNITY, w, TZ, NOW);
+      const expected = await reference.summary(w, TZ, NOW);
+      const { differences, leaves } = compare(built, expected);
+      if (differences.length > 0)
+        throw new Error(
+          `weekly summary (${w.key}) and the hand-written SQL disagree on ${differences.length} of ${leaves} figures:\n${differences.slice(0, 20).join('\n')}`,
+        );
+      return { built, leaves };
+    };
+    await agree(inProgress);
     reference.queries = 0;
-    const expected = await reference.summary(week, TZ);
-    const { differences, leaves } = compare(summary, expected);
-    if (differences.length > 0)
-      throw new Error(
-        `weekly summary and the hand-written SQL disagree on ${differences.length} of ${leaves} figures:\n${differences.slice(0, 20).join('\n')}`,
-      );
+    const { built: summary, leaves } = await agree(week);
     const queries = reference.queries;
     renderChart(chartInput(summary, rc));
 
@@ -1284,8 +1305,8 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
     };
     for (let i = 0; i < RUNS; i++) {
       const pair = [
-        async () => runs.built.push(await timed(() => weeklySummary(db, communities, COMMUNITY, week, TZ))),
-        async () => runs.raw.push(await timed(() => reference.summary(week, TZ))),
+        async () => runs.built.push(await timed(() => weeklySummary(db, communities, COMMUNITY, week, TZ, NOW))),
+        async () => runs.raw.push(await timed(() => reference.summary(week, TZ, NOW))),
       ];
       for (const run of i % 2 ? pair.reverse() : pair) await run();
     }
@@ -1297,7 +1318,7 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
       // What the Monday job builds for one community (src/features/summary/services/build.ts).
       runs.whole.push(
         await timed(async () => {
-          const s = await weeklySummary(db, communities, COMMUNITY, week, TZ);
+          const s = await weeklySummary(db, communities, COMMUNITY, week, TZ, NOW);
           renderSummaryText(s, rc);
           renderChart(chartInput(s, rc));
           renderLedger(COMMUNITY, await ledgerRows(db, COMMUNITY, week), rc);
@@ -1352,7 +1373,7 @@ export async function benchSummary(opts: SummarySizes): Promise<Row[]> {
       },
       {
         bench: '3 summary',
-        figure: 'figures equal to the hand-written SQL (this week, last week, 8-week trend)',
+        figure: 'figures equal to the hand-written SQL (this week, last week, 8-week trend; also the week in progress)',
         value: `${leaves} of ${leaves}`,
         reference: '—',
         ratio: '—',

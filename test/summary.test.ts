@@ -447,7 +447,7 @@ describe('the weekly summary', () => {
     await world.app.scheduler.tick();
     await seed(world, staffId);
     await world.flush();
-    summary = await weeklySummary(world.db, world.app.deps.communities, 'meiyuan', WEEK, TZ);
+    summary = await weeklySummary(world.db, world.app.deps.communities, 'meiyuan', WEEK, TZ, world.clock.now());
   });
 
   afterAll(async () => {
@@ -533,70 +533,70 @@ describe('the weekly summary', () => {
   const expectedLines: Record<Locale, string[]> = {
     'zh-CN': [
       '📊 <b>梅园社区 · 每周工作简报</b>',
-      '2031-03-03 至 2031-03-09（括号内为上周数字）',
-      '响应率：50%（2/4）（50%（1/2））',
-      '办结率：33%（1/3）（100%（2/2））',
-      '满意率：67%（2/3）（50%（1/2））',
-      '平均评分：3.7（3.5）',
-      '新增：6（2）',
-      '按时受理：2（1）',
-      '已整改：1（2）',
-      '重新处理：1（0）',
-      '上报上级：1（0）',
-      '尚未办结：5（0）',
-      '已超时：3（0）',
-      '受理用时（中位数）：2 小时（3.5 小时）',
-      '整改用时（中位数）：2 天（35.5 小时）',
-      '  · 路灯损坏：4（1）',
-      '  · 消防通道堵塞：1（1）',
-      '  · 垃圾堆放：1（0）',
-      '新增求助：3（1）',
-      '已认领：3（1）',
-      '已完成：2（1）',
-      '超时或退回：1（0）',
-      '认领用时（中位数）：3 小时（2 小时）',
-      '参与志愿者：3（1）',
-      '新加入：1（0）',
-      '本周服务时长：7.5 小时（1 小时）',
+      '2031-03-03 至 2031-03-09',
+      '响应率：50%（2/4） · 上周 50% · 持平',
+      '办结率：33%（1/3） · 上周 100% · ▼67 个百分点',
+      '满意率：67%（2/3） · 上周 50% · ▲17 个百分点',
+      '平均评分：3.7 · 上周 3.5 · ▲0.2',
+      '新增：6 · 上周 2 · ▲4',
+      '按时受理：2 · 上周 1 · ▲1',
+      '已整改：1 · 上周 2 · ▼1',
+      '重新处理：1 · 上周 0 · ▲1',
+      '上报上级：1 · 上周 0 · ▲1',
+      '尚未办结：5 · 上周 0 · ▲5',
+      '已超时：3 · 上周 0 · ▲3',
+      '受理用时（中位数）：2 小时 · 上周 3.5 小时',
+      '整改用时（中位数）：2 天 · 上周 35.5 小时',
+      '  · 路灯损坏：4（上周 1）',
+      '  · 消防通道堵塞：1（上周 1）',
+      '  · 垃圾堆放：1（上周 0）',
+      '新增求助：3 · 上周 1 · ▲2',
+      '已认领：3 · 上周 1 · ▲2',
+      '已完成：2 · 上周 1 · ▲1',
+      '超时或退回：1 · 上周 0 · ▲1',
+      '认领用时（中位数）：3 小时 · 上周 2 小时',
+      '参与志愿者：3 · 上周 1 · ▲2',
+      '新加入：1 · 上周 0 · ▲1',
+      '本周服务时长：7.5 小时 · 上周 1 小时',
       '  1. 李明：4 小时',
       '  2. 张华：3 小时',
       '  3. Ana：0.5 小时',
-      '举办活动：1（0）',
-      '参加人次：2（0）',
-      '发布通知：1（0）',
-      '送达人次：3（0）',
-      '无法送达：1（0）',
+      '举办活动：1 · 上周 0 · ▲1',
+      '参加人次：2 · 上周 0 · ▲2',
+      '发布通知：1 · 上周 0 · ▲1',
+      '送达人次：3 · 上周 0 · ▲3',
+      '无法送达：1 · 上周 0 · ▲1',
     ],
     'zh-TW': [
       '📊 <b>梅園社區 · 每週工作簡報</b>',
-      '響應率：50%（2/4）（50%（1/2））',
-      '辦結率：33%（1/3）（100%（2/2））',
-      '滿意率：67%（2/3）（50%（1/2））',
-      '已逾時：3（0）',
-      '整改用時（中位數）：2 天（35.5 小時）',
-      '  · 路燈損壞：4（1）',
-      '逾時或退回：1（0）',
-      '本週服務時長：7.5 小時（1 小時）',
+      '響應率：50%（2/4） · 上週 50% · 持平',
+      '辦結率：33%（1/3） · 上週 100% · ▼67 個百分點',
+      '滿意率：67%（2/3） · 上週 50% · ▲17 個百分點',
+      '已逾時：3 · 上週 0 · ▲3',
+      '整改用時（中位數）：2 天 · 上週 35.5 小時',
+      '  · 路燈損壞：4（上週 1）',
+      '逾時或退回：1 · 上週 0 · ▲1',
+      '本週服務時長：7.5 小時 · 上週 1 小時',
       '  1. 李明：4 小時',
-      '無法送達：1（0）',
+      '無法送達：1 · 上週 0 · ▲1',
     ],
     en: [
       '📊 <b>Meiyuan Community: weekly summary</b>',
-      "2031-03-03 to 2031-03-09 (last week's figures in brackets)",
-      'Response rate: 50% (2/4) (50% (1/2))',
-      'Resolution rate: 33% (1/3) (100% (2/2))',
-      'Satisfaction rate: 67% (2/3) (50% (1/2))',
-      'Average rating: 3.7 (3.5)',
-      'New: 6 (2)',
-      'Still open: 5 (0)',
-      'Overdue: 3 (0)',
-      'Median time to acknowledge: 2 h (3.5 h)',
-      'Median time to fix: 2 days (35.5 h)',
-      'Expired or released: 1 (0)',
-      'Median time to claim: 3 h (2 h)',
-      'Hours this week: 7.5 h (1 h)',
+      '2031-03-03 to 2031-03-09',
+      'Response rate: 50% (2/4) · last week 50% · no change',
+      'Resolution rate: 33% (1/3) · last week 100% · ▼67 pts',
+      'Satisfaction rate: 67% (2/3) · last week 50% · ▲17 pts',
+      'Average rating: 3.7 · last week 3.5 · ▲0.2',
+      'New: 6 · last week 2 · ▲4',
+      'Still open: 5 · last week 0 · ▲5',
+      'Overdue: 3 · last week 0 · ▲3',
+      'Median time to acknowledge: 2 h · last week 3.5 h',
+      'Median time to fix: 2 days · last week 35.5 h',
+      'Expired or released: 1 · last week 0 · ▲1',
+      'Median time to claim: 3 h · last week 2 h',
+      'Hours this week: 7.5 h · last week 1 h',
       '  1. 李明: 4 h',
-      'Delivered: 3 (0)',
+      'Delivered: 3 · last week 0 · ▲3',
     ],
   };
 
@@ -709,7 +709,7 @@ describe('the weekly summary', () => {
     await world.app.scheduler.run(filesJob);
     const sent = group.messages().slice(before);
     const text = sent.find((m) => m.text?.startsWith('📊') && m.text.includes('2031-03-03 至 2031-03-09'))!;
-    expect(text.text).toContain('响应率：50%（2/4）（50%（1/2））');
+    expect(text.text).toContain('响应率：50%（2/4） · 上周 50% · 持平');
     const photo = sent.find((m) => m.photo && m.caption?.includes('2031-03-03 至'))!;
     const document = sent.find((m) => m.document && m.caption?.includes('2031-03-03 至'))!;
     expect(photo.reply_to_message_id).toBe(text.message_id);
@@ -726,7 +726,7 @@ describe('the weekly summary', () => {
         .messages()
         .filter((m) => m.text?.startsWith('📊'))
         .map((m) => m.text!.split('\n')[1]),
-    ).toEqual(['2031-02-24 至 2031-03-02（括号内为上周数字）', '2031-03-03 至 2031-03-09（括号内为上周数字）']);
+    ).toEqual(['2031-02-24 至 2031-03-02', '2031-03-03 至 2031-03-09']);
     expect(
       (await world.db.selectFrom('summary_files').select(['status', 'bytes']).execute()).every(
         (f) => f.status === 'sent' && f.bytes === null,
@@ -745,7 +745,7 @@ describe('the weekly summary', () => {
     await staff.press('上週');
     const inbox = staff.inbox();
     const text = inbox.find((m) => m.text?.startsWith('📊 梅園社區'))!;
-    expect(text.text).toContain('響應率：50%（2/4）（50%（1/2））');
+    expect(text.text).toContain('響應率：50%（2/4） · 上週 50% · 持平');
     const photo = inbox.at(-2)!;
     expect(photo.photo).toBeDefined();
     writeFileSync('test/.artifacts/summary-zh-TW.png', world.emu.file(photo.photo!.at(-1)!.file_id)!.bytes);
@@ -759,7 +759,7 @@ describe('the weekly summary', () => {
     expect(staff.last()!.buttons()).toContain('Week of 2031-02-24');
     await staff.press('Week of 2031-02-24');
     const en = staff.inbox().find((m) => m.text?.startsWith('📊 Meiyuan Community') && m.text.includes('2031-02-24 to 2031-03-02'))!;
-    expect(en.text).toContain('Response rate: 50% (1/2) (— (—))'.replace(' (— (—))', ' (—)'));
+    expect(en.text).toContain('Response rate: 50% (1/2) · last week —');
   });
 
   it('refuses residents, and forged or stale week buttons', async () => {

@@ -13,6 +13,8 @@ import { countedMinutes, helpCounts } from './help';
  * is counted by when its event happened inside the week [start, end) in the local time zone,
  * so a past week's summary does not change as later weeks go by (except reports' "still open"
  * and "overdue", which are reconstructed from the report history as of the week's end).
+ * The week still going is judged as it stands when the summary is built: a deadline or an
+ * event later this week has not come yet, so it counts as neither missed nor held.
  *
  * The three rates (三率):
  * - response rate: of the reports whose acknowledgement was settled this week — answered by
@@ -98,6 +100,8 @@ export interface WeekFigures {
 
 export interface WeeklySummary {
   communityId: string;
+  /** When the figures were judged: the week's end, or the moment the summary of the week in progress was built. */
+  asOf: number;
   thisWeek: WeekFigures;
   lastWeek: WeekFigures;
   /** Eight weeks of rates, oldest first, ending with this week. */
@@ -173,7 +177,13 @@ type LoadedReport = Awaited<ReturnType<typeof reportFacts>>[number];
  * its fix deadline — each an indexed lookup. Of the history itself only the week's fixes,
  * reopenings and handings-up and the trend's ratings are read.
  */
-async function load(db: Executor, communities: Communities, communityId: string, from: number, lastWeek: Week, until: number) {
+async function load(
+  db: Executor,
+  communities: Communities,
+  communityId: string,
+  span: { from: number; lastWeek: Week; until: number; asOf: number },
+) {
+  const { from, lastWeek, until, asOf } = span;
   const reports = await reportFacts(db, communities, communityId, from, lastWeek, until);
   const reportEvents = await db
     .selectFrom('report_events')
@@ -200,7 +210,7 @@ async function load(db: Executor, communities: Communities, communityId: string,
     ...reportEvents.filter((e) => e.action === 'rating').map((e) => ({ at: e.at, score: Number(e.note) })),
     ...helpRatings.map((r) => ({ at: r.created_at, score: r.score })),
   ].filter((s) => s.score >= 1 && s.score <= 5);
-  return { reports, reportEvents, scores, settled: settlements(reports, communities) };
+  return { reports, reportEvents, scores, asOf, settled: settlements(reports, communities, asOf) };
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;
@@ -208,10 +218,13 @@ type Loaded = Awaited<ReturnType<typeof load>>;
 /**
  * When each report's acknowledgement and fix were settled, and whether in the SLA: answered
  * (acknowledged, or rejected) or first fixed by the deadline, else the deadline itself — for
- * the fix, unless the report was not ours to fix then (fixAt null: never settled).
+ * the fix, unless the report was not ours to fix then (null: not settled). A deadline still
+ * to come at `asOf` (the summary of the current week, built before its end) settles nothing
+ * yet: that report is neither late nor missed.
  */
-function settlements(reports: LoadedReport[], communities: Communities) {
-  const settled: { ackAt: number; ackInSla: boolean; fixAt: number | null; fixInSla: boolean }[] = [];
+function settlements(reports: LoadedReport[], communities: Communities, asOf: number) {
+  const passed = (deadline: number | null) => (deadline !== null && deadline <= asOf ? deadline : null);
+  const settled: { ackAt: number | null; ackInSla: boolean; fixAt: number | null; fixInSla: boolean }[] = [];
   for (const r of reports) {
     const category = communities.hazardCategory(r.category);
     if (!category || r.status === 'withdrawn') continue;
@@ -221,7 +234,12 @@ function settlements(reports: LoadedReport[], communities: Communities) {
     const fixDeadline = dueAt(r, category, 'fix');
     const fixInSla = r.first_fix !== null && r.first_fix <= fixDeadline;
     const missed = NOT_OURS.includes(r.status_at_fix_due ?? 'new') ? null : fixDeadline;
-    settled.push({ ackAt: ackInSla ? answeredAt : ackDeadline, ackInSla, fixAt: fixInSla ? r.first_fix : missed, fixInSla });
+    settled.push({
+      ackAt: ackInSla ? answeredAt : passed(ackDeadline),
+      ackInSla,
+      fixAt: fixInSla ? r.first_fix : passed(missed),
+      fixInSla,
+    });
   }
   return settled;
 }
@@ -287,7 +305,7 @@ async function figures(
       medianClaimMs: median(claims.map((c) => c.at - c.created_at)),
     },
     volunteers: await volunteerFigures(db, communityId, w, claims),
-    events: await eventFigures(db, communityId, w),
+    events: await eventFigures(db, communityId, w, data.asOf),
     broadcasts: await broadcastFigures(db, communityId, w),
   };
 }
@@ -311,7 +329,8 @@ function hazardFigures(
   for (const r of reports) {
     const status = statusAtEnd(r) ?? 'new';
     if (OPEN_STATUSES.includes(status)) stillOpen++;
-    if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), w.end)) overdue++;
+    // Judged when the week ended, or now for the week still going: a deadline yet to come is not overdue.
+    if (isOverdue({ created_at: r.created_at, status }, communities.hazardCategory(r.category), Math.min(w.end, data.asOf))) overdue++;
   }
   return {
     new: newReports.length,
@@ -369,7 +388,8 @@ async function volunteerFigures(
   };
 }
 
-async function eventFigures(db: Executor, communityId: string, w: Week): Promise<WeekFigures['events']> {
+/** Events of the week that have begun by `asOf` (one later this week is not held yet). */
+async function eventFigures(db: Executor, communityId: string, w: Week, asOf: number): Promise<WeekFigures['events']> {
   const events = await db
     .selectFrom('events')
     .select('id')
@@ -377,6 +397,7 @@ async function eventFigures(db: Executor, communityId: string, w: Week): Promise
     .where('status', '!=', 'cancelled')
     .where('starts_at', '>=', w.start)
     .where('starts_at', '<', w.end)
+    .where('starts_at', '<=', asOf)
     .execute();
   const attended = events.length
     ? await db
@@ -419,19 +440,26 @@ async function broadcastFigures(db: Executor, communityId: string, w: Week): Pro
 
 export const TREND_WEEKS = 8;
 
-/** The summary of a week for one community, beside the week before, with the eight-week trend of the rates. */
+/**
+ * The summary of a week for one community, beside the week before, with the eight-week trend
+ * of the rates, as it stands at `now`: every deadline is judged at min(its week's end, now), so
+ * the current week's summary counts no report as late before its deadline has come.
+ */
 export async function weeklySummary(
   db: Executor,
   communities: Communities,
   communityId: string,
   week: Week,
   timeZone: string,
+  now: number,
 ): Promise<WeeklySummary> {
   const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
   const lastWeek = weeksBefore(week, 1, timeZone);
-  const data = await load(db, communities, communityId, trendWeeks[0].start, lastWeek, week.end);
+  const asOf = Math.min(week.end, now);
+  const data = await load(db, communities, communityId, { from: trendWeeks[0].start, lastWeek, until: week.end, asOf });
   return {
     communityId,
+    asOf,
     thisWeek: await figures(db, communities, communityId, data, week, (r) => r.status_at_end),
     lastWeek: await figures(db, communities, communityId, data, lastWeek, (r) => r.status_at_last_end),
     trend: trendWeeks.map((w) => ({ week: w, rates: rates(data, w) })),

@@ -37,9 +37,17 @@ export const noticesFeature: Feature = (deps, bot) => {
         minRole: 'staff',
         chat: 'private',
         description: 'notices.cmd_announce',
+        menuLabel: 'notices.menu_announce',
         run: (ctx) => bot.flows.start(ctx, announce),
       },
-      { name: 'event', minRole: 'staff', chat: 'private', description: 'notices.cmd_event', run: (ctx) => bot.flows.start(ctx, event) },
+      {
+        name: 'event',
+        minRole: 'staff',
+        chat: 'private',
+        description: 'notices.cmd_event',
+        menuLabel: 'notices.menu_event',
+        run: (ctx) => bot.flows.start(ctx, event),
+      },
       {
         name: 'events',
         minRole: 'resident',

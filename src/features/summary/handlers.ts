@@ -73,7 +73,7 @@ export function summaryButtons(composer: Composer<BotContext>, deps: CoreDeps): 
 async function sendSummary(deps: CoreDeps, ctx: PressContext, communityId: string, week: Week) {
   await ctx.answerCbQuery(ctx.t('summary.preparing'));
   await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
-  const built = await buildSummary(deps, communityId, week, ctx.locale);
+  const built = await buildSummary(deps, communityId, week, ctx.locale, deps.clock.now());
   await replyLong(ctx, built.text);
   await ctx.replyWithPhoto(Input.fromBuffer(built.chart, chartFilename(communityId, week)), {
     caption: built.chartCaption,

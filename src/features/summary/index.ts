@@ -15,7 +15,16 @@ export const summaryFeature: Feature = (deps) => {
   return {
     name: 'summary',
     composer,
-    commands: [{ name: 'summary', minRole: 'staff', chat: 'private', description: 'summary.cmd_summary', run: summaryCommand(deps) }],
+    commands: [
+      {
+        name: 'summary',
+        minRole: 'staff',
+        chat: 'private',
+        description: 'summary.cmd_summary',
+        menuLabel: 'summary.menu_summary',
+        run: summaryCommand(deps),
+      },
+    ],
     jobs: summaryJobs(deps),
   };
 };

@@ -19,9 +19,10 @@ export function renderContext(deps: SummaryDeps, locale: Locale): RenderContext 
   return { t: deps.i18n.translator(locale), locale, communities: deps.communities, timeZone: deps.config.timezone };
 }
 
-export async function buildSummary(deps: SummaryDeps, communityId: string, week: Week, locale: Locale): Promise<BuiltSummary> {
+/** `now`: when it is built; the current week's deadlines are judged then (domain/summary.ts weeklySummary). */
+export async function buildSummary(deps: SummaryDeps, communityId: string, week: Week, locale: Locale, now: number): Promise<BuiltSummary> {
   const rc = renderContext(deps, locale);
-  const summary = await weeklySummary(deps.db, deps.communities, communityId, week, rc.timeZone);
+  const summary = await weeklySummary(deps.db, deps.communities, communityId, week, rc.timeZone, now);
   const { from, to } = weekRange(week);
   const community = escapeHtml(communityName(rc, communityId));
   return {

@@ -23,7 +23,7 @@ export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communiti
     if (chatId === undefined) continue;
     const ref = `summary:${community.id}:${week.key}`;
     if (await db.selectFrom('outbox').select('id').where('ref', '=', ref).executeTakeFirst()) continue; // sent already (a run by hand)
-    const built = await buildSummary(deps, community.id, week, config.defaultLocale);
+    const built = await buildSummary(deps, community.id, week, config.defaultLocale, now);
     await db.transaction().execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built }));
   }
   deps.sender.poke();

@@ -36,6 +36,15 @@ function rate(value: number | null, part: number, whole: number, t: Translate): 
   return value === null ? t('summary.none') : t('summary.rate_value', { rate: value, part, whole });
 }
 
+/** " · ▲4", " · ▼33 pts", " · no change"; nothing when either week has no figure. */
+function change(now: number | null, before: number | null, t: Translate, unit: 'count' | 'points' | 'decimal'): string {
+  if (now === null || before === null) return '';
+  const diff = unit === 'decimal' ? round1(now - before) : Math.round(now - before);
+  if (diff === 0) return t('summary.change_same');
+  const key = `summary.change_${diff > 0 ? 'up' : 'down'}${unit === 'points' ? '_points' : ''}`;
+  return t(key, { n: Math.abs(diff) });
+}
+
 export function communityName(ctx: RenderContext, communityId: string): string {
   const c = ctx.communities.community(communityId);
   return c ? c.name[ctx.locale] : communityId;
@@ -46,11 +55,17 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
   const { t } = ctx;
   const now = s.thisWeek;
   const last = s.lastWeek;
-  const line = (label: string, value: string | number, before: string | number) =>
-    t('summary.figure', { label: t(label), value, last: before });
-  const count = (label: string, pick: (f: WeekFigures) => number) => line(label, pick(now), pick(last));
-  const rateLine = (label: string, pick: (r: Rates) => [number | null, number, number]) =>
-    line(label, rate(...pick(now.rates), t), rate(...pick(last.rates), t));
+  // This week in full, last week in short, then the change: "Response rate: 67% (2/3) · last week 100% · ▼33 pts".
+  const line = (label: string, value: string | number, before: string | number, delta = '') =>
+    t('summary.figure', { label: t(label), value, last: before, change: delta });
+  const count = (label: string, pick: (f: WeekFigures) => number) =>
+    line(label, pick(now), pick(last), change(pick(now), pick(last), t, 'count'));
+  const rateLine = (label: string, pick: (r: Rates) => [number | null, number, number]) => {
+    const [value, before] = [pick(now.rates)[0], pick(last.rates)[0]];
+    const short = before === null ? t('summary.none') : t('summary.rate_short', { rate: before });
+    return line(label, rate(...pick(now.rates), t), short, change(value, before, t, 'points'));
+  };
+  const average = [now.rates.averageRating, last.rates.averageRating] as const;
 
   const categories = [...new Set([...Object.keys(now.hazards.byCategory), ...Object.keys(last.hazards.byCategory)])].sort(
     (a, b) => (now.hazards.byCategory[b] ?? 0) - (now.hazards.byCategory[a] ?? 0) || a.localeCompare(b),
@@ -66,16 +81,21 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
     t('summary.top_line', { rank: i + 1, name: escapeHtml(v.name), hours: hoursText(v.minutes, t) }),
   );
   const { from, to } = weekRange(now.week);
+  // The week in progress says so, and when its figures were taken.
+  const period =
+    s.asOf < now.week.end
+      ? t('summary.period_so_far', { from, to, time: isoMinute(wallClock(s.asOf, ctx.timeZone)).replace('T', ' ') })
+      : t('summary.period', { from, to });
 
   return [
     t('summary.title', { community: escapeHtml(communityName(ctx, s.communityId)) }),
-    t('summary.period', { from, to }),
+    period,
     '',
     `<b>${t('summary.section_rates')}</b>`,
     rateLine('summary.rate_response', (r) => [r.response, r.ackInSla, r.ackSettled]),
     rateLine('summary.rate_resolution', (r) => [r.resolution, r.fixInSla, r.fixSettled]),
     rateLine('summary.rate_satisfaction', (r) => [r.satisfaction, r.satisfied, r.ratings]),
-    line('summary.average_rating', now.rates.averageRating ?? t('summary.none'), last.rates.averageRating ?? t('summary.none')),
+    line('summary.average_rating', average[0] ?? t('summary.none'), average[1] ?? t('summary.none'), change(...average, t, 'decimal')),
     '',
     `<b>${t('summary.section_hazards')}</b>`,
     count('summary.hz_new', (f) => f.hazards.new),
@@ -142,6 +162,7 @@ export function chartInput(s: WeeklySummary, ctx: RenderContext): ChartInput {
       resolution: t('summary.rate_resolution'),
       satisfaction: t('summary.rate_satisfaction'),
       nothing: t('summary.chart_nothing'),
+      target: t('summary.chart_target'),
     },
   };
 }
