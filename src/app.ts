@@ -9,6 +9,7 @@ import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDatabase, type Db } from './store/db';
 import { startOpsServer, startWebhookServer, type OpsParts } from './ops/http-server';
+import { startPolling } from './ops/polling';
 import { createMetrics } from './ops/metrics';
 import { openSessionStore } from './store/sessions';
 import { UsersRepo } from './store/users';
@@ -79,7 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
       else {
         const port = config.mode.metricsPort;
-        stopTaking = await startPolling(bot, deps.log, port === undefined ? undefined : await startOpsServer(ops, port));
+        stopTaking = await startPolling(bot, db, deps.log, port === undefined ? undefined : await startOpsServer(ops, port));
       }
     },
     async stop() {
@@ -126,22 +127,5 @@ function coreDeps(config: Config, options: AppOptions, db: Db, telegram: () => T
     metrics,
     api,
     botUsername,
-  };
-}
-
-/** Polling mode: long-polls Telegram; the returned function stops polling after the batch in hand. */
-async function startPolling(bot: BuiltBot['bot'], log: Logger, stopOps?: () => Promise<void>): Promise<() => Promise<void>> {
-  await bot.telegram.deleteWebhook();
-  const polling = bot.launch({ dropPendingUpdates: false });
-  // launch() resolves only when polling stops; errors there are fatal for polling.
-  polling.catch((err) => log.fatal({ err }, 'polling stopped'));
-  return async () => {
-    try {
-      bot.stop('stop');
-    } catch {
-      // not running
-    }
-    await polling.catch(() => undefined);
-    await stopOps?.();
   };
 }

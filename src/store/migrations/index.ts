@@ -6,7 +6,9 @@ import { delivery } from './004_delivery';
 import { jobs } from './005_jobs';
 import { helpApproval } from './006_help_approval';
 import { updateClaims } from './007_update_claims';
+import { leases } from './013_leases';
 import { voice } from './008_voice';
+import { shiftAttendance } from './010_shift_attendance';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '006_help_approval': helpApproval,
   '007_update_claims': updateClaims,
   '008_voice': voice,
+  '010_shift_attendance': shiftAttendance,
+  '013_leases': leases,
 };

@@ -1,0 +1,27 @@
+import type { Executor } from './db';
+
+/**
+ * A lease is held by one instance at a time: taken when free or expired, renewed while its
+ * holder lives, and taken over by another instance once it expires. One statement each, so two
+ * instances racing for it cannot both win.
+ */
+
+/** Takes or renews the lease; true if `owner` holds it until now + ttlMs. */
+export async function holdLease(db: Executor, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+  const r = await db
+    .insertInto('leases')
+    .values({ name, owner, until: now + ttlMs })
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet({ owner, until: now + ttlMs })
+        .where((eb) => eb.or([eb('leases.owner', '=', owner), eb('leases.until', '<', now)])),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Gives the lease up at a graceful stop, so another instance need not wait for it to expire. */
+export async function releaseLease(db: Executor, name: string, owner: string): Promise<void> {
+  await db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
+}
