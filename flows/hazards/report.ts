@@ -145,7 +145,8 @@ const whereStep: ReportStep = (deps) => {
     answer: (input, c) => {
       if (input.kind !== 'location') return choose.answer(input, c);
       c.state.location = { latitude: input.latitude, longitude: input.longitude };
-      c.state.buildingId = undefined;
+      // Told as "near <building>" and kept in the ledger, when a configured building is near.
+      c.state.buildingId = deps.communities.nearestBuilding(communityOf(c), c.state.location)?.id;
       c.state.spot = undefined;
       return afterPlace(deps, c);
     },
@@ -176,7 +177,8 @@ const sameStep: ReportStep = (deps) =>
   choiceStep({
     ask: async (c) => {
       const rows = (await Promise.all((c.state.similar ?? []).map((id) => findReport(deps.db, id)))).filter(Boolean) as Report[];
-      const cards = await Promise.all(rows.map((r) => renderCard(deps, deps.db, r, c.locale)));
+      // A prompt's links would get Telegram's preview: the map link stays on the card itself.
+      const cards = await Promise.all(rows.map((r) => renderCard(deps, deps.db, r, c.locale, {})));
       return {
         text: `${c.t('hazards.ask_same')}\n\n${cards.join('\n\n')}`,
         choices: [

@@ -12,7 +12,9 @@ import type { Locale } from '../i18n';
 const id = z.string().regex(/^[a-z0-9_]{1,16}$/, 'ids use a-z, 0-9 and _ (at most 16)');
 const names = z.object({ 'zh-CN': z.string().min(1), 'zh-TW': z.string().min(1), en: z.string().min(1) });
 
-const building = z.object({ id, name: names });
+const point = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+/** A building's location (optional) lets a shared location be told as "near <building>". */
+const building = z.object({ id, name: names, location: point.optional() });
 const team = z.object({ id, name: names, kind: z.enum(['party', 'patrol', 'environment', 'elder', 'youth', 'legal', 'repair', 'other']) });
 const community = z.object({
   id,
@@ -20,7 +22,7 @@ const community = z.object({
   buildings: z.array(building).min(1),
   teams: z.array(team).default([]),
   /** Where a location-less report or request is shown on a map; also the sandbox's default. */
-  centre: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  centre: point.optional(),
 });
 const hazardCategory = z.object({
   id,
@@ -106,6 +108,19 @@ export type Team = Community['teams'][number];
 export type HazardCategory = CommunityConfig['hazardCategories'][number];
 export type HelpType = CommunityConfig['helpTypes'][number];
 export type Names = z.infer<typeof names>;
+export type GeoPoint = z.infer<typeof point>;
+
+/** Great-circle distance in metres. */
+export function distanceMeters(a: GeoPoint, b: GeoPoint): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
+
+/** Farther than this from every building, a shared location is not "near" any of them. */
+export const NEAR_BUILDING_METERS = 300;
 
 export function loadCommunityConfig(path: string): CommunityConfig {
   let raw: unknown;
@@ -137,6 +152,19 @@ export class Communities {
   }
   building(communityId: string, buildingId: string): Building | undefined {
     return this.community(communityId)?.buildings.find((b) => b.id === buildingId);
+  }
+  /**
+   * The community's building nearest to a shared location, among those whose location is
+   * configured, if one is within `maxMeters`.
+   */
+  nearestBuilding(communityId: string, at: GeoPoint, maxMeters = NEAR_BUILDING_METERS): Building | undefined {
+    let best: { building: Building; meters: number } | undefined;
+    for (const b of this.community(communityId)?.buildings ?? []) {
+      if (!b.location) continue;
+      const meters = distanceMeters(at, b.location);
+      if (meters <= maxMeters && (!best || meters < best.meters)) best = { building: b, meters };
+    }
+    return best?.building;
   }
   team(communityId: string, teamId: string): Team | undefined {
     return this.community(communityId)?.teams.find((t) => t.id === teamId);

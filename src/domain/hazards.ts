@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import { DAY, HOUR, MINUTE } from '../clock';
-import type { CommunityConfig, HazardCategory } from '../community/config';
+import { distanceMeters, type CommunityConfig, type HazardCategory } from '../community/config';
 import type { Executor, Tx } from '../store/db';
 import type { Role } from '../store/schema';
 import type { ReportsTable } from '../store/schema/hazards';
@@ -137,15 +137,6 @@ async function recordEvent(
       voice_seconds: e.voice?.seconds ?? null,
     })
     .execute();
-}
-
-/** Great-circle distance in metres. */
-export function distanceMeters(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.latitude - a.latitude) * rad;
-  const dLon = (b.longitude - a.longitude) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }
 
 /**

@@ -26,12 +26,12 @@ import {
   type TransitionResult,
 } from '../../domain/hazards';
 import { voiceOf, type VoiceNote } from '../../domain/voice';
-import type { Action } from '../../domain/hazard-status';
+import { TRANSITIONS, type Action } from '../../domain/hazard-status';
 import { voiceLength } from '../../delivery/media';
 import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
-import { cardText, categoryName, moveKeyboard, staffKeyboard, type ViewDeps } from './views/card';
+import { cardText, categoryName, formatTime, moveKeyboard, staffKeyboard, type PlaceOptions, type ViewDeps } from './views/card';
 import { fixedKeyboard, noticeText } from './views/resident';
 
 /**
@@ -46,10 +46,16 @@ export type HazardDeps = ViewDeps & Pick<CoreDeps, 'db' | 'users' | 'clock' | 's
 export const cardRef = (id: number) => `report:${id}:card`;
 
 /** The card's text, with what it shows besides the report's own row. */
-export async function renderCard(deps: HazardDeps, db: Executor, r: Report, locale: Locale): Promise<string> {
+export async function renderCard(
+  deps: HazardDeps,
+  db: Executor,
+  r: Report,
+  locale: Locale,
+  place: PlaceOptions = { mapLink: true },
+): Promise<string> {
   const owner = r.owner_id ? await deps.users.find(r.owner_id, db) : undefined;
   const facts = { supporters: await supportCount(db, r.id), ownerName: owner?.first_name, now: deps.clock.now() };
-  return cardText(deps, r, facts, locale);
+  return cardText(deps, r, facts, locale, place);
 }
 
 /** Is this message the committee group's card of the report (so editing it in place is enough)? */
@@ -109,8 +115,15 @@ export async function refreshCard(deps: HazardDeps, tx: Executor, now: number, r
   });
 }
 
-/** Emergency: every staff member of the community hears at once, in their own language. */
-export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
+/**
+ * Each page and each escalation message is filed under a ref of its own (the staff member and
+ * the round), so that once someone takes the emergency up every one of them can be edited.
+ */
+const pageRef = (id: number, staffId: number, round: number) => `report:${id}:page:${staffId}:${round}`;
+const escalationRef = (id: number, round: number) => `report:${id}:escalation:${round}`;
+
+/** Emergency: every staff member of the community hears at once, in their own language (round 0, then each escalation's). */
+export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: Report, round = 0): Promise<void> {
   for (const s of await deps.users.staffOf(r.community_id, tx)) {
     const locale = await deps.users.localeOf(s.id, tx);
     const t = deps.i18n.translator(locale);
@@ -119,7 +132,7 @@ export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: 
       text: `${t('hazards.page', { id: publicId(r.id) })}\n\n${await renderCard(deps, tx, r, locale)}`,
       keyboard: moveKeyboard('acknowledge', r.id, t),
       priority: PRIORITY.personal,
-      ref: `report:${r.id}:page`,
+      ref: pageRef(r.id, s.id, round),
     });
   }
 }
@@ -142,10 +155,10 @@ export async function escalatePage(deps: HazardDeps, now: number, r: Report): Pr
         text: `${t('hazards.page_escalated', { id: publicId(r.id), minutes })}\n\n${await renderCard(deps, tx, r, locale)}`,
         keyboard: moveKeyboard('acknowledge', r.id, t),
         priority: PRIORITY.personal,
-        ref: `report:${r.id}:escalation`,
+        ref: escalationRef(r.id, r.page_count + 1),
       });
     }
-    await pageStaff(deps, tx, now, r);
+    await pageStaff(deps, tx, now, r, r.page_count + 1);
   });
 }
 
@@ -222,6 +235,8 @@ export async function moveReport(
     if (!moved.ok) return moved;
     if (details.fixPhoto && actor.id) await addFixPhoto(tx, now, reportId, actor.id, details.fixPhoto);
     await notifyFollowers(deps, tx, now, moved.report, action, actor.id);
+    if (moved.report.emergency && moved.from === 'new' && TRANSITIONS[action].by === 'staff')
+      await closePages(deps, tx, now, moved.report, actor.id);
     if (action === 'reopen') await tellOwnerReopened(deps, tx, now, moved.report);
     if (!opts.cardEditedInPlace) await refreshCard(deps, tx, now, moved.report);
     return moved;
@@ -323,12 +338,127 @@ export async function addFollowerNote(
   return added;
 }
 
-/** The reporter's 1–5 stars for a fix; once per fix. */
-export function rateReport(deps: HazardDeps, reportId: number, userId: number, stars: number): Promise<boolean> {
-  return deps.db.transaction().execute((tx) => rateFix(tx, deps.clock.now(), reportId, userId, stars));
+/** The reporter's 1–5 stars for a fix; once per fix. A low one reaches the owner and the committee group. */
+export async function rateReport(deps: HazardDeps, reportId: number, userId: number, rating: number): Promise<boolean> {
+  const now = deps.clock.now();
+  const rated = await deps.db.transaction().execute(async (tx) => {
+    if (!(await rateFix(tx, now, reportId, userId, rating))) return false;
+    const r = (await findReport(tx, reportId))!;
+    if (rating <= LOW_RATING)
+      await tellLowRating(deps, tx, now, r, (t, locale) =>
+        t('hazards.low_rating', {
+          id: publicId(r.id),
+          category: escapeHtml(categoryName(deps, r.category, locale)),
+          stars: stars(rating),
+          answer: t(`hazards.card_answer_${r.fix_answer ?? 'no'}`),
+        }),
+      );
+    return true;
+  });
+  if (rated) deps.sender.poke();
+  return rated;
 }
 
-/** The reporter's words with the rating. */
-export function commentOnRating(deps: HazardDeps, now: number, reportId: number, userId: number, comment: string): Promise<boolean> {
-  return deps.db.transaction().execute((tx) => commentFix(tx, now, reportId, userId, comment));
+/** The reporter's words with the rating; with a low rating they follow it to the owner and the group. */
+export async function commentOnRating(deps: HazardDeps, now: number, reportId: number, userId: number, comment: string): Promise<boolean> {
+  const commented = await deps.db.transaction().execute(async (tx) => {
+    if (!(await commentFix(tx, now, reportId, userId, comment))) return false;
+    const r = (await findReport(tx, reportId))!;
+    if (r.rating !== null && r.rating <= LOW_RATING)
+      await tellLowRating(deps, tx, now, r, (t) =>
+        t('hazards.low_rating_comment', { id: publicId(r.id), stars: stars(r.rating!), comment: escapeHtml(comment) }),
+      );
+    return true;
+  });
+  if (commented) deps.sender.poke();
+  return commented;
 }
+
+/**
+ * An emergency was taken up: its pages and the group's escalations lose their Acknowledge
+ * button and say who took it up and when; those not sent yet are not sent at all.
+ */
+async function closePages(deps: HazardDeps, tx: Executor, now: number, r: Report, actorId: number | null): Promise<void> {
+  const rows = await tx
+    .selectFrom('outbox')
+    .select(['id', 'ref', 'status', 'payload'])
+    .where((eb) => eb.or([eb('ref', 'like', `report:${r.id}:page:%`), eb('ref', 'like', `report:${r.id}:escalation:%`)]))
+    .where('ref', 'not like', '%:edit')
+    .execute();
+  const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
+  if (pending.length > 0) await tx.updateTable('outbox').set({ status: 'cancelled' }).where('id', 'in', pending).execute();
+  const name = actorId ? ((await deps.users.find(actorId, tx))?.first_name ?? '') : '';
+  const at = formatTime(now, deps.config.timezone);
+  for (const row of rows.filter((x) => x.status === 'sent')) {
+    // A page is in its staff member's language; an escalation, in the group's.
+    const staffId = /:page:(\d+):/.exec(row.ref!)?.[1];
+    const locale = staffId ? await deps.users.localeOf(Number(staffId), tx) : deps.config.defaultLocale;
+    const t = deps.i18n.translator(locale);
+    const answered = t('hazards.page_answered', {
+      id: publicId(r.id),
+      name: escapeHtml(name),
+      at,
+      status: t(`hazards.status_${r.status}`),
+    });
+    // What the message said (how long nobody answered) stays above who took it up.
+    const said = String((JSON.parse(row.payload) as { text?: string }).text ?? '').split('\n\n')[0];
+    await enqueueEdit(tx, now, {
+      ref: row.ref!,
+      text: [said, answered].filter(Boolean).join('\n') + `\n\n${await renderCard(deps, tx, r, locale)}`,
+      // Whoever took it up goes on from their own page (it was pressed there, perhaps); the others only read it.
+      keyboard: staffId && Number(staffId) === actorId ? staffKeyboard(r, t) : undefined,
+      priority: staffId ? PRIORITY.personal : PRIORITY.group,
+    });
+  }
+}
+
+/** A photo a follower adds later: kept with the report at once (the group sees it with the others, see announcePhotos). */
+export function addFollowerPhoto(deps: HazardDeps, now: number, reportId: number, userId: number, fileId: string): Promise<boolean> {
+  return deps.db
+    .transaction()
+    .execute(async (tx) => (await isFollower(tx, reportId, userId)) && addNote(tx, now, reportId, userId, { photo: fileId }));
+}
+
+/**
+ * The photos a follower just added go to the committee group as one album naming the report,
+ * after its card, as the card's own album does (postCard); never who added them. Answers how many.
+ */
+export async function announcePhotos(deps: HazardDeps, now: number, reportId: number, photos: string[]): Promise<number> {
+  if (photos.length === 0) return 0;
+  await deps.db.transaction().execute(async (tx) => {
+    const r = await findReport(tx, reportId);
+    const chatId = r && (await committeeChat(tx, r.community_id));
+    if (!chatId) return;
+    const caption = deps.i18n.translator(deps.config.defaultLocale)('hazards.group_photos_added', {
+      id: publicId(reportId),
+      n: photos.length,
+    });
+    await enqueueAlbum(tx, now, { chatId, pictures: photos, caption, priority: PRIORITY.group, ref: `report:${reportId}:photos` });
+  });
+  deps.sender.poke();
+  return photos.length;
+}
+
+/** A rating this low (of 5) reaches the report's owner and the committee group. */
+export const LOW_RATING = 2;
+
+/**
+ * Tells the owner (privately, in their language) and the committee group about a low rating,
+ * or the comment that came with it.
+ */
+async function tellLowRating(
+  deps: HazardDeps,
+  tx: Executor,
+  now: number,
+  r: Report,
+  say: (t: Translate, locale: Locale) => string,
+): Promise<void> {
+  const to: { chatId: number; locale: Locale; priority: number }[] = [];
+  if (r.owner_id) to.push({ chatId: r.owner_id, locale: await deps.users.localeOf(r.owner_id, tx), priority: PRIORITY.personal });
+  const group = await committeeChat(tx, r.community_id);
+  if (group) to.push({ chatId: group, locale: deps.config.defaultLocale, priority: PRIORITY.group });
+  for (const m of to)
+    await enqueue(tx, now, { chatId: m.chatId, text: say(deps.i18n.translator(m.locale), m.locale), priority: m.priority });
+}
+
+const stars = (n: number) => '★'.repeat(n);

@@ -75,7 +75,8 @@ async function replyPictures(ctx: PressContext, refs: string[], caption: string)
  */
 async function openReport(env: HazardsEnv, ctx: PressContext, r: Report) {
   const { text, keyboard } = reportDetailView(env.deps, r, await historyOf(env.deps.db, r.id), ctx.from.id, ctx.t, ctx.locale);
-  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
+  // The map link is for tapping; a preview of the map would push the detail out of sight.
+  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard }, link_preview_options: { is_disabled: true } });
   const voice = voiceOf(r);
   if (voice && r.reporter_id === ctx.from.id) await ctx.replyWithVoice(voice.fileId, { duration: voice.seconds });
   const photos = (await photosOf(env.deps.db, r.id)).map((p) => p.file_id);

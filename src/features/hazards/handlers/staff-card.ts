@@ -6,8 +6,9 @@ import { findReport, publicId, similarReports, type Report } from '../../../doma
 import type { Action } from '../../../domain/hazard-status';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
+import { openPrivateStep } from '../private-step';
 import { continueInPrivate, tellAssignee } from '../services';
-import { assignKeyboard, rejectKeyboard, rejectText } from '../views/card';
+import { assignKeyboard, rejectKeyboard } from '../views/card';
 import {
   applyStaffMove,
   cardLocale,
@@ -60,12 +61,19 @@ async function rejectMenu(env: HazardsEnv, ctx: PressContext, r: Report): Promis
   );
 }
 
-/** "Fixed" and "Hand upward" ask for words and photos: in the private chat, never in the group. */
+/**
+ * "Fixed" and "Hand upward" ask for words and photos: in the private chat, never in the group.
+ * Pressed in the group, the first question is written to the private chat at once and the group
+ * hears where to continue; pressed again, nothing more is written there.
+ */
 async function startWordyMove(env: HazardsEnv, ctx: PressContext, r: Report, action: Extract<Action, 'fix' | 'hand_up'>) {
-  if (isPrivate(ctx)) {
-    // The engine answers the press (and a second tap "already done").
-    return env.bot.flows.start(ctx, action === 'fix' ? env.flows.fix : env.flows.handUp, { reportId: r.id });
-  }
+  const flow = action === 'fix' ? env.flows.fix : env.flows.handUp;
+  // The engine answers the press (and a second tap "already done").
+  if (isPrivate(ctx)) return env.bot.flows.start(ctx, flow, { reportId: r.id });
+  const params = { id: publicId(r.id), action: ctx.t(`hazards.act_${action}`) };
+  const step = await openPrivateStep(env.deps, { userId: ctx.from.id, role: ctx.role }, flow, { reportId: r.id });
+  if (step !== 'busy') return ctx.answerCbQuery(ctx.t(`hazards.continue_private_${step}`, params));
+  // Another conversation is under way there: it is kept, and the step waits behind its button.
   await continueInPrivate(env.deps, ctx.from.id, ctx.t, action, r.id);
   return ctx.answerCbQuery(ctx.t('hazards.continue_private'), { show_alert: true });
 }
@@ -77,18 +85,20 @@ export function onAssign(composer: Composer<BotContext>, env: HazardsEnv): void 
     codec: assignButton,
     ...staffMoveOnReport(env, 'assign'),
     run: async (ctx, r, p) => {
-      let details: { ownerId?: number; teamId?: string; note: string } | undefined;
+      // The event's note is a code (views/resident.ts says it in each reader's language); `name` is for the toast.
+      let details: { ownerId?: number; teamId?: string; note: string; name: string } | undefined;
       if (p.kind === 't') {
         const team = deps.communities.team(r.community_id, p.target);
-        if (team) details = { teamId: team.id, note: localName(team.name, deps.config.defaultLocale) };
+        if (team) details = { teamId: team.id, note: `team:${team.id}`, name: localName(team.name, cardLocale(env, ctx)) };
       } else {
         const staff = (await deps.users.staffOf(r.community_id)).find((s) => String(s.id) === p.target);
-        if (staff) details = { ownerId: staff.id, note: staff.first_name };
+        if (staff) details = { ownerId: staff.id, note: `staff:${staff.id}`, name: staff.first_name };
       }
       if (!details) return ctx.answerCbQuery(ctx.t('common.stale_button'));
       const same = r.status === 'assigned' && r.owner_id === (details.ownerId ?? null) && r.team_id === (details.teamId ?? null);
-      if (same) return ctx.answerCbQuery(ctx.t('hazards.already_assigned', { id: publicId(r.id), name: details.note }));
-      const moved = await applyStaffMove(env, ctx, r, 'assign', details);
+      if (same) return ctx.answerCbQuery(ctx.t('hazards.already_assigned', { id: publicId(r.id), name: details.name }));
+      const { name: _name, ...move } = details;
+      const moved = await applyStaffMove(env, ctx, r, 'assign', move);
       // The assignee hears it privately, with the card and its buttons.
       if (moved && details.ownerId && details.ownerId !== ctx.from.id) await tellAssignee(deps, details.ownerId, moved);
     },
@@ -108,10 +118,8 @@ export function onReject(composer: Composer<BotContext>, env: HazardsEnv): void 
         if (!other || other.id === r.id || other.community_id !== r.community_id) return ctx.answerCbQuery(ctx.t('common.stale_button'));
         duplicateOf = other.id;
       }
-      const note = rejectText(deps.i18n.translator(deps.config.defaultLocale), {
-        reject_reason: p.reason,
-        duplicate_of: duplicateOf ?? null,
-      });
+      // A code, not words: the history says it in each reader's language.
+      const note = duplicateOf ? `duplicate:${duplicateOf}` : p.reason;
       return applyStaffMove(env, ctx, r, 'reject', { rejectReason: p.reason, duplicateOf, note });
     },
   });

@@ -32,18 +32,40 @@ export function categoryName(deps: Pick<ViewDeps, 'communities'>, category: stri
   return c ? localName(c.name, locale) : category;
 }
 
+/** What a place line may carry besides words: the map link (not where Telegram would preview it). */
+export interface PlaceOptions {
+  mapLink?: boolean;
+}
+
+/** A public map at a shared location: a plain link, so the bot itself fetches nothing. */
+export function mapUrl(latitude: number, longitude: number): string {
+  const [lat, lon] = [latitude.toFixed(5), longitude.toFixed(5)];
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=18/${lat}/${lon}`;
+}
+
+/**
+ * Where a report is: its building ("near" it when the building was resolved from a shared
+ * location), the spot, and for a shared location a map link, or its coordinates when no
+ * configured building is near.
+ */
 export function placeText(
   deps: Pick<ViewDeps, 'communities'>,
   r: Pick<Report, 'community_id' | 'building_id' | 'spot' | 'latitude' | 'longitude'>,
   t: Translate,
   locale: Locale,
+  opts: PlaceOptions = {},
 ): string {
   const parts: string[] = [];
   const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
-  if (building) parts.push(escapeHtml(localName(building.name, locale)));
+  const located = r.latitude !== null && r.longitude !== null;
+  if (building) {
+    const name = escapeHtml(localName(building.name, locale));
+    parts.push(located ? t('hazards.near_building', { building: name }) : name);
+  }
   if (r.spot) parts.push(escapeHtml(r.spot));
   if (r.latitude !== null && r.longitude !== null) {
-    parts.push(t('hazards.at_location', { lat: r.latitude.toFixed(5), lon: r.longitude.toFixed(5) }));
+    if (!building) parts.push(t('hazards.at_location', { lat: r.latitude.toFixed(5), lon: r.longitude.toFixed(5) }));
+    if (opts.mapLink) parts.push(`<a href="${escapeHtml(mapUrl(r.latitude, r.longitude))}">${t('hazards.map_link')}</a>`);
   }
   return parts.join(' · ') || '—';
 }
@@ -83,12 +105,12 @@ export interface CardFacts {
  * The card staff see (group and private): no reporter name, phone or unit, only the place.
  * Short enough to be a photo caption.
  */
-export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Locale): string {
+export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Locale, place: PlaceOptions = { mapLink: true }): string {
   const t = deps.i18n.translator(locale);
   const lines = [
     `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}${r.emergency ? ` 🚨 ${t('hazards.emergency')}` : ''}`,
     `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
-    `📍 ${placeText(deps, r, t, locale)}`,
+    `📍 ${placeText(deps, r, t, locale, place)}`,
     `📝 ${descriptionText(r, t, { max: 400, voiceKey: 'hazards.card_voice' })}`,
   ];
   if (facts.supporters > 0) lines.push(t('hazards.card_support', { n: facts.supporters }));

@@ -1,4 +1,5 @@
-import { FIX_ANSWERS, publicId, type Report } from '../../../domain/hazards';
+import { localName } from '../../../community/config';
+import { FIX_ANSWERS, publicId, REJECT_REASONS, type Report } from '../../../domain/hazards';
 import { canMove, FINAL_STATUSES, type Action } from '../../../domain/hazard-status';
 import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
@@ -99,13 +100,44 @@ interface HistoryEvent {
   voice_seconds: number | null;
 }
 
+/** A hand-up's note is "<target>: <their reference>" (flows/hazards/staff.ts). */
+const HANDED_NOTE = /^(street|city): ([\s\S]*)$/;
+
+/**
+ * What an event's note says, in the reader's language. The rows keep codes (the answer to "Is it
+ * fixed?", "street: JD-…", "team:<id>", a reject reason); older rows kept the default language's
+ * words for a team or a reason, so those are recognised too. Anything else is the person's own words.
+ */
+function historyNote(deps: Pick<ViewDeps, 'communities'>, r: Report, e: HistoryEvent, t: Translate, locale: Locale): string {
+  const note = e.note;
+  // The fix note is shown above the history already; the report's own words are its description.
+  if (!note || e.action === 'fix' || e.to_status === 'new') return '';
+  if ((e.action === 'confirm' || e.action === 'reopen') && (FIX_ANSWERS as readonly string[]).includes(note))
+    return t(`hazards.card_answer_${note}`);
+  const handed = e.action === 'hand_up' ? HANDED_NOTE.exec(note) : null;
+  if (handed) return t('hazards.card_handed', { to: t(`hazards.handed_${handed[1]}`), ref: escapeHtml(clip(handed[2], MAX_HISTORY_NOTE)) });
+  if (e.action === 'assign') {
+    const teams = deps.communities.community(r.community_id)?.teams ?? [];
+    const team = teams.find((x) => note === `team:${x.id}` || Object.values(x.name).includes(note));
+    return team ? t('hazards.card_team', { team: escapeHtml(localName(team.name, locale)) }) : t('hazards.history_assigned_staff');
+  }
+  if (e.action === 'reject') return t('hazards.card_rejected', { reason: rejectText(t, rejectOf(note) ?? r) });
+  return escapeHtml(clip(note, MAX_HISTORY_NOTE));
+}
+
+/** A reject event's note as its reason: "not_ours", or "duplicate:<report id>". */
+function rejectOf(note: string): Pick<Report, 'reject_reason' | 'duplicate_of'> | undefined {
+  const [reason, of] = note.split(':');
+  if (!(REJECT_REASONS as readonly string[]).includes(reason)) return undefined;
+  return { reject_reason: reason, duplicate_of: of ? Number(of) || null : null };
+}
+
 /** One line of a report's history: when, what it became, and the note that came with it. */
-function historyLine(e: HistoryEvent, t: Translate, timeZone: string): string {
+function historyLine(deps: ViewDeps, r: Report, e: HistoryEvent, t: Translate, locale: Locale): string {
   const what = e.to_status ? t(`hazards.status_${e.to_status}`) : t(`hazards.event_${e.action}`);
-  // The fix note is shown above the history already.
-  const note = e.note && e.action !== 'fix' && e.to_status !== 'new' ? ` — ${escapeHtml(e.note.slice(0, MAX_HISTORY_NOTE))}` : '';
+  const note = historyNote(deps, r, e, t, locale);
   const voice = e.voice_seconds !== null ? ` (${voiceLength(e.voice_seconds)})` : '';
-  return `• ${formatTime(e.at, timeZone)} ${what}${note}${voice}`;
+  return `• ${formatTime(e.at, deps.config.timezone)} ${what}${note ? ` — ${note}` : ''}${voice}`;
 }
 
 /** One of a resident's reports opened from /myreports: what it is, its history, and what they may still do. */
@@ -120,14 +152,14 @@ export function reportDetailView(
   const summary = [
     `<b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}`,
     `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
-    `📍 ${placeText(deps, r, t, locale)}`,
+    `📍 ${placeText(deps, r, t, locale, { mapLink: true })}`,
     `📝 ${descriptionText(r, t)}`,
     r.fix_note ? t('hazards.card_fix_note', { note: escapeHtml(r.fix_note) }) : '',
     r.status === 'rejected' ? t('hazards.card_rejected', { reason: rejectText(t, r) }) : '',
   ].filter((l) => l !== '');
   const history = events
     .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice')
-    .map((e) => historyLine(e, t, deps.config.timezone));
+    .map((e) => historyLine(deps, r, e, t, locale));
   // The summary and the history are two paragraphs.
   const text = `${summary.join('\n')}\n\n${[t('hazards.history'), ...history].join('\n')}`;
   const keyboard: InlineKeyboard = [];
