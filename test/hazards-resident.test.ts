@@ -99,7 +99,6 @@ describe('hazard reports: residents', () => {
     await h.lin.press('👀 受理', { in: h.group, messageId: h.cardOf(r.id).message_id });
     await h.lin.press('✅ 已处理', { in: h.group, messageId: h.cardOf(r.id).message_id });
     await h.world.flush();
-    await h.lin.press('✅ Fixed');
     await h.lin.send('Moved to the bulky waste point');
     await h.lin.press('Skip');
     h.world.clock.advance(2 * DAY);

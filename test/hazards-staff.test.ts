@@ -105,7 +105,6 @@ describe('hazard reports: staff', () => {
 
     await h.lin.press('⬆️ 上报上级', { in: h.group, messageId: h.cardOf(first.id).message_id });
     await h.world.flush();
-    await h.lin.press('⬆️ Hand upward');
     await h.lin.press('the street office');
     await h.lin.send('JD-2026-118');
     const handed = await h.world.db.selectFrom('reports').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
