@@ -5,6 +5,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox';
+import { committeeChat } from '../src/domain/chat-links';
 import { RESIDENT, STAFF } from '../src/sandbox/seed';
 
 /**
@@ -114,6 +115,8 @@ describe('the sandbox in a browser', () => {
         '--disable-sync',
       ],
       viewport: PHONE,
+      // A Chinese committee member's browser: the first screen speaks Chinese too.
+      locale: 'zh-CN',
     });
     browser.setDefaultTimeout(10_000);
     resident = browser.pages()[0] ?? (await browser.newPage());
@@ -132,7 +135,16 @@ describe('the sandbox in a browser', () => {
   inBrowser('a new resident registers on a phone while staff watch the committee group on a desktop', async () => {
     await resident.goto(sandbox.web.url);
     await resident.locator('#persona-list button').first().waitFor();
+    // The page's own words are Chinese for a Chinese browser, persona descriptions included.
+    await resident.locator('#people h2', { hasText: '您是谁？' }).waitFor();
+    await resident
+      .locator('#persona-list button', { hasText: '张阿姨' })
+      .locator('small', { hasText: '居民 · 梅园社区 梅园新村2号楼' })
+      .waitFor();
     await shot(resident, '01-personas-phone');
+    // The tab has an icon.
+    expect(await resident.evaluate(async () => (await fetch('/favicon.ico')).status)).toBe(200);
+    expect(await resident.evaluate(async () => (await fetch('/favicon.ico')).headers.get('content-type'))).toContain('image/');
 
     // Staff open the committee group in their own tab.
     await staff.goto(`${sandbox.web.url}/?as=${STAFF}`);
@@ -143,8 +155,9 @@ describe('the sandbox in a browser', () => {
     await resident.fill('#new-persona input[name=name]', '刘先生');
     await resident.selectOption('#new-persona select[name=locale]', 'zh-CN');
     await resident.click('#new-persona button[type=submit]');
-    await resident.locator('#start').click();
+    await resident.locator('#start', { hasText: '开始' }).click();
     await see(resident, '刘先生');
+    expect(await resident.locator('#me-role').textContent()).toBe('新居民：尚未登记');
     await pressInline(resident, '简体中文');
     await pressInline(resident, '梅园社区');
     await pressInline(resident, '梅园新村2号楼');
@@ -152,18 +165,22 @@ describe('the sandbox in a browser', () => {
     await shot(resident, '02-privacy-phone');
     await pressInline(resident, '我同意');
     await resident.locator('#reply-keyboard button.key', { hasText: '上报隐患' }).waitFor();
+    // Registered now: the sidebar says so without a reload.
+    await expect.poll(() => resident.locator('#me-role').textContent()).toBe('居民 · 梅园社区 梅园新村2号楼');
     await shot(resident, '03-registered-phone');
 
     // The command menu (from setMyCommands) and the attach menu's location picker.
+    expect(await resident.locator('#menu-button').innerText()).toBe('菜单');
     await resident.click('#menu-button');
     await resident.locator('#panel .commands button', { hasText: '/report' }).waitFor();
     await shot(resident, '03b-command-menu-phone');
     await resident.click('#attach-button');
     await resident.click('#attach-button');
-    await resident.locator('#panel button', { hasText: 'Location' }).click();
+    await resident.locator('#panel button', { hasText: '位置' }).click();
     expect(await resident.inputValue('#panel input[name=latitude]')).toBe('31.2304');
+    await resident.locator('#panel button[type=submit]', { hasText: '发送位置' }).waitFor();
     await shot(resident, '03c-location-phone');
-    await resident.locator('#panel button[title=Close]').click();
+    await resident.locator('#panel button.close').click();
 
     const user = await sandbox.app.deps.users.find(3001);
     expect(user).toMatchObject({ community_id: 'meiyuan', building_id: 'b2', locale: 'zh-CN' });
@@ -198,18 +215,24 @@ describe('the sandbox in a browser', () => {
       await card.locator('img').waitFor();
       // The bot's HTML shows as Telegram shows it; the resident's own words stay text.
       await card.locator('b', { hasText: publicId }).waitFor();
+      // The chat list beside it shows the card as the group's last message, live.
+      await staff
+        .locator('#chat-list button', { has: staff.locator('b').getByText('梅园社区居委会', { exact: true }) })
+        .locator('.preview', { hasText: publicId })
+        .waitFor();
       expect(await card.locator('.text').innerText()).toContain('路灯<坏了>好几天');
       await shot(staff, '06-card-desktop');
       await staff.bringToFront();
       await card.locator('button.inline', { hasText: '受理' }).first().click();
       await message(staff, '已受理').waitFor();
+      // The card was edited: Telegram's "edited", in Chinese.
+      await message(staff, publicId).locator('.meta .edited', { hasText: '已编辑' }).waitFor();
       await see(resident, '已由居委会受理');
 
-      // "Fixed" asks for a note in the staff member's private chat.
+      // "Fixed", pressed once, asks for a note in the staff member's private chat.
       await message(staff, publicId).locator('button.inline', { hasText: '已处理' }).click();
       await openChat(staff, 'Linli');
       await see(staff, publicId);
-      await pressInline(staff, '已处理');
       await see(staff, '请简要说明处理情况');
       await say(staff, '已更换灯泡，恢复照明。');
       await see(staff, '处理后的照片');
@@ -236,12 +259,37 @@ describe('the sandbox in a browser', () => {
     await staff.bringToFront();
     await openChat(staff, '梅园社区居委会');
     const before = sandbox.clock.now();
+    expect(await staff.locator('[data-hours="168"]').innerText()).toBe('+1 周');
     await staff.locator('[data-hours="168"]').click();
-    await staff.locator('#toast', { hasText: 'Time moved on' }).waitFor();
+    await staff.locator('#toast', { hasText: '时间已前进到' }).waitFor();
     expect(sandbox.clock.now() - before).toBeGreaterThanOrEqual(168 * 3_600_000);
 
     const ledger = staff.locator('#messages a.document').last();
     await ledger.waitFor();
+
+    // The summary is dated by the sandbox clock, a week on: its time stamp and the day separator before it.
+    const committee = (await committeeChat(sandbox.app.deps.db, 'meiyuan'))!;
+    const summary = sandbox.emu
+      .chat(committee)
+      .history()
+      .filter((m) => m.document)
+      .at(-1)!;
+    const sent = summary.date * 1000;
+    expect(sent).toBeGreaterThanOrEqual(before + 168 * 3_600_000 - 60_000);
+    expect(sent).toBeGreaterThan(Date.now() + 6 * 24 * 3_600_000);
+    const timeZone = sandbox.app.deps.config.timezone;
+    const time = new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(sent);
+    const day = new Intl.DateTimeFormat('zh-CN', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(sent);
+    const realDay = new Intl.DateTimeFormat('zh-CN', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(Date.now());
+    const node = staff.locator(`#messages .msg[data-id="${summary.message_id}"]`);
+    expect(await node.locator('.meta time').innerText()).toBe(time);
+    expect(await staff.locator('#messages .day').last().innerText()).toBe(day);
+    expect(day).not.toBe(realDay);
+    // The messages of the real today are under their own separator, before it.
+    expect(await staff.locator('#messages .day').allInnerTexts()).toContain(realDay);
+    expect(await staff.locator('#clock').innerText()).toContain(
+      new Intl.DateTimeFormat('zh-CN', { timeZone, day: 'numeric', month: 'short' }).format(sandbox.clock.now()),
+    );
     const href = (await ledger.getAttribute('href'))!;
     const download = await staff.evaluate(async (url: string) => (await fetch(url)).status, href);
     expect(download).toBe(200);

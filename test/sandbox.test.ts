@@ -141,11 +141,42 @@ describe('the sandbox', () => {
     expect(chats.centre).toEqual({ latitude: 31.2304, longitude: 121.4737 });
   });
 
+  it('serves the tab an icon', async () => {
+    const res = await fetch(`${sandbox.web.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
+  });
+
+  it('describes a persona by what the bot knows now, and previews each chat’s last message for the page to word', async () => {
+    const { body } = await post('/api/personas', { name: '周女士', locale: 'zh-TW' });
+    expect(body.persona.details).toEqual({ registered: false });
+    const { body: staff } = await get(`/api/chats?as=${STAFF}`);
+    expect(staff.persona.details).toMatchObject({ registered: true, community: { 'zh-CN': '梅园社区' } });
+    expect(staff.chats[0].preview).toMatchObject({ text: expect.stringContaining('李敏') });
+    const { body: volunteer } = await get(`/api/personas`);
+    const zhao = volunteer.personas.find((p: { id: number }) => p.id === VOLUNTEER);
+    expect(zhao.details.team['zh-CN']).toBeTruthy();
+  });
+
   it('moves the sandbox clock on and runs the jobs that are due', async () => {
     const before = sandbox.clock.now();
     const { body } = await post('/api/time', { hours: 1 });
     expect(sandbox.clock.now() - before).toBeGreaterThanOrEqual(HOUR);
     expect(body.ran.length).toBeGreaterThan(0);
     expect((await post('/api/time', { hours: -1 })).status).toBe(400);
+  });
+
+  it('dates messages by the sandbox clock', async () => {
+    await post('/api/time', { hours: 48 });
+    await post('/api/send', { as: RESIDENT, chat: RESIDENT, text: '/start' });
+    const { body } = await get(`/api/chat?as=${RESIDENT}&chat=${RESIDENT}`);
+    const since = body.messages.findLastIndex((m: { text?: string }) => m.text === '/start');
+    const sent = body.messages.slice(since);
+    expect(sent.some((m: { fromBot: boolean }) => m.fromBot)).toBe(true);
+    for (const m of sent) {
+      expect(Math.abs(m.date * 1000 - sandbox.clock.now())).toBeLessThan(60_000);
+      expect(m.date * 1000).toBeGreaterThan(Date.now() + 47 * HOUR);
+    }
   });
 });

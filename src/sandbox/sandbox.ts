@@ -33,7 +33,9 @@ export interface Sandbox {
 export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(o.dir, { recursive: true });
-  const emu = await startEmulator();
+  const clock = new ManualClock();
+  // Messages are dated by the sandbox clock too, so their times follow the time control.
+  const emu = await startEmulator({ clock });
   const config = parseConfig({
     BOT_TOKEN: emu.token,
     TELEGRAM_API_ROOT: emu.apiRoot,
@@ -42,7 +44,6 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     ADMIN_IDS: String(ADMIN),
     LOG_LEVEL: o.logLevel ?? 'warn',
   });
-  const clock = new ManualClock();
   // Real cron timers, by the sandbox clock: time passes by itself too, and the time control jumps it.
   const app = await createApp(config, { clock, logger: createLogger(config.logLevel), sender: { idleMs: 50 } });
   await app.start();

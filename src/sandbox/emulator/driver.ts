@@ -348,7 +348,7 @@ export class Driver {
         message_id: state.nextMessageId++,
         from: user,
         chat: state.chat,
-        date: Math.floor(Date.now() / 1000),
+        date: this.world.unixNow(),
         ...(update[kind] as object),
       };
     }
@@ -388,7 +388,7 @@ export class Driver {
     } else {
       throw new Error(`message #${messageId} has no text or caption to edit`);
     }
-    message.edit_date = Math.floor(Date.now() / 1000);
+    message.edit_date = this.world.unixNow();
     this.world.events.emit('edit', { chatId: state.chat.id, message: structuredClone(message) });
     if (this.botSees(state, message)) await this.hub.push({ edited_message: structuredClone(message) });
     return structuredClone(message);
@@ -411,7 +411,7 @@ export class Driver {
       chat_member: {
         chat: group.chat,
         from: user,
-        date: Math.floor(Date.now() / 1000),
+        date: this.world.unixNow(),
         old_chat_member: { status: before, user },
         new_chat_member: { status: after, user },
         ...(inviteLink !== undefined && {
@@ -588,7 +588,7 @@ export class EmulatedUser {
     text: string,
     options: { fromName?: string; from?: EmulatedUser | TgUser; date?: number; in?: ChatRef } = {},
   ): Promise<TgMessage> {
-    const date = options.date ?? Math.floor(Date.now() / 1000) - 3600;
+    const date = options.date ?? this.driver.world.unixNow() - 3600;
     const sender = options.from instanceof EmulatedUser ? options.from.user : options.from;
     const forward_origin = sender
       ? { type: 'user', date, sender_user: sender }

@@ -37,6 +37,11 @@ export interface EmulatorOptions {
   confirmTimeoutMs?: number;
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number;
+  /**
+   * Where message dates (date, edit_date) come from, in milliseconds since the epoch (default
+   * real time). The sandbox passes its movable clock, so its messages follow the time control.
+   */
+  clock?: { now(): number };
 }
 
 export interface NewUser {
@@ -90,7 +95,7 @@ export class Emulator {
   ) {
     const botId = Number(token.split(':')[0]);
     if (!Number.isSafeInteger(botId) || botId <= 0) throw new Error(`a bot token starts with the bot id and ':', got "${token}"`);
-    this.world = new World({ id: botId, is_bot: true, first_name: options.botName, username: options.botUsername });
+    this.world = new World({ id: botId, is_bot: true, first_name: options.botName, username: options.botUsername }, options.clock);
     this.hub = new UpdateHub(options.confirmTimeoutMs);
     this.api = new BotApi(this.world, this.hub, this.limits, this.stats, { privacyMode: options.privacyMode });
     this.driver = new Driver(this.world, this.hub, this.api, { privacyMode: options.privacyMode });
@@ -287,6 +292,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     privacyMode: true,
     confirmTimeoutMs: 10_000,
     port: 0,
+    clock: { now: () => Date.now() },
     ...rest,
   });
   return emulator.listen();

@@ -167,7 +167,16 @@ export class World {
   private nextFileNumber = 1;
   private nextMediaGroup = 1;
 
-  constructor(readonly bot: TgUser) {}
+  constructor(
+    readonly bot: TgUser,
+    /** Where message dates come from (milliseconds since the epoch): real time unless the emulator was given a clock. */
+    private readonly clock: { now(): number } = { now: () => Date.now() },
+  ) {}
+
+  /** Now, in the seconds Telegram's date fields use. */
+  unixNow(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
 
   addUser(fields: Omit<TgUser, 'id' | 'is_bot'> & { id?: number }): TgUser {
     const id = fields.id ?? this.nextUserId++;
@@ -211,7 +220,7 @@ export class World {
     const message: TgMessage = {
       message_id: state.nextMessageId++,
       chat: clone(state.chat),
-      date: Math.floor(Date.now() / 1000),
+      date: this.unixNow(),
       ...content,
     };
     const stored: StoredMessage = { message, deleted: false, ...meta };
@@ -226,7 +235,7 @@ export class World {
       if (value === undefined) delete stored.message[field];
       else stored.message[field] = value;
     }
-    stored.message.edit_date = Math.floor(Date.now() / 1000);
+    stored.message.edit_date = this.unixNow();
     stored.parseMode = meta.parseMode;
     stored.raw = meta.raw;
     stored.markup = meta.markup;

@@ -1,5 +1,8 @@
 // The Linli sandbox web chat: plain DOM, no framework. One tab acts as one persona (?as=<id>);
 // everything it shows comes from the emulator through /api, and changes arrive on /api/events.
+// Its own labels speak the persona's language (chat-i18n.js); times follow the sandbox clock.
+
+import { browserLanguage, clockText, dayKey, dayText, describe, language, setLanguage, t, timeText, translatePage } from './chat-i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -25,7 +28,20 @@ const state = {
   centre: { latitude: 31.2304, longitude: 121.4737 },
   unread: new Map(),
   events: undefined,
+  clock: undefined, // { now, timeZone, text }: the sandbox clock as last heard
 };
+
+const LANGUAGE_KEY = 'linli-sandbox-language';
+
+/** Switches the page's own labels to a language (the persona's, or the one picked on the first screen). */
+function useLanguage(lang) {
+  if (lang === language() && document.documentElement.dataset.translated) return;
+  setLanguage(lang);
+  document.documentElement.dataset.translated = '1';
+  translatePage();
+  $('page-language').value = language();
+  if (state.clock) setClock(state.clock);
+}
 
 // ---- talking to the server ----
 
@@ -104,7 +120,7 @@ function entityNode(e, content) {
     case 'pre':
       return el('pre', { className: e.language ? `language-${e.language}` : '' });
     case 'spoiler':
-      return el('span', { class: 'spoiler', title: 'Spoiler: click to show', onclick: (ev) => ev.currentTarget.classList.add('shown') });
+      return el('span', { class: 'spoiler', title: t('spoiler'), onclick: (ev) => ev.currentTarget.classList.add('shown') });
     case 'bot_command':
       return el('a', {
         href: '#',
@@ -139,13 +155,16 @@ function setUrl() {
   history.replaceState(null, '', params.size ? `?${params}` : location.pathname);
 }
 
-const ROLE_NAMES = { resident: 'Resident', volunteer: 'Volunteer', lead: 'Team lead', staff: 'Staff', admin: 'Admin' };
+const roleName = (role) => t(`role_${role}`);
 
 async function showPeople() {
   state.events?.close();
   state.me = undefined;
   state.chatId = undefined;
   setUrl();
+  useLanguage(pageLanguage());
+  document.title = t('sandbox');
+  $('new-persona').locale.value = language();
   const { personas } = await api('/api/personas');
   $('persona-list').replaceChildren(
     ...personas.map((p) =>
@@ -156,8 +175,8 @@ async function showPeople() {
           'button',
           { class: 'row persona', onclick: () => choosePersona(p.id) },
           el('span', { class: 'avatar' }, initial(p.name)),
-          el('span', { class: 'row-text' }, el('b', {}, p.name), el('small', {}, p.about)),
-          el('span', { class: `badge role-${p.role}` }, ROLE_NAMES[p.role] ?? p.role),
+          el('span', { class: 'row-text' }, el('b', {}, p.name), el('small', {}, describe(p))),
+          el('span', { class: `badge role-${p.role}` }, roleName(p.role)),
         ),
       ),
     ),
@@ -173,9 +192,8 @@ async function choosePersona(id, chatId) {
   state.chats = data.chats;
   state.centre = data.centre ?? state.centre;
   state.unread.clear();
-  $('me-name').textContent = state.me.name;
-  $('me-role').textContent = `${ROLE_NAMES[state.me.role] ?? state.me.role} · ${state.me.about}`;
-  document.title = `${state.me.name} · Linli sandbox`;
+  useLanguage(state.me.locale);
+  showMe();
   setClock(data.clock);
   listen();
   renderChatList();
@@ -186,6 +204,24 @@ async function choosePersona(id, chatId) {
     setUrl();
     show('chats');
   }
+}
+
+/** The persona's name and line in the sidebar, as the bot knows them now (refreshed with the chat list). */
+function showMe() {
+  $('me-name').textContent = state.me.name;
+  $('me-role').textContent = describe(state.me);
+  document.title = `${state.me.name} · ${t('sandbox')}`;
+}
+
+/** A chat's last message in the chat list, worded in the page's language. */
+function previewText(c) {
+  const p = c.preview;
+  if (!p) return c.type === 'private' ? t('privateChat') : t('group');
+  const what =
+    p.kind === 'joined' || p.kind === 'left'
+      ? t(p.kind, { name: p.name })
+      : (p.text ?? (p.kind === 'document' ? p.name : p.kind === 'sticker' || p.kind === 'voice' ? t(p.kind) : p.kind ? t(p.kind) : ''));
+  return `${p.from ? `${p.from}: ` : ''}${what}`;
 }
 
 function renderChatList() {
@@ -199,12 +235,7 @@ function renderChatList() {
           'button',
           { class: `row chat-row${c.id === state.chatId ? ' active' : ''}`, onclick: () => act(() => openChat(c.id)) },
           el('span', { class: `avatar ${c.type === 'private' ? 'bot' : 'group'}` }, c.type === 'private' ? 'L' : initial(c.title)),
-          el(
-            'span',
-            { class: 'row-text' },
-            el('b', {}, c.title),
-            el('small', {}, c.preview || (c.type === 'private' ? 'Private chat with the bot' : 'Group')),
-          ),
+          el('span', { class: 'row-text' }, el('b', {}, c.title), el('small', { class: 'preview' }, previewText(c))),
           unread > 0 && el('span', { class: 'badge unread' }, String(unread)),
         ),
       );
@@ -213,7 +244,9 @@ function renderChatList() {
 }
 
 function setClock(clock) {
-  if (clock) $('clock').textContent = clock.text;
+  if (!clock) return;
+  state.clock = clock;
+  $('clock').textContent = clockText(clock.now, clock.timeZone);
 }
 
 // ---- one chat ----
@@ -226,9 +259,9 @@ async function openChat(chatId) {
   state.keyboardHidden = false;
   setUrl();
   $('chat-title').textContent = data.chat.title;
-  $('chat-subtitle').textContent = data.chat.type === 'private' ? 'bot' : `group · you are ${state.me.name}`;
+  $('chat-subtitle').textContent = data.chat.type === 'private' ? t('bot') : t('groupYouAre', { name: state.me.name });
   closePanel();
-  $('messages').replaceChildren(...data.messages.map(messageNode));
+  $('messages').replaceChildren(...data.messages.flatMap((m, i) => withSeparator(m, i > 0 ? data.messages[i - 1] : undefined)));
   applyMeta(data);
   renderChatList();
   show('chat');
@@ -239,7 +272,7 @@ async function openChat(chatId) {
 function applyMeta(data) {
   state.keyboard = data.keyboard;
   state.commands = data.commands;
-  const empty = $('messages').children.length === 0;
+  const empty = $('messages').querySelector('[data-id]') === null;
   const unstarted = state.chat.type === 'private' && empty;
   $('start').hidden = !unstarted;
   $('composer').hidden = unstarted;
@@ -269,32 +302,53 @@ $('messages').addEventListener('scroll', () => {
 });
 new ResizeObserver(() => scrollDown()).observe($('messages'));
 
-const timeOf = (date) => new Date(date * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+// Message dates are the sandbox clock's (the emulator dates messages by it), shown in the community's time zone.
+const timeZone = () => state.clock?.timeZone;
+const timeOf = (date) => timeText(date * 1000, timeZone());
+
+/** A date separator when `m` is the first message of its day (`previous`: the message before it, if any). */
+function withSeparator(m, previous) {
+  const day = dayKey(m.date * 1000, timeZone());
+  const node = messageNode(m);
+  if (previous && dayKey(previous.date * 1000, timeZone()) === day) return [node];
+  return [el('div', { class: 'day', dataset: { day } }, el('span', {}, dayText(m.date * 1000, timeZone(), state.clock?.now))), node];
+}
 const fileUrl = (id, name) => `/api/file?id=${encodeURIComponent(id)}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
 const sizeText = (n) =>
   n === undefined ? '' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 
 function messageNode(m) {
-  if (m.service) return el('div', { class: 'service', dataset: { id: m.id } }, m.service);
+  if (m.service)
+    return el(
+      'div',
+      { class: 'service', dataset: { id: m.id, date: m.date } },
+      m.service.joined !== undefined ? t('joined', { name: m.service.joined }) : t('left', { name: m.service.left }),
+    );
   const mine = m.fromId === state.me.id;
   const showName = state.chat.type !== 'private' && !mine;
   const bubble = el(
     'div',
     { class: `bubble${m.photo && !m.text ? ' media-only' : ''}` },
     showName && el('div', { class: `sender${m.fromBot ? ' bot' : ''}` }, m.from),
-    m.replyTo && el('div', { class: 'quote' }, el('b', {}, m.replyTo.from), el('span', {}, m.replyTo.text)),
+    m.replyTo &&
+      el(
+        'div',
+        { class: 'quote' },
+        el('b', {}, m.replyTo.from),
+        el('span', {}, m.replyTo.text ?? (m.replyTo.photo ? `📷 ${t('photo')}` : '…')),
+      ),
     m.photo &&
       el(
         'a',
         { href: fileUrl(m.photo), target: '_blank', class: 'photo' },
-        el('img', { src: fileUrl(m.photo), alt: 'Photo', loading: 'lazy', onload: () => scrollDown() }),
+        el('img', { src: fileUrl(m.photo), alt: t('photo'), loading: 'lazy', onload: () => scrollDown() }),
       ),
     m.document &&
       el(
         'a',
         { class: 'document', href: fileUrl(m.document.fileId, m.document.name), download: m.document.name },
-        el('span', { class: 'doc-icon' }, 'DOC'),
-        el('span', {}, el('b', {}, m.document.name), el('small', {}, `${sizeText(m.document.size)} · download`)),
+        el('span', { class: 'doc-icon' }, t('doc')),
+        el('span', {}, el('b', {}, m.document.name), el('small', {}, `${sizeText(m.document.size)} · ${t('download')}`)),
       ),
     m.location &&
       el(
@@ -306,7 +360,12 @@ function messageNode(m) {
           href: `https://www.openstreetmap.org/?mlat=${m.location.latitude}&mlon=${m.location.longitude}#map=18/${m.location.latitude}/${m.location.longitude}`,
         },
         el('span', { class: 'pin' }),
-        el('span', {}, el('b', {}, 'Location'), el('small', {}, `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`)),
+        el(
+          'span',
+          {},
+          el('b', {}, t('location')),
+          el('small', {}, `${m.location.latitude.toFixed(5)}, ${m.location.longitude.toFixed(5)}`),
+        ),
       ),
     m.contact &&
       el(
@@ -315,9 +374,14 @@ function messageNode(m) {
         el('span', { class: 'avatar small' }, initial(m.contact.name)),
         el('span', {}, el('b', {}, m.contact.name), el('small', {}, m.contact.phone)),
       ),
-    m.other && el('div', { class: 'other' }, m.other),
+    m.other && el('div', { class: 'other' }, t(m.other)),
     m.text !== undefined && el('div', { class: 'text' }, renderText(m.text, m.entities)),
-    el('div', { class: 'meta' }, m.edited ? 'edited ' : '', timeOf(m.date)),
+    el(
+      'div',
+      { class: 'meta' },
+      m.edited && el('span', { class: 'edited' }, `${t('edited')} `),
+      el('time', { dateTime: new Date(m.date * 1000).toISOString() }, timeOf(m.date)),
+    ),
   );
   const buttons =
     m.buttons &&
@@ -332,7 +396,7 @@ function messageNode(m) {
         ),
       ),
     );
-  return el('div', { class: `msg ${mine ? 'out' : 'in'}`, dataset: { id: m.id } }, bubble, buttons);
+  return el('div', { class: `msg ${mine ? 'out' : 'in'}`, dataset: { id: m.id, date: m.date } }, bubble, buttons);
 }
 
 function upsert(m) {
@@ -341,7 +405,9 @@ function upsert(m) {
   const existing = box.querySelector(`[data-id="${m.id}"]`);
   if (existing) existing.replaceWith(node);
   else {
-    box.append(node);
+    const last = [...box.querySelectorAll('[data-id]')].at(-1);
+    const previous = last && { date: Number(last.dataset.date) };
+    box.append(...withSeparator(m, previous).slice(0, -1), node);
     scrollDown(m.fromId === state.me.id);
   }
 }
@@ -357,7 +423,7 @@ async function sendText(text) {
 
 async function pressInline(m, button) {
   if (button.url) return window.open(button.url, '_blank', 'noopener');
-  if (button.data === undefined) return toast('This kind of button does nothing in the sandbox.');
+  if (button.data === undefined) return toast(t('deadButton'));
   await act(async () => {
     const { answer } = await api('/api/press', inChat({ messageId: m.id, data: button.data }));
     if (answer?.text) answer.show_alert ? alert(answer.text) : toast(answer.text);
@@ -378,7 +444,7 @@ function renderKeyboard() {
     ),
   );
   box.hidden = false;
-  $('input').placeholder = k.placeholder ?? 'Message';
+  $('input').placeholder = k.placeholder ?? t('message');
 }
 
 async function pressKey(key) {
@@ -403,7 +469,7 @@ function openPanel(title, ...content) {
       'div',
       { class: 'panel-head' },
       el('b', {}, title),
-      el('button', { type: 'button', class: 'icon', title: 'Close', 'aria-label': 'Close', onclick: closePanel }, '×'),
+      el('button', { type: 'button', class: 'icon close', title: t('close'), 'aria-label': t('close'), onclick: closePanel }, '×'),
     ),
     ...content,
   );
@@ -412,7 +478,7 @@ function openPanel(title, ...content) {
 
 function openCommands() {
   openPanel(
-    'Commands',
+    t('commands'),
     el(
       'ul',
       { class: 'commands' },
@@ -443,11 +509,11 @@ function openAttach() {
   const item = (label, hint, onclick) =>
     el('button', { type: 'button', class: 'row attach-item', onclick }, el('b', {}, label), el('small', {}, hint));
   openPanel(
-    'Send',
-    item('Photo', 'a picture from this computer (the text in the box becomes its caption)', () => $('photo-file').click()),
-    item('Location', 'pick a point', openLocationPanel),
-    item('Contact', 'share your phone number', openContactPanel),
-    item('Document', 'any file', () => $('document-file').click()),
+    t('send'),
+    item(t('photo'), t('attachPhotoHint'), () => $('photo-file').click()),
+    item(t('location'), t('attachLocationHint'), openLocationPanel),
+    item(t('contact'), t('attachContactHint'), openContactPanel),
+    item(t('document'), t('attachDocumentHint'), () => $('document-file').click()),
   );
 }
 
@@ -467,7 +533,7 @@ function openLocationPanel() {
     el(
       'label',
       {},
-      'Latitude',
+      t('latitude'),
       el('input', {
         name: 'latitude',
         type: 'number',
@@ -481,7 +547,7 @@ function openLocationPanel() {
     el(
       'label',
       {},
-      'Longitude',
+      t('longitude'),
       el('input', {
         name: 'longitude',
         type: 'number',
@@ -492,9 +558,9 @@ function openLocationPanel() {
         value: String(state.centre.longitude),
       }),
     ),
-    el('button', { type: 'submit', class: 'primary' }, 'Send location'),
+    el('button', { type: 'submit', class: 'primary' }, t('sendLocation')),
   );
-  openPanel('Location (the community centre is filled in)', form);
+  openPanel(t('locationTitle'), form);
 }
 
 function openContactPanel() {
@@ -512,19 +578,19 @@ function openContactPanel() {
     el(
       'label',
       {},
-      'Your phone number',
+      t('yourPhone'),
       el('input', { name: 'phone', type: 'tel', required: true, value: `+86138${String(state.me.id).padStart(8, '0')}` }),
     ),
-    el('button', { type: 'submit', class: 'primary' }, 'Share my contact'),
+    el('button', { type: 'submit', class: 'primary' }, t('shareContact')),
   );
-  openPanel('Share your contact', form);
+  openPanel(t('shareContactTitle'), form);
 }
 
 function readFileBase64(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).split(',')[1] ?? '');
-    reader.onerror = () => reject(new Error('could not read the file'));
+    reader.onerror = () => reject(new Error(t('cannotRead')));
     reader.readAsDataURL(file);
   });
 }
@@ -556,12 +622,11 @@ function listen() {
   events.onmessage = (ev) => {
     const e = JSON.parse(ev.data);
     if (e.type === 'clock' || e.type === 'hello') return setClock(e.clock);
-    if (e.type === 'chats') return act(refreshChats);
+    if (e.type === 'chats') return refreshChatsSoon();
+    // Every change may change a chat's preview, and what the bot knows of the persona (registered now?).
+    refreshChatsSoon();
     if (e.chatId !== state.chatId || $('chat').hidden) {
-      if (e.type === 'message' && e.message.fromId !== state.me.id) {
-        state.unread.set(e.chatId, (state.unread.get(e.chatId) ?? 0) + 1);
-        act(refreshChats);
-      }
+      if (e.type === 'message' && e.message.fromId !== state.me.id) state.unread.set(e.chatId, (state.unread.get(e.chatId) ?? 0) + 1);
       return;
     }
     if (e.type === 'message' || e.type === 'edit') upsert(e.message);
@@ -572,9 +637,31 @@ function listen() {
 }
 
 async function refreshChats() {
-  const data = await api(`/api/chats?as=${state.me.id}`);
+  const me = state.me;
+  const data = await api(`/api/chats?as=${me.id}`);
+  if (state.me !== me) return;
+  state.me = data.persona;
   state.chats = data.chats;
+  showMe();
   renderChatList();
+}
+
+// A burst of messages (a card and its album, a flow's steps) refreshes the list once.
+let refreshTimer;
+function refreshChatsSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => state.me && act(refreshChats), 150);
+}
+
+/** The first screen's language: the one picked there (this visit or before), else the browser's. */
+let pickedLanguage;
+function pageLanguage() {
+  if (pickedLanguage) return pickedLanguage;
+  try {
+    return localStorage.getItem(LANGUAGE_KEY) ?? browserLanguage();
+  } catch {
+    return browserLanguage();
+  }
 }
 
 // ---- wiring ----
@@ -588,6 +675,15 @@ $('new-persona').addEventListener('submit', (ev) => {
   });
 });
 $('switch-persona').addEventListener('click', () => act(showPeople));
+$('page-language').addEventListener('change', (ev) => {
+  pickedLanguage = ev.currentTarget.value;
+  try {
+    localStorage.setItem(LANGUAGE_KEY, ev.currentTarget.value);
+  } catch {
+    // No storage (a private window): the choice lasts this visit.
+  }
+  act(showPeople);
+});
 $('back').addEventListener('click', () => {
   state.chatId = undefined;
   setUrl();
@@ -623,9 +719,8 @@ for (const button of document.querySelectorAll('[data-hours]')) {
       try {
         const { clock, ran } = await api('/api/time', { hours: Number(button.dataset.hours) });
         setClock(clock);
-        toast(
-          `Time moved on to ${clock.text}: ${ran.length === 0 ? 'no job was due' : ran.length === 1 ? '1 job ran' : `${ran.length} jobs ran`}`,
-        );
+        const jobs = ran.length === 0 ? t('noJob') : ran.length === 1 ? t('oneJob') : t('manyJobs', { n: ran.length });
+        toast(t('timeMoved', { time: clockText(clock.now, clock.timeZone), jobs }));
         console.info('sandbox jobs run:', ran.join(', '));
       } finally {
         button.disabled = false;
@@ -634,6 +729,7 @@ for (const button of document.querySelectorAll('[data-hours]')) {
   );
 }
 
+useLanguage(pageLanguage());
 const params = new URLSearchParams(location.search);
 if (params.has('as'))
   act(() => choosePersona(Number(params.get('as')), params.has('chat') ? Number(params.get('chat')) : undefined)).then(

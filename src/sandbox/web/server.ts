@@ -32,6 +32,7 @@ export interface WebChat {
 
 const STATIC: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
+  '/chat-i18n.js': ['chat-i18n.js', 'text/javascript; charset=utf-8'],
   '/chat.js': ['chat.js', 'text/javascript; charset=utf-8'],
   '/chat.css': ['chat.css', 'text/css; charset=utf-8'],
 };
@@ -40,6 +41,11 @@ const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
 const FONT_DIR = dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-sc/400.css'));
 const FONT_FILE = /^\/fonts\/((?:400|700)\.css|files\/[\w-]+\.woff2?)$/;
 const MAX_BODY = 12 * 1024 * 1024;
+/** The tab's icon (Linli's "L" on the bot's avatar blue), served for /favicon.ico too so browsers find it. */
+const FAVICON = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="32" fill="#3390ec"/>' +
+    '<path d="M24 16h7v25h13v7H24z" fill="#fff"/></svg>',
+);
 
 class HttpError extends Error {
   constructor(
@@ -48,6 +54,15 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The last message of a chat in the chat list. */
+export interface ChatPreview {
+  from?: string;
+  text?: string;
+  kind?: 'photo' | 'document' | 'location' | 'contact' | 'sticker' | 'voice' | 'joined' | 'left';
+  /** The document's file name, or who joined or left. */
+  name?: string;
 }
 
 /** A message as the page draws it: what Telegram shows, nothing of the bot's internals. */
@@ -65,9 +80,11 @@ export interface MessageView {
   document?: { fileId: string; name: string; size?: number };
   location?: { latitude: number; longitude: number };
   contact?: { phone: string; name: string };
-  other?: string;
-  service?: string;
-  replyTo?: { from: string; text: string };
+  /** What the page shows as a label in the reader's language. */
+  other?: 'sticker' | 'voice';
+  /** A service line: who joined or left (the page words it in the reader's language). */
+  service?: { joined?: string; left?: string };
+  replyTo?: { from: string; text?: string; photo?: boolean };
   buttons?: { text: string; data?: string; url?: string }[][];
 }
 
@@ -75,7 +92,7 @@ function viewMessage(m: TgMessage, botId: number): MessageView {
   const joined = m.new_chat_members as { first_name: string }[] | undefined;
   const left = m.left_chat_member as { first_name: string } | undefined;
   const largest = m.photo?.at(-1);
-  const other = m.sticker ? '🙂 sticker' : m.voice ? '🎤 voice message' : undefined;
+  const other = m.sticker ? 'sticker' : m.voice ? 'voice' : undefined;
   const reply = m.reply_to_message;
   return {
     id: m.message_id,
@@ -94,10 +111,15 @@ function viewMessage(m: TgMessage, botId: number): MessageView {
       contact: { phone: m.contact.phone_number, name: [m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ') },
     }),
     ...(other && { other }),
-    ...(joined && { service: `${joined.map((u) => u.first_name).join(', ')} joined the group` }),
-    ...(left && { service: `${left.first_name} left the group` }),
+    ...(joined && { service: { joined: joined.map((u) => u.first_name).join(', ') } }),
+    ...(left && { service: { left: left.first_name } }),
     ...(reply && {
-      replyTo: { from: reply.from?.first_name ?? '', text: (reply.text ?? reply.caption ?? (reply.photo ? '📷 Photo' : '…')).slice(0, 80) },
+      replyTo: {
+        from: reply.from?.first_name ?? '',
+        ...((reply.text ?? reply.caption) !== undefined
+          ? { text: (reply.text ?? reply.caption)!.slice(0, 80) }
+          : { photo: Boolean(reply.photo) }),
+      },
     }),
     ...(m.reply_markup?.inline_keyboard && {
       buttons: m.reply_markup.inline_keyboard.map((row) =>
@@ -157,22 +179,31 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
   };
   const chatsOf = (userId: number) => {
     const groups = emu.allChats().filter((c) => c.type !== 'private' && sees(userId, c.id));
-    const preview = (chatId: number): string => {
+    /** The chat's last message, for the chat list: its text, or what it is (the page words that). */
+    const preview = (chatId: number): ChatPreview | null => {
       const last = emu.chat(chatId).history().at(-1);
-      if (!last) return '';
+      if (!last) return null;
       const view = viewMessage(last, emu.bot.id);
-      const what =
-        view.text ??
-        (view.photo
-          ? 'Photo'
-          : view.document
-            ? view.document.name
+      const kind = view.service
+        ? view.service.joined !== undefined
+          ? 'joined'
+          : 'left'
+        : view.photo && view.text === undefined
+          ? 'photo'
+          : view.document && view.text === undefined
+            ? 'document'
             : view.location
-              ? 'Location'
+              ? 'location'
               : view.contact
-                ? 'Contact'
-                : (view.service ?? view.other ?? ''));
-      return `${chatId < 0 ? `${view.from}: ` : ''}${what}`.slice(0, 80);
+                ? 'contact'
+                : view.other;
+      return {
+        ...(chatId < 0 && !view.service && { from: view.from }),
+        ...(view.text !== undefined && { text: view.text.slice(0, 80) }),
+        ...(kind && { kind }),
+        ...(view.document && { name: view.document.name }),
+        ...(view.service && { name: view.service.joined ?? view.service.left }),
+      };
     };
     return [
       { id: userId, title: emu.bot.first_name, type: 'private' as const },
@@ -209,13 +240,36 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
     return [];
   };
 
+  /**
+   * A persona as the page shows them, from what the bot knows now (so a newcomer's "not
+   * registered yet" goes once they are): the page words the description in its language.
+   */
   const personaView = async (p: Persona) => {
     const user = await app.deps.users.find(p.id);
-    return { id: p.id, name: p.name, about: p.about, role: effectiveRole(user, app.deps.config.adminIds, p.id), locale: p.locale };
+    const { communities } = app.deps;
+    const community = user?.community_id ? communities.community(user.community_id) : undefined;
+    const registered = Boolean(community && user?.privacy_accepted_at !== null);
+    const building = community && user?.building_id ? communities.building(community.id, user.building_id) : undefined;
+    const team = community && p.team ? communities.team(community.id, p.team) : undefined;
+    return {
+      id: p.id,
+      name: p.name,
+      about: p.about,
+      role: effectiveRole(user, app.deps.config.adminIds, p.id),
+      locale: p.locale,
+      details: {
+        registered,
+        ...(registered && community && { community: community.name }),
+        ...(registered && building && { building: building.name }),
+        ...(team && { team: team.name }),
+      },
+    };
   };
 
   const clockView = () => ({
     now: clock.now(),
+    /** The community's time zone: the page shows the clock and message times in it. */
+    timeZone: app.deps.config.timezone,
     text: new Intl.DateTimeFormat('en-GB', {
       timeZone: app.deps.config.timezone,
       weekday: 'short',
@@ -256,7 +310,7 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       const locale = ['zh-CN', 'zh-TW', 'en'].includes(String(body.locale)) ? (String(body.locale) as Persona['locale']) : 'zh-CN';
       const id = nextNewcomer++;
       handles.set(id, emu.user({ id, first_name: name, language_code: locale }));
-      const p: Persona = { id, name, role: 'resident', locale, community: '', building: '', about: 'New resident: not registered yet' };
+      const p: Persona = { id, name, role: 'resident', locale, community: '', building: '', about: 'New resident' };
       personas.push(p);
       return sendJson(res, 200, { persona: await personaView(p) });
     }
@@ -362,6 +416,10 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method === 'GET' && (url.pathname === '/favicon.ico' || url.pathname === '/favicon.svg')) {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }).end(FAVICON);
+      return;
+    }
     const font = req.method === 'GET' ? FONT_FILE.exec(url.pathname) : null;
     const file = req.method === 'GET' ? STATIC[url.pathname] : undefined;
     if (file || font) {
