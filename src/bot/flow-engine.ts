@@ -3,8 +3,8 @@ import { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { Clock } from '../clock';
 import { pictureRef, pictureSend } from '../delivery/media';
-import type { InlineButton } from '../delivery/outbox';
-import { escapeHtml } from '../i18n';
+import type { InlineButton, InlineKeyboard } from '../delivery/outbox';
+import { escapeHtml, type Translate } from '../i18n';
 import { callbackCodec } from './callback';
 import type { BotContext, FlowSession } from './context';
 import type { Flow, FlowContext, Input, NoArgs, Outcome, Prompt, Reply } from './flow';
@@ -199,17 +199,7 @@ export class FlowEngine {
 
   private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string, note?: string): Promise<void> {
     const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
-    const button = (label: string, value: string): InlineButton => ({
-      text: label,
-      callback_data: flowButton.pack({ flow: s.id, step: s.step, value }),
-    });
-    const choices = (prompt.choices ?? []).map((ch) => button(ch.label, ch.value));
-    const rows = grid(choices, prompt.columns ?? autoColumns((prompt.choices ?? []).map((ch) => ch.label)));
-    if (prompt.skippable) rows.push([button(ctx.t('common.skip'), SKIP)]);
-    const nav = [button(ctx.t('common.cancel_button'), CANCEL)];
-    if (s.history.length > 0) nav.unshift(button(ctx.t('common.back'), BACK));
-    rows.push(nav);
-    const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: rows } };
+    const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: promptKeyboard(s, prompt, ctx.t) } };
     const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
     const sent =
       picture?.method === 'sendPhoto'
@@ -269,6 +259,21 @@ export class FlowEngine {
   private context(ctx: BotContext, s: FlowSession): FlowContext<any> {
     return { ...this.baseContext(ctx), state: s.data };
   }
+}
+
+/** A step's buttons: its choices, Skip when it may be skipped, then Back (after the first step) and Cancel. */
+export function promptKeyboard(s: Pick<FlowSession, 'id' | 'step' | 'history'>, prompt: Prompt, t: Translate): InlineKeyboard {
+  const button = (label: string, value: string): InlineButton => ({
+    text: label,
+    callback_data: flowButton.pack({ flow: s.id, step: s.step, value }),
+  });
+  const choices = (prompt.choices ?? []).map((ch) => button(ch.label, ch.value));
+  const rows = grid(choices, prompt.columns ?? autoColumns((prompt.choices ?? []).map((ch) => ch.label)));
+  if (prompt.skippable) rows.push([button(t('common.skip'), SKIP)]);
+  const nav = [button(t('common.cancel_button'), CANCEL)];
+  if (s.history.length > 0) nav.unshift(button(t('common.back'), BACK));
+  rows.push(nav);
+  return rows;
 }
 
 /** Was this flow button's question answered already (a double tap), rather than never shown in this flow? */

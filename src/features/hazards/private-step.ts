@@ -1,10 +1,8 @@
 import type { SessionData } from '../../bot/context';
-import type { Flow, Prompt } from '../../bot/flow';
-import { flowButton } from '../../bot/flow-engine';
-import { autoColumns, grid } from '../../bot/keyboards';
+import type { Flow } from '../../bot/flow';
+import { promptKeyboard } from '../../bot/flow-engine';
 import type { CoreDeps } from '../../deps';
-import { enqueue, PRIORITY, type InlineKeyboard } from '../../delivery/outbox';
-import type { Translate } from '../../i18n';
+import { enqueue, PRIORITY } from '../../delivery/outbox';
 import type { Role } from '../../store/schema';
 import type { ReportArgs } from '../../../flows/hazards/steps';
 
@@ -14,7 +12,7 @@ import type { ReportArgs } from '../../../flows/hazards/steps';
  * (keyed `${chat.id}:${from.id}` in src/bot/index.ts; a private chat's id is the person's) gets
  * the flow's state, and the flow's first question goes out through the outbox, so the next thing
  * they type there answers it. The flow engine only runs flows in the chat of the update, hence
- * this small bridge; it renders the question as the engine does (choices, Skip, Cancel).
+ * this small bridge; the question's buttons are the engine's own (promptKeyboard).
  */
 
 export type PrivateStepDeps = Pick<CoreDeps, 'sessions' | 'users' | 'i18n' | 'db' | 'clock' | 'sender'>;
@@ -23,22 +21,6 @@ export type PrivateStepDeps = Pick<CoreDeps, 'sessions' | 'users' | 'i18n' | 'db
 export type PrivateStep = 'opened' | 'waiting' | 'busy';
 
 const privateSessionKey = (userId: number) => `${userId}:${userId}`;
-
-/** The engine's flow buttons (src/bot/flow-engine.ts): Skip is ">", Cancel "x". */
-const SKIP = '>';
-const CANCEL = 'x';
-
-function promptKeyboard(flowId: string, step: string, prompt: Prompt, t: Translate): InlineKeyboard {
-  const button = (text: string, value: string) => ({ text, callback_data: flowButton.pack({ flow: flowId, step, value }) });
-  const choices = prompt.choices ?? [];
-  const rows = grid(
-    choices.map((ch) => button(ch.label, ch.value)),
-    prompt.columns ?? autoColumns(choices.map((ch) => ch.label)),
-  );
-  if (prompt.skippable) rows.push([button(t('common.skip'), SKIP)]);
-  rows.push([button(t('common.cancel_button'), CANCEL)]);
-  return rows;
-}
 
 /**
  * Opens a report's flow in the staff member's private chat, unless it is open there already for
@@ -69,7 +51,7 @@ export async function openPrivateStep<S extends { id: number }>(
   await enqueue(deps.db, now, {
     chatId: who.userId,
     text: prompt.text,
-    keyboard: promptKeyboard(flow.id, step, prompt, t),
+    keyboard: promptKeyboard({ id: flow.id, step, history: [] }, prompt, t),
     priority: PRIORITY.personal,
     ref: `report:${args.reportId}:private:${flow.id}:${who.userId}`,
   });
