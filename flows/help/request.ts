@@ -1,7 +1,8 @@
 import { choiceStep, defineFlow, textStep, type FlowContext, type Outcome, type Step } from '../../src/bot/flow';
 import { localName, type Community } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
-import { formatDay, slotWindow, SLOTS, type Slot } from '../../src/domain/help-time';
+import { findRequest } from '../../src/domain/help';
+import { formatDay, slotsLeft, slotWindow, SLOTS, type Slot } from '../../src/domain/help-time';
 import { canStaff } from '../../src/domain/roles';
 import type { HelpServices } from '../../src/features/help/services';
 import { escapeHtml } from '../../src/i18n';
@@ -95,50 +96,74 @@ function whatSteps({ deps }: Parts): Record<string, Step<State>> {
   };
 }
 
-/** When: as soon as possible, or a day and a part of it. */
-function whenSteps({ s }: Parts): Record<string, Step<State>> {
-  const tz = s.text.tz;
-  const hasHome = (c: C) => !c.state.forOther && !c.state.staff && Boolean(c.user.building_id && c.user.unit);
-  const afterWhen = (c: C): Outcome => ({ next: hasHome(c) ? 'where' : 'building' });
+/** What the when-steps fill in: urgent (as soon as possible), or a day and a window on it. */
+interface WhenState {
+  urgent?: boolean;
+  day?: number;
+  windowStart?: number;
+  windowEnd?: number;
+}
+
+/** The day choices: today only while one of its slots has not ended yet. */
+function dayChoices<S>(c: FlowContext<S>, tz: string) {
+  const days = DAYS.filter((d) => slotsLeft(c.now, tz, d).length > 0);
+  return days.map((d) => ({
+    label: d === 0 ? c.t('help.today') : d === 1 ? c.t('help.tomorrow') : formatDay(c.now + d * 86_400_000, c.locale, tz),
+    value: String(d),
+  }));
+}
+
+/**
+ * A part of the chosen day: only the slots that have not ended are offered; a button of one that
+ * ended since it was shown hears that the time has passed, and the slots left are asked again.
+ */
+function slotStep<S extends WhenState>(tz: string, after: (c: FlowContext<S>) => Outcome | Promise<Outcome>): Step<S> {
+  const step = choiceStep<S>({
+    ask: (c) => ({
+      text: c.t('help.ask_slot'),
+      choices: slotsLeft(c.now, tz, c.state.day ?? 0).map((slot) => ({
+        label: c.t(`help.slot_${slot}`, { from: SLOTS[slot][0], to: SLOTS[slot][1] }),
+        value: slot,
+      })),
+      columns: 1,
+    }),
+    then: (slot, c) => {
+      const w = slotWindow(c.now, tz, c.state.day ?? 0, slot as Slot);
+      c.state.windowStart = w.start;
+      c.state.windowEnd = w.end;
+      return after(c);
+    },
+  });
+  const ended = (value: string, c: FlowContext<S>) => value in SLOTS && slotWindow(c.now, tz, c.state.day ?? 0, value as Slot).end <= c.now;
   return {
-    when: choiceStep({
+    ...step,
+    answer: (input, c) => (input.kind === 'choice' && ended(input.value, c) ? { retry: c.t('help.slot_past') } : step.answer(input, c)),
+  };
+}
+
+/**
+ * When: as soon as possible, or a day and a part of it; then `after`. Only slots that have not
+ * ended are offered ("Today" at 14:45 offers the afternoon and the evening), and a stale button
+ * for a slot that ended since is refused.
+ */
+function whenSteps<S extends WhenState>(tz: string, after: (c: FlowContext<S>) => Outcome | Promise<Outcome>): Record<string, Step<S>> {
+  return {
+    when: choiceStep<S>({
       ask: (c) => ({
         text: c.t('help.ask_when'),
-        choices: [
-          { label: c.t('help.when_asap'), value: 'asap' },
-          ...DAYS.map((d) => ({
-            label: d === 0 ? c.t('help.today') : d === 1 ? c.t('help.tomorrow') : formatDay(c.now + d * 86_400_000, c.locale, tz),
-            value: String(d),
-          })),
-        ],
+        choices: [{ label: c.t('help.when_asap'), value: 'asap' }, ...dayChoices(c, tz)],
       }),
       then: (v, c) => {
         if (v === 'asap') {
           Object.assign(c.state, { urgent: true, day: undefined, windowStart: undefined, windowEnd: undefined });
-          return afterWhen(c);
+          return after(c);
         }
         c.state.urgent = false;
         c.state.day = Number(v);
         return { next: 'slot' };
       },
     }),
-    slot: choiceStep({
-      ask: (c) => ({
-        text: c.t('help.ask_slot'),
-        choices: (Object.keys(SLOTS) as Slot[]).map((slot) => ({
-          label: c.t(`help.slot_${slot}`, { from: SLOTS[slot][0], to: SLOTS[slot][1] }),
-          value: slot,
-        })),
-        columns: 1,
-      }),
-      then: (slot, c) => {
-        const w = slotWindow(c.now, tz, c.state.day ?? 0, slot as Slot);
-        if (w.end <= c.now) return { retry: c.t('help.slot_past') };
-        c.state.windowStart = w.start;
-        c.state.windowEnd = w.end;
-        return afterWhen(c);
-      },
-    }),
+    slot: slotStep<S>(tz, after),
   };
 }
 
@@ -241,6 +266,12 @@ function reviewStep(p: Parts): Step<State> {
   });
 }
 
+/** After the time: the asker's home when they have one on file, else a building. */
+const afterWhen = (c: C): Outcome => {
+  const hasHome = !c.state.forOther && !c.state.staff && Boolean(c.user.building_id && c.user.unit);
+  return { next: hasHome ? 'where' : 'building' };
+};
+
 /** Started with `{ staff: true }` by /requestfor: staff file for someone who phoned in. */
 export function requestFlow(deps: CoreDeps, s: HelpServices) {
   const { communities } = deps;
@@ -249,6 +280,31 @@ export function requestFlow(deps: CoreDeps, s: HelpServices) {
     id: 'hreq',
     first: (st) => (st.staff ? 'name' : 'who'),
     initial: (_c, args) => ({ staff: Boolean(args.staff), forOther: Boolean(args.staff) }),
-    steps: { ...whatSteps(p), ...whenSteps(p), ...whereSteps(p), review: reviewStep(p) },
+    steps: { ...whatSteps(p), ...whenSteps<State>(s.text.tz, afterWhen), ...whereSteps(p), review: reviewStep(p) },
+  });
+}
+
+interface RepostState extends WhenState {
+  request: number;
+}
+
+/**
+ * A slot passed unclaimed and the requester chose a new time: the same when-steps (only times to
+ * come), then the request is posted again with that window. Started from the "time passed" question.
+ */
+export function repostFlow(deps: CoreDeps, s: HelpServices) {
+  return defineFlow<RepostState, { requestId: number }>({
+    id: 'hrepost',
+    first: 'when',
+    initial: (_c, args) => ({ request: args.requestId }),
+    steps: whenSteps<RepostState>(s.text.tz, async (c) => {
+      const id = c.state.request;
+      const request = await findRequest(deps.db, id);
+      const window = { start: c.state.windowStart ?? null, end: c.state.windowEnd ?? null, urgent: Boolean(c.state.urgent) };
+      const task = request && (await s.requests.repost(c.now, request, c.userId, window));
+      if (!task) return { finish: { text: c.t('help.new_time_not_needed', { id }), menu: true } };
+      const when = escapeHtml(s.text.when(task.window_start, task.window_end, c.locale));
+      return { finish: { text: c.t('help.reposted', { id, when }), menu: true } };
+    }),
   });
 }

@@ -24,6 +24,11 @@ export function slotWindow(now: number, timeZone: string, plusDays: number, slot
   return { start: midnight + SLOTS[slot][0] * HOUR, end: midnight + SLOTS[slot][1] * HOUR };
 }
 
+/** The slots of a local day that have not ended at `now` (all of them on a later day). */
+export function slotsLeft(now: number, timeZone: string, plusDays: number): Slot[] {
+  return (Object.keys(SLOTS) as Slot[]).filter((slot) => slotWindow(now, timeZone, plusDays, slot).end > now);
+}
+
 /** "HH:MM" on a local day, or undefined when the text is not a time of day. */
 export function localTime(now: number, timeZone: string, plusDays: number, text: string): number | undefined {
   const m = /^\s*(\d{1,2})[:：.](\d{2})\s*$/.exec(text);

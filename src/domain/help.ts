@@ -14,7 +14,7 @@ import { voiceOf, type VoiceNote } from './voice';
 
 export type HelpRequest = Selectable<HelpRequestsTable>;
 export type Task = Selectable<TasksTable>;
-export type TaskAction = 'claim' | 'start' | 'done' | 'release' | 'escalate' | 'cancel' | 'repost';
+export type TaskAction = 'claim' | 'start' | 'done' | 'release' | 'escalate' | 'cancel' | 'repost' | 'expire';
 export type Mover = 'member' | 'claimer' | 'requester' | 'staff' | 'system';
 
 export const TASK_MOVES: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskStatus; by: readonly Mover[] }> = {
@@ -26,7 +26,28 @@ export const TASK_MOVES: Record<TaskAction, { from: readonly TaskStatus[]; to: T
   escalate: { from: ['released'], to: 'escalated', by: ['system'] },
   cancel: { from: ['open', 'released', 'escalated'], to: 'cancelled', by: ['requester', 'staff'] },
   repost: { from: ['escalated'], to: 'open', by: ['staff'] },
+  // Its time passed with nobody on it: the occurrence ends (by the system, actor null), and the
+  // requester is asked whether to re-post it for a new time or cancel the request.
+  expire: { from: ['open', 'released'], to: 'cancelled', by: ['system'] },
 };
+
+/**
+ * Help types never offered on a public card: a dispute or a legal question is personal, so the
+ * team's lead assigns it privately (or, without a lead, the team's volunteers hear of it privately).
+ */
+export const PRIVATE_HELP_TYPES: readonly string[] = ['mediation', 'legal'];
+
+export function assignedPrivately(communities: Communities, type: string): boolean {
+  return PRIVATE_HELP_TYPES.includes(type) || communities.helpType(type)?.teamKind === 'legal';
+}
+
+/**
+ * Filed by staff for someone who phoned in (/requestfor): staff filed it, for someone else, and
+ * approved it by filing it. Its rating is the person's answer that staff record by phone.
+ */
+export function filedByStaffFor(r: Pick<HelpRequest, 'on_behalf_name' | 'requester_id' | 'decided_by'>): boolean {
+  return r.on_behalf_name !== null && r.requester_id !== null && r.decided_by === r.requester_id;
+}
 
 /** Statuses in which a task still waits for someone to act. */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['open', 'released', 'claimed', 'started', 'escalated'];
@@ -430,7 +451,8 @@ export async function cancelRequest(db: Db, now: number, requestId: number, by: 
         .execute();
       let cancelled = false;
       for (const t of tasks) cancelled = (await moveTask(tx, now, t.id, 'cancel', by)) || cancelled;
-      if (!cancelled) return false;
+      // Its time passed unclaimed (no task waits any more): the request itself is what is cancelled.
+      if (!cancelled && !(await cancelIdleRequest(tx, now, requestId))) return false;
       // A claimed occurrence of a recurring request goes on; the request ends after it.
       await tx.updateTable('recurrences').set({ active: 0 }).where('request_id', '=', requestId).execute();
       await tx
@@ -443,6 +465,140 @@ export async function cancelRequest(db: Db, now: number, requestId: number, by: 
     await audit(tx, now, by, `help.cancel.${mover}`, `help:${requestId}`);
     return true;
   });
+}
+
+/** Cancels an approved request none of whose tasks still waits (its slot passed unclaimed): one guarded UPDATE. */
+async function cancelIdleRequest(tx: Executor, now: number, requestId: number): Promise<boolean> {
+  const r = await tx
+    .updateTable('help_requests')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('id', '=', requestId)
+    .where('status', '=', 'active')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('tasks')
+            .select('tasks.id')
+            .whereRef('tasks.request_id', '=', 'help_requests.id')
+            .where('tasks.status', 'in', [...ACTIVE_STATUSES]),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+// --- A slot that passed unclaimed ----------------------------------------------------------
+
+/** Unclaimed tasks whose time has passed: the window's end (or, without an end, its start) is behind us. */
+export function expiredSlots(db: Executor, now: number): Promise<Task[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('status', 'in', [...TASK_MOVES.expire.from])
+    .where((eb) => eb.or([eb('window_end', '<=', now), eb.and([eb('window_end', 'is', null), eb('window_start', '<=', now)])]))
+    .execute();
+}
+
+/** Ends a task whose slot passed unclaimed, once (the guarded move); `then` asks the requester in the same transaction. */
+export async function expireTask(
+  db: Db,
+  now: number,
+  taskId: number,
+  then: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    if (!(await moveTask(tx, now, taskId, 'expire', null))) return false;
+    const task = (await findTask(tx, taskId))!;
+    await then(tx, task, (await findRequest(tx, task.request_id))!);
+    return true;
+  });
+}
+
+/** Whether the request's latest task ended because its time passed unclaimed (the system cancelled it). */
+export function endedUnclaimed(request: Pick<HelpRequest, 'status'>, latest: Pick<Task, 'status' | 'claimed_by'> | undefined): boolean {
+  return request.status === 'active' && latest?.status === 'cancelled' && latest.claimed_by === null;
+}
+
+/**
+ * The requester re-posts a request whose slot passed, for a new time (never the past one). The
+ * UPDATE on the request takes its row first, so of two presses at once the second sees the first's
+ * task and makes none. Undefined when it is not theirs, no longer active, or already re-posted.
+ */
+export async function repostRequest(
+  db: Db,
+  now: number,
+  requestId: number,
+  requesterId: number,
+  window: { start: number | null; end: number | null; urgent: boolean },
+  post: (tx: Executor, task: Task, request: HelpRequest) => Promise<void>,
+): Promise<Task | undefined> {
+  if (window.end !== null && window.end <= now) return undefined;
+  return db.transaction().execute(async (tx) => {
+    const locked = await tx
+      .updateTable('help_requests')
+      .set({ updated_at: now, urgent: window.urgent ? 1 : 0, window_start: window.start, window_end: window.end })
+      .where('id', '=', requestId)
+      .where('status', '=', 'active')
+      .where('requester_id', '=', requesterId)
+      .executeTakeFirst();
+    if (Number(locked.numUpdatedRows) === 0) return undefined;
+    const waiting = await tx
+      .selectFrom('tasks')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .where('status', 'in', [...ACTIVE_STATUSES])
+      .executeTakeFirst();
+    if (waiting) return undefined;
+    const request = (await findRequest(tx, requestId))!;
+    const task = await createTask(tx, now, request, window.start, window.end);
+    await audit(tx, now, requesterId, 'help.repost', `help:${requestId}`);
+    await post(tx, task, request);
+    return task;
+  });
+}
+
+// --- A request's history, for /myrequests ----------------------------------------------------
+
+export interface RequestHistory {
+  events: { task_id: number; kind: TaskStatus; actor_id: number | null; at: number }[];
+  /** Every task of the request, oldest first (their done notes and photos). */
+  tasks: Task[];
+}
+
+/** Each step of each of the request's tasks, oldest first. */
+export async function requestHistory(db: Executor, requestId: number): Promise<RequestHistory> {
+  const tasks = await db.selectFrom('tasks').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+  const events = tasks.length
+    ? await db
+        .selectFrom('task_events')
+        .select(['task_id', 'kind', 'actor_id', 'at'])
+        .where(
+          'task_id',
+          'in',
+          tasks.map((t) => t.id),
+        )
+        .orderBy('at')
+        .orderBy('id')
+        .execute()
+    : [];
+  return { events, tasks };
+}
+
+// --- Assigned privately (mediation, legal advice) -------------------------------------------
+
+/** The team's approved members, for a lead to assign a private task to. */
+export async function assignableMembers(db: Executor, communityId: string, teamId: string): Promise<{ id: number; first_name: string }[]> {
+  return db
+    .selectFrom('team_members')
+    .innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['users.id', 'users.first_name'])
+    .where('team_members.community_id', '=', communityId)
+    .where('team_members.team_id', '=', teamId)
+    .where('team_members.status', '=', 'approved')
+    .orderBy('team_members.id')
+    .execute();
 }
 
 export async function addNote(db: Executor, now: number, requestId: number, note: string): Promise<void> {
@@ -486,7 +642,11 @@ export async function rateTask(db: Executor, now: number, taskId: number, raterI
     .values({ task_id: taskId, community_id: task.community_id, rater_id: raterId, score, comment: null, created_at: now })
     .onConflict((oc) => oc.column('task_id').doNothing())
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  const recorded = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  // Staff pressed the person's answer given by phone: the audit says whose answer it was.
+  if (recorded && filedByStaffFor(request))
+    await audit(db, now, raterId, 'help.rate.on_behalf', `task:${taskId}`, { name: request.on_behalf_name, score });
+  return recorded;
 }
 
 export async function commentRating(db: Executor, taskId: number, raterId: number, comment: string): Promise<void> {
@@ -647,19 +807,49 @@ export async function hoursByVolunteer(
   return [...sums].map(([volunteerId, minutes]) => ({ volunteerId, minutes })).sort((a, b) => b.minutes - a.minutes);
 }
 
-/** Ratings in [from, to): how many, and how many were 4 or 5 (the 满意率). */
+/** Help ratings in [from, to), each marked when staff recorded it by phone for the person helped. */
+export async function helpRatingsIn(
+  db: Executor,
+  communityId: string,
+  from: number,
+  to: number,
+): Promise<{ score: number; created_at: number; onBehalf: boolean }[]> {
+  const rows = await db
+    .selectFrom('ratings')
+    .innerJoin('tasks', 'tasks.id', 'ratings.task_id')
+    .innerJoin('help_requests', 'help_requests.id', 'tasks.request_id')
+    .select([
+      'ratings.score',
+      'ratings.created_at',
+      'help_requests.on_behalf_name',
+      'help_requests.requester_id',
+      'help_requests.decided_by',
+    ])
+    .where('ratings.community_id', '=', communityId)
+    .where('ratings.created_at', '>=', from)
+    .where('ratings.created_at', '<', to)
+    .execute();
+  return rows.map((r) => ({ score: r.score, created_at: r.created_at, onBehalf: filedByStaffFor(r) }));
+}
+
+/**
+ * Ratings in [from, to): how many, and how many were 4 or 5 (the 满意率). Ratings staff recorded
+ * by phone for someone they filed for are kept apart (onBehalf…): the rate is the residents' own.
+ */
 export async function ratingCounts(
   db: Executor,
   communityId: string,
   from: number,
   to: number,
-): Promise<{ rated: number; satisfied: number; low: number }> {
-  const rows = await db
-    .selectFrom('ratings')
-    .select('score')
-    .where('community_id', '=', communityId)
-    .where('created_at', '>=', from)
-    .where('created_at', '<', to)
-    .execute();
-  return { rated: rows.length, satisfied: rows.filter((r) => r.score >= 4).length, low: rows.filter((r) => r.score <= 2).length };
+): Promise<{ rated: number; satisfied: number; low: number; onBehalfRated: number; onBehalfSatisfied: number }> {
+  const all = await helpRatingsIn(db, communityId, from, to);
+  const own = all.filter((r) => !r.onBehalf);
+  const onBehalf = all.filter((r) => r.onBehalf);
+  return {
+    rated: own.length,
+    satisfied: own.filter((r) => r.score >= 4).length,
+    low: own.filter((r) => r.score <= 2).length,
+    onBehalfRated: onBehalf.length,
+    onBehalfSatisfied: onBehalf.filter((r) => r.score >= 4).length,
+  };
 }

@@ -6,7 +6,7 @@ import type { Executor } from '../store/db';
 import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';
 import { OPEN_STATUSES } from './hazard-status';
-import { countedMinutes, helpCounts } from './help';
+import { countedMinutes, helpCounts, helpRatingsIn } from './help';
 
 /**
  * The committee's weekly figures, from plain queries over the features' tables. Every figure
@@ -25,7 +25,8 @@ import { countedMinutes, helpCounts } from './help';
  *   deadline passed this week unfixed, the share fixed within the SLA. Rejected, withdrawn and
  *   handed-upward reports are not ours to fix and do not count as missed.
  * - satisfaction rate: ratings of 4 or 5 among all ratings given this week (residents rating a
- *   fixed hazard and requesters rating a done help task); the average rating beside it.
+ *   fixed hazard and requesters rating a done help task); the average rating beside it. A help
+ *   rating staff recorded by phone for someone they filed for is counted apart (onBehalf…).
  * A rate is null when nothing was due or rated.
  * Medians are computed here from the week's rows, so the SQL stays portable.
  */
@@ -72,6 +73,9 @@ export interface Rates {
   fixSettled: number;
   ratings: number;
   satisfied: number;
+  /** Help ratings staff recorded by phone for someone they filed for (/requestfor): kept apart from the rate above; absent when none. */
+  onBehalfRatings?: number;
+  onBehalfSatisfied?: number;
 }
 
 export interface WeekFigures {
@@ -199,18 +203,14 @@ async function load(
       ]),
     )
     .execute();
-  const helpRatings = await db
-    .selectFrom('ratings')
-    .select(['score', 'created_at'])
-    .where('community_id', '=', communityId)
-    .where('created_at', '>=', from)
-    .where('created_at', '<', until)
-    .execute();
+  const helpRatings = await helpRatingsIn(db, communityId, from, until);
   const scores = [
     ...reportEvents.filter((e) => e.action === 'rating').map((e) => ({ at: e.at, score: Number(e.note) })),
-    ...helpRatings.map((r) => ({ at: r.created_at, score: r.score })),
+    ...helpRatings.filter((r) => !r.onBehalf).map((r) => ({ at: r.created_at, score: r.score })),
   ].filter((s) => s.score >= 1 && s.score <= 5);
-  return { reports, reportEvents, scores, asOf, settled: settlements(reports, communities, asOf) };
+  // Answers staff recorded by phone are counted apart: the satisfaction rate is the residents' own.
+  const onBehalfScores = helpRatings.filter((r) => r.onBehalf).map((r) => ({ at: r.created_at, score: r.score }));
+  return { reports, reportEvents, scores, onBehalfScores, asOf, settled: settlements(reports, communities, asOf) };
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;
@@ -261,6 +261,7 @@ function rates(data: Loaded, w: Week): Rates {
   }
   const scores = data.scores.filter((s) => inWeek(s.at, w)).map((s) => s.score);
   const satisfied = scores.filter((s) => s >= 4).length;
+  const onBehalf = data.onBehalfScores.filter((s) => inWeek(s.at, w)).map((s) => s.score);
   return {
     response: percent(ackInSla, ackSettled),
     resolution: percent(fixInSla, fixSettled),
@@ -272,6 +273,8 @@ function rates(data: Loaded, w: Week): Rates {
     fixSettled,
     ratings: scores.length,
     satisfied,
+    // Only when there were any, so a week without them reads as before.
+    ...(onBehalf.length > 0 ? { onBehalfRatings: onBehalf.length, onBehalfSatisfied: onBehalf.filter((s) => s >= 4).length } : {}),
   };
 }
 

@@ -14,8 +14,10 @@ export const memberButton = callbackCodec('pv', { member: 'id', yes: 'int' });
 export const hoursButton = callbackCodec('ph', { hours: 'id', yes: 'int' });
 /** Staff on an escalated task: p post again, c cancel. */
 export const staffTaskButton = callbackCodec('px', { task: 'id', act: ['p', 'c'] });
-/** /myrequests: c cancel, n add a note. */
-export const myRequestButton = callbackCodec('pm', { request: 'id', act: ['c', 'n'] });
+/** /myrequests (and the "time passed" question): c cancel, n add a note, t re-post for a new time. */
+export const myRequestButton = callbackCodec('pm', { request: 'id', act: ['c', 'n', 't'] });
+/** A lead assigns a privately offered task (mediation, legal advice) to a member of the team. */
+export const assignButton = callbackCodec('pg', { task: 'id', to: 'id' });
 /** Staff on a request waiting for approval: y approve, n decline (shows reasons), i details privately, b back. */
 export const approvalButton = callbackCodec('pa', { request: 'id', act: ['y', 'n', 'i', 'b'] });
 /** A decline reason: a preset code, or w to write one. */

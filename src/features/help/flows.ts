@@ -2,7 +2,7 @@ import { declineFlow } from '../../../flows/help/decline';
 import { doneFlow } from '../../../flows/help/done';
 import { noteFlow } from '../../../flows/help/note';
 import { rateCommentFlow } from '../../../flows/help/rate-comment';
-import { requestFlow } from '../../../flows/help/request';
+import { repostFlow, requestFlow } from '../../../flows/help/request';
 import { shiftFlow } from '../../../flows/help/shift';
 import { volunteerFlow } from '../../../flows/help/volunteer';
 import type { CoreDeps } from '../../deps';
@@ -15,6 +15,7 @@ export type HelpFlows = ReturnType<typeof helpFlows>;
 export function helpFlows(deps: CoreDeps, s: HelpServices) {
   return {
     request: requestFlow(deps, s),
+    repost: repostFlow(deps, s),
     volunteer: volunteerFlow(deps, s),
     shift: shiftFlow(deps, s),
     done: doneFlow(deps, s),

@@ -6,6 +6,7 @@ import { registerApprovalButtons } from './handlers/approval';
 import type { HelpParts } from './handlers/parts';
 import { myRequests, recur, registerMyRequestButtons } from './handlers/requests';
 import { registerShiftButtons } from './handlers/shifts';
+import { registerAssignButtons } from './handlers/assign';
 import { registerTaskButtons } from './handlers/tasks';
 import { myHours, myTasks, registerMemberButtons, volunteer } from './handlers/volunteers';
 import { helpJobs } from './jobs';
@@ -19,6 +20,7 @@ export const helpFeature: Feature = (deps, bot) => {
   const p: HelpParts = { deps, s, bot, flows };
   const composer = new Composer<BotContext>();
   registerTaskButtons(composer, p);
+  registerAssignButtons(composer, p);
   registerApprovalButtons(composer, p);
   registerShiftButtons(composer, p);
   registerMemberButtons(composer, p);
@@ -27,7 +29,7 @@ export const helpFeature: Feature = (deps, bot) => {
   return {
     name: 'help',
     composer,
-    flows: [flows.request, flows.volunteer, flows.shift, flows.done, flows.note, flows.rateComment, flows.decline],
+    flows: [flows.request, flows.repost, flows.volunteer, flows.shift, flows.done, flows.note, flows.rateComment, flows.decline],
     jobs: helpJobs(s),
     privacy: helpPrivacy(deps, s.text),
     commands: [

@@ -5,6 +5,7 @@ import type { HelpServices } from './services';
 export const helpJobs = (s: HelpServices): JobSpec[] => [
   { name: 'help.checkins', cron: '*/10 * * * *', run: (now) => s.claims.runCheckins(now) },
   { name: 'help.recurring', cron: '5 * * * *', run: (now) => s.recurrence.postRecurring(now) },
+  { name: 'help.expired-slots', cron: '*/10 * * * *', run: (now) => s.expiry.run(now) },
   { name: 'help.approvals', cron: '*/10 * * * *', run: (now) => s.approvals.remindOverdue(now) },
   { name: 'help.shift-hours', cron: '*/10 * * * *', run: (now) => s.shifts.creditEnded(now) },
 ];

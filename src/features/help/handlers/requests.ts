@@ -2,29 +2,47 @@ import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import { idField } from '../../../bot/callback';
 import type { BotContext } from '../../../bot/context';
-import { findRequest, requestsOf, type HelpRequest } from '../../../domain/help';
+import { endedUnclaimed, findRequest, requestHistory, requestsOf, type HelpRequest, type RequestHistory } from '../../../domain/help';
+import type { Locale } from '../../../i18n';
 import { canStaff } from '../../../domain/roles';
 import { myRequestButton } from '../buttons';
 import type { Every } from '../services/recurrence';
-import { myRequestKeyboard, myRequestText } from '../views/requests';
+import { historyLines, myRequestKeyboard, myRequestText } from '../views/requests';
 import { clearButtons, type HelpParts } from './parts';
 
 /** The requester's side: /myrequests and its buttons; staff's /recur. */
 
-/** /myrequests: one message per request, with its buttons. */
-export const myRequests =
-  ({ deps, s }: HelpParts) =>
-  async (ctx: BotContext) => {
-    const rows = await requestsOf(deps.db, ctx.from!.id);
-    if (rows.length === 0) return ctx.reply(ctx.t('help.myrequests_none'));
-    for (const r of rows) {
-      const keyboard = myRequestKeyboard(s.text, r, ctx.locale);
-      await ctx.reply(myRequestText(s.text, r, ctx.locale), {
-        parse_mode: 'HTML',
-        reply_markup: keyboard ? { inline_keyboard: keyboard } : undefined,
-      });
-    }
-  };
+/** The names the history shows for the volunteers in it, as the group sees them (first name if they agreed). */
+async function volunteerNames({ deps, s }: HelpParts, history: RequestHistory, locale: Locale): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  for (const e of history.events) {
+    const task = history.tasks.find((t) => t.id === e.task_id);
+    if (e.actor_id === null || names.has(e.actor_id) || !task || e.kind === 'open') continue;
+    names.set(e.actor_id, await s.cards.volunteerLabel(deps.db, e.actor_id, task, locale));
+  }
+  return names;
+}
+
+/**
+ * /myrequests: one message per request with its history (each step, with its time, in the
+ * reader's language), its notes and the volunteer's, and its buttons; the volunteer's photo follows.
+ */
+export const myRequests = (p: HelpParts) => async (ctx: BotContext) => {
+  const { deps, s } = p;
+  const rows = await requestsOf(deps.db, ctx.from!.id);
+  if (rows.length === 0) return ctx.reply(ctx.t('help.myrequests_none'));
+  for (const r of rows) {
+    const history = await requestHistory(deps.db, r.id);
+    const lines = historyLines(s.text, r, history, await volunteerNames(p, history, ctx.locale), ctx.locale);
+    const keyboard = myRequestKeyboard(s.text, r, ctx.locale);
+    await ctx.reply(myRequestText(s.text, r, ctx.locale, { lines, tasks: history.tasks }), {
+      parse_mode: 'HTML',
+      reply_markup: keyboard ? { inline_keyboard: keyboard } : undefined,
+    });
+    for (const t of history.tasks.filter((task) => task.done_photo))
+      await ctx.replyWithPhoto(t.done_photo!, { caption: ctx.t('help.myrequest_photo', { id: r.id }) });
+  }
+};
 
 const cancelMine = async (ctx: PressContext, request: HelpRequest, { deps, s }: HelpParts) => {
   if (!(await s.requests.cancelByRequester(deps.clock.now(), request, ctx.from.id)))
@@ -32,6 +50,19 @@ const cancelMine = async (ctx: PressContext, request: HelpRequest, { deps, s }: 
   await ctx.answerCbQuery(ctx.t('help.done_ok'));
   await clearButtons(ctx);
   return ctx.reply(ctx.t('help.request_cancelled', { id: request.id }));
+};
+
+/** Re-post for a new time: only while the slot passed unclaimed and nothing was posted since (a second tap hears so). */
+const newTime = async (ctx: PressContext, request: HelpRequest, p: HelpParts) => {
+  const latest = await p.deps.db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('request_id', '=', request.id)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!endedUnclaimed(request, latest))
+    return ctx.answerCbQuery(ctx.t('help.new_time_not_needed', { id: request.id }), { show_alert: true });
+  if (await p.bot.flows.start(ctx, p.flows.repost, { requestId: request.id })) await clearButtons(ctx);
 };
 
 /** /myrequests buttons: only on one's own request while it is still open. */
@@ -45,6 +76,7 @@ export function registerMyRequestButtons(composer: Composer<BotContext>, p: Help
     },
     run: async (ctx, request, b) => {
       if (b.act === 'c') return cancelMine(ctx, request, p);
+      if (b.act === 't') return newTime(ctx, request, p);
       await ctx.answerCbQuery();
       return p.bot.flows.start(ctx, p.flows.note, { requestId: request.id });
     },

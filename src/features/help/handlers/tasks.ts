@@ -28,9 +28,11 @@ function onClaim(composer: Composer<BotContext>, p: HelpParts) {
       if (!claimed) return answerLostClaim(ctx, task.id, p);
       await ctx.answerCbQuery(ctx.t('help.claimed_you'));
       const request = (await findRequest(deps.db, claimed.request_id))!;
-      const name = escapeHtml(await s.cards.volunteerLabel(deps.db, userId, claimed, G));
+      // A card in a group speaks the group's language; a private offer (legal advice), the reader's.
+      const L = ctx.chat?.type === 'private' ? ctx.locale : G;
+      const name = escapeHtml(await s.cards.volunteerLabel(deps.db, userId, claimed, L));
       await ctx
-        .editMessageText(taskCardText(s.text, claimed, request, G, s.text.t(G, 'card_claimed_by', { name })), {
+        .editMessageText(taskCardText(s.text, claimed, request, L, s.text.t(L, 'card_claimed_by', { name })), {
           parse_mode: 'HTML',
           reply_markup: { inline_keyboard: [] },
         })
@@ -124,11 +126,15 @@ function onRateButton(composer: Composer<BotContext>, { deps, s, bot, flows }: H
   onButton(composer, {
     codec: rateButton,
     run: async (ctx, _none, b) => {
-      if (!(await s.feedback.rate(deps.clock.now(), b.task, ctx.from.id, b.score)))
-        return ctx.answerCbQuery(ctx.t('help.rate_not_possible'));
+      const rated = await s.feedback.rate(deps.clock.now(), b.task, ctx.from.id, b.score);
+      if (!rated) return ctx.answerCbQuery(ctx.t('help.rate_not_possible'));
       await ctx.answerCbQuery(`${b.score}⭐`);
       await clearButtons(ctx);
-      return bot.flows.start(ctx, flows.rateComment, { taskId: b.task });
+      // Staff pressed the answer of the person they filed for: say whose answer was recorded.
+      const person = rated.onBehalfOf ?? undefined;
+      if (person !== undefined)
+        await ctx.reply(ctx.t('help.rated_on_behalf', { score: b.score, name: escapeHtml(person) }), { parse_mode: 'HTML' });
+      return bot.flows.start(ctx, flows.rateComment, { taskId: b.task, onBehalfOf: person });
     },
   });
 }

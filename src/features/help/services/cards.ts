@@ -1,11 +1,12 @@
 import { voiceLength } from '../../../delivery/media';
 import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
 import { committeeChat, teamChat } from '../../../domain/chat-links';
-import { voicesOf, type HelpRequest, type Task } from '../../../domain/help';
+import { assignableMembers, voicesOf, type HelpRequest, type Task } from '../../../domain/help';
+import { leadsOf } from '../../../domain/volunteers';
 import type { VoiceNote } from '../../../domain/voice';
 import type { Locale, Params } from '../../../i18n';
 import type { Executor } from '../../../store/db';
-import { claimKeyboard, detailsText, taskCardRef, taskCardText } from '../views/tasks';
+import { assignKeyboard, claimKeyboard, detailsText, taskCardRef, taskCardText, taskOfferRef } from '../views/tasks';
 import type { HelpText } from '../views/text';
 import type { Notices } from './notices';
 
@@ -36,7 +37,31 @@ export function taskCards(h: HelpText, notices: Notices) {
   const cardChat = async (tx: Executor, communityId: string, teamId: string) =>
     (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
 
+  /**
+   * A mediation or legal question never goes on a public card: the team's leads get it privately
+   * with a button per member to assign it; without a lead, each of the team's volunteers gets it
+   * privately with Claim (the first press wins, as in the group). False when the team has nobody.
+   */
+  const offerPrivately = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
+    const leads = await leadsOf(tx, task.community_id, task.team_id);
+    const members = await assignableMembers(tx, task.community_id, task.team_id);
+    const to = leads.length > 0 ? leads : members.map((m) => m.id);
+    for (const userId of to) {
+      const locale = await notices.localeOf(userId, tx);
+      const ask = h.t(locale, leads.length > 0 ? 'assign_ask' : 'private_claim_ask');
+      await enqueue(tx, now, {
+        chatId: userId,
+        text: taskCardText(h, task, request, locale, [status, ask].filter(Boolean).join('\n')),
+        keyboard: leads.length > 0 ? assignKeyboard(h, task, members, locale) : claimKeyboard(h, task, locale),
+        priority: PRIORITY.personal,
+        ref: taskOfferRef(task.id),
+      });
+    }
+    return to.length > 0;
+  };
+
   const postCard = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
+    if (h.assignedPrivately(request.type)) return offerPrivately(tx, now, task, request, status);
     const chatId = await cardChat(tx, task.community_id, task.team_id);
     if (chatId === undefined) return false;
     await enqueue(tx, now, {
@@ -55,8 +80,13 @@ export function taskCards(h: HelpText, notices: Notices) {
 
   /** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
   const postOrTellStaff = async (tx: Executor, now: number, task: Task, request: HelpRequest) => {
-    if (!(await postCard(tx, now, task, request)))
-      await notices.notifyStaff(tx, now, request.community_id, 'no_group', (l) => ({ id: request.id, type: h.typeOf(request, l) }));
+    if (await postCard(tx, now, task, request)) return;
+    const key = h.assignedPrivately(request.type) ? 'no_assignee' : 'no_group';
+    await notices.notifyStaff(tx, now, request.community_id, key, (l) => ({
+      id: request.id,
+      type: h.typeOf(request, l),
+      team: h.teamOf(request, l),
+    }));
   };
 
   /** The name the group may see for a volunteer: their first name if they agreed, else "a volunteer". */

@@ -11,18 +11,25 @@ import {
   unansweredCheckins,
   type Task,
 } from '../../../domain/help';
-import type { Locale } from '../../../i18n';
+import { escapeHtml, type Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { checkinKeyboard, claimerKeyboard, escalatedKeyboard, taskDetailsRef, taskParams } from '../views/tasks';
 import type { HelpText } from '../views/text';
 import { voiceMessages, type Cards } from './cards';
 import type { Notices } from './notices';
+import type { RequesterNotices } from './requester';
 
 /** The claimer's side of a task: claim, start, release, check-ins; a task released twice goes to staff. */
 
 export type Claims = ReturnType<typeof claimService>;
 
-export function claimService(deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'communities'>, h: HelpText, notices: Notices, cards: Cards) {
+export function claimService(
+  deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'communities'>,
+  h: HelpText,
+  notices: Notices,
+  cards: Cards,
+  requester: RequesterNotices,
+) {
   const { db } = deps;
   const settings = deps.communities.settings;
   const G = h.groupLocale;
@@ -41,15 +48,20 @@ export function claimService(deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'c
       await cards.postCard(tx, now, task, request, h.t(G, 'card_reposted'));
     }
     if (auto) await notices.notifyUser(tx, now, previousClaimer, 'auto_released', { id: task.id });
+    await requester.tell(tx, now, task, request, task.status === 'escalated' ? 'escalated' : 'released', previousClaimer);
   };
 
-  /** Claims for a volunteer and sends them the details privately; the task as claimed, or undefined for the loser. */
-  const claim = async (now: number, taskId: number, userId: number): Promise<Task | undefined> => {
+  /**
+   * Claims for a volunteer (or, `assignedBy` a lead, for a member) and sends them the details
+   * privately; the requester hears who took it. The task as claimed, or undefined for the loser.
+   */
+  const claim = async (now: number, taskId: number, userId: number, assignedBy?: string): Promise<Task | undefined> => {
     let claimed: Task | undefined;
     const won = await claimTask(db, now, taskId, userId, settings.claimCheckinHours, async (tx, t) => {
       claimed = t;
       const request = (await findRequest(tx, t.request_id))!;
       const locale = await deps.users.localeOf(userId, tx);
+      if (assignedBy !== undefined) await notices.notifyUser(tx, now, userId, 'assigned_you', { id: t.id, name: escapeHtml(assignedBy) });
       await enqueue(tx, now, {
         chatId: userId,
         text: await cards.details(tx, t, request, locale),
@@ -60,14 +72,23 @@ export function claimService(deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'c
       // What the requester said aloud follows the details, filed with them (so /deleteme drops them together).
       const voices = await voiceMessages(h, tx, request, locale);
       await enqueue(tx, now, ...voices.map((m) => ({ chatId: userId, ...m, priority: PRIORITY.personal, ref: taskDetailsRef(t.id) })));
+      await requester.tell(tx, now, t, request, 'claimed', userId);
     });
     if (!won || !claimed) return undefined;
     deps.sender.poke();
     return claimed;
   };
 
-  const start = (now: number, task: Task, userId: number) =>
-    db.transaction().execute((tx) => moveTask(tx, now, task.id, 'start', userId, { claimedBy: userId, set: { started_at: now } }));
+  /** The claimer starts; the requester hears it. */
+  const start = async (now: number, task: Task, userId: number) => {
+    const started = await db.transaction().execute(async (tx) => {
+      if (!(await moveTask(tx, now, task.id, 'start', userId, { claimedBy: userId, set: { started_at: now } }))) return false;
+      await requester.tell(tx, now, task, (await findRequest(tx, task.request_id))!, 'started', userId);
+      return true;
+    });
+    if (started) deps.sender.poke();
+    return started;
+  };
 
   /** The claimer gives the task back; undefined when it was not theirs to give. */
   const release = async (now: number, task: Task, userId: number) => {

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../deps';
-import { completeTask, findRequest, measuredMinutes, type Task } from '../../../domain/help';
+import { completeTask, filedByStaffFor, findRequest, measuredMinutes, type HelpRequest, type Task } from '../../../domain/help';
 import { formatMinutes } from '../../../domain/help-time';
 import { leadsOf } from '../../../domain/volunteers';
 import { escapeHtml, type Locale } from '../../../i18n';
@@ -33,13 +33,29 @@ export function completionService(
 ) {
   const limitMinutes = deps.communities.settings.hoursCorrectionLimit * 60;
 
-  const askForRating = async (tx: Executor, now: number, task: Task, requesterId: number, type: string) => {
+  /**
+   * Done, to the requester: who finished it, the note and photo, and the stars. For a request staff
+   * filed for someone who phoned in, the staff member is asked to call that person and press their
+   * answer, which is recorded as rated on their behalf (and counted apart in the summary).
+   */
+  const askForRating = async (tx: Executor, now: number, task: Task, request: HelpRequest, volunteerId: number) => {
+    const requesterId = request.requester_id!;
+    const locale = await deps.users.localeOf(requesterId, tx);
+    const name = escapeHtml(await cards.volunteerLabel(tx, volunteerId, task, locale));
+    const onBehalf = filedByStaffFor(request);
     await notices.notifyUser(
       tx,
       now,
       requesterId,
-      'rate_ask',
-      (l) => ({ id: task.id, type: h.typeOf({ type }, l), note: escapeHtml(task.done_note ?? '') }),
+      onBehalf ? 'rate_ask_on_behalf' : 'rate_ask',
+      {
+        id: task.id,
+        type: h.typeOf(request, locale),
+        note: escapeHtml(task.done_note ?? ''),
+        name,
+        person: escapeHtml(request.on_behalf_name ?? ''),
+        phone: escapeHtml(request.on_behalf_phone ?? '—'),
+      },
       { keyboard: () => rateKeyboard(task), photo: task.done_photo ?? undefined },
     );
   };
@@ -73,7 +89,7 @@ export function completionService(
         const request = (await findRequest(tx, task.request_id))!;
         await cards.editCard(tx, now, task, request, 'card_done');
         if (request.requester_id !== null && request.requester_id !== done.volunteerId)
-          await askForRating(tx, now, task, request.requester_id, request.type);
+          await askForRating(tx, now, task, request, done.volunteerId);
         waiting = needsApproval;
         if (needsApproval) await askForHoursDecision(tx, now, task, hoursId, done);
       },

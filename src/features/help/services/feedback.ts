@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../deps';
-import { decideHours, findRequest, findTask, rateTask, type Task } from '../../../domain/help';
+import { decideHours, filedByStaffFor, findRequest, findTask, rateTask, type Task } from '../../../domain/help';
 import type { HelpText } from '../views/text';
 import type { Notices } from './notices';
 
@@ -12,9 +12,15 @@ type HoursRow = { id: number; volunteer_id: number | null };
 export function feedbackService(deps: Pick<CoreDeps, 'db' | 'sender'>, h: HelpText, notices: Notices) {
   const { db } = deps;
 
-  /** The person helped rates it; a low score goes to staff. */
-  const rate = async (now: number, taskId: number, raterId: number, score: number) => {
+  /**
+   * The person helped rates it (or staff press the answer they gave by phone); a low score goes to
+   * staff. False when it cannot be rated; else for whom it was recorded (null: the rater's own).
+   */
+  const rate = async (now: number, taskId: number, raterId: number, score: number): Promise<false | { onBehalfOf: string | null }> => {
     if (!(await rateTask(db, now, taskId, raterId, score))) return false;
+    const rated = (await findTask(db, taskId))!;
+    const ratedRequest = (await findRequest(db, rated.request_id))!;
+    const onBehalfOf = filedByStaffFor(ratedRequest) ? ratedRequest.on_behalf_name : null;
     if (score <= 2) {
       const task = (await findTask(db, taskId))!;
       const request = (await findRequest(db, task.request_id))!;
@@ -25,7 +31,7 @@ export function feedbackService(deps: Pick<CoreDeps, 'db' | 'sender'>, h: HelpTe
         );
       deps.sender.poke();
     }
-    return true;
+    return { onBehalfOf };
   };
 
   /** A lead (or staff) decides on a large hours correction; the volunteer hears the outcome. */

@@ -8,6 +8,8 @@ import { completionService } from './completion';
 import { feedbackService } from './feedback';
 import { helpNotices } from './notices';
 import { recurrenceService } from './recurrence';
+import { expiryService } from './expiry';
+import { requesterNotices } from './requester';
 import { requestService } from './requests';
 import { shiftService } from './shifts';
 import { staffTaskService } from './staff-tasks';
@@ -23,6 +25,7 @@ export function helpServices(deps: CoreDeps) {
   const cards = taskCards(text, notices);
   const approvalCopies = approvalCards(deps, text, notices);
   const approvals = approvalService(deps, text, notices, cards, approvalCopies);
+  const requester = requesterNotices(deps, text, notices, cards);
   return {
     text,
     notices,
@@ -31,7 +34,8 @@ export function helpServices(deps: CoreDeps) {
     approvals,
     requests: requestService(deps, text, notices, cards, approvalCopies, approvals),
     recurrence: recurrenceService(deps, text, cards),
-    claims: claimService(deps, text, notices, cards),
+    claims: claimService(deps, text, notices, cards, requester),
+    expiry: expiryService(deps, text, notices, cards),
     staffTasks: staffTaskService(deps, text, notices, cards),
     feedback: feedbackService(deps, text, notices),
     completion: completionService(deps, text, notices, cards),

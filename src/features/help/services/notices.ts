@@ -73,5 +73,5 @@ export function helpNotices(deps: Pick<CoreDeps, 'users'>, h: HelpText) {
     }
   };
 
-  return { notifyUser, notifyStaff, toStaff };
+  return { notifyUser, notifyStaff, toStaff, localeOf: (userId: number, tx: Executor) => users.localeOf(userId, tx) };
 }

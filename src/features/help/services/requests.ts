@@ -7,6 +7,7 @@ import {
   cancelRequest,
   createRequest,
   findRequest,
+  repostRequest,
   teamFor,
   type HelpRequest,
   type NewRequest,
@@ -91,5 +92,20 @@ export function requestService(
     await enqueue(tx, now, { chatId: claimer, text, voice, priority: PRIORITY.personal, ref: taskDetailsRef(task.id) });
   };
 
-  return { submit, cancelByRequester, note };
+  /**
+   * The requester re-posts a request whose slot passed unclaimed, for the new time they chose: a
+   * fresh task to the team as at approval. Undefined when it was re-posted already, or is not theirs.
+   */
+  const repost = async (
+    now: number,
+    request: HelpRequest,
+    userId: number,
+    window: { start: number | null; end: number | null; urgent: boolean },
+  ) => {
+    const task = await repostRequest(db, now, request.id, userId, window, (tx, t, req) => cards.postOrTellStaff(tx, now, t, req));
+    if (task) deps.sender.poke();
+    return task;
+  };
+
+  return { submit, cancelByRequester, note, repost };
 }

@@ -1,7 +1,7 @@
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { allowedActions, type HelpRequest, type Task } from '../../../domain/help';
 import { escapeHtml, type Locale, type Params } from '../../../i18n';
-import { claimButton, hoursButton, rateButton, staffTaskButton, taskButton } from '../buttons';
+import { assignButton, claimButton, hoursButton, rateButton, staffTaskButton, taskButton } from '../buttons';
 import type { HelpText } from './text';
 
 /** A task's card in its team's group, the claimer's private details and the buttons around a task. */
@@ -9,6 +9,8 @@ import type { HelpText } from './text';
 /** Outbox refs: the group card (edited as the task moves on) and the claimer's private details. */
 export const taskCardRef = (taskId: number) => `task:${taskId}:card`;
 export const taskDetailsRef = (taskId: number) => `task:${taskId}:details`;
+/** A task offered privately (mediation, legal advice) to the team's leads or volunteers. */
+export const taskOfferRef = (taskId: number) => `task:${taskId}:offer`;
 
 const ACTION_CODES = { start: 's', done: 'd', release: 'r' } as const;
 
@@ -26,6 +28,20 @@ export function taskCardText(h: HelpText, task: Task, request: HelpRequest, loca
 export const claimKeyboard = (h: HelpText, task: Task, locale: Locale): InlineKeyboard => [
   [{ text: h.t(locale, 'claim_button'), callback_data: claimButton.pack({ task: task.id }) }],
 ];
+
+/** Most members a lead's assign message lists (Telegram keeps a keyboard readable up to about this). */
+const MAX_ASSIGNEES = 12;
+
+/** A lead's private offer of a task: one button per member of the team, two to a row. */
+export function assignKeyboard(h: HelpText, task: Task, members: { id: number; first_name: string }[], locale: Locale): InlineKeyboard {
+  const buttons = members.slice(0, MAX_ASSIGNEES).map((m) => ({
+    text: h.t(locale, 'assign_to_button', { name: m.first_name }),
+    callback_data: assignButton.pack({ task: task.id, to: m.id }),
+  }));
+  const rows: InlineKeyboard = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return rows;
+}
 
 /** The person helped, as the claimer may see them. */
 export interface Requester {

@@ -1,5 +1,6 @@
 import { localName, type Communities } from '../../../community/config';
 import type { Config } from '../../../config';
+import { assignedPrivately } from '../../../domain/help';
 import { formatWindow } from '../../../domain/help-time';
 import { voiceLength } from '../../../delivery/media';
 import { escapeHtml, type I18n, type Locale, type Params } from '../../../i18n';
@@ -45,6 +46,8 @@ export function helpText(deps: { i18n: I18n; communities: Communities; config: C
     teamName,
     when,
     place,
+    /** Mediation and legal advice: offered privately, never on a public card. */
+    assignedPrivately: (type: string) => assignedPrivately(communities, type),
     /** Escaped names, ready for HTML texts. */
     typeOf: (r: { type: string }, locale: Locale) => escapeHtml(typeName(r.type, locale)),
     buildingOf: (r: { community_id: string; building_id: string }, locale: Locale) =>
