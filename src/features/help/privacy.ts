@@ -1,11 +1,14 @@
 import type { PrivacySpec } from '../../bot/feature';
 import type { CoreDeps } from '../../deps';
-import { countedMinutes, type HelpRequest } from '../../domain/help';
+import { countedMinutes, findRequest, findTask, moveTask, type HelpRequest } from '../../domain/help';
 import type { TeamMember } from '../../domain/volunteers';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
+import { helpServices } from './services';
+import type { Cards } from './services/cards';
+import type { Notices } from './services/notices';
 import { approvalEditRef, approvalRef, approvalVoiceRef } from './views/approval';
-import { taskDetailsRef } from './views/tasks';
+import { escalatedKeyboard, taskDetailsRef, taskParams } from './views/tasks';
 import type { HelpText } from './views/text';
 
 /**
@@ -14,6 +17,8 @@ import type { HelpText } from './views/text';
  */
 export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
   const { db } = deps;
+  // What a release and a freed place do (cards edited, posted again), inside the erasing transaction.
+  const { notices, cards, shifts } = helpServices(deps);
   return {
     async exportData(userId, t) {
       const locale = await deps.users.localeOf(userId);
@@ -40,6 +45,9 @@ export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
           deps.clock.now(),
           mine.map((r) => r.id),
         );
+      const now = deps.clock.now();
+      await releaseClaims(tx, now, userId, { h, notices, cards });
+      await shifts.freePlacesOf(tx, now, userId);
       await eraseVolunteering(tx, userId);
     },
   };
@@ -108,41 +116,60 @@ async function eraseRequests(tx: Executor, now: number, ids: number[]): Promise<
   await tx.deleteFrom('help_voice_notes').where('request_id', 'in', ids).execute();
 }
 
-/** Their memberships, claims, hours, ratings, shifts and decisions: ids nulled, the counts kept. */
+/**
+ * Their claims go back to the team as a release does: the old card says "released", a new card
+ * is posted (or, released a second time, staff are asked to arrange it), through the outbox.
+ */
+async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: HelpText; notices: Notices; cards: Cards }) {
+  const { h, notices, cards } = p;
+  const claimed = await tx
+    .selectFrom('tasks')
+    .selectAll()
+    .where('claimed_by', '=', userId)
+    .where('status', 'in', ['claimed', 'started'])
+    .execute();
+  for (const before of claimed) {
+    const released = await moveTask(tx, now, before.id, 'release', userId, {
+      claimedBy: userId,
+      set: {
+        claimed_by: null,
+        claimed_at: null,
+        started_at: null,
+        checkin_due_at: null,
+        checkin_sent_at: null,
+        checkin_ok_at: null,
+        released_count: before.released_count + 1,
+      },
+    });
+    if (!released) continue;
+    if (before.released_count + 1 >= 2) await moveTask(tx, now, before.id, 'escalate', null);
+    const task = (await findTask(tx, before.id))!;
+    const request = (await findRequest(tx, task.request_id))!;
+    await cards.editCard(tx, now, task, request, 'card_released');
+    if (task.status !== 'escalated') {
+      await cards.postCard(tx, now, task, request, h.t(h.groupLocale, 'card_reposted'));
+      continue;
+    }
+    const params = taskParams(h, task, request);
+    await notices.toStaff(tx, now, task.community_id, (l) => ({
+      text: h.t(l, 'escalated', params(l)),
+      keyboard: escalatedKeyboard(h, task, l),
+    }));
+  }
+}
+
+/** Their memberships, claims, hours, ratings, shifts and decisions: ids nulled, the counts kept (places freed before, by freePlacesOf). */
 async function eraseVolunteering(tx: Executor, userId: number): Promise<void> {
   await tx
     .updateTable('team_members')
     .set({ user_id: null, phone: null, skills: null, availability: null, agreed_to_be_named: 0 })
     .where('user_id', '=', userId)
     .execute();
-  // Their claims go back to the group.
-  await tx
-    .updateTable('tasks')
-    .set({
-      status: 'released',
-      claimed_by: null,
-      claimed_at: null,
-      started_at: null,
-      checkin_due_at: null,
-      checkin_sent_at: null,
-      checkin_ok_at: null,
-    })
-    .where('claimed_by', '=', userId)
-    .where('status', 'in', ['claimed', 'started'])
-    .execute();
   await tx.updateTable('tasks').set({ claimed_by: null }).where('claimed_by', '=', userId).execute();
   await tx.updateTable('hours').set({ volunteer_id: null }).where('volunteer_id', '=', userId).execute();
   await tx.updateTable('ratings').set({ rater_id: null, comment: null }).where('rater_id', '=', userId).execute();
   await tx.updateTable('task_events').set({ actor_id: null }).where('actor_id', '=', userId).execute();
   await tx.updateTable('shifts').set({ created_by: null }).where('created_by', '=', userId).execute();
-  const shifts = await tx.selectFrom('shift_members').select('shift_id').where('user_id', '=', userId).execute();
-  for (const s of shifts)
-    await tx
-      .updateTable('shifts')
-      .set((eb) => ({ taken: eb('taken', '-', 1) }))
-      .where('id', '=', s.shift_id)
-      .where('taken', '>', 0)
-      .execute();
   await tx.deleteFrom('shift_members').where('user_id', '=', userId).execute();
   await tx.updateTable('team_members').set({ decided_by: null }).where('decided_by', '=', userId).execute();
   await tx.updateTable('help_requests').set({ decided_by: null }).where('decided_by', '=', userId).execute();

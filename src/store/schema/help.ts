@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables in migrations/003_help.ts (and 006_help_approval.ts, 008_voice.ts). Times are epoch milliseconds, flags 0/1. */
 
@@ -142,12 +142,28 @@ export interface ShiftsTable {
   taken: number;
   created_by: number | null;
   created_at: number;
+  /** When the lead (or each member) was asked who came (migration 010). */
+  attendance_asked_at: ColumnType<number | null, number | null | undefined>;
+  /** When attendance was confirmed, or its deadline passed and the list was credited. */
+  attendance_closed_at: ColumnType<number | null, number | null | undefined>;
 }
 
 export interface ShiftMembersTable {
   shift_id: number;
   user_id: number;
   joined_at: number;
+  eve_reminded_at: ColumnType<number | null, number | null | undefined>;
+  hour_reminded_at: ColumnType<number | null, number | null | undefined>;
+  /** NULL not said yet, 1 came, 0 did not. */
+  attended: ColumnType<number | null, number | null | undefined>;
+  credited_at: ColumnType<number | null, number | null | undefined>;
+}
+
+/** Who pressed Join on a full shift: told privately when a place opens. */
+export interface ShiftWaitersTable {
+  shift_id: number;
+  user_id: number;
+  at: number;
 }
 
 /** A voice note the requester added to a request later (help_requests.notes is one text column). */
@@ -170,4 +186,5 @@ export interface HelpTables {
   recurrences: RecurrencesTable;
   shifts: ShiftsTable;
   shift_members: ShiftMembersTable;
+  shift_waiters: ShiftWaitersTable;
 }

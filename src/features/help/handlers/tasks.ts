@@ -43,6 +43,8 @@ function onClaim(composer: Composer<BotContext>, p: HelpParts) {
 
 async function answerLostClaim(ctx: PressContext, taskId: number, { deps, s }: HelpParts) {
   const current = await findTask(deps.db, taskId);
+  // A card whose task was done, cancelled or handed to staff since: say which, not "already taken".
+  if (current && ['done', 'cancelled', 'escalated'].includes(current.status)) return answerStale(ctx, current);
   if (current?.claimed_by === ctx.from.id) return ctx.answerCbQuery(ctx.t('help.claimed_already_you'));
   if (current?.claimed_by) {
     const name = await s.cards.volunteerLabel(deps.db, current.claimed_by, current, ctx.locale);
@@ -51,40 +53,64 @@ async function answerLostClaim(ctx: PressContext, taskId: number, { deps, s }: H
   return ctx.answerCbQuery(ctx.t('help.task_not_open'));
 }
 
-const notOpen = (ctx: PressContext) => ctx.answerCbQuery(ctx.t('help.task_not_open'));
+/**
+ * What became of a task whose button no longer fits (released, taken by someone else, done,
+ * cancelled, with staff), as an alert: a bare "no longer in that state" toast was easy to miss.
+ */
+function staleText(ctx: PressContext, task: Task): string {
+  const key =
+    task.status === 'open' || task.status === 'released'
+      ? 'task_stale_open'
+      : task.status === 'claimed' || task.status === 'started'
+        ? task.claimed_by === ctx.from.id
+          ? 'task_stale_yours'
+          : 'task_stale_claimed'
+        : `task_stale_${task.status}`;
+  return ctx.t(`shifts.${key}`, { id: task.id });
+}
 
-const startTask: TaskAct = async (ctx, task, { deps, s }) => {
+const answerStale = (ctx: PressContext, task: Task) => ctx.answerCbQuery(staleText(ctx, task), { show_alert: true });
+
+/** The task as it is now (the press's copy is from before the attempt that failed). */
+const notOpen = async (ctx: PressContext, task: Task, { deps }: HelpParts) => answerStale(ctx, (await findTask(deps.db, task.id)) ?? task);
+
+const startTask: TaskAct = async (ctx, task, p) => {
+  const { deps, s } = p;
   if (task.status === 'started') return ctx.answerCbQuery(ctx.t('help.already_started', { id: task.id }));
-  if (!(await s.claims.start(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+  if (!(await s.claims.start(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx, task, p);
   await ctx.answerCbQuery(ctx.t('help.started'));
   const after = (await findTask(deps.db, task.id))!;
   await ctx.editMessageReplyMarkup({ inline_keyboard: claimerKeyboard(s.text, after, ctx.locale) }).catch(() => undefined);
   return ctx.reply(ctx.t('help.started_hint', { id: task.id }));
 };
 
-const finishTask: TaskAct = async (ctx, task, { bot, flows }) => {
-  if (!allowedActions(task.status, 'claimer').includes('done')) return notOpen(ctx);
+const finishTask: TaskAct = async (ctx, task, p) => {
+  const { bot, flows } = p;
+  if (!allowedActions(task.status, 'claimer').includes('done')) return notOpen(ctx, task, p);
   // The engine answers the press, and a second tap "already done" without asking again.
   if (await bot.flows.start(ctx, flows.done, { taskId: task.id })) await clearButtons(ctx);
 };
 
-const giveBack: TaskAct = async (ctx, task, { deps, s }) => {
+const giveBack: TaskAct = async (ctx, task, p) => {
+  const { deps, s } = p;
   if (task.claimed_by !== ctx.from.id) return ctx.answerCbQuery(ctx.t('help.already_released', { id: task.id }));
-  if (!(await s.claims.release(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+  if (!(await s.claims.release(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx, task, p);
   await ctx.answerCbQuery();
   await clearButtons(ctx);
   return ctx.reply(ctx.t('help.released_you', { id: task.id }));
 };
 
-const cannotReach: TaskAct = async (ctx, task, { deps, s }) => {
-  if (task.status !== 'claimed' && task.status !== 'started') return notOpen(ctx);
+const cannotReach: TaskAct = async (ctx, task, p) => {
+  const { deps, s } = p;
+  if (task.status !== 'claimed' && task.status !== 'started') return notOpen(ctx, task, p);
   await s.staffTasks.tellUnreachable(deps.clock.now(), task, ctx.from.first_name);
   await ctx.answerCbQuery();
   return ctx.reply(ctx.t('help.unreachable_sent'));
 };
 
-const stillOnIt: TaskAct = async (ctx, task, { deps, s }) => {
-  if (!(await s.claims.answerCheckin(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx);
+const stillOnIt: TaskAct = async (ctx, task, p) => {
+  const { deps, s } = p;
+  if (!(await s.claims.answerCheckin(deps.clock.now(), task, ctx.from.id))) return notOpen(ctx, task, p);
   await ctx.answerCbQuery(ctx.t('help.checkin_thanks'));
   return ctx.editMessageReplyMarkup({ inline_keyboard: claimerKeyboard(s.text, task, ctx.locale) }).catch(() => undefined);
 };
@@ -97,15 +123,18 @@ function onClaimerButton(composer: Composer<BotContext>, p: HelpParts) {
     codec: taskButton,
     load: (b) => findTask(p.deps.db, b.task),
     // Whoever released it a moment ago may still press Release again (a double tap): giveBack says so.
-    may: async (ctx, task, b) =>
-      task.claimed_by === ctx.from.id || (b.act === 'r' && (await lastReleasedBy(p.deps.db, task.id)) === ctx.from.id),
-    notAllowed: 'help.task_not_yours',
+    // Anyone else is told what became of the task (released, with someone else, done, cancelled).
+    refuse: async (ctx, task, b) =>
+      task.claimed_by === ctx.from.id || (b.act === 'r' && (await lastReleasedBy(p.deps.db, task.id)) === ctx.from.id)
+        ? undefined
+        : { text: staleText(ctx, task) },
     run: (ctx, task, b) => CLAIMER_ACTS[b.act](ctx, task, p),
   });
 }
 
 /** Staff on an escalated task: post it again, or cancel it. */
-function onStaffTaskButton(composer: Composer<BotContext>, { deps, s }: HelpParts) {
+function onStaffTaskButton(composer: Composer<BotContext>, p: HelpParts) {
+  const { deps, s } = p;
   onButton(composer, {
     codec: staffTaskButton,
     load: (b) => findTask(deps.db, b.task),
@@ -114,7 +143,7 @@ function onStaffTaskButton(composer: Composer<BotContext>, { deps, s }: HelpPart
       const now = deps.clock.now();
       const ok =
         b.act === 'p' ? await s.staffTasks.repost(now, task, ctx.from.id) : await s.staffTasks.cancelByStaff(now, task, ctx.from.id);
-      if (!ok) return notOpen(ctx);
+      if (!ok) return notOpen(ctx, task, p);
       await ctx.answerCbQuery(ctx.t('help.done_ok'));
       return clearButtons(ctx);
     },
