@@ -170,7 +170,7 @@ describe('patrol shifts', () => {
     const dee = await volunteer(world, 'Dee', 'Elder care team', { user: hood.staff, in: hood.committee });
     const wei = await volunteer(world, 'Wei', 'Elder care team', { user: hood.staff, in: hood.committee });
     const elder = hood.teams.elder;
-    const { taskId, card } = await mealTask('Auntie Lan');
+    const { taskId, card, resident } = await mealTask('Auntie Lan');
     await dee.press('✋ 我来认领', { in: elder, messageId: card.message_id });
     const shift = await newShift('Elder care team', 'Visits in building 3', { days: 2 });
     await dee.press('🙋 报名', { in: elder, messageId: cardsOf(elder, shift.id)[0].message_id });
@@ -193,6 +193,8 @@ describe('patrol shifts', () => {
     expect(original.text).toContain('已报名 0/1 人');
     expect(reposted.text).toMatch(/^🔁 空出一个名额/);
     expect(wei.last()!.text).toMatch(new RegExp(`A place has opened on patrol shift #${shift.id}`));
+    // Auntie Lan hears it went back, without the name of whoever erased themselves.
+    expect(resident.last()!.text).toMatch(/^↩️ 一位志愿者无法完成您的求助 #\d+（配餐送餐），已退回服务队另找志愿者/);
     // Wei takes the task that came back.
     expect((await wei.press('✋ 我来认领', { in: elder, messageId: taskCards.at(-1)!.message_id })).answer?.text).toMatch(/yours/);
   });

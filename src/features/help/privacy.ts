@@ -1,12 +1,13 @@
 import type { PrivacySpec } from '../../bot/feature';
 import type { CoreDeps } from '../../deps';
-import { countedMinutes, findRequest, findTask, moveTask, type HelpRequest } from '../../domain/help';
+import { countedMinutes, findRequest, findTask, moveTask, type HelpRequest, type Task } from '../../domain/help';
 import type { TeamMember } from '../../domain/volunteers';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { helpServices } from './services';
 import type { Cards } from './services/cards';
 import type { Notices } from './services/notices';
+import { requesterNotices } from './services/requester';
 import { approvalEditRef, approvalRef, approvalVoiceRef } from './views/approval';
 import { escalatedKeyboard, taskDetailsRef, taskParams } from './views/tasks';
 import type { HelpText } from './views/text';
@@ -19,6 +20,7 @@ export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
   const { db } = deps;
   // What a release and a freed place do (cards edited, posted again), inside the erasing transaction.
   const { notices, cards, shifts } = helpServices(deps);
+  const requester = requesterNotices(deps, h, notices, cards);
   return {
     async exportData(userId, t) {
       const locale = await deps.users.localeOf(userId);
@@ -46,9 +48,12 @@ export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
           mine.map((r) => r.id),
         );
       const now = deps.clock.now();
-      await releaseClaims(tx, now, userId, { h, notices, cards });
+      const released = await releaseClaims(tx, now, userId, { h, notices, cards });
       await shifts.freePlacesOf(tx, now, userId);
       await eraseVolunteering(tx, userId);
+      // The requester hears it went back, as after any release; told after the erasure, so unnamed ("a volunteer").
+      for (const { task, request } of released)
+        await requester.tell(tx, now, task, request, task.status === 'escalated' ? 'escalated' : 'released', userId);
     },
   };
 }
@@ -122,6 +127,7 @@ async function eraseRequests(tx: Executor, now: number, ids: number[]): Promise<
  */
 async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: HelpText; notices: Notices; cards: Cards }) {
   const { h, notices, cards } = p;
+  const released: { task: Task; request: HelpRequest }[] = [];
   const claimed = await tx
     .selectFrom('tasks')
     .selectAll()
@@ -129,7 +135,7 @@ async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: 
     .where('status', 'in', ['claimed', 'started'])
     .execute();
   for (const before of claimed) {
-    const released = await moveTask(tx, now, before.id, 'release', userId, {
+    const moved = await moveTask(tx, now, before.id, 'release', userId, {
       claimedBy: userId,
       set: {
         claimed_by: null,
@@ -141,10 +147,11 @@ async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: 
         released_count: before.released_count + 1,
       },
     });
-    if (!released) continue;
+    if (!moved) continue;
     if (before.released_count + 1 >= 2) await moveTask(tx, now, before.id, 'escalate', null);
     const task = (await findTask(tx, before.id))!;
     const request = (await findRequest(tx, task.request_id))!;
+    released.push({ task, request });
     await cards.editCard(tx, now, task, request, 'card_released');
     if (task.status !== 'escalated') {
       await cards.postCard(tx, now, task, request, h.t(h.groupLocale, 'card_reposted'));
@@ -156,6 +163,7 @@ async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: 
       keyboard: escalatedKeyboard(h, task, l),
     }));
   }
+  return released;
 }
 
 /** Their memberships, claims, hours, ratings, shifts and decisions: ids nulled, the counts kept (places freed before, by freePlacesOf). */
