@@ -327,6 +327,8 @@ export async function snapshot(db: Db): Promise<Map<string, Map<string, Record<s
 /** Bookkeeping that any update may touch: which updates were seen, the outbox, the audit trail. */
 const BOOKKEEPING = new Set([
   'processed_updates',
+  // The polling lease is renewed every few seconds by whoever polls.
+  'leases',
   'outbox',
   'audit_log',
   'kysely_migration',
