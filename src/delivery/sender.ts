@@ -9,7 +9,9 @@ import type { Db } from '../store/db';
  *
  * Restarts and crashes. Every row is written before anything is sent and stays 'pending' until
  * Telegram has answered, so nothing is dropped: a stopped sender releases its leases and the next
- * one carries on; a crashed sender's leases run out (leaseMs) and another sender takes the rows.
+ * one carries on. Leases are short (leaseMs, 10 s) and renewed every few seconds while the sender
+ * lives, so a crashed sender's rows are taken by another within about leaseMs of its death, while
+ * a slow call of a live sender keeps its row.
  * Duplicates: a row is marked 'sent' in one local UPDATE right after Telegram accepts it. The only
  * way a message goes out twice is a crash in between: after Telegram accepted the call and before
  * that UPDATE committed (a single indexed write, well under a millisecond on SQLite, one round
@@ -43,7 +45,7 @@ export interface SenderOptions {
   groupPerMinute?: number;
   maxAttempts?: number;
   idleMs?: number;
-  /** How long a leased row belongs to this sender if it dies (then another may take it). */
+  /** How long a leased row belongs to this sender if it dies (then another may take it); renewed every third of it while alive. */
   leaseMs?: number;
   /** How often watchers (broadcast progress) run while sending. */
   watchMs?: number;
@@ -92,6 +94,7 @@ export class Sender {
   /** When the next send may start (even pacing). */
   private nextAt = 0;
   private watching?: Promise<void>;
+  private renewal?: NodeJS.Timeout;
   private readonly opts: Required<SenderOptions>;
 
   constructor(
@@ -107,7 +110,7 @@ export class Sender {
       groupPerMinute: 20,
       maxAttempts: 8,
       idleMs: 200,
-      leaseMs: 60_000,
+      leaseMs: 10_000,
       watchMs: 2000,
       onResult: () => undefined,
       ...opts,
@@ -138,11 +141,26 @@ export class Sender {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.renewal = setInterval(() => void this.renewLeases(), this.opts.leaseMs / 3);
+    this.renewal.unref();
+  }
+
+  /** Keeps the rows this sender holds (waiting for their turn, or with a call in flight) its own while it lives. */
+  private async renewLeases(): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ lease_until: this.clock.now() + this.opts.leaseMs })
+      .where('lease_owner', '=', this.owner)
+      .where('status', '=', 'pending')
+      .where('lease_until', 'is not', null)
+      .execute()
+      .catch((err) => this.log.warn({ err }, 'could not renew outbox leases'));
   }
 
   /** Stops taking rows, waits for the calls in flight, and gives back the rows it had leased. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.renewal);
     this.wake?.();
     await this.loop;
     await this.settle();
