@@ -283,25 +283,40 @@ export async function releaseTask(
     if (!before || before.claimed_by === null) return undefined;
     const claimer = before.claimed_by;
     const system = by === 'system';
-    const moved = await moveTask(tx, now, taskId, 'release', system ? null : by.volunteerId, {
-      // The system releases only a claim whose check-in went unanswered.
-      claimedBy: system ? claimer : by.volunteerId,
-      set: {
-        claimed_by: null,
-        claimed_at: null,
-        started_at: null,
-        checkin_due_at: null,
-        checkin_sent_at: null,
-        checkin_ok_at: null,
-        released_count: before.released_count + 1,
-      },
-    });
-    if (!moved) return undefined;
-    let status: 'released' | 'escalated' = 'released';
-    if (before.released_count + 1 >= 2 && (await moveTask(tx, now, taskId, 'escalate', null))) status = 'escalated';
+    // The system releases only a claim whose check-in went unanswered.
+    const status = await releaseClaim(tx, now, before, system ? null : by.volunteerId, system ? claimer : by.volunteerId);
+    if (!status) return undefined;
     await then(tx, (await findTask(tx, taskId))!, claimer);
     return status;
   });
+}
+
+/**
+ * In the caller's transaction: `claimedBy`'s claim given back (by `actorId`, null for the system),
+ * escalated to staff the second time. The new status, or undefined when it was not theirs to give back.
+ */
+export async function releaseClaim(
+  tx: Executor,
+  now: number,
+  before: Task,
+  actorId: number | null,
+  claimedBy: number,
+): Promise<'released' | 'escalated' | undefined> {
+  const moved = await moveTask(tx, now, before.id, 'release', actorId, {
+    claimedBy,
+    set: {
+      claimed_by: null,
+      claimed_at: null,
+      started_at: null,
+      checkin_due_at: null,
+      checkin_sent_at: null,
+      checkin_ok_at: null,
+      released_count: before.released_count + 1,
+    },
+  });
+  if (!moved) return undefined;
+  if (before.released_count + 1 >= 2 && (await moveTask(tx, now, before.id, 'escalate', null))) return 'escalated';
+  return 'released';
 }
 
 /** Claims that are due a check-in, and claims whose check-in went unanswered. */

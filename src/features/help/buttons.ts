@@ -24,3 +24,9 @@ export const approvalButton = callbackCodec('pa', { request: 'id', act: ['y', 'n
 export const declineButton = callbackCodec('pd', { request: 'id', reason: [...DECLINE_REASONS, 'w'] });
 export const joinShiftButton = callbackCodec('pj', { shift: 'id' });
 export const leaveShiftButton = callbackCodec('pl', { shift: 'id' });
+/** The lead taps a member: came ↔ did not come. */
+export const attendanceMarkButton = callbackCodec('pw', { shift: 'id', user: 'id' });
+/** The lead confirms the list. */
+export const attendanceConfirmButton = callbackCodec('pk', { shift: 'id' });
+/** A member of a team without a lead answers for themselves: came 1 yes, 0 no. */
+export const attendanceOwnButton = callbackCodec('pq', { shift: 'id', came: 'int' });

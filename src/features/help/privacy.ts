@@ -1,15 +1,12 @@
 import type { PrivacySpec } from '../../bot/feature';
 import type { CoreDeps } from '../../deps';
-import { countedMinutes, findRequest, findTask, moveTask, type HelpRequest, type Task } from '../../domain/help';
+import { countedMinutes, type HelpRequest } from '../../domain/help';
 import type { TeamMember } from '../../domain/volunteers';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { helpServices } from './services';
-import type { Cards } from './services/cards';
-import type { Notices } from './services/notices';
-import { requesterNotices } from './services/requester';
 import { approvalEditRef, approvalRef, approvalVoiceRef } from './views/approval';
-import { escalatedKeyboard, taskDetailsRef, taskParams } from './views/tasks';
+import { taskDetailsRef } from './views/tasks';
 import type { HelpText } from './views/text';
 
 /**
@@ -19,8 +16,7 @@ import type { HelpText } from './views/text';
 export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
   const { db } = deps;
   // What a release and a freed place do (cards edited, posted again), inside the erasing transaction.
-  const { notices, cards, shifts } = helpServices(deps);
-  const requester = requesterNotices(deps, h, notices, cards);
+  const { claims, shifts } = helpServices(deps);
   return {
     async exportData(userId, t) {
       const locale = await deps.users.localeOf(userId);
@@ -40,20 +36,19 @@ export function helpPrivacy(deps: CoreDeps, h: HelpText): PrivacySpec {
     },
 
     async erase(userId, tx) {
+      const now = deps.clock.now();
       const mine = await tx.selectFrom('help_requests').select('id').where('requester_id', '=', userId).execute();
       if (mine.length > 0)
         await eraseRequests(
           tx,
-          deps.clock.now(),
+          now,
           mine.map((r) => r.id),
         );
-      const now = deps.clock.now();
-      const released = await releaseClaims(tx, now, userId, { h, notices, cards });
+      const released = await claims.releaseClaimsOf(tx, now, userId);
       await shifts.freePlacesOf(tx, now, userId);
       await eraseVolunteering(tx, userId);
       // The requester hears it went back, as after any release; told after the erasure, so unnamed ("a volunteer").
-      for (const { task, request } of released)
-        await requester.tell(tx, now, task, request, task.status === 'escalated' ? 'escalated' : 'released', userId);
+      for (const { task, request } of released) await claims.tellReleased(tx, now, task, request, userId);
     },
   };
 }
@@ -119,51 +114,6 @@ async function eraseRequests(tx: Executor, now: number, ids: number[]): Promise<
     .where('id', 'in', ids)
     .execute();
   await tx.deleteFrom('help_voice_notes').where('request_id', 'in', ids).execute();
-}
-
-/**
- * Their claims go back to the team as a release does: the old card says "released", a new card
- * is posted (or, released a second time, staff are asked to arrange it), through the outbox.
- */
-async function releaseClaims(tx: Executor, now: number, userId: number, p: { h: HelpText; notices: Notices; cards: Cards }) {
-  const { h, notices, cards } = p;
-  const released: { task: Task; request: HelpRequest }[] = [];
-  const claimed = await tx
-    .selectFrom('tasks')
-    .selectAll()
-    .where('claimed_by', '=', userId)
-    .where('status', 'in', ['claimed', 'started'])
-    .execute();
-  for (const before of claimed) {
-    const moved = await moveTask(tx, now, before.id, 'release', userId, {
-      claimedBy: userId,
-      set: {
-        claimed_by: null,
-        claimed_at: null,
-        started_at: null,
-        checkin_due_at: null,
-        checkin_sent_at: null,
-        checkin_ok_at: null,
-        released_count: before.released_count + 1,
-      },
-    });
-    if (!moved) continue;
-    if (before.released_count + 1 >= 2) await moveTask(tx, now, before.id, 'escalate', null);
-    const task = (await findTask(tx, before.id))!;
-    const request = (await findRequest(tx, task.request_id))!;
-    released.push({ task, request });
-    await cards.editCard(tx, now, task, request, 'card_released');
-    if (task.status !== 'escalated') {
-      await cards.postCard(tx, now, task, request, h.t(h.groupLocale, 'card_reposted'));
-      continue;
-    }
-    const params = taskParams(h, task, request);
-    await notices.toStaff(tx, now, task.community_id, (l) => ({
-      text: h.t(l, 'escalated', params(l)),
-      keyboard: escalatedKeyboard(h, task, l),
-    }));
-  }
-  return released;
 }
 
 /** Their memberships, claims, hours, ratings, shifts and decisions: ids nulled, the counts kept (places freed before, by freePlacesOf). */

@@ -5,7 +5,7 @@ import { findRequest, type HelpRequest } from '../../../domain/help';
 import { canStaff } from '../../../domain/roles';
 import type { Locale } from '../../../i18n';
 import { approvalButton, declineButton } from '../buttons';
-import type { Pressed } from '../services/approval-cards';
+import type { Pressed } from '../services/copies';
 import type { ApprovalOutcome } from '../services/approvals';
 import { approvedLine, declinedLine, pendingKeyboard, reasonsKeyboard, type Staff } from '../views/approval';
 import type { HelpParts } from './parts';

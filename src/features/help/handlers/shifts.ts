@@ -5,18 +5,9 @@ import { HOUR } from '../../../clock';
 import { canStaff } from '../../../domain/roles';
 import { findShift, shiftMembers, type Shift } from '../../../domain/shifts';
 import { isTeamLead, isTeamMember, leadsOf } from '../../../domain/volunteers';
-import { joinShiftButton, leaveShiftButton } from '../buttons';
+import { attendanceConfirmButton, attendanceMarkButton, attendanceOwnButton, joinShiftButton, leaveShiftButton } from '../buttons';
 import { ATTENDANCE_HOURS, type Pressed } from '../services/shifts';
-import {
-  attendanceClosedText,
-  attendanceConfirmButton,
-  attendanceKeyboard,
-  attendanceMarkButton,
-  attendanceOwnButton,
-  attendanceText,
-  shiftCardText,
-  shiftKeyboard,
-} from '../views/shifts';
+import { attendanceClosedText, attendanceKeyboard, attendanceText, shiftCardText, shiftKeyboard } from '../views/shifts';
 import { clearButtons, type HelpParts } from './parts';
 
 /**

@@ -14,8 +14,6 @@ import type { Notices } from './notices';
  * brought up to date.
  */
 
-/** The message pressed, which its handler edits in place. */
-export type Pressed = { chatId: number; messageId: number };
 export type ApprovalCards = ReturnType<typeof approvalCards>;
 
 export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h: HelpText, notices: Notices) {

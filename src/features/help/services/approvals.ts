@@ -1,6 +1,5 @@
 import { HOUR } from '../../../clock';
 import type { CoreDeps } from '../../../deps';
-import { enqueueCall, PRIORITY } from '../../../delivery/outbox';
 import type { HelpRequest } from '../../../domain/help';
 import { approvalsOverdue, approveRequest, declineRequest, markApprovalReminded, type Refusal } from '../../../domain/help-approval';
 import { approvalEditRef, approvalRef, approvedLine, declinedLine, reasonText, type Staff } from '../views/approval';
@@ -8,8 +7,9 @@ import { requestParams } from '../views/tasks';
 import type { Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import type { HelpText } from '../views/text';
-import type { ApprovalCards, Pressed } from './approval-cards';
+import type { ApprovalCards } from './approval-cards';
 import type { Cards } from './cards';
+import { editCopies, type Pressed } from './copies';
 import type { Notices } from './notices';
 
 /**
@@ -36,29 +36,12 @@ export function approvalService(
   const settle = async (tx: Executor, now: number, request: HelpRequest, status: (locale: Locale) => string, pressed?: Pressed) => {
     const ref = approvalRef(request.id);
     await tx.updateTable('outbox').set({ status: 'cancelled' }).where('ref', '=', ref).where('status', '=', 'pending').execute();
-    const copies = await tx
-      .selectFrom('outbox')
-      .select(['chat_id', 'message_id'])
-      .where('ref', '=', ref)
-      .where('status', '=', 'sent')
-      .execute();
-    for (const copy of copies) {
-      if (copy.message_id === null || (pressed && copy.chat_id === pressed.chatId && copy.message_id === pressed.messageId)) continue;
-      const inGroup = copy.chat_id < 0;
-      const locale = inGroup ? h.groupLocale : await users.localeOf(copy.chat_id, tx);
-      await enqueueCall(tx, now, {
-        chatId: copy.chat_id,
-        method: 'editMessageText',
-        payload: {
-          message_id: copy.message_id,
-          text: await approvalCards.cardText(tx, request, locale, inGroup, status(locale)),
-          parse_mode: 'HTML',
-          reply_markup: { inline_keyboard: [] },
-        },
-        priority: inGroup ? PRIORITY.group : PRIORITY.personal,
-        ref: approvalEditRef(request.id),
-      });
-    }
+    const render = async (chatId: number) => {
+      const inGroup = chatId < 0;
+      const locale = inGroup ? h.groupLocale : await users.localeOf(chatId, tx);
+      return { text: await approvalCards.cardText(tx, request, locale, inGroup, status(locale)) };
+    };
+    await editCopies(tx, now, ref, render, { except: pressed, editRef: approvalEditRef(request.id) });
   };
 
   /** Approve: the team card (exactly as a staff-filed request gets it), the requester told, the cards settled. */

@@ -8,6 +8,7 @@ import type { Locale, Params } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { assignKeyboard, claimKeyboard, detailsText, taskCardRef, taskCardText, taskOfferRef } from '../views/tasks';
 import type { HelpText } from '../views/text';
+import { bindParts } from './bind';
 import type { Notices } from './notices';
 
 /** A task's card in its group: posted, edited as the task moves on, and the claimer's private details. */
@@ -30,86 +31,102 @@ export async function voiceMessages(
   }));
 }
 
+/** What the card functions use. */
+interface CardParts {
+  h: HelpText;
+  notices: Notices;
+}
+
 export function taskCards(h: HelpText, notices: Notices) {
-  const G = h.groupLocale;
+  return bindParts({ h, notices } as CardParts, { cardChat, postCard, editCard, postOrTellStaff, volunteerLabel, details });
+}
 
-  /** The chat a task's (or shift's) card goes to: its team's group, else the committee's group. */
-  const cardChat = async (tx: Executor, communityId: string, teamId: string) =>
-    (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
+/** The chat a task's (or shift's) card goes to: its team's group, else the committee's group. */
+async function cardChat(_: CardParts, tx: Executor, communityId: string, teamId: string) {
+  return (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
+}
 
-  /**
-   * A mediation or legal question never goes on a public card: the team's leads get it privately
-   * with a button per member to assign it; without a lead, each of the team's volunteers gets it
-   * privately with Claim (the first press wins, as in the group). False when the team has nobody.
-   */
-  const offerPrivately = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
-    const leads = await leadsOf(tx, task.community_id, task.team_id);
-    const members = await assignableMembers(tx, task.community_id, task.team_id);
-    const to = leads.length > 0 ? leads : members.map((m) => m.id);
-    for (const userId of to) {
-      const locale = await notices.localeOf(userId, tx);
-      const ask = h.t(locale, leads.length > 0 ? 'assign_ask' : 'private_claim_ask');
-      await enqueue(tx, now, {
-        chatId: userId,
-        text: taskCardText(h, task, request, locale, [status, ask].filter(Boolean).join('\n')),
-        keyboard: leads.length > 0 ? assignKeyboard(h, task, members, locale) : claimKeyboard(h, task, locale),
-        priority: PRIORITY.personal,
-        ref: taskOfferRef(task.id),
-      });
-    }
-    return to.length > 0;
-  };
-
-  const postCard = async (tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> => {
-    if (h.assignedPrivately(request.type)) return offerPrivately(tx, now, task, request, status);
-    const chatId = await cardChat(tx, task.community_id, task.team_id);
-    if (chatId === undefined) return false;
+/**
+ * A mediation or legal question never goes on a public card: the team's leads get it privately
+ * with a button per member to assign it; without a lead, each of the team's volunteers gets it
+ * privately with Claim (the first press wins, as in the group). False when the team has nobody.
+ */
+async function offerPrivately(
+  { h, notices }: CardParts,
+  tx: Executor,
+  now: number,
+  task: Task,
+  request: HelpRequest,
+  status?: string,
+): Promise<boolean> {
+  const leads = await leadsOf(tx, task.community_id, task.team_id);
+  const members = await assignableMembers(tx, task.community_id, task.team_id);
+  const to = leads.length > 0 ? leads : members.map((m) => m.id);
+  for (const userId of to) {
+    const locale = await notices.localeOf(userId, tx);
+    const ask = h.t(locale, leads.length > 0 ? 'assign_ask' : 'private_claim_ask');
     await enqueue(tx, now, {
-      chatId,
-      text: taskCardText(h, task, request, G, status),
-      keyboard: claimKeyboard(h, task, G),
-      priority: PRIORITY.group,
-      ref: taskCardRef(task.id),
+      chatId: userId,
+      text: taskCardText(h, task, request, locale, [status, ask].filter(Boolean).join('\n')),
+      keyboard: leads.length > 0 ? assignKeyboard(h, task, members, locale) : claimKeyboard(h, task, locale),
+      priority: PRIORITY.personal,
+      ref: taskOfferRef(task.id),
     });
-    return true;
-  };
+  }
+  return to.length > 0;
+}
 
-  /** Edits a card already delivered (through the outbox, as it is not a reply to the person acting). */
-  const editCard = (tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) =>
-    enqueueEdit(tx, now, { ref: taskCardRef(task.id), text: taskCardText(h, task, request, G, h.t(G, statusKey, params)) });
+async function postCard(p: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> {
+  const { h } = p;
+  if (h.assignedPrivately(request.type)) return offerPrivately(p, tx, now, task, request, status);
+  const chatId = await cardChat(p, tx, task.community_id, task.team_id);
+  if (chatId === undefined) return false;
+  await enqueue(tx, now, {
+    chatId,
+    text: taskCardText(h, task, request, h.groupLocale, status),
+    keyboard: claimKeyboard(h, task, h.groupLocale),
+    priority: PRIORITY.group,
+    ref: taskCardRef(task.id),
+  });
+  return true;
+}
 
-  /** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
-  const postOrTellStaff = async (tx: Executor, now: number, task: Task, request: HelpRequest) => {
-    if (await postCard(tx, now, task, request)) return;
-    const key = h.assignedPrivately(request.type) ? 'no_assignee' : 'no_group';
-    await notices.notifyStaff(tx, now, request.community_id, key, (l) => ({
-      id: request.id,
-      type: h.typeOf(request, l),
-      team: h.teamOf(request, l),
-    }));
-  };
+/** Edits a card already delivered (through the outbox, as it is not a reply to the person acting). */
+function editCard({ h }: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) {
+  const G = h.groupLocale;
+  return enqueueEdit(tx, now, { ref: taskCardRef(task.id), text: taskCardText(h, task, request, G, h.t(G, statusKey, params)) });
+}
 
-  /** The name the group may see for a volunteer: their first name if they agreed, else "a volunteer". */
-  const volunteerLabel = async (tx: Executor, userId: number, task: Task, locale: Locale) => {
-    const m = await tx
-      .selectFrom('team_members')
-      .select('agreed_to_be_named')
-      .where('user_id', '=', userId)
-      .where('community_id', '=', task.community_id)
-      .where('team_id', '=', task.team_id)
-      .executeTakeFirst();
-    const u = await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst();
-    return m?.agreed_to_be_named && u ? u.first_name : h.t(locale, 'a_volunteer');
-  };
+/** The task's card to its group; with no group linked at all, staff hear that they must arrange it. */
+async function postOrTellStaff(p: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest) {
+  const { h } = p;
+  if (await postCard(p, tx, now, task, request)) return;
+  const key = h.assignedPrivately(request.type) ? 'no_assignee' : 'no_group';
+  await p.notices.notifyStaff(tx, now, request.community_id, key, (l) => ({
+    id: request.id,
+    type: h.typeOf(request, l),
+    team: h.teamOf(request, l),
+  }));
+}
 
-  /** The claimer's private details: everything about the person and the place. */
-  const details = async (tx: Executor, task: Task, request: HelpRequest, locale: Locale) => {
-    const requester =
-      request.requester_id !== null
-        ? await tx.selectFrom('users').select(['first_name', 'phone']).where('id', '=', request.requester_id).executeTakeFirst()
-        : undefined;
-    return detailsText(h, task, request, requester, locale);
-  };
+/** The name the group may see for a volunteer: their first name if they agreed, else "a volunteer". */
+async function volunteerLabel({ h }: CardParts, tx: Executor, userId: number, task: Task, locale: Locale) {
+  const m = await tx
+    .selectFrom('team_members')
+    .select('agreed_to_be_named')
+    .where('user_id', '=', userId)
+    .where('community_id', '=', task.community_id)
+    .where('team_id', '=', task.team_id)
+    .executeTakeFirst();
+  const u = await tx.selectFrom('users').select('first_name').where('id', '=', userId).executeTakeFirst();
+  return m?.agreed_to_be_named && u ? u.first_name : h.t(locale, 'a_volunteer');
+}
 
-  return { cardChat, postCard, editCard, postOrTellStaff, volunteerLabel, details };
+/** The claimer's private details: everything about the person and the place. */
+async function details({ h }: CardParts, tx: Executor, task: Task, request: HelpRequest, locale: Locale) {
+  const requester =
+    request.requester_id !== null
+      ? await tx.selectFrom('users').select(['first_name', 'phone']).where('id', '=', request.requester_id).executeTakeFirst()
+      : undefined;
+  return detailsText(h, task, request, requester, locale);
 }

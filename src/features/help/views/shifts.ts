@@ -1,23 +1,14 @@
-import { callbackCodec } from '../../../bot/callback';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { formatWindow } from '../../../domain/help-time';
 import type { Roster, Shift } from '../../../domain/shifts';
 import { escapeHtml, type Locale } from '../../../i18n';
-import { joinShiftButton, leaveShiftButton } from '../buttons';
+import { attendanceConfirmButton, attendanceMarkButton, attendanceOwnButton, joinShiftButton, leaveShiftButton } from '../buttons';
 import type { HelpText } from './text';
 
 /**
  * Patrol shifts in the team group: a card with Join; a full shift says so. In private: the
  * reminders, the "a place opened" note, and attendance (the lead's list, or each member's question).
  */
-
-// The attendance buttons belong to the shift views (src/features/help/buttons.ts holds the older codecs).
-/** The lead taps a member: came ↔ did not come. */
-export const attendanceMarkButton = callbackCodec('pw', { shift: 'id', user: 'id' });
-/** The lead confirms the list. */
-export const attendanceConfirmButton = callbackCodec('pk', { shift: 'id' });
-/** A member of a team without a lead answers for themselves: came 1 yes, 0 no. */
-export const attendanceOwnButton = callbackCodec('pq', { shift: 'id', came: 'int' });
 
 export const shiftCardRef = (shiftId: number) => `shift:${shiftId}:card`;
 /** The lead's attendance list (one per lead). */
@@ -40,9 +31,7 @@ export function shiftCardText(h: HelpText, shift: Shift, locale: Locale): string
 
 /** Join, while places are left and the shift has not ended. */
 export const shiftKeyboard = (h: HelpText, shift: Shift, locale: Locale, now = 0): InlineKeyboard | undefined =>
-  shift.taken >= shift.places || (now > 0 && shift.ends_at <= now)
-    ? undefined
-    : [[{ text: h.t(locale, 'join_button'), callback_data: joinShiftButton.pack({ shift: shift.id }) }]];
+  shift.taken >= shift.places || (now > 0 && shift.ends_at <= now) ? undefined : joinPrivatelyKeyboard(h, shift, locale);
 
 /** The private note to someone who joined, with "can't make it". */
 export const shiftJoinedParams = (h: HelpText, shift: Shift) => (locale: Locale) => ({
@@ -59,6 +48,7 @@ export const leaveShiftKeyboard = (h: HelpText, shift: Shift, locale: Locale): I
 export const placeOpenedText = (h: HelpText, shift: Shift, locale: Locale) =>
   s(h, locale, 'place_opened', shiftJoinedParams(h, shift)(locale));
 
+/** Join, in the group card or privately with the "a place opened" note. */
 export const joinPrivatelyKeyboard = (h: HelpText, shift: Shift, locale: Locale): InlineKeyboard => [
   [{ text: h.t(locale, 'join_button'), callback_data: joinShiftButton.pack({ shift: shift.id }) }],
 ];
