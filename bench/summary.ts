@@ -8,12 +8,14 @@ import { DAY, HOUR, MINUTE } from '../src/clock';
 import { Communities, loadCommunityConfig, type HazardCategory } from '../src/community/config';
 import { AWAITING_FIX_STATUSES, OPEN_STATUSES, UNACKNOWLEDGED_STATUSES } from '../src/domain/hazard-status';
 import {
+  COMMENTS_LISTED,
   lastCompleteWeek,
   ledgerRows,
   weekOf,
   TREND_WEEKS,
   weeklySummary,
   weeksBefore,
+  type RatingComment,
   type Rates,
   type Week,
   type WeekFigures,
@@ -492,7 +494,7 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
         ]);
         for (const e of t.events) taskEvents.add([id, c, e.kind, e.actor, e.at]);
         if (t.hours) hours.add([t.hours.volunteer, c, id, null, t.hours.minutes, t.hours.corrected, t.hours.approved, f.done_at]);
-        if (t.rating) ratings.add([id, c, requester, t.rating.score, null, t.rating.at]);
+        if (t.rating) ratings.add([id, c, requester, t.rating.score, id % 5 === 0 ? '志愿者很耐心' : null, t.rating.at]);
         lastStatus = t.status;
       }
       const status = recurring ? 'active' : lastStatus === 'done' ? 'closed' : lastStatus === 'cancelled' ? 'cancelled' : 'active';
@@ -540,7 +542,17 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
       'reminded_soon_at',
       'rating_asked_at',
     ]);
-    const rsvps = inserter(sqlite, 'rsvps', ['event_id', 'user_id', 'status', 'queued_at', 'attended', 'rating', 'updated_at']);
+    const rsvps = inserter(sqlite, 'rsvps', [
+      'event_id',
+      'user_id',
+      'status',
+      'queued_at',
+      'attended',
+      'rating',
+      'rated_at',
+      'rating_comment',
+      'updated_at',
+    ]);
     const broadcasts = inserter(sqlite, 'broadcasts', [
       'id',
       'community_id',
@@ -679,15 +691,12 @@ async function fill(dir: string, sizes: SummarySizes, communities: Communities):
                     [null, 10],
                   ])
                 : null;
-            rsvps.add([
-              id,
-              u,
-              'going',
-              createdAt + rng.between(0, 2 * DAY),
-              attended,
-              attended === 1 && rng.chance(0.3) ? rng.weighted(SCORES) : null,
-              createdAt,
-            ]);
+            const queuedAt = createdAt + rng.between(0, 2 * DAY);
+            const rating = attended === 1 && rng.chance(0.3) ? rng.weighted(SCORES) : null;
+            // Rated three hours after the start (not after now); every other rating, and every low one, with a comment.
+            const ratedAt = rating === null ? null : Math.min(startsAt + 3 * HOUR, NOW - 1);
+            const comment = rating !== null && (rating <= 2 || u % 2 === 0) ? '活动很好，希望多办' : null;
+            rsvps.add([id, u, 'going', queuedAt, attended, rating, ratedAt, comment, createdAt]);
           }
           if (createdAt < NOW) broadcast(c, createdAt, 'event', id);
         }
@@ -787,6 +796,9 @@ function simulateReport(
     const score = low ? rng.int(1, 3) : rng.weighted(SCORES);
     events.push({ at, actor: reporter, action: 'rating', from: null, to: null, note: String(score) });
     fields.rating = score;
+    // A low score comes with a comment (no random draw, so the rest of the data stays as it was).
+    if (score <= 2 && at + 10 * MINUTE < NOW)
+      events.push({ at: at + 10 * MINUTE, actor: reporter, action: 'comment', from: null, to: null, note: '还是没修好' });
   };
   const story = () => {
     if (rng.chance(0.02)) return void move(created + rng.between(10 * MINUTE, 3 * HOUR), 'withdraw', 'withdrawn', reporter);
@@ -1205,6 +1217,26 @@ class Reference {
     };
   }
 
+  /** The week's rating comments (hazard history, help ratings, event RSVPs): how many, and the newest listed, in one query each. */
+  async comments(w: Week): Promise<WeeklySummary['comments']> {
+    const c = this.communityId;
+    const all = sql`
+      SELECT 'hazard' AS kind, r.id AS id, r.rating AS score, e.note AS text, e.at AS at, r.category AS subject
+        FROM report_events e JOIN reports r ON r.id = e.report_id
+        WHERE r.community_id = ${c} AND e.action = 'comment' AND e.at >= ${w.start} AND e.at < ${w.end} AND e.note <> ''
+      UNION ALL SELECT 'help', g.task_id, g.score, g.comment, g.created_at, q.type
+        FROM ratings g JOIN tasks t ON t.id = g.task_id JOIN help_requests q ON q.id = t.request_id
+        WHERE g.community_id = ${c} AND g.comment <> '' AND g.created_at >= ${w.start} AND g.created_at < ${w.end}
+      UNION ALL SELECT 'event', v.id, s.rating, s.rating_comment, s.rated_at, v.title
+        FROM rsvps s JOIN events v ON v.id = s.event_id
+        WHERE v.community_id = ${c} AND s.rating_comment <> '' AND s.rated_at >= ${w.start} AND s.rated_at < ${w.end}`;
+    const total = await this.count(sql`SELECT COUNT(*) AS n FROM (${all})`);
+    const latest = await this.rows<RatingComment>(
+      sql`SELECT * FROM (${all}) ORDER BY at DESC, kind, id, text LIMIT ${sql.lit(COMMENTS_LISTED)}`,
+    );
+    return { total, latest };
+  }
+
   async summary(week: Week, timeZone: string, now: number): Promise<WeeklySummary> {
     this.asOf = Math.min(week.end, now);
     const trendWeeks = Array.from({ length: TREND_WEEKS }, (_, i) => weeksBefore(week, TREND_WEEKS - 1 - i, timeZone));
@@ -1217,6 +1249,7 @@ class Reference {
       thisWeek,
       lastWeek,
       trend: trendWeeks.map((w, i) => ({ week: w, rates: trend[i] })),
+      comments: await this.comments(week),
     };
   }
 }

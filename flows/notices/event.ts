@@ -1,7 +1,9 @@
 import { DAY } from '../../src/clock';
 import type { CoreDeps } from '../../src/deps';
 import { defineFlow, type FlowContext, type Input, type Outcome, type Step, requiredTextStep } from '../../src/bot/flow';
-import { parseLocalTime } from '../../src/domain/events';
+import { formatLocalTime, parseLocalTime } from '../../src/domain/events';
+import type { Locale } from '../../src/i18n';
+import { wallClock, zonedEpoch } from '../../src/zoned-time';
 import { recipientsOf } from '../../src/features/notices/services/broadcasts';
 import { inviteToEvent } from '../../src/features/notices/services/events';
 import { renderEvent, type EventView } from '../../src/features/notices/views/events';
@@ -47,7 +49,8 @@ export function eventFlow(deps: CoreDeps) {
   const confirm = confirmStep<State>(deps, {
     preview: (c) => ({ text: renderEvent(c.t, c.locale, tz, view(c)) }),
     recipients: (c) => recipientsOf(deps, communityId(c), c.state.audience!, 'events'),
-    showUnreachable: false,
+    // As for a notice: staff see how many of the audience blocked the bot before sending.
+    showUnreachable: true,
     send: (c, recipients) =>
       inviteToEvent(deps, c.now, {
         communityId: communityId(c),
@@ -81,12 +84,12 @@ function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'dea
   /** A local date and time, or the polite retry with an example near `exampleAt`. */
   const timeAnswer = (input: Input, c: FlowContext<State>, exampleAt: number, then: (at: number) => Outcome): Outcome => {
     const at = input.kind === 'text' ? parseLocalTime(input.text, tz, c.now) : undefined;
-    return at === undefined ? { retry: c.t('notices.bad_time', { example: formatExample(exampleAt, tz) }) } : then(at);
+    return at === undefined ? { retry: c.t('notices.bad_time', { example: formatExample(exampleAt, c.locale, tz) }) } : then(at);
   };
 
   const when: Step<State> = {
     accepts: ['text'],
-    ask: (c) => ({ text: c.t('notices.ask_event_when', { example: formatExample(c.now + 7 * DAY, tz) }) }),
+    ask: (c) => ({ text: c.t('notices.ask_event_when', { example: formatExample(c.now + 7 * DAY, c.locale, tz) }) }),
     answer: (input, c) =>
       timeAnswer(input, c, c.now + 7 * DAY, (at) => {
         if (at <= c.now) return { retry: c.t('notices.time_in_past') };
@@ -110,7 +113,10 @@ function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'dea
   };
   const deadline: Step<State> = {
     accepts: ['text', 'skip'],
-    ask: (c) => ({ text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - DAY, tz) }), skippable: true }),
+    ask: (c) => ({
+      text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - DAY, c.locale, tz) }),
+      skippable: true,
+    }),
     answer: (input, c) => {
       if (input.kind === 'skip') {
         c.state.deadline = c.state.startsAt;
@@ -126,7 +132,8 @@ function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'dea
   return { when, capacity, deadline };
 }
 
-function formatExample(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  return `${parts} 14:30`;
+/** 14:30 on the day of `at`, written as the invitation will show it (and as parseLocalTime reads it). */
+function formatExample(at: number, locale: Locale, timeZone: string): string {
+  const { year, month, day } = wallClock(at, timeZone);
+  return formatLocalTime(zonedEpoch({ year, month, day, hour: 14, minute: 30 }, timeZone), locale, timeZone);
 }

@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../clock';
-import { zoneOffset } from '../zoned-time';
+import { wallClock, zoneOffset } from '../zoned-time';
 import type { Db, Executor, Tx } from '../store/db';
 import type { Audience } from '../store/schema/delivery';
 import { audit } from './audit';
@@ -270,11 +270,27 @@ export async function rateEvent(db: Executor, now: number, eventId: number, user
   if (!Number.isInteger(score) || score < 1 || score > 5) return false;
   const r = await db
     .updateTable('rsvps')
-    .set({ rating: score, updated_at: now })
+    .set({ rating: score, rated_at: now, updated_at: now })
     .where('event_id', '=', eventId)
     .where('user_id', '=', userId)
     .where('attended', '=', 1)
     .where('rating', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** At or below this, a rating reaches the event's organiser and the committee group. */
+export const LOW_EVENT_RATING = 2;
+
+/** The attendee's words after the stars: only once they rated, and once. */
+export async function commentEventRating(db: Executor, now: number, eventId: number, userId: number, comment: string): Promise<boolean> {
+  const r = await db
+    .updateTable('rsvps')
+    .set({ rating_comment: comment, updated_at: now })
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .where('rating', 'is not', null)
+    .where('rating_comment', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -330,7 +346,7 @@ export function rsvpHistory(db: Executor, userId: number) {
   return db
     .selectFrom('rsvps')
     .innerJoin('events', 'events.id', 'rsvps.event_id')
-    .select(['events.title', 'rsvps.status', 'rsvps.rating'])
+    .select(['events.title', 'rsvps.status', 'rsvps.rating', 'rsvps.rating_comment'])
     .where('rsvps.user_id', '=', userId)
     .orderBy('events.starts_at', 'desc')
     .limit(50)
@@ -351,20 +367,85 @@ export async function eraseRsvps(tx: Executor, userId: number): Promise<void> {
 }
 
 /**
- * Reads a local date and time ("2026-12-05 14:30", "12-05 14:30", "12月5日 14:30") in the
- * community's time zone; a date without a year is the next such date.
+ * Event times as each language writes a date: "12月8日（周二）14:30", "12月8日（週二）14:30",
+ * "Tue 8 Dec, 14:30" — the same form the /event prompts give as their example, and that
+ * parseLocalTime reads back.
+ */
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const EN_WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const ZH_WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+export function formatLocalTime(at: number, locale: string, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  const time = `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+  if (locale === 'zh-CN') return `${w.month}月${w.day}日（周${ZH_WEEKDAYS[w.weekday]}）${time}`;
+  if (locale === 'zh-TW') return `${w.month}月${w.day}日（週${ZH_WEEKDAYS[w.weekday]}）${time}`;
+  return `${EN_WEEKDAYS[w.weekday]} ${w.day} ${EN_MONTHS[w.month - 1]}, ${time}`;
+}
+
+interface LocalFields {
+  year?: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** A weekday however it is written ("（周二）", "(週二)", "星期二", "Tue", "Tuesday,"): it only repeats the date. */
+const WEEKDAY_WORD = /[（(]?\s*(?:周|週|星期|禮拜|礼拜)[一二三四五六日天]\s*[）)]?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b\.?/gi;
+const NUMERIC_DATE =
+  /^\s*(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?\s*[T\s]\s*(\d{1,2})\s*[:：点點]\s*(\d{2})?\s*分?\s*$/;
+const TIME = String.raw`(\d{1,2})\s*[:：.]\s*(\d{2})`;
+const DAY_MONTH = new RegExp(String.raw`^\s*(\d{1,2})\s+([a-z]{3,9})\.?\s*(\d{4})?\s+${TIME}\s*$`, 'i');
+const MONTH_DAY = new RegExp(String.raw`^\s*([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*(\d{4})?\s+${TIME}\s*$`, 'i');
+
+const EN_MONTH_NAMES = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** "Dec", "dec" or "December" (and "Sept"); not any word that starts like a month. */
+function monthOf(name: string): number | undefined {
+  const word = name.toLowerCase();
+  const i = EN_MONTH_NAMES.findIndex((m) => m === word || m.slice(0, 3) === word || (word === 'sept' && m === 'september'));
+  return i < 0 ? undefined : i + 1;
+}
+
+/** The fields of "2026-12-05 14:30", "12月5日（周六）14:30", "Sat 5 Dec, 14:30", "Dec 5 14:30"; undefined for anything else. */
+function localFields(text: string): LocalFields | undefined {
+  const plain = text.replace(WEEKDAY_WORD, ' ').replace(/[,，、]/g, ' ');
+  const numeric = NUMERIC_DATE.exec(plain);
+  if (numeric) {
+    const [, y, mo, d, h, mi] = numeric;
+    return { year: y ? Number(y) : undefined, month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi ?? '0') };
+  }
+  const dm = DAY_MONTH.exec(plain);
+  const md = dm ? undefined : MONTH_DAY.exec(plain);
+  const [day, name, year, hour, minute] = dm ? dm.slice(1) : md ? [md[2], md[1], md[3], md[4], md[5]] : [];
+  const month = name === undefined ? undefined : monthOf(name);
+  if (month === undefined) return undefined;
+  return { year: year ? Number(year) : undefined, month, day: Number(day), hour: Number(hour), minute: Number(minute) };
+}
+
+/**
+ * Reads a local date and time in the community's time zone: what formatLocalTime shows in any
+ * language ("12月5日（周六）14:30", "Sat 5 Dec, 14:30") as well as "2026-12-05 14:30",
+ * "12-05 14:30" and "12月5日 14:30". A date without a year is the next such date.
  */
 export function parseLocalTime(text: string, timeZone: string, now: number): number | undefined {
-  const m =
-    /^\s*(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?\s*[T\s]\s*(\d{1,2})\s*[:：点點]\s*(\d{2})?\s*分?\s*$/.exec(
-      text,
-    );
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi ?? '0');
+  const f = localFields(text);
+  if (!f) return undefined;
+  const { month, day, hour, minute } = f;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
   const at = (year: number) => {
     const local = Date.UTC(year, month - 1, day, hour, minute);
@@ -374,21 +455,8 @@ export function parseLocalTime(text: string, timeZone: string, now: number): num
     utc = local - zoneOffset(utc, timeZone);
     return utc;
   };
-  if (y) return at(Number(y));
-  const thisYear = Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(now));
+  if (f.year !== undefined) return at(f.year);
+  const thisYear = wallClock(now, timeZone).year;
   const candidate = at(thisYear);
   return candidate !== undefined && candidate >= now - DAY ? candidate : at(thisYear + 1);
-}
-
-export function formatLocalTime(at: number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
 }

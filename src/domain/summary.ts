@@ -110,7 +110,25 @@ export interface WeeklySummary {
   lastWeek: WeekFigures;
   /** Eight weeks of rates, oldest first, ending with this week. */
   trend: { week: Week; rates: Rates }[];
+  /** The comments given with ratings this week (hazard fixes, help, events): how many, and the newest COMMENTS_LISTED. */
+  comments: { total: number; latest: RatingComment[] };
 }
+
+/** What a resident wrote after rating a fixed hazard, a help task or an event. */
+export interface RatingComment {
+  kind: 'event' | 'hazard' | 'help';
+  /** The report, task or event. */
+  id: number;
+  /** The stars it came with (a hazard's current rating; null once a new fix cleared it). */
+  score: number | null;
+  text: string;
+  at: number;
+  /** The hazard's category id, the help type id or the event's title. */
+  subject: string;
+}
+
+/** The summary lists this many comments (newest first), so the message stays well under 4096 characters. */
+export const COMMENTS_LISTED = 8;
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -466,7 +484,67 @@ export async function weeklySummary(
     thisWeek: await figures(db, communities, communityId, data, week, (r) => r.status_at_end),
     lastWeek: await figures(db, communities, communityId, data, lastWeek, (r) => r.status_at_last_end),
     trend: trendWeeks.map((w) => ({ week: w, rates: rates(data, w) })),
+    comments: await ratingComments(db, communityId, week),
   };
+}
+
+/** Newest first; ties by kind, id and text, so the order is the same however the rows came. */
+export function byNewest(a: RatingComment, b: RatingComment): number {
+  return b.at - a.at || a.kind.localeCompare(b.kind) || a.id - b.id || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+}
+
+/** The week's comments: on a hazard's fix (its history), on help (ratings) and on events (rsvps). */
+async function ratingComments(db: Executor, communityId: string, w: Week): Promise<WeeklySummary['comments']> {
+  const end = w.end;
+  const hazards = await db
+    .selectFrom('report_events')
+    .innerJoin('reports', 'reports.id', 'report_events.report_id')
+    .select(['reports.id', 'reports.rating as score', 'report_events.note as text', 'report_events.at', 'reports.category as subject'])
+    .where('reports.community_id', '=', communityId)
+    .where('report_events.action', '=', 'comment')
+    .where('report_events.at', '>=', w.start)
+    .where('report_events.at', '<', end)
+    .execute();
+  const help = await db
+    .selectFrom('ratings')
+    .innerJoin('tasks', 'tasks.id', 'ratings.task_id')
+    .innerJoin('help_requests', 'help_requests.id', 'tasks.request_id')
+    .select([
+      'ratings.task_id as id',
+      'ratings.score',
+      'ratings.comment as text',
+      'ratings.created_at as at',
+      'help_requests.type as subject',
+    ])
+    .where('ratings.community_id', '=', communityId)
+    .where('ratings.comment', 'is not', null)
+    .where('ratings.created_at', '>=', w.start)
+    .where('ratings.created_at', '<', end)
+    .execute();
+  const events = await db
+    .selectFrom('rsvps')
+    .innerJoin('events', 'events.id', 'rsvps.event_id')
+    .select(['events.id', 'rsvps.rating as score', 'rsvps.rating_comment as text', 'rsvps.rated_at as at', 'events.title as subject'])
+    .where('events.community_id', '=', communityId)
+    .where('rsvps.rating_comment', 'is not', null)
+    .where('rsvps.rated_at', '>=', w.start)
+    .where('rsvps.rated_at', '<', end)
+    .execute();
+  const all: RatingComment[] = [
+    ...hazards.map((r) => ({ ...r, kind: 'hazard' as const })),
+    ...help.map((r) => ({ ...r, kind: 'help' as const })),
+    ...events.map((r) => ({ ...r, kind: 'event' as const })),
+  ]
+    .filter((c) => c.text)
+    .map((c) => ({
+      kind: c.kind,
+      id: Number(c.id),
+      score: c.score === null ? null : Number(c.score),
+      text: c.text!,
+      at: Number(c.at),
+      subject: c.subject,
+    }));
+  return { total: all.length, latest: all.sort(byNewest).slice(0, COMMENTS_LISTED) };
 }
 
 /** The week's rows for the ledger (台账): no phone numbers, addresses or requesters' names; staff and volunteers by first name. */

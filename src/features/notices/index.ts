@@ -1,6 +1,7 @@
 import { Composer } from 'telegraf';
 import { announceFlow } from '../../../flows/notices/announce';
 import { eventFlow } from '../../../flows/notices/event';
+import { eventCommentFlow } from '../../../flows/notices/rate-comment';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { onAttendanceTick, onRating } from './handlers/attendance';
@@ -23,14 +24,15 @@ export const noticesFeature: Feature = (deps, bot) => {
   onStopBroadcast(composer, deps);
   onEventButton(composer, deps);
   onAttendanceTick(composer, deps);
-  onRating(composer, deps);
-
   const announce = announceFlow(deps);
   const event = eventFlow(deps);
+  const ratingComment = eventCommentFlow(deps);
+  onRating(composer, deps, bot, ratingComment);
+
   return {
     name: 'notices',
     composer,
-    flows: [announce, event],
+    flows: [announce, event, ratingComment],
     commands: [
       {
         name: 'announce',

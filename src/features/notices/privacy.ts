@@ -13,9 +13,10 @@ export const noticesPrivacy = (deps: CoreDeps): PrivacySpec => ({
     const topics = TOPICS.filter((x) => subs[x]).map((x) => t(`notices.topic_${x}`));
     return [
       t('notices.mydata_topics', { topics: topics.join(', ') || '—' }),
-      ...rsvps.map((r) =>
+      ...rsvps.flatMap((r) => [
         t('notices.mydata_rsvp', { title: escapeHtml(r.title), status: t(`notices.status_${r.status}`), rating: r.rating ?? '—' }),
-      ),
+        ...(r.rating_comment ? [t('notices.mydata_rating_comment', { comment: escapeHtml(r.rating_comment) })] : []),
+      ]),
     ];
   },
   async erase(userId, tx) {

@@ -9,6 +9,7 @@ import { updateClaims } from './007_update_claims';
 import { leases } from './013_leases';
 import { voice } from './008_voice';
 import { shiftAttendance } from './010_shift_attendance';
+import { eventRatingComments } from './012_event_rating_comments';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '007_update_claims': updateClaims,
   '008_voice': voice,
   '010_shift_attendance': shiftAttendance,
+  '012_event_rating_comments': eventRatingComments,
   '013_leases': leases,
 };

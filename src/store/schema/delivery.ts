@@ -73,6 +73,10 @@ export interface RsvpsTable {
   queued_at: number;
   attended: number | null;
   rating: number | null;
+  /** When the rating was given (migration 012). */
+  rated_at: number | null;
+  /** The attendee's optional words after the stars, once (migration 012). */
+  rating_comment: string | null;
   updated_at: number;
 }
 

@@ -2,10 +2,12 @@ import type { Composer } from 'telegraf';
 import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import type { CoreDeps } from '../../../deps';
-import { findEvent, myRsvp, rateEvent, setAttended } from '../../../domain/events';
+import type { eventCommentFlow } from '../../../../flows/notices/rate-comment';
+import type { BotServices } from '../../../bot/services';
+import { findEvent, myRsvp, setAttended } from '../../../domain/events';
 import { attendanceButton, ratingButton } from '../buttons';
 import { attendanceOf } from '../services/events';
-import { ratingDone } from '../views/events';
+import { rateAttendedEvent } from '../services/feedback';
 import { editCard, isStaffOf, stale } from './common';
 
 /** After an event has started: staff tick who came, and those who came rate it. */
@@ -33,17 +35,24 @@ export function onAttendanceTick(composer: Composer<BotContext>, deps: CoreDeps)
 
 const isScore = (n: number) => Number.isInteger(n) && n >= 1 && n <= 5;
 
-export function onRating(composer: Composer<BotContext>, deps: CoreDeps): void {
+/** The stars (a low score reaches staff at once), then the optional comment step. */
+export function onRating(
+  composer: Composer<BotContext>,
+  deps: CoreDeps,
+  bot: BotServices,
+  commentFlow: ReturnType<typeof eventCommentFlow>,
+): void {
   onButton(composer, {
     codec: ratingButton,
     refuse: (ctx, _, p) => (isScore(p.score) ? undefined : stale(ctx)),
     run: async (ctx, _, p) => {
       // Only someone marked as having come may rate, once: rateEvent's guarded UPDATE decides.
-      const ok = await rateEvent(deps.db, deps.clock.now(), p.event, ctx.from.id, p.score);
+      const ok = await rateAttendedEvent(deps, p.event, ctx.from.id, p.score);
       if (!ok) return ctx.answerCbQuery(ctx.t('notices.rating_not_taken'));
       await ctx.answerCbQuery(ctx.t('notices.rating_thanks'));
-      const event = await findEvent(deps.db, p.event);
-      await ctx.editMessageText(ratingDone(ctx.t, event?.title ?? '', p.score), { parse_mode: 'HTML' }).catch(() => undefined);
+      // The question keeps its text and loses its stars; the comment step says what was rated.
+      await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+      return bot.flows.start(ctx, commentFlow, { eventId: p.event, score: p.score });
     },
   });
 }

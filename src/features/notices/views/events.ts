@@ -69,6 +69,26 @@ export function ratingDone(t: Translate, title: string, score: number): string {
   return t('notices.rating_done', { title: escapeHtml(title), stars: '⭐'.repeat(score) });
 }
 
+/** To the organiser and the committee group: an event was rated low (no name: the attendee spoke to the bot, not to the group). */
+export function lowRatingNotice(t: Translate, locale: Locale, timeZone: string, e: EventRow, score: number): string {
+  return t('notices.low_rating', {
+    title: escapeHtml(e.title),
+    time: formatLocalTime(e.starts_at, locale, timeZone),
+    stars: '⭐'.repeat(score),
+    score,
+  });
+}
+
+/** The comment that came after a low rating. */
+export function lowRatingComment(t: Translate, locale: Locale, timeZone: string, e: EventRow, score: number, comment: string): string {
+  return t('notices.low_rating_comment', {
+    title: escapeHtml(e.title),
+    time: formatLocalTime(e.starts_at, locale, timeZone),
+    stars: '⭐'.repeat(score),
+    comment: escapeHtml(comment),
+  });
+}
+
 /** What a person's own answer and the event's numbers are, for their /events card. */
 export interface EventCardFacts {
   /** People on the waiting list. */

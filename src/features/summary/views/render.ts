@@ -1,6 +1,6 @@
 import type { Communities } from '../../../community/config';
 import { publicId } from '../../../domain/hazards';
-import type { LedgerData, Rates, WeekFigures, WeeklySummary } from '../../../domain/summary';
+import type { LedgerData, RatingComment, Rates, WeekFigures, WeeklySummary } from '../../../domain/summary';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import { addDays, isoDate, isoMinute, wallClock } from '../../../zoned-time';
 import type { ChartInput } from './chart';
@@ -130,7 +130,40 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
     count('summary.bc_sent', (f) => f.broadcasts.sent),
     count('summary.bc_delivered', (f) => f.broadcasts.delivered),
     count('summary.bc_unreachable', (f) => f.broadcasts.unreachable),
+    '',
+    ...commentLines(s.comments, ctx),
   ].join('\n');
+}
+
+/** A comment in the summary keeps to this many characters, so eight of them fit beside the figures. */
+const COMMENT_CHARS = 100;
+
+/** What a comment was about: "H-12 (Street light)", "Task #5 (Errands)", "“Health check”". */
+function commentSubject(c: RatingComment, ctx: RenderContext): string {
+  const { t, communities, locale } = ctx;
+  if (c.kind === 'hazard')
+    return t('summary.comment_hazard', {
+      id: publicId(c.id),
+      category: escapeHtml(communities.hazardCategory(c.subject)?.name[locale] ?? c.subject),
+    });
+  if (c.kind === 'help')
+    return t('summary.comment_help', { id: c.id, type: escapeHtml(communities.helpType(c.subject)?.name[locale] ?? c.subject) });
+  return t('summary.comment_event', { title: escapeHtml(c.subject) });
+}
+
+/** The week's rating comments, newest first, with how many more there were. */
+function commentLines(comments: WeeklySummary['comments'], ctx: RenderContext): string[] {
+  const { t } = ctx;
+  const header = `<b>${t('summary.section_comments')}</b>`;
+  if (comments.total === 0) return [header, t('summary.none')];
+  const lines = comments.latest.map((c) => {
+    const chars = [...c.text];
+    const text = chars.length > COMMENT_CHARS ? `${chars.slice(0, COMMENT_CHARS - 1).join('')}…` : c.text;
+    const stars = c.score === null ? '' : '⭐'.repeat(c.score);
+    return t('summary.comment_line', { stars, subject: commentSubject(c, ctx), comment: escapeHtml(text) });
+  });
+  const more = comments.total - comments.latest.length;
+  return [header, ...lines, ...(more > 0 ? [t('summary.comments_more', { n: more })] : [])];
 }
 
 /** The chart's data and labels in the reader's language. */
