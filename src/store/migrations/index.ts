@@ -6,10 +6,10 @@ import { delivery } from './004_delivery';
 import { jobs } from './005_jobs';
 import { helpApproval } from './006_help_approval';
 import { updateClaims } from './007_update_claims';
-import { leases } from './013_leases';
 import { voice } from './008_voice';
-import { shiftAttendance } from './010_shift_attendance';
-import { eventRatingComments } from './012_event_rating_comments';
+import { shiftAttendance } from './009_shift_attendance';
+import { eventRatingComments } from './010_event_rating_comments';
+import { leases } from './011_leases';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -21,7 +21,7 @@ export const migrations: Record<string, Migration> = {
   '006_help_approval': helpApproval,
   '007_update_claims': updateClaims,
   '008_voice': voice,
-  '010_shift_attendance': shiftAttendance,
-  '012_event_rating_comments': eventRatingComments,
-  '013_leases': leases,
+  '009_shift_attendance': shiftAttendance,
+  '010_event_rating_comments': eventRatingComments,
+  '011_leases': leases,
 };

@@ -73,9 +73,9 @@ export interface RsvpsTable {
   queued_at: number;
   attended: number | null;
   rating: number | null;
-  /** When the rating was given (migration 012). */
+  /** When the rating was given (migration 010). */
   rated_at: number | null;
-  /** The attendee's optional words after the stars, once (migration 012). */
+  /** The attendee's optional words after the stars, once (migration 010). */
   rating_comment: string | null;
   updated_at: number;
 }

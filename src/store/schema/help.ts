@@ -142,7 +142,7 @@ export interface ShiftsTable {
   taken: number;
   created_by: number | null;
   created_at: number;
-  /** When the lead (or each member) was asked who came (migration 010). */
+  /** When the lead (or each member) was asked who came (migration 009). */
   attendance_asked_at: ColumnType<number | null, number | null | undefined>;
   /** When attendance was confirmed, or its deadline passed and the list was credited. */
   attendance_closed_at: ColumnType<number | null, number | null | undefined>;

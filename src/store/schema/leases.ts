@@ -1,4 +1,4 @@
-/** Row types of the table in migrations/013_leases.ts. Times are epoch milliseconds. */
+/** Row types of the table in migrations/011_leases.ts. Times are epoch milliseconds. */
 
 export interface LeasesTable {
   name: string;
