@@ -77,7 +77,14 @@ async function listen(port: number, handler: Handler): Promise<() => Promise<voi
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });
-  await new Promise<void>((resolve) => server.listen(port, resolve));
+  // A port already in use fails the start with its reason instead of hanging it.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.allSettled([...inFlight]);
