@@ -55,6 +55,15 @@ export class ChatQueues {
     });
   }
 
+  /** Runs `task` in the chat's line ahead of the updates still waiting there, and resolves with its result. */
+  async within<T>(chat: string, task: () => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    await this.run(chat, { updateId: -1 }, async () => {
+      result = await task();
+    });
+    return result as T;
+  }
+
   /** Holds back the answer to a part of an album until the album is over (see above). */
   hold(chat: string, album: string, send: () => Promise<void>): void {
     const line = this.line(chat);

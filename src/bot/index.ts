@@ -45,6 +45,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   const commandsFor = (role: Role, chat: 'private' | 'group') =>
     commands.filter((c) => atLeast(role, c.minRole) && (c.chat === 'any' || c.chat === chat));
   const menus = commandMenus(deps, () => bot.telegram, commandsFor);
+  const queues = new ChatQueues(ALBUM_HOLD_MS, (err) => log.error({ err }, 'a held answer could not be sent'));
   let flows: FlowEngine | undefined; // eslint-disable-line prefer-const -- services needs it before the features that declare the flows are built
   const services: BotServices = {
     get flows() {
@@ -55,6 +56,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     commandsFor,
     privacy: [] as PrivacySpec[],
     refreshCommands: menus.refresh,
+    inChat: (chatId, task) => queues.within(String(chatId), task),
   };
   for (const feature of features) {
     const p = feature(deps, services);
@@ -68,7 +70,6 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     clock,
   );
 
-  const queues = new ChatQueues(ALBUM_HOLD_MS, (err) => log.error({ err }, 'a held answer could not be sent'));
   bot.use(
     oneAtATimePerChat(queues),
     measureUpdates(deps.metrics),

@@ -13,4 +13,9 @@ export interface BotServices {
   readonly privacy: PrivacySpec[];
   /** Sets the command menu a person sees in their private chat to match their role and language. */
   refreshCommands(userId: number): Promise<void>;
+  /**
+   * Runs `task` in another chat's line (src/bot/chat-queue.ts), e.g. to write that chat's session
+   * from a press in a group: it waits for the update in hand there, and the next one sees its write.
+   */
+  inChat<T>(chatId: number, task: () => Promise<T>): Promise<T>;
 }

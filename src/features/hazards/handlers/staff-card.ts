@@ -71,7 +71,10 @@ async function startWordyMove(env: HazardsEnv, ctx: PressContext, r: Report, act
   // The engine answers the press (and a second tap "already done").
   if (isPrivate(ctx)) return env.bot.flows.start(ctx, flow, { reportId: r.id });
   const params = { id: publicId(r.id), action: ctx.t(`hazards.act_${action}`) };
-  const step = await openPrivateStep(env.deps, { userId: ctx.from.id, role: ctx.role }, flow, { reportId: r.id });
+  // Written in the private chat's line, so an update of theirs in hand there cannot overwrite it.
+  const step = await env.bot.inChat(ctx.from.id, () =>
+    openPrivateStep(env.deps, { userId: ctx.from.id, role: ctx.role }, flow, { reportId: r.id }),
+  );
   if (step !== 'busy') return ctx.answerCbQuery(ctx.t(`hazards.continue_private_${step}`, params));
   // Another conversation is under way there: it is kept, and the step waits behind its button.
   await continueInPrivate(env.deps, ctx.from.id, ctx.t, action, r.id);
