@@ -84,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
     },
     async stop() {
-      scheduler.stop();
+      await scheduler.stop();
       await stopTaking?.();
       await built!.settled(2_000);
       await sender.stop();

@@ -36,6 +36,8 @@ export class ChatQueues {
   constructor(
     private readonly holdMs: number,
     private readonly onError: (err: unknown) => void,
+    /** An update still running after this long no longer holds its chat's line (telegraf gave up on it at 60 s). */
+    private readonly stuckMs = 90_000,
   ) {}
 
   /**
@@ -94,13 +96,26 @@ export class ChatQueues {
     for (let next = line.waiting.shift(); next; next = line.waiting.shift()) {
       const carried = await this.release(line, next.album);
       line.current = next.updateId;
-      await next.go().catch(this.onError);
+      await this.untilDoneOrStuck(next.go().catch(this.onError));
       // The album's next part held no answer of its own (e.g. the step had finished): the earlier one still waits.
       if (carried && line.held === carried) line.held = { ...carried, timer: this.timer(chat) };
     }
     line.current = undefined;
     line.busy = false;
     if (!line.held) this.chats.delete(chat);
+  }
+
+  private async untilDoneOrStuck(work: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.onError(new Error(`an update ran past ${this.stuckMs / 1000} s; its chat's next updates go on without it`));
+        resolve();
+      }, this.stuckMs);
+      timer.unref();
+    });
+    await Promise.race([work, stuck]);
+    clearTimeout(timer);
   }
 
   /**

@@ -147,14 +147,21 @@ export class Sender {
 
   /** Keeps the rows this sender holds (waiting for their turn, or with a call in flight) its own while it lives. */
   private async renewLeases(): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ lease_until: this.clock.now() + this.opts.leaseMs })
-      .where('lease_owner', '=', this.owner)
-      .where('status', '=', 'pending')
-      .where('lease_until', 'is not', null)
-      .execute()
-      .catch((err) => this.log.warn({ err }, 'could not renew outbox leases'));
+    const inFlight = this.inFlight.size;
+    try {
+      const r = await this.db
+        .updateTable('outbox')
+        .set({ lease_until: this.clock.now() + this.opts.leaseMs })
+        .where('lease_owner', '=', this.owner)
+        .where('status', '=', 'pending')
+        .where('lease_until', 'is not', null)
+        .executeTakeFirst();
+      // Fewer than the calls under way: the database stalled past a lease and another sender may send them too.
+      if (Number(r.numUpdatedRows) < Math.min(inFlight, this.inFlight.size))
+        this.log.warn({ inFlight, renewed: Number(r.numUpdatedRows) }, 'outbox leases were lost');
+    } catch (err) {
+      this.log.warn({ err }, 'could not renew outbox leases');
+    }
   }
 
   /** Stops taking rows, waits for the calls in flight, and gives back the rows it had leased. */

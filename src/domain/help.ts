@@ -67,7 +67,7 @@ export async function moveTask(
   taskId: number,
   action: TaskAction,
   actorId: number | null,
-  opts: { claimedBy?: number; set?: Partial<Omit<Task, 'id'>> } = {},
+  opts: { claimedBy?: number; set?: Partial<Omit<Task, 'id'>>; checkinUnanswered?: boolean } = {},
 ): Promise<boolean> {
   const move = TASK_MOVES[action];
   let q = tx
@@ -76,6 +76,8 @@ export async function moveTask(
     .where('id', '=', taskId)
     .where('status', 'in', [...move.from]);
   if (opts.claimedBy !== undefined) q = q.where('claimed_by', '=', opts.claimedBy);
+  // The volunteer may answer the check-in (or start) while the release job is on its way to this row.
+  if (opts.checkinUnanswered) q = q.where('checkin_ok_at', 'is', null).where('status', '=', 'claimed');
   const result = await q.executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
   const task = await tx.selectFrom('tasks').select('community_id').where('id', '=', taskId).executeTakeFirstOrThrow();
@@ -283,8 +285,8 @@ export async function releaseTask(
     if (!before || before.claimed_by === null) return undefined;
     const claimer = before.claimed_by;
     const system = by === 'system';
-    // The system releases only a claim whose check-in went unanswered.
-    const status = await releaseClaim(tx, now, before, system ? null : by.volunteerId, system ? claimer : by.volunteerId);
+    // The system releases only a claim whose check-in is still unanswered when the release runs.
+    const status = await releaseClaim(tx, now, before, system ? null : by.volunteerId, system ? claimer : by.volunteerId, system);
     if (!status) return undefined;
     await then(tx, (await findTask(tx, taskId))!, claimer);
     return status;
@@ -301,9 +303,11 @@ export async function releaseClaim(
   before: Task,
   actorId: number | null,
   claimedBy: number,
+  checkinUnanswered = false,
 ): Promise<'released' | 'escalated' | undefined> {
   const moved = await moveTask(tx, now, before.id, 'release', actorId, {
     claimedBy,
+    checkinUnanswered,
     set: {
       claimed_by: null,
       claimed_at: null,

@@ -58,13 +58,19 @@ export class Scheduler {
     await this.tick();
     if (!opts.cron) return;
     this.tasks.push(
-      cron.schedule('* * * * *', () => void this.tick(), { timezone: this.timezone, name: 'linli-scheduler', noOverlap: true }),
+      cron.schedule('* * * * *', () => void this.tick().catch((err) => this.log.error({ err }, 'scheduler tick failed')), {
+        timezone: this.timezone,
+        name: 'linli-scheduler',
+        noOverlap: true,
+      }),
     );
   }
 
-  stop(): void {
+  /** Stops the timers and waits for a run in progress, so the stores are not closed under a job. */
+  async stop(): Promise<void> {
     for (const t of this.tasks) void t.stop();
     this.tasks = [];
+    await this.ticking?.catch(() => undefined);
   }
 
   /** The period a job is in now, by the app's clock. */

@@ -28,11 +28,19 @@ export async function startPolling(
   let polling: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  let renewedAt = 0;
+
   const poll = async () => {
     await bot.telegram.deleteWebhook();
-    polling = bot.launch({ dropPendingUpdates: false });
-    // launch() resolves only when polling stops; errors there are fatal for polling.
-    polling.catch((err) => log.fatal({ err }, 'polling stopped'));
+    const launched = bot.launch({ dropPendingUpdates: false });
+    polling = launched;
+    // launch() settles only when polling stops (telegraf throws on 401/409): forget it, so the
+    // next tick polls again while the lease is ours, or leaves it to the standby.
+    launched
+      .catch((err) => log.error({ err }, 'polling stopped; trying again while this instance holds the lease'))
+      .finally(() => {
+        if (polling === launched) polling = undefined;
+      });
   };
   const stopPolling = async () => {
     try {
@@ -43,26 +51,38 @@ export async function startPolling(
     await polling?.catch(() => undefined);
     polling = undefined;
   };
-  const tick = async (): Promise<void> => {
-    if (stopped) return;
-    const held = await holdLease(db, name, me, Date.now(), LEASE_MS).catch((err) => {
+  /** Is the lease ours? A database fault keeps it only as long as it cannot have expired meanwhile. */
+  const holding = async (): Promise<boolean> => {
+    try {
+      const held = await holdLease(db, name, me, Date.now(), LEASE_MS);
+      if (held) renewedAt = Date.now();
+      return held;
+    } catch (err) {
       log.warn({ err }, 'could not renew the polling lease');
-      return polling !== undefined; // a passing database fault: keep what we had
-    });
-    if (held && !polling) {
-      log.info('polling Telegram for updates');
-      await poll();
-    } else if (!held && polling) {
-      log.warn('another instance took over polling; standing by');
-      await stopPolling();
-    } else if (!held) log.debug('another instance polls this bot; standing by');
-    if (!stopped) timer = setTimeout(() => void tick(), held ? RENEW_MS : RETRY_MS);
+      return polling !== undefined && Date.now() - renewedAt < LEASE_MS - RENEW_MS;
+    }
+  };
+  const tick = async (): Promise<void> => {
+    let held = false;
+    try {
+      held = await holding();
+      if (held && !polling) {
+        log.info('polling Telegram for updates');
+        await poll();
+      } else if (!held && polling) {
+        log.warn('this instance no longer holds the polling lease; standing by');
+        await stopPolling();
+      } else if (!held) log.debug('another instance polls this bot; standing by');
+    } catch (err) {
+      log.error({ err }, 'the polling lease check failed; trying again');
+    } finally {
+      if (!stopped) timer = setTimeout(() => void tick(), held ? RENEW_MS : RETRY_MS);
+    }
   };
 
-  const first = await holdLease(db, name, me, Date.now(), LEASE_MS);
-  if (first) await poll();
-  else log.info('another instance polls this bot; standing by to take over if it stops');
-  timer = setTimeout(() => void tick(), first ? RENEW_MS : RETRY_MS);
+  if (!(await holding())) log.info('another instance polls this bot; standing by to take over if it stops');
+  else await poll();
+  timer = setTimeout(() => void tick(), polling ? RENEW_MS : RETRY_MS);
   return async () => {
     stopped = true;
     clearTimeout(timer);
