@@ -28,7 +28,7 @@ import {
 import { voiceOf, type VoiceNote } from '../../domain/voice';
 import { TRANSITIONS, type Action } from '../../domain/hazard-status';
 import { voiceLength } from '../../delivery/media';
-import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince } from '../../delivery/outbox';
+import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince, sentUnder } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
 import type { Executor } from '../../store/db';
 import { cardText, categoryName, formatTime, moveKeyboard, staffKeyboard, type PlaceOptions, type ViewDeps } from './views/card';
@@ -62,6 +62,13 @@ export async function renderCard(
 export async function isGroupCard(deps: HazardDeps, reportId: number, message: { chatId: number; messageId: number }): Promise<boolean> {
   const card = await deliveredMessage(deps.db, cardRef(reportId));
   return card?.chatId === message.chatId && card.messageId === message.messageId;
+}
+
+/** Is this message one of the report's emergency pages or escalations (closePages edits those through the outbox)? */
+export async function isPageMessage(deps: HazardDeps, reportId: number, message: { chatId: number; messageId: number }): Promise<boolean> {
+  return (
+    (await sentUnder(deps.db, `report:${reportId}:page:`, message)) || (await sentUnder(deps.db, `report:${reportId}:escalation:`, message))
+  );
 }
 
 /** A report's voice note and the rest of its photos go to the group under these refs, so `cardRef` names the card alone. */

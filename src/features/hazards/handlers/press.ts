@@ -10,7 +10,7 @@ import type { Locale } from '../../../i18n';
 import type { commentFlow, noteFlow } from '../../../../flows/hazards/followup';
 import type { reportFlow } from '../../../../flows/hazards/report';
 import type { fixFlow, handUpFlow } from '../../../../flows/hazards/staff';
-import { isGroupCard, moveReport, renderCard } from '../services';
+import { isGroupCard, isPageMessage, moveReport, renderCard } from '../services';
 import { refusalText, staffKeyboard } from '../views/card';
 
 /** What every hazard handler works with: the core dependencies, the bot's services and the feature's flows. */
@@ -93,6 +93,9 @@ export async function applyStaffMove(
     return undefined;
   }
   await ctx.answerCbQuery(ctx.t(`hazards.done_${action}`, { id: publicId(r.id) }));
-  await editPressed(env, ctx, result.report);
+  // A pressed emergency page is edited by the move itself (who took it up), through the outbox: an edit here would race it.
+  const msg = ctx.callbackQuery.message;
+  if (!msg || !(await isPageMessage(env.deps, r.id, { chatId: msg.chat.id, messageId: msg.message_id })))
+    await editPressed(env, ctx, result.report);
   return result.report;
 }
