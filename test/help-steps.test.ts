@@ -3,6 +3,7 @@ import { HOUR, MINUTE } from '../src/clock';
 import { ratingCounts } from '../src/domain/help';
 import { localMidnight } from '../src/domain/help-time';
 import { weekOf, weeklySummary } from '../src/domain/summary';
+import { renderSummaryText } from '../src/features/summary/views/render';
 import type { EmulatedGroup, EmulatedUser } from '../src/sandbox/emulator';
 import { newUserId, startWorld, type World } from './helpers/world';
 import { approveRequest, expectNothingPrivateInGroups, neighbourhood, volunteer, type Neighbourhood } from './help-support';
@@ -353,5 +354,8 @@ describe('help request steps', () => {
     const week = weekOf(now, tz());
     const summary = await weeklySummary(world.db, world.app.deps.communities, 'meiyuan', week, tz(), now);
     expect(summary.thisWeek.rates).toMatchObject({ ratings: 0, satisfaction: null, onBehalfRatings: 1, onBehalfSatisfied: 1 });
+    const { i18n, communities } = world.app.deps;
+    const text = renderSummaryText(summary, { t: i18n.translator('en'), locale: 'en', communities, timeZone: tz() });
+    expect(text).toContain('Recorded by staff by phone for residents: 1 (satisfied 1), not in the rate');
   });
 });

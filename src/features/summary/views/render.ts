@@ -95,6 +95,10 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
     rateLine('summary.rate_response', (r) => [r.response, r.ackInSla, r.ackSettled]),
     rateLine('summary.rate_resolution', (r) => [r.resolution, r.fixInSla, r.fixSettled]),
     rateLine('summary.rate_satisfaction', (r) => [r.satisfaction, r.satisfied, r.ratings]),
+    // Ratings staff recorded by phone for someone they filed for: shown, but kept out of the rate.
+    ...(now.rates.onBehalfRatings
+      ? [t('summary.rate_on_behalf', { n: now.rates.onBehalfRatings, satisfied: now.rates.onBehalfSatisfied ?? 0 })]
+      : []),
     line('summary.average_rating', average[0] ?? t('summary.none'), average[1] ?? t('summary.none'), change(...average, t, 'decimal')),
     '',
     `<b>${t('summary.section_hazards')}</b>`,
