@@ -24,7 +24,7 @@ export function commandMenus(
   /** Sets the menu a person sees in their private chat to match their role and language. */
   const refresh = async (userId: number) => {
     const user = await users.find(userId);
-    const locale = await users.localeOf(userId);
+    const locale = users.localeOfUser(user);
     const role = effectiveRole(user, config.adminIds, userId);
     await telegram()
       .setMyCommands(describe(commandsFor(role, 'private'), locale), { scope: { type: 'chat', chat_id: userId } })

@@ -172,15 +172,15 @@ export async function forgetRecipient(db: Executor, chatId: number): Promise<voi
   await db.updateTable('outbox').set({ payload: '{}' }).where('chat_id', '=', chatId).execute();
 }
 
-/** Was this delivered message sent under a ref that starts with `prefix` (e.g. one of a report's pages)? */
-export async function sentUnder(db: Executor, prefix: string, message: { chatId: number; messageId: number }): Promise<boolean> {
+/** Was this delivered message sent under a ref that starts with one of `prefixes` (e.g. a report's pages)? */
+export async function sentUnder(db: Executor, prefixes: string[], message: { chatId: number; messageId: number }): Promise<boolean> {
   const row = await db
     .selectFrom('outbox')
     .select('id')
     .where('chat_id', '=', message.chatId)
     .where('message_id', '=', message.messageId)
     .where('status', '=', 'sent')
-    .where('ref', 'like', `${prefix}%`)
+    .where((eb) => eb.or(prefixes.map((prefix) => eb('ref', 'like', `${prefix}%`))))
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -12,7 +12,11 @@ export class UsersRepo {
 
   /** The language to write to this person in. */
   async localeOf(id: number, db: Executor = this.db): Promise<Locale> {
-    const u = await db.selectFrom('users').select('locale').where('id', '=', id).executeTakeFirst();
+    return this.localeOfUser(await db.selectFrom('users').select('locale').where('id', '=', id).executeTakeFirst());
+  }
+
+  /** The same, for a person already loaded (no second read). */
+  localeOfUser(u: { locale: string } | undefined): Locale {
     return isLocale(u?.locale) ? u.locale : this.defaultLocale;
   }
 

@@ -40,7 +40,7 @@ export async function openPrivateStep<S extends { id: number }>(
   if (open) return 'busy';
   const user = await deps.users.find(who.userId);
   if (!user) return 'busy';
-  const locale = await deps.users.localeOf(who.userId);
+  const locale = deps.users.localeOfUser(user);
   const t = deps.i18n.translator(locale);
   const now = deps.clock.now();
   const base = { userId: who.userId, user, role: who.role, locale, t, now };

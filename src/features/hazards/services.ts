@@ -66,9 +66,7 @@ export async function isGroupCard(deps: HazardDeps, reportId: number, message: {
 
 /** Is this message one of the report's emergency pages or escalations (closePages edits those through the outbox)? */
 export async function isPageMessage(deps: HazardDeps, reportId: number, message: { chatId: number; messageId: number }): Promise<boolean> {
-  return (
-    (await sentUnder(deps.db, `report:${reportId}:page:`, message)) || (await sentUnder(deps.db, `report:${reportId}:escalation:`, message))
-  );
+  return sentUnder(deps.db, pageRefPrefixes(reportId), message);
 }
 
 /** A report's voice note and the rest of its photos go to the group under these refs, so `cardRef` names the card alone. */
@@ -128,6 +126,8 @@ export async function refreshCard(deps: HazardDeps, tx: Executor, now: number, r
  */
 const pageRef = (id: number, staffId: number, round: number) => `report:${id}:page:${staffId}:${round}`;
 const escalationRef = (id: number, round: number) => `report:${id}:escalation:${round}`;
+/** What every page and escalation ref of a report starts with. */
+const pageRefPrefixes = (id: number) => [`report:${id}:page:`, `report:${id}:escalation:`];
 
 /** Emergency: every staff member of the community hears at once, in their own language (round 0, then each escalation's). */
 export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: Report, round = 0): Promise<void> {
@@ -256,7 +256,7 @@ async function tellOwnerReopened(deps: HazardDeps, tx: Executor, now: number, r:
   const owner = r.owner_id ? await deps.users.find(r.owner_id, tx) : undefined;
   const chatId = owner?.id ?? (await committeeChat(tx, r.community_id));
   if (!chatId) return;
-  const locale = owner ? await deps.users.localeOf(owner.id, tx) : deps.config.defaultLocale;
+  const locale = owner ? deps.users.localeOfUser(owner) : deps.config.defaultLocale;
   const t = deps.i18n.translator(locale);
   await enqueue(tx, now, {
     chatId,
@@ -389,7 +389,7 @@ async function closePages(deps: HazardDeps, tx: Executor, now: number, r: Report
   const rows = await tx
     .selectFrom('outbox')
     .select(['id', 'ref', 'status', 'payload'])
-    .where((eb) => eb.or([eb('ref', 'like', `report:${r.id}:page:%`), eb('ref', 'like', `report:${r.id}:escalation:%`)]))
+    .where((eb) => eb.or(pageRefPrefixes(r.id).map((prefix) => eb('ref', 'like', `${prefix}%`))))
     .where('ref', 'not like', '%:edit')
     .execute();
   const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);

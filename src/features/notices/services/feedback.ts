@@ -23,8 +23,8 @@ async function tellStaff(
   ref: string,
 ): Promise<void> {
   const to: { chatId: number; locale: Locale; priority: number }[] = [];
-  if (await deps.users.find(event.created_by, tx))
-    to.push({ chatId: event.created_by, locale: await deps.users.localeOf(event.created_by, tx), priority: PRIORITY.personal });
+  const organiser = await deps.users.find(event.created_by, tx);
+  if (organiser) to.push({ chatId: organiser.id, locale: deps.users.localeOfUser(organiser), priority: PRIORITY.personal });
   const group = await committeeChat(tx, event.community_id);
   if (group) to.push({ chatId: group, locale: deps.config.defaultLocale, priority: PRIORITY.group });
   for (const m of to)
