@@ -18,19 +18,19 @@ export function pictureSend(ref: string): { method: 'sendPhoto' | 'sendDocument'
     : { method: 'sendPhoto', field: 'photo', fileId: ref };
 }
 
-/** An album of pictures for sendMediaGroup: Telegram does not mix photos and documents in one. */
-export interface AlbumItem {
+interface AlbumItem {
   type: 'photo' | 'document';
   media: string;
   caption?: string;
   parse_mode?: 'HTML';
 }
 
-export function albumsOf(refs: string[], caption?: string): AlbumItem[][] {
-  const items = refs.map((ref): AlbumItem => ({ type: pictureSend(ref).field, media: pictureSend(ref).fileId }));
-  const groups = [items.filter((i) => i.type === 'photo'), items.filter((i) => i.type === 'document')].filter((g) => g.length > 0);
-  if (caption && groups[0]) groups[0][0] = { ...groups[0][0], caption, parse_mode: 'HTML' };
-  return groups;
+/** One album's items for sendMediaGroup (all of one kind: Telegram does not mix photos and documents), the caption on the first. */
+function albumItems(refs: string[], caption?: string): AlbumItem[] {
+  return refs.map((ref, i): AlbumItem => {
+    const { field, fileId } = pictureSend(ref);
+    return { type: field, media: fileId, ...(i === 0 && caption ? { caption, parse_mode: 'HTML' as const } : {}) };
+  });
 }
 
 /** "0:42": a voice note's length as people read it. */
@@ -55,7 +55,7 @@ export function pictureCalls(refs: string[], caption?: string): { method: string
   }
   return chunks.map((chunk, i) => {
     const text = i === 0 ? caption : undefined;
-    if (chunk.length > 1) return { method: 'sendMediaGroup', payload: { media: albumsOf(chunk, text).flat() } };
+    if (chunk.length > 1) return { method: 'sendMediaGroup', payload: { media: albumItems(chunk, text) } };
     const one = pictureSend(chunk[0]);
     return { method: one.method, payload: { [one.field]: one.fileId, ...(text && { caption: text, parse_mode: 'HTML' }) } };
   });
