@@ -75,12 +75,17 @@ export class ChatQueues {
 
   /** Sends the held answer once the chat has been quiet for holdMs. */
   private timer(chat: string): NodeJS.Timeout {
-    return setTimeout(() => void this.run(chat, { updateId: -1 }, async () => undefined), this.holdMs);
+    return setTimeout(() => this.sendHeld(chat), this.holdMs);
+  }
+
+  /** Takes a turn in the chat's line that does nothing but let release() send the held answer. */
+  private sendHeld(chat: string): void {
+    void this.run(chat, { updateId: -1 }, async () => undefined);
   }
 
   /** Resolves once no chat has work queued or an answer held (a graceful stop sends held answers). */
   async settled(limitMs: number): Promise<void> {
-    for (const [chat, line] of this.chats) if (line.held && !line.busy) void this.run(chat, { updateId: -1 }, async () => undefined);
+    for (const [chat, line] of this.chats) if (line.held && !line.busy) this.sendHeld(chat);
     const until = Date.now() + limitMs;
     while (this.chats.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
   }
