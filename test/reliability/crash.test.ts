@@ -40,10 +40,22 @@ const DAY = {
 /** The child's sender keeps Telegram's real pace (20 messages a minute per group), so a larger day drains slower. */
 const DRAIN_MS = 45_000 + DAY.actions * 1000;
 
-/** Waits until the bot's sender has delivered everything (it runs on the real clock here). */
+/**
+ * Waits until the bot has taken every update (a restarted bot may first wait for the dead one's
+ * polling lease and claims) and its sender has delivered everything (it runs on the real clock here).
+ */
 async function drained(db: Db, timeoutMs = DRAIN_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const unfinished = await db
+      .selectFrom('processed_updates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('finished_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (emu.pendingUpdates > 0 || Number(unfinished.n) > 0) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     const left = await db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -55,8 +67,10 @@ async function drained(db: Db, timeoutMs = DRAIN_MS): Promise<void> {
   throw new Error('the outbox did not drain');
 }
 
+/** The emulator of the run (drained() waits on its unconfirmed updates). */
+let emu: Emulator;
+
 describe('a bot killed at random moments', () => {
-  let emu: Emulator;
   let dir: string;
   let db: Db;
   let bot: BotProcess;

@@ -137,6 +137,11 @@ export class Emulator {
     return this.world.events;
   }
 
+  /** Updates the bot has not confirmed yet (as getWebhookInfo's pending_update_count). */
+  get pendingUpdates(): number {
+    return this.hub.pendingCount;
+  }
+
   /** Every POST of an update to the webhook, with its outcome. */
   get deliveries(): readonly Delivery[] {
     return this.hub.deliveries;

@@ -231,12 +231,17 @@ export class UpdateHub {
     if (dropPending) this.dropPending();
   }
 
+  /** Updates not yet confirmed by the bot (Telegram's pending_update_count). */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
   webhookInfo(): Record<string, unknown> {
     const hook = this.webhook;
     return {
       url: hook?.url ?? '',
       has_custom_certificate: false,
-      pending_update_count: this.pending.length,
+      pending_update_count: this.pendingCount,
       ...(hook?.lastErrorDate !== undefined && {
         last_error_date: hook.lastErrorDate,
         last_error_message: hook.lastErrorMessage,
