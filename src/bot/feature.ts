@@ -19,6 +19,8 @@ export interface CommandSpec {
   description: string;
   /** locales key of the main-keyboard label, when it has a button there. */
   menuLabel?: string;
+  /** Someone below minRole who may use it all the same (e.g. a grid worker's /reports for their buildings). */
+  alsoFor?: (ctx: BotContext) => Promise<boolean>;
   /** Commands usable before onboarding is complete (/start, /help, /lang, /cancel). */
   beforeOnboarding?: boolean;
   run(ctx: BotContext): Promise<unknown>;

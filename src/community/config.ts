@@ -61,6 +61,12 @@ export const communityConfigSchema = z
         claimReleaseHours: z.number().positive().default(2),
         /** Hours a volunteer may correct alone; more needs the team lead. */
         hoursCorrectionLimit: z.number().positive().default(2),
+        /** A report a building's grid worker (or a partner unit) got first goes to the committee group unacknowledged after this. */
+        gridAckMinutes: z.number().positive().default(30),
+        /** Emergency pages: how many rounds each rung gets (on duty, all staff, admins). */
+        pageRepeats: z.number().int().positive().default(2),
+        /** A report handed upward: days until the outside body's answer is expected. */
+        handUpAnswerDays: z.number().positive().default(7),
       })
       .prefault({}),
   })

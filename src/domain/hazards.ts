@@ -15,6 +15,7 @@ import {
   type Action,
   type ReportStatus,
 } from './hazard-status';
+import { answersFor } from './grid';
 import { canStaff } from './roles';
 import type { VoiceNote } from './voice';
 
@@ -268,9 +269,11 @@ export async function transition(
   const report = await findReport(tx, reportId);
   if (!report) return { ok: false, reason: 'not_found' };
   const rule = TRANSITIONS[action];
+  // A staff move is also the building's grid worker's, or the frontage unit's contact's (domain/grid.ts).
   const allowed =
     rule.by === 'staff'
-      ? canStaff(actor.role, { community_id: actor.communityId }, report.community_id)
+      ? canStaff(actor.role, { community_id: actor.communityId }, report.community_id) ||
+        (actor.id !== null && (await answersFor(tx, actor.id, report)))
       : rule.by === 'reporter'
         ? actor.id !== null && actor.id === report.reporter_id
         : actor.id === null;
@@ -279,7 +282,8 @@ export async function transition(
   if ('needsNote' in rule && rule.needsNote && !d.note?.trim()) return { ok: false, reason: 'note_required', status: report.status };
 
   const patch: Updateable<ReportsTable> = { status: rule.to, updated_at: now };
-  if (rule.by === 'staff') patch.page_due_at = null; // any staff move answers an emergency page
+  // Any staff move answers an emergency page, and keeps a responder's report from falling back to the group.
+  if (rule.by === 'staff') Object.assign(patch, { page_due_at: null, group_due_at: null });
   if (action === 'acknowledge') {
     patch.acknowledged_at = report.acknowledged_at ?? now;
     patch.owner_id = report.owner_id ?? actor.id;
@@ -483,7 +487,8 @@ export function duePages(db: Executor, now: number) {
 export async function takePage(
   tx: Executor,
   report: Pick<Report, 'id' | 'page_due_at' | 'page_count'>,
-  nextDueAt: number,
+  /** Null: this was the last round. */
+  nextDueAt: number | null,
 ): Promise<boolean> {
   const updated = await tx
     .updateTable('reports')
@@ -513,6 +518,9 @@ export interface QueueFilter {
   category?: string;
   communityId?: string;
   overdue?: boolean;
+  /** Only these places (a grid worker's buildings, a partner unit's frontage), or reports routed to `responderId`. */
+  places?: { communityId: string; buildingId: string }[];
+  responderId?: number;
 }
 
 export const QUEUE_PAGE = 8;
@@ -529,6 +537,14 @@ export async function reportQueue(
   else if (f.status !== 'all') q = q.where('status', '=', f.status);
   if (f.category) q = q.where('category', '=', f.category);
   if (f.communityId) q = q.where('community_id', '=', f.communityId);
+  const { places, responderId } = f;
+  if (places)
+    q = q.where((eb) =>
+      eb.or([
+        eb('responder_id', '=', responderId ?? -1),
+        ...places.map((p) => eb.and([eb('community_id', '=', p.communityId), eb('building_id', '=', p.buildingId)])),
+      ]),
+    );
   let rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   if (f.overdue) {
     const byId = new Map(categories.map((c) => [c.id, c]));

@@ -12,7 +12,8 @@ import { atLeast } from './roles';
  */
 
 export const INVITE_TTL_MS = 48 * HOUR;
-export type InviteRole = Extract<Role, 'staff' | 'lead'>;
+/** 'resident' invitations change no role: they grant a responsibility (`grants`: a grid role, a partner unit's contact). */
+export type InviteRole = Extract<Role, 'staff' | 'lead' | 'resident'>;
 
 /** Which invitations a role may create. */
 export function mayInvite(inviter: Role, invitee: InviteRole): boolean {
@@ -23,7 +24,7 @@ export async function createInvite(
   db: Db,
   now: number,
   by: { id: number; role: Role },
-  invite: { role: InviteRole; communityId: string; teamId?: string },
+  invite: { role: InviteRole; communityId: string; teamId?: string; grants?: string },
 ): Promise<string> {
   if (!mayInvite(by.role, invite.role)) throw new Error('not allowed to invite this role');
   const token = randomBytes(12).toString('base64url');
@@ -39,18 +40,21 @@ export async function createInvite(
       expires_at: now + INVITE_TTL_MS,
       used_by: null,
       used_at: null,
+      grants: invite.grants ?? null,
     })
     .execute();
   await audit(db, now, by.id, 'invite.create', `invite:${token.slice(0, 4)}`, {
     role: invite.role,
     community: invite.communityId,
     team: invite.teamId,
+    grants: invite.grants,
   });
   return token;
 }
 
 export type RedeemResult =
-  { ok: true; role: InviteRole; communityId: string; teamId: string | null } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  | { ok: true; role: InviteRole; communityId: string; teamId: string | null; grants: string | null }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 export async function redeemInvite(db: Db, now: number, token: string, userId: number): Promise<RedeemResult> {
   return db.transaction().execute(async (tx) => {
@@ -76,6 +80,6 @@ export async function redeemInvite(db: Db, now: number, token: string, userId: n
       .where('id', '=', userId)
       .execute();
     await audit(tx, now, userId, 'invite.redeem', `user:${userId}`, { role, community: invite.community_id, team: invite.team_id });
-    return { ok: true, role, communityId: invite.community_id, teamId: invite.team_id } as const;
+    return { ok: true, role, communityId: invite.community_id, teamId: invite.team_id, grants: invite.grants } as const;
   });
 }

@@ -57,7 +57,7 @@ export function guard(cmd: CommandSpec): Middleware<BotContext> {
     // Admins (from ADMIN_IDS) may set the bot up before registering as residents themselves.
     if (isPrivate && !cmd.beforeOnboarding && !ctx.profile?.privacy_accepted_at && ctx.role !== 'admin')
       return void (await ctx.reply(ctx.t('common.start_first')));
-    if (!atLeast(ctx.role, cmd.minRole)) return void (await ctx.reply(ctx.t('common.not_allowed')));
+    if (!atLeast(ctx.role, cmd.minRole) && !(await cmd.alsoFor?.(ctx))) return void (await ctx.reply(ctx.t('common.not_allowed')));
     return next();
   };
 }

@@ -2,6 +2,7 @@ import type { PrivacySpec } from '../../bot/feature';
 import { DAY } from '../../clock';
 import type { CoreDeps } from '../../deps';
 import { audit } from '../../domain/audit';
+import { applyGrant } from '../../domain/grid';
 import { redeemInvite } from '../../domain/invites';
 import { ensureLead } from '../../domain/volunteers';
 
@@ -13,6 +14,8 @@ export async function acceptInvite(deps: Pick<CoreDeps, 'db' | 'clock'>, token: 
   const result = await redeemInvite(deps.db, now, token, userId);
   // A team lead's invitation also makes them the lead of that team (see domain/volunteers).
   if (result.ok && result.role === 'lead' && result.teamId) await ensureLead(deps.db, now, userId, result.communityId, result.teamId);
+  // A grid worker's, building head's or unit contact's invitation grants that duty (see domain/grid).
+  if (result.ok && result.grants) await applyGrant(deps.db, now, userId, result.communityId, result.grants);
   return result;
 }
 

@@ -5,7 +5,7 @@ import { commentFlow, noteFlow } from '../../../flows/hazards/followup';
 import { reportFlow } from '../../../flows/hazards/report';
 import { fixFlow, handUpFlow } from '../../../flows/hazards/staff';
 import type { HazardsEnv } from './handlers/press';
-import { onOpenCard, onQueuePage, showQueue } from './handlers/queue';
+import { answersForPlaces, onOpenCard, onQueuePage, showQueue } from './handlers/queue';
 import { onFixedAnswer, onMine, onRating, showMyReports } from './handlers/resident';
 import { onAssign, onCardBack, onReject, onStaffMove } from './handlers/staff-card';
 import { hazardJobs } from './jobs';
@@ -52,6 +52,7 @@ export const hazardsFeature: Feature = (deps, bot) => {
         chat: 'any',
         description: 'hazards.cmd_reports',
         menuLabel: 'summary.menu_reports',
+        alsoFor: answersForPlaces(env),
         run: (ctx) => showQueue(env, ctx),
       },
     ],

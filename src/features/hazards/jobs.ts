@@ -1,6 +1,7 @@
 import { duePages, overdueReports, SYSTEM, unconfirmedFixes } from '../../domain/hazards';
 import type { JobSpec } from '../../jobs/job';
-import { escalatePage, markReportOverdue, moveReport, type HazardDeps } from './services';
+import { climbLadder } from '../grid/services/ladder';
+import { escalatePage, moveReport, type HazardDeps } from './services';
 
 /** The hazard reports' scheduled jobs: they touch no chat, only the database and the outbox. */
 export function hazardJobs(deps: HazardDeps): JobSpec[] {
@@ -12,9 +13,9 @@ export function hazardJobs(deps: HazardDeps): JobSpec[] {
     deps.sender.poke();
   };
 
-  /** SLA: a report not acknowledged or not fixed in time is marked overdue and the group is told once. */
+  /** SLA: a report not acknowledged or not fixed in time climbs the escalation ladder, one rung each further SLA period. */
   const markOverdueReports = async (now: number) => {
-    for (const r of await overdueReports(db, now, communities.config.hazardCategories)) await markReportOverdue(deps, now, r);
+    for (const r of await overdueReports(db, now, communities.config.hazardCategories)) await climbLadder(deps, now, r);
     deps.sender.poke();
   };
 

@@ -10,7 +10,6 @@ import {
   findReport,
   followersOf,
   isFollower,
-  markOverdue,
   photosOf,
   publicId,
   rateFix,
@@ -19,7 +18,6 @@ import {
   transition,
   type Actor,
   type NewReport,
-  type OverdueKind,
   type Report,
   type SupportResult,
   type TransitionDetails,
@@ -30,6 +28,10 @@ import { TRANSITIONS, type Action } from '../../domain/hazard-status';
 import { voiceLength } from '../../delivery/media';
 import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince, sentUnder } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
+import { gridPersonOf, type Responder } from '../../domain/grid';
+import { handedUp } from '../grid/services/handups';
+import { firstResponderFor } from '../grid/services/responders';
+import { pageRounds, pageTargets, recordRouting } from '../grid/services/paging';
 import type { Executor } from '../../store/db';
 import { cardText, categoryName, formatTime, moveKeyboard, staffKeyboard, type PlaceOptions, type ViewDeps } from './views/card';
 import { fixedKeyboard, noticeText } from './views/resident';
@@ -64,9 +66,12 @@ export async function isGroupCard(deps: HazardDeps, reportId: number, message: {
   return card?.chatId === message.chatId && card.messageId === message.messageId;
 }
 
-/** Is this message one of the report's emergency pages or escalations (closePages edits those through the outbox)? */
+/**
+ * Is this message one of the report's emergency pages or escalations (closePages edits those
+ * through the outbox), or its first responder's copy (refreshCard edits that one)?
+ */
 export async function isPageMessage(deps: HazardDeps, reportId: number, message: { chatId: number; messageId: number }): Promise<boolean> {
-  return sentUnder(deps.db, pageRefPrefixes(reportId), message);
+  return sentUnder(deps.db, [...pageRefPrefixes(reportId), responderCardRef(reportId)], message);
 }
 
 /** A report's voice note and the rest of its photos go to the group under these refs, so `cardRef` names the card alone. */
@@ -106,6 +111,41 @@ export function voiceMessage(t: Translate, reportId: number, voice: VoiceNote, k
   return { text: t(key, { id: publicId(reportId), length: voiceLength(voice.seconds) }), voice };
 }
 
+/** The first responder's private copy of the card is filed under this ref (refreshCard keeps it up to date). */
+export const responderCardRef = (id: number) => `report:${id}:responder`;
+
+/**
+ * A report's first responder gets its card privately, with the staff buttons, and the group's
+ * fallback is set; the building head hears of it (no buttons). Recorded in the history.
+ */
+async function sendToResponder(deps: HazardDeps, tx: Executor, now: number, r: Report, to: Responder): Promise<void> {
+  const due = now + deps.communities.settings.gridAckMinutes * MINUTE;
+  await tx.updateTable('reports').set({ responder_id: to.userId, group_due_at: due }).where('id', '=', r.id).execute();
+  await recordRouting(tx, now, r.id, to.kind === 'unit' ? `unit:${to.unitId}` : `grid:${to.userId}`);
+  const routed = { ...r, responder_id: to.userId, group_due_at: due };
+  const locale = await deps.users.localeOf(to.userId, tx);
+  const t = deps.i18n.translator(locale);
+  await enqueue(tx, now, {
+    chatId: to.userId,
+    text: `${t(`grid.first_${to.kind}`, { id: publicId(r.id), minutes: deps.communities.settings.gridAckMinutes })}\n\n${await renderCard(deps, tx, routed, locale)}`,
+    keyboard: staffKeyboard(routed, t),
+    photo: (await photosOf(tx, r.id))[0]?.file_id,
+    priority: PRIORITY.personal,
+    ref: responderCardRef(r.id),
+  });
+  const head = r.building_id ? await gridPersonOf(tx, r.community_id, r.building_id, 'head') : undefined;
+  if (head && head !== to.userId) {
+    const headT = deps.i18n.translator(await deps.users.localeOf(head, tx));
+    const category = categoryName(deps, r.category, await deps.users.localeOf(head, tx));
+    await enqueue(tx, now, {
+      chatId: head,
+      text: headT('grid.head_notice', { id: publicId(r.id), category: escapeHtml(category) }),
+      priority: PRIORITY.personal,
+      ref: `report:${r.id}:head`,
+    });
+  }
+}
+
 /**
  * Brings the group card up to date after a change made elsewhere (a private chat, a job).
  * An edit goes through the outbox like any other message that is not a direct reply.
@@ -118,6 +158,16 @@ export async function refreshCard(deps: HazardDeps, tx: Executor, now: number, r
     keyboard: staffKeyboard(r, deps.i18n.translator(locale)),
     priority: PRIORITY.group,
   });
+  // The first responder's private copy follows too, in their language.
+  if (r.responder_id) {
+    const mine = await deps.users.localeOf(r.responder_id, tx);
+    await enqueueEdit(tx, now, {
+      ref: responderCardRef(r.id),
+      text: await renderCard(deps, tx, r, mine),
+      keyboard: staffKeyboard(r, deps.i18n.translator(mine)),
+      priority: PRIORITY.personal,
+    });
+  }
 }
 
 /**
@@ -129,9 +179,13 @@ const escalationRef = (id: number, round: number) => `report:${id}:escalation:${
 /** What every page and escalation ref of a report starts with. */
 const pageRefPrefixes = (id: number) => [`report:${id}:page:`, `report:${id}:escalation:`];
 
-/** Emergency: every staff member of the community hears at once, in their own language (round 0, then each escalation's). */
+/**
+ * Emergency: whoever the round's rung names hears at once, in their own language (round 0, then
+ * each escalation's): on duty now, then every staff member of the community, then the admins,
+ * `pageRepeats` rounds each (grid/services/paging.ts); each round is recorded on the report.
+ */
 export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: Report, round = 0): Promise<void> {
-  for (const s of await deps.users.staffOf(r.community_id, tx)) {
+  for (const s of await pageTargets(deps, tx, now, r, round)) {
     const locale = await deps.users.localeOf(s.id, tx);
     const t = deps.i18n.translator(locale);
     await enqueue(tx, now, {
@@ -150,8 +204,10 @@ export async function pageStaff(deps: HazardDeps, tx: Executor, now: number, r: 
  */
 export async function escalatePage(deps: HazardDeps, now: number, r: Report): Promise<void> {
   const every = deps.communities.settings.emergencyAckMinutes * MINUTE;
+  // The last round of the rota's rungs sets no next one (grid/services/paging.ts).
+  const round = r.page_count + 1;
   await deps.db.transaction().execute(async (tx) => {
-    if (!(await takePage(tx, r, now + every))) return;
+    if (!(await takePage(tx, r, round + 1 < pageRounds(deps) ? now + every : null))) return;
     const chatId = await committeeChat(tx, r.community_id);
     const locale = deps.config.defaultLocale;
     const t = deps.i18n.translator(locale);
@@ -166,28 +222,6 @@ export async function escalatePage(deps: HazardDeps, now: number, r: Report): Pr
       });
     }
     await pageStaff(deps, tx, now, r, r.page_count + 1);
-  });
-}
-
-/** SLA: a report not acknowledged or not fixed in time is marked overdue and the group is told once. */
-export async function markReportOverdue(deps: HazardDeps, now: number, r: Report & { overdue: OverdueKind }): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
-    if (!(await markOverdue(tx, now, r.id, r.overdue))) return;
-    const chatId = await committeeChat(tx, r.community_id);
-    if (!chatId) return;
-    const locale = deps.config.defaultLocale;
-    const category = deps.communities.hazardCategory(r.category)!;
-    await enqueue(tx, now, {
-      chatId,
-      text: deps.i18n.translator(locale)(`hazards.overdue_${r.overdue}`, {
-        id: publicId(r.id),
-        category: escapeHtml(categoryName(deps, r.category, locale)),
-        hours: r.overdue === 'ack' ? category.slaAckHours : category.slaFixHours,
-      }),
-      priority: PRIORITY.group,
-      ref: `report:${r.id}:overdue`,
-    });
-    await refreshCard(deps, tx, now, r);
   });
 }
 
@@ -245,6 +279,8 @@ export async function moveReport(
     if (moved.report.emergency && moved.from === 'new' && TRANSITIONS[action].by === 'staff')
       await closePages(deps, tx, now, moved.report, actor.id);
     if (action === 'reopen') await tellOwnerReopened(deps, tx, now, moved.report);
+    // Handed upward: the outside body's answer is now expected and followed (grid/services/handups.ts).
+    if (action === 'hand_up') await handedUp(deps, tx, now, moved.report);
     if (!opts.cardEditedInPlace) await refreshCard(deps, tx, now, moved.report);
     return moved;
   });
@@ -296,11 +332,18 @@ export async function continueInPrivate(deps: HazardDeps, userId: number, t: Tra
   deps.sender.poke();
 }
 
-/** A new report: written with its card for the committee group, and staff paged at once for an emergency. */
+/**
+ * A new report: written with its card for the committee group, and staff paged at once for an
+ * emergency. A report of a place someone answers for (its grid worker, a partner unit's frontage)
+ * goes to them first, privately, and to the group only if they do not acknowledge it in time
+ * (the grid.fallback job); an emergency goes to the group and the rota at once regardless.
+ */
 export async function submitReport(deps: HazardDeps, now: number, draft: NewReport): Promise<Report> {
   const report = await deps.db.transaction().execute(async (tx) => {
     const r = await createReport(tx, now, draft);
-    await postCard(deps, tx, now, r);
+    const responder = r.emergency ? undefined : await firstResponderFor(tx, r.community_id, r.building_id);
+    if (responder) await sendToResponder(deps, tx, now, r, responder);
+    else await postCard(deps, tx, now, r);
     if (r.emergency) await pageStaff(deps, tx, now, r);
     return r;
   });

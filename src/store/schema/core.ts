@@ -16,6 +16,8 @@ export interface UsersTable {
   phone: string | null;
   privacy_accepted_at: number | null;
   reachable: Generated<number>;
+  /** Added by 014_grid: a staff member the escalation ladder reaches after the committee group (1). */
+  community_head: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -30,6 +32,8 @@ export interface InvitesTable {
   expires_at: number;
   used_by: number | null;
   used_at: number | null;
+  /** Added by 014_grid: what it grants besides the role (`grid:worker:<building>`, `grid:head:<building>`, `unit:<id>`). */
+  grants: string | null;
 }
 
 export interface ChatLinksTable {

@@ -46,6 +46,16 @@ export interface ReportsTable {
   /** Emergency pages: when the next escalation is due (null once acknowledged) and how many were sent. */
   page_due_at: number | null;
   page_count: Generated<number>;
+  /** Added by 014_grid: who got the report first, privately (a grid worker or a partner unit's contact). */
+  responder_id: number | null;
+  /** While the first responder has it: when it falls back to the committee group unacknowledged. */
+  group_due_at: number | null;
+  /** When its card went to the committee group after being the responder's first (null: from the start, or never). */
+  grouped_at: number | null;
+  /** The escalation ladder: which SLA it climbs for (ack | fix), the last rung reached (0 none) and when. */
+  ladder_kind: string | null;
+  ladder_step: Generated<number>;
+  ladder_at: number | null;
 }
 
 export interface ReportPhotosTable {

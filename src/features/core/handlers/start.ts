@@ -35,7 +35,8 @@ async function startFromInvite({ deps, bot, onboarding }: CoreKit, ctx: BotConte
   if (!result.ok) return ctx.reply(ctx.t(`core.invite_${result.reason}`));
   ctx.role = ctx.role === 'admin' ? 'admin' : (await deps.users.find(ctx.from!.id))!.role;
   const community = localName(deps.communities.community(result.communityId)!.name, ctx.locale);
-  await ctx.reply(ctx.t(`core.invite_welcome_${result.role}`, { community: escapeHtml(community) }), { parse_mode: 'HTML' });
+  const welcome = result.grants ? `grid.invite_welcome_${result.grants.split(':')[0] === 'unit' ? 'unit' : result.grants.split(':')[1]}` : `core.invite_welcome_${result.role}`;
+  await ctx.reply(ctx.t(welcome, { community: escapeHtml(community) }), { parse_mode: 'HTML' });
   await bot.refreshCommands(ctx.from!.id);
   if (!onboarded(ctx)) return bot.flows.start(ctx, onboarding, { community: result.communityId });
   return ctx.reply(ctx.t('core.menu'), { reply_markup: bot.mainMenu(ctx) });

@@ -4,6 +4,7 @@ import type { BotServices } from '../../../bot/services';
 import type { CoreDeps } from '../../../deps';
 import { findReport, publicId, type Actor, type Report } from '../../../domain/hazards';
 import { canMove, type Action } from '../../../domain/hazard-status';
+import { answersFor } from '../../../domain/grid';
 import { canStaff } from '../../../domain/roles';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import type { Locale } from '../../../i18n';
@@ -56,7 +57,8 @@ async function pressedCard(env: HazardsEnv, ctx: PressContext, reportId: number)
 /** What every staff button on a report shares: it names a report, and only staff of its community may press it. */
 export const staffOnReport = (env: HazardsEnv) => ({
   load: (p: { id: number }) => findReport(env.deps.db, p.id),
-  may: (ctx: PressContext, r: Report) => canStaff(ctx.role, ctx.profile, r.community_id),
+  // Its grid worker, or the contact of the unit whose frontage it is, acts as staff on it (domain/grid).
+  may: async (ctx: PressContext, r: Report) => canStaff(ctx.role, ctx.profile, r.community_id) || answersFor(env.deps.db, ctx.from.id, r),
   notAllowed: 'hazards.refused_not_allowed',
 });
 

@@ -1,7 +1,9 @@
 import type { Composer } from 'telegraf';
 import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
+import { placesOf } from '../../../domain/grid';
 import { reportQueue, type QueueFilter } from '../../../domain/hazards';
+import { atLeast } from '../../../domain/roles';
 import { openCardButton, queueButton } from '../buttons';
 import { renderCard } from '../services';
 import { staffKeyboard } from '../views/card';
@@ -14,18 +16,24 @@ import { cardLocale, staffOnReport, type HazardsEnv } from './press';
 const LAST_QUEUE_PAGE = 1000;
 
 /** The filter a press asks for, within what the presser may see. */
-function queueFilter(
+async function queueFilter(
   env: HazardsEnv,
   ctx: BotContext,
   asked?: { status: QueueFilter['status']; cat: string; com: string; overdue: string },
 ) {
   const { communities } = env.deps;
   const category = asked?.cat && communities.hazardCategory(asked.cat) ? asked.cat : undefined;
-  // Staff see their own community; admins may choose.
+  // Staff see their own community; admins may choose; a grid worker or unit contact, the places they answer for.
   const communityId =
     ctx.role === 'admin' ? (asked?.com && communities.community(asked.com) ? asked.com : undefined) : (ctx.profile?.community_id ?? '-');
-  return { status: asked?.status ?? 'open', category, communityId, overdue: asked?.overdue === '1' } satisfies QueueFilter;
+  const filter = { status: asked?.status ?? 'open', category, communityId, overdue: asked?.overdue === '1' } satisfies QueueFilter;
+  if (atLeast(ctx.role, 'staff')) return filter;
+  return { ...filter, communityId: undefined, places: await placesOf(env.deps.db, ctx.from!.id), responderId: ctx.from!.id };
 }
+
+/** /reports below staff: for someone who answers for a place (domain/grid). */
+export const answersForPlaces = (env: HazardsEnv) => async (ctx: BotContext) =>
+  Boolean(ctx.from) && (await placesOf(env.deps.db, ctx.from!.id)).length > 0;
 
 async function renderQueue(env: HazardsEnv, ctx: BotContext, filter: QueueFilter, page: number) {
   const { deps } = env;
@@ -34,7 +42,7 @@ async function renderQueue(env: HazardsEnv, ctx: BotContext, filter: QueueFilter
 }
 
 export async function showQueue(env: HazardsEnv, ctx: BotContext) {
-  const { text, keyboard } = await renderQueue(env, ctx, queueFilter(env, ctx), 0);
+  const { text, keyboard } = await renderQueue(env, ctx, await queueFilter(env, ctx), 0);
   return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
 }
 
@@ -42,10 +50,10 @@ export async function showQueue(env: HazardsEnv, ctx: BotContext) {
 export function onQueuePage(composer: Composer<BotContext>, env: HazardsEnv): void {
   onButton(composer, {
     codec: queueButton,
-    minRole: 'staff',
+    may: async (ctx) => atLeast(ctx.role, 'staff') || (await answersForPlaces(env)(ctx)),
     run: async (ctx, _none, p) => {
       const page = Math.max(0, Math.min(LAST_QUEUE_PAGE, p.page));
-      const { text, keyboard } = await renderQueue(env, ctx, queueFilter(env, ctx, p), page);
+      const { text, keyboard } = await renderQueue(env, ctx, await queueFilter(env, ctx, p), page);
       await ctx.answerCbQuery();
       await ctx
         .editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } })

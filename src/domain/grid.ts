@@ -1,0 +1,142 @@
+import type { Executor } from '../store/db';
+import type { GridKind } from '../store/schema/grid';
+import { audit } from './audit';
+
+/**
+ * Who answers for a place (大综管网格): each building's grid worker (网格员) and building head
+ * (楼长), and the partner units (驻区单位) whose frontage (门前三包) covers it. Plain queries; the
+ * routing, the ladder and the authz checks all read these.
+ */
+
+export type { GridKind };
+export const GRID_KINDS: readonly GridKind[] = ['worker', 'head'];
+
+/** The escalation ladder's rungs, in order (features/grid/services/ladder.ts climbs them). */
+export const LADDER_RUNGS = ['responder', 'group', 'head', 'admins'] as const;
+export type Rung = (typeof LADDER_RUNGS)[number];
+
+/** Who gets a report of a place first, privately: a partner unit's contact, or the building's grid worker. */
+export interface Responder {
+  userId: number;
+  kind: 'unit' | 'grid';
+  unitId?: number;
+}
+
+export function gridRolesIn(db: Executor, communityId: string) {
+  return db.selectFrom('grid_roles').selectAll().where('community_id', '=', communityId).execute();
+}
+
+/** Makes someone the building's grid worker or head (a later invitation replaces the earlier person). */
+export async function setGridRole(
+  db: Executor,
+  now: number,
+  r: { communityId: string; buildingId: string; kind: GridKind; userId: number },
+): Promise<void> {
+  await db
+    .insertInto('grid_roles')
+    .values({ community_id: r.communityId, building_id: r.buildingId, kind: r.kind, user_id: r.userId, since: now })
+    .onConflict((oc) => oc.columns(['community_id', 'building_id', 'kind']).doUpdateSet({ user_id: r.userId, since: now }))
+    .execute();
+  await audit(db, now, r.userId, `grid.${r.kind}`, `building:${r.communityId}:${r.buildingId}`);
+}
+
+export async function gridPersonOf(db: Executor, communityId: string, buildingId: string, kind: GridKind): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('grid_roles')
+    .select('user_id')
+    .where('community_id', '=', communityId)
+    .where('building_id', '=', buildingId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row ? Number(row.user_id) : undefined;
+}
+
+/** The partner units whose frontage covers a building, with a contact who accepted the invitation. */
+export function unitsCovering(db: Executor, communityId: string, buildingId: string) {
+  return db
+    .selectFrom('partner_units')
+    .innerJoin('unit_frontage', 'unit_frontage.unit_id', 'partner_units.id')
+    .select(['partner_units.id', 'partner_units.contact_id'])
+    .where('partner_units.community_id', '=', communityId)
+    .where('unit_frontage.building_id', '=', buildingId)
+    .where('partner_units.contact_id', 'is not', null)
+    .orderBy('partner_units.id')
+    .execute();
+}
+
+/**
+ * The first responder of a place: the unit whose frontage it is (the more particular duty), else
+ * the building's grid worker; undefined when nobody is named (the committee group has it at once).
+ */
+export async function firstResponder(db: Executor, communityId: string, buildingId: string | null | undefined): Promise<Responder | undefined> {
+  if (!buildingId) return undefined;
+  const [unit] = await unitsCovering(db, communityId, buildingId);
+  if (unit?.contact_id) return { userId: Number(unit.contact_id), kind: 'unit', unitId: Number(unit.id) };
+  const worker = await gridPersonOf(db, communityId, buildingId, 'worker');
+  return worker ? { userId: worker, kind: 'grid' } : undefined;
+}
+
+/** The places someone answers for: buildings as grid worker, frontage buildings as a unit's contact. */
+export async function placesOf(db: Executor, userId: number): Promise<{ communityId: string; buildingId: string; via: 'grid' | 'unit' }[]> {
+  const grid = await db
+    .selectFrom('grid_roles')
+    .select(['community_id', 'building_id'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'worker')
+    .execute();
+  const units = await db
+    .selectFrom('partner_units')
+    .innerJoin('unit_frontage', 'unit_frontage.unit_id', 'partner_units.id')
+    .select(['partner_units.community_id', 'unit_frontage.building_id'])
+    .where('partner_units.contact_id', '=', userId)
+    .execute();
+  return [
+    ...grid.map((g) => ({ communityId: g.community_id, buildingId: g.building_id, via: 'grid' as const })),
+    ...units.map((u) => ({ communityId: u.community_id, buildingId: u.building_id, via: 'unit' as const })),
+  ];
+}
+
+/**
+ * May this person act on the report as staff would, without being staff? Its grid worker and
+ * the contact of the unit whose frontage it is may; anyone else (a unit's contact elsewhere) may not.
+ */
+export async function answersFor(
+  db: Executor,
+  userId: number,
+  r: { community_id: string; building_id: string | null; responder_id?: number | null },
+): Promise<boolean> {
+  if (!r.building_id) return false;
+  const places = await placesOf(db, userId);
+  return places.some((p) => p.communityId === r.community_id && p.buildingId === r.building_id);
+}
+
+/** Applies what an accepted invitation grants: `grid:<kind>:<building>` or `unit:<id>`. */
+export async function applyGrant(db: Executor, now: number, userId: number, communityId: string, grants: string): Promise<void> {
+  const grid = /^grid:(worker|head):([a-z0-9_]{1,16})$/.exec(grants);
+  if (grid) return setGridRole(db, now, { communityId, buildingId: grid[2], kind: grid[1] as GridKind, userId });
+  const unit = /^unit:(\d+)$/.exec(grants);
+  if (unit) {
+    await db.updateTable('partner_units').set({ contact_id: userId }).where('id', '=', Number(unit[1])).where('community_id', '=', communityId).execute();
+    await audit(db, now, userId, 'unit.contact', `unit:${unit[1]}`);
+  }
+}
+
+/** The community's head (a staff flag), the ladder's third rung. */
+export async function communityHeads(db: Executor, communityId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('community_id', '=', communityId)
+    .where('role', '=', 'staff')
+    .where('community_head', '=', 1)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** /deleteme: the person answers for no building and no unit any more. */
+export async function eraseResponder(db: Executor, userId: number): Promise<void> {
+  await db.deleteFrom('grid_roles').where('user_id', '=', userId).execute();
+  await db.updateTable('partner_units').set({ contact_id: null }).where('contact_id', '=', userId).execute();
+  await db.deleteFrom('duty_slots').where('user_id', '=', userId).execute();
+  await db.updateTable('reports').set({ responder_id: null }).where('responder_id', '=', userId).execute();
+}

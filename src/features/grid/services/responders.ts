@@ -1,0 +1,18 @@
+import { firstResponder, type Responder } from '../../../domain/grid';
+import type { Executor } from '../../../store/db';
+
+/**
+ * The routing rule other features call (no telegraf): who gets something new about a place first,
+ * privately, before the committee group.
+ *
+ * `firstResponderFor(db, communityId, buildingId)` answers the contact of the partner unit whose
+ * frontage covers the building, else the building's grid worker, else undefined (then it goes to
+ * the committee group at once, as before). Hazard reports use it (hazards/services.ts submitReport);
+ * the caller gives the responder the staff buttons and sets its own fallback to the group after
+ * `communities.settings.gridAckMinutes` unacknowledged (see the `grid.fallback` job).
+ */
+export function firstResponderFor(db: Executor, communityId: string, buildingId: string | null | undefined): Promise<Responder | undefined> {
+  return firstResponder(db, communityId, buildingId);
+}
+
+export type { Responder };

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../src/clock';
+import { staffButton } from '../src/features/hazards/buttons';
+import type { EmulatedUser } from '../src/sandbox/emulator';
+import { hazardSuite } from './helpers/hazards';
+import { newUserId } from './helpers/world';
+
+/**
+ * Who handles what (issue 18): a building's grid worker gets its reports first, privately; the
+ * committee group after gridAckMinutes unacknowledged; the escalation ladder for overdue reports
+ * (grid worker → group → community head → admins); partner units and their frontage.
+ */
+
+describe('grid workers and the escalation ladder', () => {
+  const h = hazardSuite();
+  let wu: EmulatedUser;
+
+  /** Someone opens an invitation link from a staff member's screen and registers. */
+  async function acceptInvite(name: string, text: string): Promise<EmulatedUser> {
+    const link = /start=(inv-[\w-]+)/.exec(text)![1];
+    const user = h.world.emu.user({ id: newUserId(), first_name: name, language_code: 'en' });
+    await user.send(`/start ${link}`);
+    await user.press(/Building 1$/);
+    await user.press('Skip');
+    await user.press('✅ I agree');
+    return user;
+  }
+
+  const events = async (id: number) =>
+    (await h.world.db.selectFrom('report_events').select('note').where('report_id', '=', id).where('action', '=', 'route').orderBy('id').execute()).map(
+      (e) => e.note,
+    );
+
+  it('a grid worker is made by invitation from /grid', async () => {
+    await h.lin.send('/grid');
+    expect(h.lin.last()!.text).toMatch(/Grid of Meiyuan Community/);
+    await h.lin.press(/Grid worker · Meiyuan Xincun Building 1$/);
+    wu = await acceptInvite('Wu', h.lin.last()!.text!);
+    await wu.waitFor(/You are now a grid worker/);
+    const row = await h.world.db.selectFrom('grid_roles').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ community_id: 'meiyuan', building_id: 'b1', kind: 'worker', user_id: wu.id });
+    // Wu stays a resident: being a grid worker is a duty, not a role.
+    expect((await h.world.db.selectFrom('users').select('role').where('id', '=', wu.id).executeTakeFirstOrThrow()).role).toBe('resident');
+    await h.lin.send('/grid');
+    expect(h.lin.last()!.text).toMatch(/Grid worker: Wu/);
+  });
+
+  it('a report of the building goes to its grid worker first and to the group only when unacknowledged in time', async () => {
+    const ann = await h.world.resident('Ann');
+    const r = await h.reportAtHome(ann, '楼道堆物', '楼道里堆了很多纸箱');
+    expect(wu.last()!.text).toMatch(new RegExp(`New report R-${r.id + 1000} in your building`));
+    expect(wu.last()!.buttons()).toContain('👀 Acknowledge');
+    expect(h.cardOf(r.id)).toBeUndefined();
+
+    // A job run before the time does nothing; after gridAckMinutes the group has the card.
+    h.world.clock.advance(29 * MINUTE);
+    await h.job('grid.fallback');
+    await h.world.flush();
+    expect(h.cardOf(r.id)).toBeUndefined();
+    h.world.clock.advance(2 * MINUTE);
+    await h.job('grid.fallback');
+    await h.job('grid.fallback');
+    await h.world.flush();
+    expect(h.group.messages().filter((m) => (m.text ?? m.caption ?? '').includes(`R-${r.id + 1000}`))).toHaveLength(1);
+    expect(wu.last()!.text).toMatch(/has gone to the committee group/);
+    expect(await events(r.id)).toEqual([`grid:${wu.id}`, 'group:unacknowledged']);
+  });
+
+  it('acknowledged by the grid worker in time, it never reaches the group; they see it in /reports', async () => {
+    const bea = await h.world.resident('Bea');
+    const r = await h.reportAtHome(bea, '楼道堆物', '二楼堆了旧家具');
+    await wu.press('👀 Acknowledge');
+    expect((await h.latest()).status).toBe('acknowledged');
+    h.world.clock.advance(HOUR);
+    await h.job('grid.fallback');
+    await h.world.flush();
+    expect(h.cardOf(r.id)).toBeUndefined();
+    expect(bea.last()!.text).toMatch(/受理/);
+
+    await wu.send('/reports');
+    const queue = wu.last()!;
+    expect(queue.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(true);
+    // A report of another building is not theirs: not listed, and its buttons refuse them.
+    const cy = await h.world.resident('Cy', { building: 'b3' });
+    const other = await h.reportAtHome(cy, '楼道堆物', '三楼楼道堆物');
+    await wu.send('/reports');
+    expect(wu.last()!.buttons().some((b) => b.includes(`R-${other.id + 1000}`))).toBe(false);
+    const card = h.cardOf(other.id);
+    const press = await wu.pressData(staffButton.pack({ action: 'acknowledge', id: other.id }), { in: h.group, messageId: card.message_id });
+    expect(press.answer?.text).toMatch(/only staff of this community|只有本社区的工作人员/);
+    expect((await h.world.db.selectFrom('reports').select('status').where('id', '=', other.id).executeTakeFirstOrThrow()).status).toBe('new');
+  });
+
+  it('an overdue report climbs the ladder, one rung each further SLA period, recorded on the card and in the history', async () => {
+    // The admin names Lin the community head.
+    const admin = h.world.admin();
+    await admin.send('/grid');
+    await admin.press('☆ Community head: Lin');
+    expect((await h.world.db.selectFrom('users').select('community_head').where('id', '=', h.lin.id).executeTakeFirstOrThrow()).community_head).toBe(1);
+
+    const dan = await h.world.resident('Dan');
+    const r = await h.reportAtHome(dan, '楼道堆物', '一楼门口堆满杂物');
+    // Stairwell clutter: acknowledged within 24 h. The grid worker's 30 minutes pass first (the group gets the card).
+    h.world.clock.advance(HOUR);
+    await h.job('grid.fallback');
+    const rungs = async () => {
+      await h.job('hazards.overdue');
+      await h.world.flush();
+      return (await h.latest()).ladder_step;
+    };
+    h.world.clock.advance(22 * HOUR);
+    expect(await rungs()).toBe(0);
+    h.world.clock.advance(2 * HOUR);
+    expect(await rungs()).toBe(1);
+    expect(wu.last()!.text).toMatch(new RegExp(`R-${r.id + 1000} .* has not been acknowledged within 24 hours`));
+    // The same period again: no second rung.
+    expect(await rungs()).toBe(1);
+    h.world.clock.advance(24 * HOUR);
+    expect(await rungs()).toBe(2);
+    expect(h.group.last()!.text).toMatch(/已超过 24 小时未受理|has not been acknowledged within 24 hours|24 小时/);
+    h.world.clock.advance(24 * HOUR);
+    expect(await rungs()).toBe(3);
+    expect(h.lin.last()!.text).toMatch(/Escalated to you as community head/);
+    h.world.clock.advance(24 * HOUR);
+    expect(await rungs()).toBe(4);
+    expect(admin.last()!.text).toMatch(/Escalated to the street office/);
+    h.world.clock.advance(24 * HOUR);
+    expect(await rungs()).toBe(4);
+    expect(h.cardOf(r.id).text ?? h.cardOf(r.id).caption).toMatch(/已上报至：街道|Escalated to: street office/);
+    expect((await events(r.id)).filter((n) => n?.startsWith('ladder:'))).toEqual([
+      'ladder:ack:responder',
+      'ladder:ack:group',
+      'ladder:ack:head',
+      'ladder:ack:admins',
+    ]);
+  });
+});
