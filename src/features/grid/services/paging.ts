@@ -52,7 +52,7 @@ async function tellNobodyOnDuty(deps: PagingDeps, tx: Executor, now: number, r: 
   const chatId = await committeeChat(tx, r.community_id);
   if (!chatId) return;
   const t = deps.i18n.translator(deps.config.defaultLocale);
-  await enqueue(tx, now, { chatId, text: t('grid.nobody_on_duty', { id: publicId(r.id) }), priority: PRIORITY.personal, ref: `report:${r.id}:noduty` });
+  await enqueue(tx, now, { chatId, text: t('grid.nobody_on_duty', { id: publicId(r.id) }), priority: PRIORITY.group, ref: `report:${r.id}:noduty` });
 }
 
 /** A routing or escalation step in the report's history (no status change): its note says which. */
