@@ -2,7 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/clock';
 import { createEvent } from '../../src/domain/events';
 import { createShift } from '../../src/domain/shifts';
+import { offerSlot, takeSlot } from '../../src/domain/duty';
+import { applyGrant, setGridRole } from '../../src/domain/grid';
 import { atLeast } from '../../src/domain/roles';
+import { createUnit } from '../../src/domain/units';
+import { moveReport } from '../../src/features/hazards/services';
 import { decideMember, ensureLead, signUp } from '../../src/domain/volunteers';
 import type { EmulatedChat, EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
 import type { Role } from '../../src/store/schema';
@@ -16,9 +20,14 @@ import { startWorld, type World } from '../helpers/world';
  * of another community. Each cell is one test; a refusal changes nothing in the database.
  */
 
-type Who = 'resident' | 'volunteer' | 'lead' | 'staff of another community' | 'staff' | 'admin';
-const WHO: Who[] = ['resident', 'volunteer', 'lead', 'staff of another community', 'staff', 'admin'];
-const roleOf = (who: Who): Role => (who === 'staff of another community' ? 'staff' : who);
+type Who =
+  'resident' | 'volunteer' | 'lead' | 'grid worker' | 'building head' | 'unit contact' | 'staff of another community' | 'staff' | 'admin';
+const WHO: Who[] = ['resident', 'volunteer', 'lead', 'grid worker', 'building head', 'unit contact', 'staff of another community', 'staff', 'admin'];
+/** Grid workers, building heads and unit contacts hold a duty, not a role (domain/grid.ts): they are residents. */
+const DUTIES: readonly Who[] = ['grid worker', 'building head', 'unit contact'];
+const roleOf = (who: Who): Role => (who === 'staff of another community' ? 'staff' : DUTIES.includes(who) ? 'resident' : (who as Role));
+/** Those who answer for places (building 2's grid worker, the unit whose frontage is building 3) have /reports for them. */
+const ANSWER_FOR_PLACES: readonly Who[] = ['grid worker', 'unit contact'];
 const REFUSED = /not allowed|only staff of this community|Only approved members|Only the team('s)? lead/;
 
 let world!: World;
@@ -32,9 +41,16 @@ let made = 0;
  * Staff and admins are never slowed, so they stay the same people.
  */
 async function newPerson(who: Who): Promise<EmulatedUser> {
-  if (who !== 'resident' && who !== 'volunteer' && who !== 'lead') return people[who];
+  if (who !== 'resident' && who !== 'volunteer' && who !== 'lead' && !DUTIES.includes(who)) return people[who];
   const now = world.clock.now();
   const user = await world.resident(`${who} ${++made}`, { locale: 'en' });
+  // Each is someone else's place than the report's (building 1): building 2's grid worker and head, building 3's unit.
+  if (who === 'grid worker' || who === 'building head')
+    await setGridRole(world.db, now, { communityId: 'meiyuan', buildingId: 'b2', kind: who === 'grid worker' ? 'worker' : 'head', userId: user.id });
+  if (who === 'unit contact') {
+    const unit = await createUnit(world.db, now, { communityId: 'meiyuan', name: `Unit ${made}`, buildingIds: ['b3'], by: people.staff.id });
+    await applyGrant(world.db, now, user.id, 'meiyuan', `unit:${unit}`);
+  }
   if (who === 'volunteer') {
     const [m] = await signUp(
       world.db,
@@ -98,9 +114,10 @@ await (async () => {
   buttons.push({ name: 'reject a report as a duplicate (hr)', allowed: ['staff', 'admin'], data: `hr|${reportId}|duplicate|999` });
   buttons.push({
     name: 'report queue filter (hl)',
-    allowed: ['staff of another community', 'staff', 'admin'],
+    allowed: ['grid worker', 'unit contact', 'staff of another community', 'staff', 'admin'],
     data: 'hl|open||meiyuan|0|0',
   });
+
 
   // A help request's task, hours waiting for approval, a volunteer waiting for a decision.
   let task: { id: number } | undefined;
@@ -221,6 +238,24 @@ await (async () => {
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });
+  // Issue 18: /grid, /duty, /units and hand-ups.
+  const staffish: Who[] = ['staff of another community', 'staff', 'admin'];
+  buttons.push({ name: 'invite a grid worker (gi)', allowed: staffish, data: 'gi|worker|b1' });
+  buttons.push({ name: 'name the community head (gh)', allowed: ['admin'], data: `gh|${people.staff.id}|1` });
+  buttons.push({ name: 'take a duty slot (dt)', allowed: staffish, data: 'dt|1|day' });
+  buttons.push({ name: 'hand a duty slot over (dh)', allowed: staffish, data: 'dh|1|day' });
+  buttons.push({ name: 'offer a duty slot to a colleague (do)', allowed: staffish, data: `do|1|day|${people.staff.id}` });
+  // A hand-over offered to Sam: only Sam may answer it.
+  await takeSlot(world.db, now(), 'meiyuan', { weekday: 7, period: 'night' }, people.admin.id);
+  const handover = await world.db.transaction().execute((tx) => offerSlot(tx, now(), 'meiyuan', { weekday: 7, period: 'night' }, people.admin.id, people.staff.id));
+  buttons.push({ name: 'answer a duty hand-over (da)', allowed: ['staff'], data: `da|${handover}|n` });
+  const unitId = await createUnit(world.db, now(), { communityId: 'meiyuan', name: 'Bank', buildingIds: ['b4'], by: people.staff.id });
+  buttons.push({ name: "invite a unit's contact (ui)", allowed: ['staff', 'admin'], data: `ui|${unitId}` });
+  buttons.push({ name: 'register a partner unit (un)', allowed: ['staff', 'admin'], data: 'un|meiyuan' });
+  const handedUpId = (await fileReport(await world.resident('Carl', { locale: 'en', unit: '7-701' }), rng, 'The street light at the gate is broken'))!;
+  const sam = { id: people.staff.id, role: 'staff' as const, communityId: 'meiyuan' };
+  await moveReport(world.app.deps, handedUpId, 'hand_up', sam, { note: 'street: JD-1', handedTo: 'street', handedRef: 'JD-1' });
+  buttons.push({ name: "record a hand-up's answer (hu)", allowed: ['staff', 'admin'], data: `hu|${handedUpId}|pending` });
   await drainOutbox(world);
 })();
 const commands = world.app.built.commands.filter((c) => !atLeast('resident', c.minRole));
@@ -242,7 +277,9 @@ describe('commands above resident level', () => {
     WHO.map((who) => ({
       cmd,
       who,
-      allowed: atLeast(roleOf(who), cmd.minRole) && !(cmd.name === 'link' && who === 'staff of another community'),
+      allowed:
+        (atLeast(roleOf(who), cmd.minRole) || (cmd.name === 'reports' && ANSWER_FOR_PLACES.includes(who))) &&
+        !(cmd.name === 'link' && who === 'staff of another community'),
     })),
   );
   it.each(cells)('/$cmd.name ($cmd.minRole) by $who', async ({ cmd, who, allowed }) => {
