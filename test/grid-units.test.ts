@@ -44,6 +44,10 @@ describe('partner units', () => {
     expect(ann.last()!.text).toMatch(/问题解决了吗/);
     await zhou.send('/reports');
     expect(zhou.last()!.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(false); // fixed is not open
+    await h.lin.send('/summary');
+    await h.lin.press('This week');
+    const section = await h.lin.waitFor(/Who handles what/, { timeout: 20_000 });
+    expect(section.text).toMatch(/🏢 Meiyuan Bank: 1 report, 1 fixed, median time to fix/);
   });
 
   it("a unit's contact acting on a report outside its frontage is refused and changes nothing", async () => {

@@ -1,7 +1,9 @@
 import type { CoreDeps } from '../../../deps';
+import { gridFigures } from '../../../domain/grid-summary';
 import { ledgerRows, weeklySummary, type Week } from '../../../domain/summary';
 import { escapeHtml, type Locale } from '../../../i18n';
 import { renderChart } from '../views/chart';
+import { renderGridSection } from '../views/grid';
 import { chartInput, communityName, renderLedger, renderSummaryText, weekRange, type RenderContext } from '../views/render';
 
 /** One community's summary of one week, in one language: the message, the chart and the ledger with their captions. */
@@ -26,7 +28,9 @@ export async function buildSummary(deps: SummaryDeps, communityId: string, week:
   const { from, to } = weekRange(week);
   const community = escapeHtml(communityName(rc, communityId));
   return {
-    text: renderSummaryText(summary, rc),
+    text: [renderSummaryText(summary, rc), renderGridSection(await gridFigures(deps.db, deps.communities, communityId, week, now), rc)]
+      .filter(Boolean)
+      .join('\n\n'),
     chart: renderChart(chartInput(summary, rc)),
     chartCaption: rc.t('summary.chart_caption', { community, from, to }),
     ledger: renderLedger(communityId, await ledgerRows(deps.db, communityId, week), rc),

@@ -23,7 +23,7 @@ export function weekRange(week: { key: string }): { from: string; to: string } {
   return { from: week.key, to: isoDate(addDays({ year, month, day }, 6)) };
 }
 
-function duration(ms: number | null, t: Translate): string {
+export function duration(ms: number | null, t: Translate): string {
   if (ms === null) return t('summary.none');
   if (ms < HOUR_MS) return t('summary.duration_minutes', { n: Math.round(ms / 60_000) });
   if (ms < 48 * HOUR_MS) return t('summary.duration_hours', { n: round1(ms / HOUR_MS) });
