@@ -132,7 +132,7 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     // The summary counts it: settled this week, not in time.
     await h.lin.send('/summary');
     await h.lin.press('This week');
-    const section = await h.lin.waitFor(/Who handles what/, { timeout: 20_000 });
+    const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
     expect(section.text).toMatch(/Handed up: 0 this week; 1 settled \(0 in time\); 0 still awaiting an answer/);
   });
 });

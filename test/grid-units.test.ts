@@ -46,7 +46,7 @@ describe('partner units', () => {
     expect(zhou.last()!.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(false); // fixed is not open
     await h.lin.send('/summary');
     await h.lin.press('This week');
-    const section = await h.lin.waitFor(/Who handles what/, { timeout: 20_000 });
+    const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
     expect(section.text).toMatch(/🏢 Meiyuan Bank: 1 report, 1 fixed, median time to fix/);
   });
 

@@ -94,7 +94,7 @@ describe('grid workers and the escalation ladder', () => {
   it('the summary shows the grid figures: reports, acknowledged in time, fixed in time; and hand-ups', async () => {
     await h.lin.send('/summary');
     await h.lin.press('This week');
-    const section = await h.lin.waitFor(/Who handles what/, { timeout: 20_000 });
+    const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
     // This week so far: two reports of building 1 (one acknowledged in time by Wu), one of building 3 (no grid worker).
     expect(section.text).toMatch(/🗺 Wu: 2 reports, 1 acknowledged in time, 0 fixed in time/);
     expect(section.text).toMatch(/Handed up: 0 this week; 0 settled \(0 in time\); 0 still awaiting an answer/);

@@ -113,3 +113,12 @@ export async function answerHandover(tx: Tx, now: number, id: number, accept: bo
   await audit(tx, now, Number(h.to_id), 'duty.accept', `duty:${h.community_id}:${h.weekday}:${h.period}`, { from: h.from_id });
   return 'accepted';
 }
+
+/** Emergency paging's rungs: whoever is on duty, then every staff member, then the admins (`repeats` rounds each). */
+export const PAGE_RUNGS = ['duty', 'staff', 'admins'] as const;
+export type PageRung = (typeof PAGE_RUNGS)[number];
+
+/** The rung a page round (0, 1, …) belongs to; undefined once every rung had its rounds. */
+export function pageRungOf(round: number, repeats: number): PageRung | undefined {
+  return PAGE_RUNGS[Math.floor(round / repeats)];
+}

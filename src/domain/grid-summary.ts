@@ -2,6 +2,7 @@ import { HOUR } from '../clock';
 import type { Communities } from '../community/config';
 import type { Executor } from '../store/db';
 import { median, type Week } from './summary';
+import { unitsOf } from './units';
 
 /**
  * The weekly summary's figures of issue 18: per grid (a grid worker and the buildings they answer
@@ -54,20 +55,8 @@ export async function gridFigures(db: Executor, communities: Communities, commun
     };
   });
 
-  const unitRows = await db.selectFrom('partner_units').select(['id', 'name']).where('community_id', '=', communityId).orderBy('id').execute();
-  const frontage = unitRows.length
-    ? await db
-        .selectFrom('unit_frontage')
-        .selectAll()
-        .where(
-          'unit_id',
-          'in',
-          unitRows.map((u) => u.id),
-        )
-        .execute()
-    : [];
-  const units = unitRows.map((u) => {
-    const mine = of(frontage.filter((f) => Number(f.unit_id) === Number(u.id)).map((f) => f.building_id));
+  const units = (await unitsOf(db, communityId)).map((u) => {
+    const mine = of(u.buildings);
     const fixed = mine.filter((r) => r.fixed_at !== null && r.fixed_at <= asOf);
     return { id: Number(u.id), name: u.name, reports: mine.length, fixed: fixed.length, medianFixMs: median(fixed.map((r) => r.fixed_at! - r.created_at)) };
   });

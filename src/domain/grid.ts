@@ -138,5 +138,7 @@ export async function eraseResponder(db: Executor, userId: number): Promise<void
   await db.deleteFrom('grid_roles').where('user_id', '=', userId).execute();
   await db.updateTable('partner_units').set({ contact_id: null }).where('contact_id', '=', userId).execute();
   await db.deleteFrom('duty_slots').where('user_id', '=', userId).execute();
+  await db.deleteFrom('duty_handovers').where((eb) => eb.or([eb('from_id', '=', userId), eb('to_id', '=', userId)])).execute();
+  await db.updateTable('partner_units').set({ created_by: null }).where('created_by', '=', userId).execute();
   await db.updateTable('reports').set({ responder_id: null }).where('responder_id', '=', userId).execute();
 }

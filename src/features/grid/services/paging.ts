@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { committeeChat } from '../../../domain/chat-links';
-import { onDutyNow } from '../../../domain/duty';
+import { onDutyNow, pageRungOf, PAGE_RUNGS } from '../../../domain/duty';
 import { publicId, type Report } from '../../../domain/hazards';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
 import type { Executor } from '../../../store/db';
@@ -15,19 +15,12 @@ import type { Executor } from '../../../store/db';
 
 type PagingDeps = Pick<CoreDeps, 'db' | 'users' | 'communities' | 'config' | 'i18n'>;
 
-export const PAGE_RUNGS = ['duty', 'staff', 'admins'] as const;
-export type PageRung = (typeof PAGE_RUNGS)[number];
-
 /** How many rounds of pages an emergency gets in all. */
 export const pageRounds = (deps: Pick<CoreDeps, 'communities'>) => PAGE_RUNGS.length * deps.communities.settings.pageRepeats;
 
-export function rungOfRound(deps: Pick<CoreDeps, 'communities'>, round: number): PageRung | undefined {
-  return PAGE_RUNGS[Math.floor(round / deps.communities.settings.pageRepeats)];
-}
-
 /** Who a round pages (people with an id), recording the round on the report. */
 export async function pageTargets(deps: PagingDeps, tx: Executor, now: number, r: Report, round: number): Promise<{ id: number }[]> {
-  const rung = rungOfRound(deps, round);
+  const rung = pageRungOf(round, deps.communities.settings.pageRepeats);
   if (!rung) return [];
   const staff = await deps.users.staffOf(r.community_id, tx);
   if (rung === 'admins') {

@@ -3,6 +3,7 @@ import type { CoreDeps } from '../../../deps';
 import { isOverdue, publicId, REJECT_REASONS, type Report, type TransitionResult } from '../../../domain/hazards';
 import { movesFrom, type Action } from '../../../domain/hazard-status';
 import { LADDER_RUNGS } from '../../../domain/grid';
+import { pageRungOf } from '../../../domain/duty';
 import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
@@ -127,6 +128,8 @@ export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Lo
   if (overdue) lines.push(t(`hazards.card_overdue_${overdue}`));
   // Who has it (issue 18): still with its first responder alone, or how far up the ladder it went.
   if (r.group_due_at && r.status === 'new') lines.push(t('grid.card_with_responder'));
+  const paging = r.emergency && r.status === 'new' ? pageRungOf(r.page_count, deps.communities.settings.pageRepeats) : undefined;
+  if (paging) lines.push(t('grid.card_paging', { rung: t(`grid.page_rung_${paging}`) }));
   const rung = LADDER_RUNGS[r.ladder_step - 1];
   if (rung) lines.push(t('grid.card_ladder', { rung: t(`grid.rung_${rung}`), at: formatTime(r.ladder_at ?? r.created_at, deps.config.timezone) }));
   lines.push(t('hazards.card_created', { at: formatTime(r.created_at, deps.config.timezone) }));
