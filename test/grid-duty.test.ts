@@ -28,7 +28,15 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     return h.latest();
   }
   const pages = async (id: number) =>
-    (await h.world.db.selectFrom('report_events').select('note').where('report_id', '=', id).where('action', '=', 'route').orderBy('id').execute())
+    (
+      await h.world.db
+        .selectFrom('report_events')
+        .select('note')
+        .where('report_id', '=', id)
+        .where('action', '=', 'route')
+        .orderBy('id')
+        .execute()
+    )
       .map((e) => e.note!)
       .filter((n) => n.startsWith('page:'));
   const pagedNow = (who: EmulatedUser, id: number) => (who.last()?.text ?? '').includes(`Emergency R-${id + 1000}: please acknowledge now`);

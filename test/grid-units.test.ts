@@ -43,7 +43,12 @@ describe('partner units', () => {
     await h.world.flush();
     expect(ann.last()!.text).toMatch(/问题解决了吗/);
     await zhou.send('/reports');
-    expect(zhou.last()!.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(false); // fixed is not open
+    expect(
+      zhou
+        .last()!
+        .buttons()
+        .some((b) => b.includes(`R-${r.id + 1000}`)),
+    ).toBe(false); // fixed is not open
     await h.lin.send('/summary');
     await h.lin.press('This week');
     const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
@@ -62,7 +67,12 @@ describe('partner units', () => {
     expect(zhou.last()!.text ?? '').not.toMatch(new RegExp(`R-${r.id + 1000}`));
     expect((await h.latest()).status).toBe('new');
     await zhou.send('/reports');
-    expect(zhou.last()!.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(false);
+    expect(
+      zhou
+        .last()!
+        .buttons()
+        .some((b) => b.includes(`R-${r.id + 1000}`)),
+    ).toBe(false);
     // A building head or resident has no /reports at all.
     await bo.send('/reports');
     expect(bo.last()!.text).toMatch(/没有权限|not allowed|只有/);

@@ -27,9 +27,15 @@ describe('grid workers and the escalation ladder', () => {
   }
 
   const events = async (id: number) =>
-    (await h.world.db.selectFrom('report_events').select('note').where('report_id', '=', id).where('action', '=', 'route').orderBy('id').execute()).map(
-      (e) => e.note,
-    );
+    (
+      await h.world.db
+        .selectFrom('report_events')
+        .select('note')
+        .where('report_id', '=', id)
+        .where('action', '=', 'route')
+        .orderBy('id')
+        .execute()
+    ).map((e) => e.note);
 
   it('a grid worker is made by invitation from /grid', async () => {
     await h.lin.send('/grid');
@@ -84,11 +90,21 @@ describe('grid workers and the escalation ladder', () => {
     const cy = await h.world.resident('Cy', { building: 'b3' });
     const other = await h.reportAtHome(cy, '楼道堆物', '三楼楼道堆物');
     await wu.send('/reports');
-    expect(wu.last()!.buttons().some((b) => b.includes(`R-${other.id + 1000}`))).toBe(false);
+    expect(
+      wu
+        .last()!
+        .buttons()
+        .some((b) => b.includes(`R-${other.id + 1000}`)),
+    ).toBe(false);
     const card = h.cardOf(other.id);
-    const press = await wu.pressData(staffButton.pack({ action: 'acknowledge', id: other.id }), { in: h.group, messageId: card.message_id });
+    const press = await wu.pressData(staffButton.pack({ action: 'acknowledge', id: other.id }), {
+      in: h.group,
+      messageId: card.message_id,
+    });
     expect(press.answer?.text).toMatch(/only staff of this community|只有本社区的工作人员/);
-    expect((await h.world.db.selectFrom('reports').select('status').where('id', '=', other.id).executeTakeFirstOrThrow()).status).toBe('new');
+    expect((await h.world.db.selectFrom('reports').select('status').where('id', '=', other.id).executeTakeFirstOrThrow()).status).toBe(
+      'new',
+    );
   });
 
   it('the summary shows the grid figures: reports, acknowledged in time, fixed in time; and hand-ups', async () => {
@@ -105,7 +121,9 @@ describe('grid workers and the escalation ladder', () => {
     const admin = h.world.admin();
     await admin.send('/grid');
     await admin.press('☆ Community head: Lin');
-    expect((await h.world.db.selectFrom('users').select('community_head').where('id', '=', h.lin.id).executeTakeFirstOrThrow()).community_head).toBe(1);
+    expect(
+      (await h.world.db.selectFrom('users').select('community_head').where('id', '=', h.lin.id).executeTakeFirstOrThrow()).community_head,
+    ).toBe(1);
 
     const dan = await h.world.resident('Dan');
     const r = await h.reportAtHome(dan, '楼道堆物', '一楼门口堆满杂物');
@@ -143,5 +161,4 @@ describe('grid workers and the escalation ladder', () => {
       'ladder:ack:admins',
     ]);
   });
-
 });

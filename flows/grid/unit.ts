@@ -42,11 +42,25 @@ export function unitFlow(deps: CoreDeps) {
             c.state.buildings.push(value);
             return { next: 'frontage' };
           }
-          const id = await createUnit(deps.db, c.now, { communityId: c.state.communityId, name: c.state.name!, buildingIds: c.state.buildings, by: c.userId });
+          const id = await createUnit(deps.db, c.now, {
+            communityId: c.state.communityId,
+            name: c.state.name!,
+            buildingIds: c.state.buildings,
+            by: c.userId,
+          });
           const { link, hours } = await grantInviteLink(deps, { id: c.userId, role: c.role }, c.state.communityId, `unit:${id}`);
-          const places = c.state.buildings.map((b) => localName(deps.communities.building(c.state.communityId, b)!.name, c.locale)).join(', ');
+          const places = c.state.buildings
+            .map((b) => localName(deps.communities.building(c.state.communityId, b)!.name, c.locale))
+            .join(', ');
           return {
-            finish: { text: c.t('grid.unit_created', { name: escapeHtml(c.state.name!), places: escapeHtml(places), link: escapeHtml(link), hours }) },
+            finish: {
+              text: c.t('grid.unit_created', {
+                name: escapeHtml(c.state.name!),
+                places: escapeHtml(places),
+                link: escapeHtml(link),
+                hours,
+              }),
+            },
           };
         },
       }),

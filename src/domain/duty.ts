@@ -66,11 +66,27 @@ export async function takeSlot(db: Executor, now: number, communityId: string, s
 }
 
 /** The holder offers their slot to a colleague; the offer waits for the colleague's answer. */
-export async function offerSlot(tx: Tx, now: number, communityId: string, slot: Slot, fromId: number, toId: number): Promise<number | undefined> {
+export async function offerSlot(
+  tx: Tx,
+  now: number,
+  communityId: string,
+  slot: Slot,
+  fromId: number,
+  toId: number,
+): Promise<number | undefined> {
   if ((await holderOf(tx, communityId, slot)) !== fromId || fromId === toId) return undefined;
   const row = await tx
     .insertInto('duty_handovers')
-    .values({ community_id: communityId, weekday: slot.weekday, period: slot.period, from_id: fromId, to_id: toId, status: 'pending', created_at: now, decided_at: null })
+    .values({
+      community_id: communityId,
+      weekday: slot.weekday,
+      period: slot.period,
+      from_id: fromId,
+      to_id: toId,
+      status: 'pending',
+      created_at: now,
+      decided_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await audit(tx, now, fromId, 'duty.offer', `duty:${communityId}:${slot.weekday}:${slot.period}`, { to: toId });

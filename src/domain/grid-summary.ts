@@ -17,7 +17,13 @@ export interface GridFigures {
   handUps: { made: number; settled: number; settledInTime: number; open: number };
 }
 
-export async function gridFigures(db: Executor, communities: Communities, communityId: string, w: Week, asOf: number): Promise<GridFigures> {
+export async function gridFigures(
+  db: Executor,
+  communities: Communities,
+  communityId: string,
+  w: Week,
+  asOf: number,
+): Promise<GridFigures> {
   const until = Math.min(w.end, asOf);
   const reports = await db
     .selectFrom('reports')
@@ -27,7 +33,8 @@ export async function gridFigures(db: Executor, communities: Communities, commun
     .where('created_at', '<', until)
     .execute();
   const sla = (category: string) => communities.hazardCategory(category);
-  const inTime = (at: number | null, from: number, hours: number | undefined) => at !== null && at <= asOf && hours !== undefined && at - from <= hours * HOUR;
+  const inTime = (at: number | null, from: number, hours: number | undefined) =>
+    at !== null && at <= asOf && hours !== undefined && at - from <= hours * HOUR;
   const of = (buildings: string[]) => reports.filter((r) => r.building_id !== null && buildings.includes(r.building_id));
 
   const workers = await db
@@ -58,10 +65,21 @@ export async function gridFigures(db: Executor, communities: Communities, commun
   const units = (await unitsOf(db, communityId)).map((u) => {
     const mine = of(u.buildings);
     const fixed = mine.filter((r) => r.fixed_at !== null && r.fixed_at <= asOf);
-    return { id: Number(u.id), name: u.name, reports: mine.length, fixed: fixed.length, medianFixMs: median(fixed.map((r) => r.fixed_at! - r.created_at)) };
+    return {
+      id: Number(u.id),
+      name: u.name,
+      reports: mine.length,
+      fixed: fixed.length,
+      medianFixMs: median(fixed.map((r) => r.fixed_at! - r.created_at)),
+    };
   });
 
-  const handUps = await db.selectFrom('hand_ups').selectAll().where('community_id', '=', communityId).where('handed_at', '<', until).execute();
+  const handUps = await db
+    .selectFrom('hand_ups')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('handed_at', '<', until)
+    .execute();
   const settledThisWeek = handUps.filter((h) => h.answered_at !== null && h.answered_at >= w.start && h.answered_at < until);
   return {
     grids,

@@ -68,7 +68,11 @@ export function unitsCovering(db: Executor, communityId: string, buildingId: str
  * The first responder of a place: the unit whose frontage it is (the more particular duty), else
  * the building's grid worker; undefined when nobody is named (the committee group has it at once).
  */
-export async function firstResponder(db: Executor, communityId: string, buildingId: string | null | undefined): Promise<Responder | undefined> {
+export async function firstResponder(
+  db: Executor,
+  communityId: string,
+  buildingId: string | null | undefined,
+): Promise<Responder | undefined> {
   if (!buildingId) return undefined;
   const [unit] = await unitsCovering(db, communityId, buildingId);
   if (unit?.contact_id) return { userId: Number(unit.contact_id), kind: 'unit', unitId: Number(unit.id) };
@@ -110,13 +114,23 @@ export async function answersFor(
   return places.some((p) => p.communityId === r.community_id && p.buildingId === r.building_id);
 }
 
+/** What an invitation's grant makes its opener: a building's grid worker or head, or a unit's contact. */
+export function grantKind(grants: string): GridKind | 'unit' {
+  return grants.startsWith('unit:') ? 'unit' : grants.split(':')[1] === 'head' ? 'head' : 'worker';
+}
+
 /** Applies what an accepted invitation grants: `grid:<kind>:<building>` or `unit:<id>`. */
 export async function applyGrant(db: Executor, now: number, userId: number, communityId: string, grants: string): Promise<void> {
   const grid = /^grid:(worker|head):([a-z0-9_]{1,16})$/.exec(grants);
   if (grid) return setGridRole(db, now, { communityId, buildingId: grid[2], kind: grid[1] as GridKind, userId });
   const unit = /^unit:(\d+)$/.exec(grants);
   if (unit) {
-    await db.updateTable('partner_units').set({ contact_id: userId }).where('id', '=', Number(unit[1])).where('community_id', '=', communityId).execute();
+    await db
+      .updateTable('partner_units')
+      .set({ contact_id: userId })
+      .where('id', '=', Number(unit[1]))
+      .where('community_id', '=', communityId)
+      .execute();
     await audit(db, now, userId, 'unit.contact', `unit:${unit[1]}`);
   }
 }
@@ -138,7 +152,10 @@ export async function eraseResponder(db: Executor, userId: number): Promise<void
   await db.deleteFrom('grid_roles').where('user_id', '=', userId).execute();
   await db.updateTable('partner_units').set({ contact_id: null }).where('contact_id', '=', userId).execute();
   await db.deleteFrom('duty_slots').where('user_id', '=', userId).execute();
-  await db.deleteFrom('duty_handovers').where((eb) => eb.or([eb('from_id', '=', userId), eb('to_id', '=', userId)])).execute();
+  await db
+    .deleteFrom('duty_handovers')
+    .where((eb) => eb.or([eb('from_id', '=', userId), eb('to_id', '=', userId)]))
+    .execute();
   await db.updateTable('partner_units').set({ created_by: null }).where('created_by', '=', userId).execute();
   await db.updateTable('reports').set({ responder_id: null }).where('responder_id', '=', userId).execute();
 }

@@ -18,13 +18,26 @@ export function findHandUp(db: Executor, reportId: number) {
 }
 
 /** The report was handed up (again): the answer is expected in `days`. */
-export async function recordHandUp(db: Executor, now: number, r: { id: number; community_id: string; handed_to: string | null }, days: number) {
+export async function recordHandUp(
+  db: Executor,
+  now: number,
+  r: { id: number; community_id: string; handed_to: string | null },
+  days: number,
+) {
   const expected = now + days * DAY;
-  const row = { community_id: r.community_id, handed_to: r.handed_to ?? 'street', handed_at: now, first_expected_at: expected, expected_at: expected };
+  const row = {
+    community_id: r.community_id,
+    handed_to: r.handed_to ?? 'street',
+    handed_at: now,
+    first_expected_at: expected,
+    expected_at: expected,
+  };
   await db
     .insertInto('hand_ups')
     .values({ report_id: r.id, ...row, reminded_at: null, answer: null, answer_note: null, answered_at: null })
-    .onConflict((oc) => oc.column('report_id').doUpdateSet({ ...row, reminded_at: null, answer: null, answer_note: null, answered_at: null }))
+    .onConflict((oc) =>
+      oc.column('report_id').doUpdateSet({ ...row, reminded_at: null, answer: null, answer_note: null, answered_at: null }),
+    )
     .execute();
 }
 
@@ -68,7 +81,12 @@ export async function recordAnswer(
     a.answer === 'pending'
       ? { answer: a.answer, answer_note: a.note, expected_at: now + a.days * DAY, reminded_at: null }
       : { answer: a.answer, answer_note: a.note, answered_at: now };
-  const updated = await db.updateTable('hand_ups').set(patch).where('report_id', '=', reportId).where('answered_at', 'is', null).executeTakeFirst();
+  const updated = await db
+    .updateTable('hand_ups')
+    .set(patch)
+    .where('report_id', '=', reportId)
+    .where('answered_at', 'is', null)
+    .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
   await audit(db, now, a.by, `handup.${a.answer}`, `report:${reportId}`);
   return true;

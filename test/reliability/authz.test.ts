@@ -22,7 +22,17 @@ import { startWorld, type World } from '../helpers/world';
 
 type Who =
   'resident' | 'volunteer' | 'lead' | 'grid worker' | 'building head' | 'unit contact' | 'staff of another community' | 'staff' | 'admin';
-const WHO: Who[] = ['resident', 'volunteer', 'lead', 'grid worker', 'building head', 'unit contact', 'staff of another community', 'staff', 'admin'];
+const WHO: Who[] = [
+  'resident',
+  'volunteer',
+  'lead',
+  'grid worker',
+  'building head',
+  'unit contact',
+  'staff of another community',
+  'staff',
+  'admin',
+];
 /** Grid workers, building heads and unit contacts hold a duty, not a role (domain/grid.ts): they are residents. */
 const DUTIES: readonly Who[] = ['grid worker', 'building head', 'unit contact'];
 const roleOf = (who: Who): Role => (who === 'staff of another community' ? 'staff' : DUTIES.includes(who) ? 'resident' : (who as Role));
@@ -46,9 +56,19 @@ async function newPerson(who: Who): Promise<EmulatedUser> {
   const user = await world.resident(`${who} ${++made}`, { locale: 'en' });
   // Each is someone else's place than the report's (building 1): building 2's grid worker and head, building 3's unit.
   if (who === 'grid worker' || who === 'building head')
-    await setGridRole(world.db, now, { communityId: 'meiyuan', buildingId: 'b2', kind: who === 'grid worker' ? 'worker' : 'head', userId: user.id });
+    await setGridRole(world.db, now, {
+      communityId: 'meiyuan',
+      buildingId: 'b2',
+      kind: who === 'grid worker' ? 'worker' : 'head',
+      userId: user.id,
+    });
   if (who === 'unit contact') {
-    const unit = await createUnit(world.db, now, { communityId: 'meiyuan', name: `Unit ${made}`, buildingIds: ['b3'], by: people.staff.id });
+    const unit = await createUnit(world.db, now, {
+      communityId: 'meiyuan',
+      name: `Unit ${made}`,
+      buildingIds: ['b3'],
+      by: people.staff.id,
+    });
     await applyGrant(world.db, now, user.id, 'meiyuan', `unit:${unit}`);
   }
   if (who === 'volunteer') {
@@ -117,7 +137,6 @@ await (async () => {
     allowed: ['grid worker', 'unit contact', 'staff of another community', 'staff', 'admin'],
     data: 'hl|open||meiyuan|0|0',
   });
-
 
   // A help request's task, hours waiting for approval, a volunteer waiting for a decision.
   let task: { id: number } | undefined;
@@ -247,12 +266,18 @@ await (async () => {
   buttons.push({ name: 'offer a duty slot to a colleague (do)', allowed: staffish, data: `do|1|day|${people.staff.id}` });
   // A hand-over offered to Sam: only Sam may answer it.
   await takeSlot(world.db, now(), 'meiyuan', { weekday: 7, period: 'night' }, people.admin.id);
-  const handover = await world.db.transaction().execute((tx) => offerSlot(tx, now(), 'meiyuan', { weekday: 7, period: 'night' }, people.admin.id, people.staff.id));
+  const handover = await world.db
+    .transaction()
+    .execute((tx) => offerSlot(tx, now(), 'meiyuan', { weekday: 7, period: 'night' }, people.admin.id, people.staff.id));
   buttons.push({ name: 'answer a duty hand-over (da)', allowed: ['staff'], data: `da|${handover}|n` });
   const unitId = await createUnit(world.db, now(), { communityId: 'meiyuan', name: 'Bank', buildingIds: ['b4'], by: people.staff.id });
   buttons.push({ name: "invite a unit's contact (ui)", allowed: ['staff', 'admin'], data: `ui|${unitId}` });
   buttons.push({ name: 'register a partner unit (un)', allowed: ['staff', 'admin'], data: 'un|meiyuan' });
-  const handedUpId = (await fileReport(await world.resident('Carl', { locale: 'en', unit: '7-701' }), rng, 'The street light at the gate is broken'))!;
+  const handedUpId = (await fileReport(
+    await world.resident('Carl', { locale: 'en', unit: '7-701' }),
+    rng,
+    'The street light at the gate is broken',
+  ))!;
   const sam = { id: people.staff.id, role: 'staff' as const, communityId: 'meiyuan' };
   await moveReport(world.app.deps, handedUpId, 'hand_up', sam, { note: 'street: JD-1', handedTo: 'street', handedRef: 'JD-1' });
   buttons.push({ name: "record a hand-up's answer (hu)", allowed: ['staff', 'admin'], data: `hu|${handedUpId}|pending` });

@@ -19,7 +19,17 @@ import { gridPrivacy } from './privacy';
 export const gridFeature: Feature = (deps, bot) => {
   const env: GridEnv = { deps, bot, flows: { unit: unitFlow(deps), handUpAnswer: handUpAnswerFlow(deps) } };
   const composer = new Composer<BotContext>();
-  for (const handle of [onGridInvite, onHead, onTakeSlot, onHandSlot, onOfferSlot, onAnswerHandover, onNewUnit, onUnitInvite, onHandUpAnswer])
+  for (const handle of [
+    onGridInvite,
+    onHead,
+    onTakeSlot,
+    onHandSlot,
+    onOfferSlot,
+    onAnswerHandover,
+    onNewUnit,
+    onUnitInvite,
+    onHandUpAnswer,
+  ])
     handle(composer, env);
   return {
     name: 'grid',

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row types of the tables in migrations/014_grid.ts. Times are epoch milliseconds. */
 
 export type GridKind = 'worker' | 'head';
@@ -22,7 +24,7 @@ export interface DutySlotsTable {
 }
 
 export interface DutyHandoversTable {
-  id: import('kysely').Generated<number>;
+  id: Generated<number>;
   community_id: string;
   weekday: number;
   period: DutyPeriod;
@@ -34,7 +36,7 @@ export interface DutyHandoversTable {
 }
 
 export interface PartnerUnitsTable {
-  id: import('kysely').Generated<number>;
+  id: Generated<number>;
   community_id: string;
   name: string;
   /** Null until someone accepts the contact's invitation (or after they erased their data). */

@@ -1,5 +1,6 @@
 import type { BotContext } from '../../../bot/context';
 import { localName } from '../../../community/config';
+import { grantKind } from '../../../domain/grid';
 import { escapeHtml } from '../../../i18n';
 import { acceptInvite } from '../services';
 import { onboarded, type CoreKit } from './kit';
@@ -35,7 +36,7 @@ async function startFromInvite({ deps, bot, onboarding }: CoreKit, ctx: BotConte
   if (!result.ok) return ctx.reply(ctx.t(`core.invite_${result.reason}`));
   ctx.role = ctx.role === 'admin' ? 'admin' : (await deps.users.find(ctx.from!.id))!.role;
   const community = localName(deps.communities.community(result.communityId)!.name, ctx.locale);
-  const welcome = result.grants ? `grid.invite_welcome_${result.grants.split(':')[0] === 'unit' ? 'unit' : result.grants.split(':')[1]}` : `core.invite_welcome_${result.role}`;
+  const welcome = result.grants ? `grid.invite_welcome_${grantKind(result.grants)}` : `core.invite_welcome_${result.role}`;
   await ctx.reply(ctx.t(welcome, { community: escapeHtml(community) }), { parse_mode: 'HTML' });
   await bot.refreshCommands(ctx.from!.id);
   if (!onboarded(ctx)) return bot.flows.start(ctx, onboarding, { community: result.communityId });

@@ -9,7 +9,8 @@ import { communityOf, editPage, replyPage, type GridEnv } from './env';
 
 /** /duty: the rota; take a free slot, hand mine to a colleague, the colleague's answer. */
 
-const slotOf = (p: { d: number; p: Slot['period'] }): Slot | undefined => (p.d >= 1 && p.d <= 7 ? { weekday: p.d, period: p.p } : undefined);
+const slotOf = (p: { d: number; p: Slot['period'] }): Slot | undefined =>
+  p.d >= 1 && p.d <= 7 ? { weekday: p.d, period: p.p } : undefined;
 
 const renderRota = async (env: GridEnv, ctx: BotContext) => rotaView(await rotaPage(env.deps, communityOf(env, ctx), ctx.from!.id), ctx.t);
 
@@ -60,7 +61,9 @@ export function onOfferSlot(composer: Composer<BotContext>, env: GridEnv): void 
       const offered = await offerHandover(deps, communityId, slot, { id: ctx.from.id, name: ctx.from.first_name }, colleague.id);
       if (!offered) return ctx.answerCbQuery(ctx.t('grid.slot_not_yours'), { show_alert: true });
       await ctx.answerCbQuery();
-      return ctx.editMessageText(ctx.t('grid.handover_sent', { name: colleague.first_name, slot: slotName(ctx.t, slot) })).catch(() => undefined);
+      return ctx
+        .editMessageText(ctx.t('grid.handover_sent', { name: colleague.first_name, slot: slotName(ctx.t, slot) }))
+        .catch(() => undefined);
     },
   });
 }

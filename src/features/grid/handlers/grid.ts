@@ -43,10 +43,22 @@ export function onGridInvite(composer: Composer<BotContext>, env: GridEnv): void
       const building = env.deps.communities.building(communityId, p.b);
       if (!building) return ctx.answerCbQuery(ctx.t('common.stale_button'));
       await ctx.answerCbQuery();
-      const { link, hours } = await grantInviteLink(env.deps, { id: ctx.from.id, role: ctx.role }, communityId, `grid:${p.kind}:${building.id}`);
-      return ctx.reply(ctx.t(`grid.invite_created_${p.kind}`, { link: escapeHtml(link), building: escapeHtml(localName(building.name, ctx.locale)), hours }), {
-        parse_mode: 'HTML',
-      });
+      const { link, hours } = await grantInviteLink(
+        env.deps,
+        { id: ctx.from.id, role: ctx.role },
+        communityId,
+        `grid:${p.kind}:${building.id}`,
+      );
+      return ctx.reply(
+        ctx.t(`grid.invite_created_${p.kind}`, {
+          link: escapeHtml(link),
+          building: escapeHtml(localName(building.name, ctx.locale)),
+          hours,
+        }),
+        {
+          parse_mode: 'HTML',
+        },
+      );
     },
   });
 }
@@ -60,7 +72,11 @@ export function onHead(composer: Composer<BotContext>, env: GridEnv): void {
     load: (p) => deps.users.find(p.u),
     refuse: (ctx, u) => (u.role === 'staff' ? undefined : { text: ctx.t('common.stale_button') }),
     run: async (ctx, u, p) => {
-      await deps.db.updateTable('users').set({ community_head: Number(p.on) }).where('id', '=', u.id).execute();
+      await deps.db
+        .updateTable('users')
+        .set({ community_head: Number(p.on) })
+        .where('id', '=', u.id)
+        .execute();
       await audit(deps.db, deps.clock.now(), ctx.from.id, 'grid.community_head', `user:${u.id}`, { on: p.on });
       await ctx.answerCbQuery(ctx.t('grid.head_set'));
       const profileCommunity = ctx.profile?.community_id;

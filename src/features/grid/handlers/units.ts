@@ -28,7 +28,9 @@ export const showUnits = (env: GridEnv) => async (ctx: BotContext) => {
     }),
   );
   const keyboard = [
-    ...units.map((u) => [{ text: `🔗 ${ctx.t('grid.invite_contact')} · ${u.name}`, callback_data: unitInviteButton.pack({ id: Number(u.id) }) }]),
+    ...units.map((u) => [
+      { text: `🔗 ${ctx.t('grid.invite_contact')} · ${u.name}`, callback_data: unitInviteButton.pack({ id: Number(u.id) }) },
+    ]),
     [{ text: `➕ ${ctx.t('grid.register_unit')}`, callback_data: newUnitButton.pack({ c: communityId }) }],
   ];
   const text = [ctx.t('grid.units_title', { n: units.length }), ...lines].join('\n');

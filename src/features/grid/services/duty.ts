@@ -19,7 +19,13 @@ export async function rotaPage(deps: DutyDeps, communityId: string, me: number):
 }
 
 /** Offers my slot to a colleague: they are asked privately, with Accept and Decline. False if the slot is not mine. */
-export async function offerHandover(deps: DutyDeps, communityId: string, slot: Slot, from: { id: number; name: string }, toId: number): Promise<boolean> {
+export async function offerHandover(
+  deps: DutyDeps,
+  communityId: string,
+  slot: Slot,
+  from: { id: number; name: string },
+  toId: number,
+): Promise<boolean> {
   const now = deps.clock.now();
   const offered = await deps.db.transaction().execute(async (tx) => {
     const id = await offerSlot(tx, now, communityId, slot, from.id, toId);

@@ -21,7 +21,10 @@ export async function handedUp(deps: HazardDeps, tx: Executor, now: number, r: R
 }
 
 const answerKeyboard = (reportId: number, t: (k: string) => string) => [
-  (['fixed', 'refused', 'pending'] as const).map((a) => ({ text: t(`grid.handup_${a}`), callback_data: handUpAnswerButton.pack({ id: reportId, a }) })),
+  (['fixed', 'refused', 'pending'] as const).map((a) => ({
+    text: t(`grid.handup_${a}`),
+    callback_data: handUpAnswerButton.pack({ id: reportId, a }),
+  })),
 ];
 
 /** Reminds whoever owns each overdue hand-up (or the committee group) to chase the outside body. */
@@ -69,7 +72,13 @@ async function handedUpBy(db: Executor, reportId: number): Promise<number | unde
 export type AnswerResult = 'recorded' | 'settled' | 'refused';
 
 /** Records the outside body's answer and moves the report; the reporter hears through the move (or, still pending, directly). */
-export async function answerHandUp(deps: HazardDeps, actor: Actor & { id: number }, reportId: number, answer: HandUpAnswer, note: string): Promise<AnswerResult> {
+export async function answerHandUp(
+  deps: HazardDeps,
+  actor: Actor & { id: number },
+  reportId: number,
+  answer: HandUpAnswer,
+  note: string,
+): Promise<AnswerResult> {
   const now = deps.clock.now();
   const days = deps.communities.settings.handUpAnswerDays;
   if (answer !== 'pending') {
@@ -95,7 +104,11 @@ export async function answerHandUp(deps: HazardDeps, actor: Actor & { id: number
       const t = deps.i18n.translator(await deps.users.localeOf(Number(f.id), tx));
       await enqueue(tx, now, {
         chatId: Number(f.id),
-        text: t('grid.handup_still_pending', { id: publicId(reportId), note: escapeHtml(note), at: formatTime(h.expected_at, deps.config.timezone) }),
+        text: t('grid.handup_still_pending', {
+          id: publicId(reportId),
+          note: escapeHtml(note),
+          at: formatTime(h.expected_at, deps.config.timezone),
+        }),
         priority: PRIORITY.personal,
         ref: `report:${reportId}:handup:pending:${now}`,
       });

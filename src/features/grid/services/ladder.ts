@@ -101,7 +101,11 @@ async function tellRung(
   for (const userId of await peopleOn(deps, tx, r, rung)) {
     const locale = await deps.users.localeOf(userId, tx);
     const t = deps.i18n.translator(locale);
-    const said = t(`grid.ladder_${rung}_${r.overdue}`, { id: publicId(r.id), category: escapeHtml(categoryName(deps, r.category, locale)), hours });
+    const said = t(`grid.ladder_${rung}_${r.overdue}`, {
+      id: publicId(r.id),
+      category: escapeHtml(categoryName(deps, r.category, locale)),
+      hours,
+    });
     await enqueue(tx, now, {
       chatId: userId,
       text: `${said}\n\n${await renderCard(deps, tx, r, locale)}`,

@@ -45,13 +45,28 @@ async function tellNobodyOnDuty(deps: PagingDeps, tx: Executor, now: number, r: 
   const chatId = await committeeChat(tx, r.community_id);
   if (!chatId) return;
   const t = deps.i18n.translator(deps.config.defaultLocale);
-  await enqueue(tx, now, { chatId, text: t('grid.nobody_on_duty', { id: publicId(r.id) }), priority: PRIORITY.group, ref: `report:${r.id}:noduty` });
+  await enqueue(tx, now, {
+    chatId,
+    text: t('grid.nobody_on_duty', { id: publicId(r.id) }),
+    priority: PRIORITY.group,
+    ref: `report:${r.id}:noduty`,
+  });
 }
 
 /** A routing or escalation step in the report's history (no status change): its note says which. */
 export async function recordRouting(db: Executor, now: number, reportId: number, note: string): Promise<void> {
   await db
     .insertInto('report_events')
-    .values({ report_id: reportId, at: now, actor_id: null, action: 'route', from_status: null, to_status: null, note, voice_file_id: null, voice_seconds: null })
+    .values({
+      report_id: reportId,
+      at: now,
+      actor_id: null,
+      action: 'route',
+      from_status: null,
+      to_status: null,
+      note,
+      voice_file_id: null,
+      voice_seconds: null,
+    })
     .execute();
 }

@@ -11,7 +11,11 @@ import type { Executor } from '../../../store/db';
  * the caller gives the responder the staff buttons and sets its own fallback to the group after
  * `communities.settings.gridAckMinutes` unacknowledged (see the `grid.fallback` job).
  */
-export function firstResponderFor(db: Executor, communityId: string, buildingId: string | null | undefined): Promise<Responder | undefined> {
+export function firstResponderFor(
+  db: Executor,
+  communityId: string,
+  buildingId: string | null | undefined,
+): Promise<Responder | undefined> {
   return firstResponder(db, communityId, buildingId);
 }
 

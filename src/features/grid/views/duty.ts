@@ -27,7 +27,8 @@ export function rotaView(r: RotaPage, t: Translate): { text: string; keyboard: I
       const current = r.now.weekday === weekday && r.now.period === period ? ' ⬅️' : '';
       lines.push(`${slotName(t, s)}: ${name}${current}`);
       if (!h) row.push({ text: `➕ ${slotName(t, s)}`, callback_data: takeSlotButton.pack({ d: weekday, p: period }) });
-      else if (Number(h.user_id) === r.me) row.push({ text: `🔁 ${slotName(t, s)}`, callback_data: handSlotButton.pack({ d: weekday, p: period }) });
+      else if (Number(h.user_id) === r.me)
+        row.push({ text: `🔁 ${slotName(t, s)}`, callback_data: handSlotButton.pack({ d: weekday, p: period }) });
     }
     if (row.length) keyboard.push(row);
   }
@@ -38,7 +39,9 @@ export function rotaView(r: RotaPage, t: Translate): { text: string; keyboard: I
 
 /** Whom to hand the slot to: the community's other staff. */
 export function colleaguesKeyboard(slot: Slot, colleagues: { id: number; first_name: string }[]): InlineKeyboard {
-  return colleagues.map((c) => [{ text: c.first_name, callback_data: offerSlotButton.pack({ d: slot.weekday, p: slot.period, to: c.id }) }]);
+  return colleagues.map((c) => [
+    { text: c.first_name, callback_data: offerSlotButton.pack({ d: slot.weekday, p: slot.period, to: c.id }) },
+  ]);
 }
 
 /** The colleague's question: take over this slot? */

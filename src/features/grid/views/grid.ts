@@ -20,7 +20,8 @@ export function gridView(g: GridPage, t: Translate, locale: Locale): { text: str
     return row ? escapeHtml(g.names.get(Number(row.user_id)) ?? '?') : t('grid.nobody');
   };
   const lines = g.community.buildings.map(
-    (b) => `🏢 <b>${escapeHtml(localName(b.name, locale))}</b>\n   ${t('grid.worker')}: ${who(b.id, 'worker')} · ${t('grid.head')}: ${who(b.id, 'head')}`,
+    (b) =>
+      `🏢 <b>${escapeHtml(localName(b.name, locale))}</b>\n   ${t('grid.worker')}: ${who(b.id, 'worker')} · ${t('grid.head')}: ${who(b.id, 'head')}`,
   );
   const heads = g.staff.filter((s) => s.community_head).map((s) => escapeHtml(s.first_name));
   const text = [

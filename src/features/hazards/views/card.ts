@@ -131,7 +131,8 @@ export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Lo
   const paging = r.emergency && r.status === 'new' ? pageRungOf(r.page_count, deps.communities.settings.pageRepeats) : undefined;
   if (paging) lines.push(t('grid.card_paging', { rung: t(`grid.page_rung_${paging}`) }));
   const rung = LADDER_RUNGS[r.ladder_step - 1];
-  if (rung) lines.push(t('grid.card_ladder', { rung: t(`grid.rung_${rung}`), at: formatTime(r.ladder_at ?? r.created_at, deps.config.timezone) }));
+  if (rung)
+    lines.push(t('grid.card_ladder', { rung: t(`grid.rung_${rung}`), at: formatTime(r.ladder_at ?? r.created_at, deps.config.timezone) }));
   lines.push(t('hazards.card_created', { at: formatTime(r.created_at, deps.config.timezone) }));
   return lines.join('\n');
 }
