@@ -119,6 +119,11 @@ export function grantKind(grants: string): GridKind | 'unit' {
   return grants.startsWith('unit:') ? 'unit' : grants.split(':')[1] === 'head' ? 'head' : 'worker';
 }
 
+/** Is this person the grid worker of the building a help request is for (who may approve or decline it)? */
+export async function isGridWorkerOf(db: Executor, userId: number, r: { community_id: string; building_id: string }): Promise<boolean> {
+  return (await gridPersonOf(db, r.community_id, r.building_id, 'worker')) === userId;
+}
+
 /** Applies what an accepted invitation grants: `grid:<kind>:<building>` or `unit:<id>`. */
 export async function applyGrant(db: Executor, now: number, userId: number, communityId: string, grants: string): Promise<void> {
   const grid = /^grid:(worker|head):([a-z0-9_]{1,16})$/.exec(grants);

@@ -7,6 +7,7 @@ export const helpJobs = (s: HelpServices): JobSpec[] => [
   { name: 'help.recurring', cron: '5 * * * *', run: (now) => s.recurrence.postRecurring(now) },
   { name: 'help.expired-slots', cron: '*/10 * * * *', run: (now) => s.expiry.run(now) },
   { name: 'help.approvals', cron: '*/10 * * * *', run: (now) => s.approvals.remindOverdue(now) },
+  { name: 'help.grid-fallback', cron: '* * * * *', run: (now) => s.approvals.fallBackToStaff(now) },
   { name: 'help.shift-hours', cron: '*/10 * * * *', run: (now) => s.shifts.runAttendance(now) },
   { name: 'help.shift-reminders', cron: '*/5 * * * *', run: (now) => s.shifts.remind(now) },
 ];

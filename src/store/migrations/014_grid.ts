@@ -7,6 +7,8 @@ import { isPostgresDb, withId, type AnyDb } from './util';
  * - reports gets its first responder (a grid worker or a unit contact, privately), when the card
  *   falls back to the committee group if nobody acknowledged it, and the escalation ladder's rung.
  * - invites gets what an invitation grants besides a role (`grid:worker:<building>`, `unit:<id>`).
+ * - help_requests gets the same first responder and fallback (a grid worker only: a partner unit
+ *   never sees a vulnerable resident's details).
  * - users gets the community head's flag (a staff member the ladder's third rung reaches).
  */
 export const grid: Migration = {
@@ -38,6 +40,9 @@ export const grid: Migration = {
       .addColumn('ladder_step', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema.createIndex('reports_group_due').on('reports').column('group_due_at').execute();
+    // A help request of a building with a grid worker waits for their approval first, the same way.
+    await db.schema.alterTable('help_requests').addColumn('responder_id', 'bigint').execute();
+    await db.schema.alterTable('help_requests').addColumn('group_due_at', 'bigint').execute();
 
     await db.schema
       .createTable('duty_slots')

@@ -2,6 +2,7 @@ import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import { findRequest, type HelpRequest } from '../../../domain/help';
+import { isGridWorkerOf } from '../../../domain/grid';
 import { canStaff } from '../../../domain/roles';
 import type { Locale } from '../../../i18n';
 import { approvalButton, declineButton } from '../buttons';
@@ -24,7 +25,9 @@ const deciderOf = (ctx: PressContext): Staff => ({ id: ctx.from.id, name: ctx.pr
 /** The request a staff button names: staff of its community may press, and only while it waits. */
 const pendingRequest = ({ deps, s }: HelpParts) => ({
   load: (b: { request: number }) => findRequest(deps.db, b.request),
-  may: (ctx: PressContext, request: HelpRequest) => canStaff(ctx.role, ctx.profile, request.community_id),
+  // The building's grid worker decides too (issue 18: the request reached them first).
+  may: async (ctx: PressContext, request: HelpRequest) =>
+    canStaff(ctx.role, ctx.profile, request.community_id) || isGridWorkerOf(deps.db, ctx.from.id, request),
   refuse: async (ctx: PressContext, request: HelpRequest) =>
     request.status === 'pending' ? undefined : { text: await s.approvalCards.refusalText(request, ctx.locale) },
 });

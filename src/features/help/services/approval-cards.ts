@@ -1,4 +1,6 @@
+import { MINUTE } from '../../../clock';
 import type { CoreDeps } from '../../../deps';
+import { gridPersonOf } from '../../../domain/grid';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
 import type { HelpRequest } from '../../../domain/help';
 import type { Locale } from '../../../i18n';
@@ -16,7 +18,7 @@ import type { Notices } from './notices';
 
 export type ApprovalCards = ReturnType<typeof approvalCards>;
 
-export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h: HelpText, notices: Notices) {
+export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender' | 'communities'>, h: HelpText, notices: Notices) {
   const { db, users } = deps;
 
   const nameOf = async (tx: Executor, userId: number | null) =>
@@ -39,8 +41,11 @@ export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h
    * details wherever it goes (the committee group too), so their voice goes with it. The team
    * group's card never shows the details, so no voice ever goes there. A reminder says how long it has waited.
    */
-  const post = (tx: Executor, now: number, request: HelpRequest, waitedHours?: number) =>
-    notices.toStaff(
+  const post = async (tx: Executor, now: number, request: HelpRequest, waitedHours?: number, toStaff = false) => {
+    // A new request of a building with a grid worker goes to them first, privately (issue 18).
+    const worker = waitedHours || toStaff ? undefined : await gridPersonOf(tx, request.community_id, request.building_id, 'worker');
+    if (worker) return toGridWorker(tx, now, request, worker);
+    return notices.toStaff(
       tx,
       now,
       request.community_id,
@@ -53,25 +58,35 @@ export function approvalCards(deps: Pick<CoreDeps, 'db' | 'users' | 'sender'>, h
       }),
       approvalRef(request.id),
     );
+  };
+
+  /** The grid worker's private card; staff get it after settings.gridAckMinutes undecided (approvals.fallBackToStaff). */
+  const toGridWorker = async (tx: Executor, now: number, request: HelpRequest, worker: number) => {
+    const due = now + deps.communities.settings.gridAckMinutes * MINUTE;
+    await tx.updateTable('help_requests').set({ responder_id: worker, group_due_at: due }).where('id', '=', request.id).execute();
+    await privateCopy(tx, now, request, worker);
+  };
+
+  const privateCopy = async (tx: Executor, now: number, request: HelpRequest, staffId: number) => {
+    const locale = await users.localeOf(staffId, tx);
+    await enqueue(tx, now, {
+      chatId: staffId,
+      text: await cardText(tx, request, locale, false, approvalQuestion(h, request, locale)),
+      keyboard: pendingKeyboard(h, request, locale, false),
+      priority: PRIORITY.personal,
+      ref: approvalRef(request.id),
+    });
+    const voices = await voiceMessages(h, tx, request, locale);
+    await enqueue(
+      tx,
+      now,
+      ...voices.map((m) => ({ chatId: staffId, ...m, priority: PRIORITY.personal, ref: approvalVoiceRef(request.id) })),
+    );
+  };
 
   /** One copy for one staff member's private chat, with the person's details. */
   const postPrivately = async (now: number, request: HelpRequest, staffId: number) => {
-    await db.transaction().execute(async (tx) => {
-      const locale = await users.localeOf(staffId, tx);
-      await enqueue(tx, now, {
-        chatId: staffId,
-        text: await cardText(tx, request, locale, false, approvalQuestion(h, request, locale)),
-        keyboard: pendingKeyboard(h, request, locale, false),
-        priority: PRIORITY.personal,
-        ref: approvalRef(request.id),
-      });
-      const voices = await voiceMessages(h, tx, request, locale);
-      await enqueue(
-        tx,
-        now,
-        ...voices.map((m) => ({ chatId: staffId, ...m, priority: PRIORITY.personal, ref: approvalVoiceRef(request.id) })),
-      );
-    });
+    await db.transaction().execute((tx) => privateCopy(tx, now, request, staffId));
     deps.sender.poke();
   };
 

@@ -86,5 +86,28 @@ export function approvalService(
     deps.sender.poke();
   };
 
-  return { approve, decline, settle, remindOverdue };
+  /** Job: a request its building's grid worker left undecided for settings.gridAckMinutes goes to staff too (once). */
+  const fallBackToStaff = async (now: number) => {
+    const due = await db
+      .selectFrom('help_requests')
+      .selectAll()
+      .where('group_due_at', '<=', now)
+      .where('status', '=', 'pending')
+      .execute();
+    for (const request of due) {
+      await db.transaction().execute(async (tx) => {
+        const taken = await tx
+          .updateTable('help_requests')
+          .set({ group_due_at: null })
+          .where('id', '=', request.id)
+          .where('group_due_at', '=', request.group_due_at)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) > 0) await approvalCards.post(tx, now, request, undefined, true);
+      });
+    }
+    deps.sender.poke();
+  };
+
+  return { approve, decline, settle, remindOverdue, fallBackToStaff };
 }
