@@ -167,8 +167,9 @@ export async function castVote(
       .insertInto('poll_voters')
       .values({ poll_id: poll.id, voter_key: voter.key, user_id: voter.userId, building_id: voter.buildingId, voted_at: now })
       .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doNothing())
+      .returning('poll_id')
       .executeTakeFirst();
-    if (Number(inserted.numInsertedRows ?? 0) > 0) {
+    if (inserted) {
       await count(tx, poll.id, options, +1);
       if (!poll.anonymous) await writeChoices(tx, poll.id, voter.key, options);
       await tx

@@ -7,16 +7,16 @@ import { callbackCodec } from '../../bot/callback';
  */
 
 /** Tick or untick one option; `mask` is what was ticked before this press. */
-export const pickButton = callbackCodec('pp', { poll: 'id', mask: 'int', option: 'int' });
+export const pickButton = callbackCodec('vt', { poll: 'id', mask: 'int', option: 'int' });
 
 /** Cast (or change) the vote with the ticked options. */
-export const voteButton = callbackCodec('pv', { poll: 'id', mask: 'int' });
+export const voteButton = callbackCodec('vv', { poll: 'id', mask: 'int' });
 
 /** The standings: for a voter where the poll allows it, the live count for staff. */
-export const resultsButton = callbackCodec('pr', { poll: 'id' });
+export const resultsButton = callbackCodec('vr', { poll: 'id' });
 
 /** After a selection round closes: its creator starts the next round with the top options. */
-export const nextRoundButton = callbackCodec('pn', { poll: 'id' });
+export const nextRoundButton = callbackCodec('vn', { poll: 'id' });
 
 /** The options a mask ticks, in order. */
 export const maskOptions = (mask: number, count: number): number[] => [...Array(count).keys()].filter((i) => (mask >> i) & 1);

@@ -68,7 +68,8 @@ export function onPollButtons(composer: Composer<BotContext>, deps: CoreDeps): v
     run: async (ctx, poll, p) => {
       const outcome = await vote(deps, deps.clock.now(), poll, ctx.profile!, p.mask);
       await ctx.answerCbQuery(ctx.t(`polls.outcome_${outcome}`), { show_alert: !['voted', 'changed', 'unchanged'].includes(outcome) });
-      if (!['voted', 'changed', 'unchanged', 'final'].includes(outcome)) return;
+      // Unchanged or final: the message already says so (Telegram refuses an edit that changes nothing).
+      if (outcome !== 'voted' && outcome !== 'changed') return;
       const ballot = await currentBallot(deps, poll, ctx.profile!);
       const mask = optionsMask(ballot?.choices ?? []);
       return redraw(deps, ctx, poll, mask, votedLine(ctx.t, pollView(poll), ballot?.choices));

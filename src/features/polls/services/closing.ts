@@ -14,7 +14,7 @@ import {
   votedKeys,
   type PollRow,
 } from '../../../domain/polls';
-import { escapeHtml, type Locale } from '../../../i18n';
+import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { nextRoundButton } from '../buttons';
 import { pollKeyboard, pollView, renderPoll } from '../views/poll';
@@ -56,11 +56,12 @@ type Result = Awaited<ReturnType<typeof resultOf>>;
 
 async function postResult(deps: CoreDeps, tx: Executor, now: number, poll: PollRow, result: Result): Promise<void> {
   const t = deps.i18n.translator(deps.config.defaultLocale);
-  const nextLine = result.next.length > 0 ? `\n\n${t('polls.next_round_options', { options: result.next.map(escapeHtml).join('、') })}` : '';
+  const nextLine = (tr: Translate) =>
+    result.next.length > 0 ? `\n\n${tr('polls.next_round_options', { options: result.next.map(escapeHtml).join('、') })}` : '';
   const chatId = await committeeChat(tx, poll.community_id);
   if (chatId !== undefined) {
     const ref = `poll:${poll.id}:result`;
-    await enqueue(tx, now, { chatId, text: result.text + nextLine, priority: PRIORITY.group, ref });
+    await enqueue(tx, now, { chatId, text: result.text + nextLine(t), priority: PRIORITY.group, ref });
     // The chart is bytes: it waits in summary_files and is uploaded as a reply once the text is out (summary.files job).
     await tx
       .insertInto('summary_files')
@@ -81,7 +82,7 @@ async function postResult(deps: CoreDeps, tx: Executor, now: number, poll: PollR
   const canContinue = result.next.length >= 2;
   await enqueue(tx, now, {
     chatId: poll.created_by,
-    text: `${creator('polls.closed_for_creator')}\n\n${result.text}${nextLine}`,
+    text: `${creator('polls.closed_for_creator')}\n\n${result.text}${nextLine(creator)}`,
     keyboard: canContinue ? [[{ text: creator('polls.next_round_button', { round: poll.round + 1 }), callback_data: nextRoundButton.pack({ poll: poll.id }) }]] : undefined,
     ref: `poll:${poll.id}:closed`,
   });
