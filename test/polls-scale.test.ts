@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../src/clock';
 import { formatLocalTime } from '../src/domain/events';
@@ -6,13 +7,16 @@ import { startWorld, type World } from './helpers/world';
 
 /**
  * A poll to 2,000 residents through the outbox, with the emulator enforcing Telegram's limits
- * (30 messages a second, 1 a second per chat) scaled up five times and the sender scaled to
- * match, as test/outbox.test.ts does: the same pacing code at 150/s, so the run takes about
- * 14 s instead of 70. Then residents vote from the delivered messages while the live count
- * follows, and a day before closing the reminder reaches exactly those who have not voted.
+ * (30 messages a second, 1 a second per chat) scaled up twice and the sender scaled to match,
+ * as test/outbox.test.ts does: the same pacing code at 60/s, so the send takes about 35 s
+ * instead of 70 (POLLS_SCALE=1 runs it at Telegram's own 30/s). Twice, not five times: at 150/s
+ * the sender and the in-process emulator share a busy 2-core machine's CPU and the rate then
+ * measures the machine. Then residents vote from the delivered messages while the live count
+ * follows, a day before closing the reminder reaches exactly those who have not voted, and at
+ * closing the result shows the turnout of all six buildings.
  */
 
-const SCALE = 5;
+const SCALE = Number(process.env.POLLS_SCALE ?? 2);
 const RESIDENTS = 2000;
 const VOTERS = 60;
 let world: World;
@@ -30,6 +34,8 @@ afterAll(async () => {
 
 it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes count and only non-voters are reminded', async () => {
   const mei = await world.staff('Mei');
+  const group = world.emu.group({ title: '梅园居委会', admins: [mei] });
+  await mei.send('/link committee', { in: group });
   const residents = await seedResidents(world, RESIDENTS, 6_000_000);
   const q = 'Should the community hall open on Sunday evenings?';
   await mei.send('/poll');
@@ -80,7 +86,7 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
           .messages()
           .find((m) => (m.text ?? '').includes(q))!.message_id;
         await v.press(j % 3 === 0 ? /^⬜ 2\. No/ : /^⬜ 1\. Yes/, { messageId });
-        const answer = await v.press('🗳 Vote', { messageId });
+        const answer = await v.press(/^🗳 (Vote|投票)$/, { messageId });
         expect(answer.answer?.text).toMatch(/投票已計入|投票已计入|your vote is counted/);
       }),
     );
@@ -90,16 +96,30 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   await mei.send('/polls');
   await mei.press('📊 Live count');
   expect(mei.last()!.text).toContain(`Voters: ${VOTERS}`);
-  expect(mei.last()!.text).toMatch(/Yes — votes: 40 \(67%\)[\s\S]*No — votes: 20 \(33%\)/);
+  expect(mei.last()!.text).toMatch(/Yes — votes: 36 \(60%\)[\s\S]*No — votes: 24 \(40%\)/);
 
+  // The reminders are queued (at bulk priority, behind anything personal) for exactly the non-voters.
   world.clock.set(closesAt - DAY);
   expect(await world.app.scheduler.tick()).toContain('polls.remind');
-  await world.app.sender.flush(60_000);
-  const reminded = new Set(
-    world.emu.calls
-      .filter((c) => c.method === 'sendMessage' && /还有一天截止|還有一天截止|closes in a day/.test(String(c.params.text)))
-      .map((c) => Number(c.params.chat_id)),
-  );
+  const reminders = await world.db.selectFrom('outbox').select('chat_id').where('ref', '=', `poll:${poll.id}:reminder`).execute();
+  const reminded = new Set(reminders.map((r) => r.chat_id));
+  expect(reminders).toHaveLength(total - VOTERS);
   expect(reminded.size).toBe(total - VOTERS);
   for (const v of voters) expect(reminded.has(v.id)).toBe(false);
+
+  // At closing: the result with turnout in all six buildings (at group priority, ahead of the reminders still going out), and its chart.
+  world.clock.set(closesAt);
+  expect(await world.app.scheduler.tick()).toContain('polls.close');
+  const result = await group.waitFor(/^🗳 投票结果/, { timeoutMs: 10_000 });
+  // The chart follows once the text is marked sent (the files job waits for it).
+  const filesJob = world.app.scheduler.jobs.find((j) => j.name === 'summary.files')!;
+  for (let i = 0; i < 50 && !group.messages().some((m) => m.photo); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    await world.app.scheduler.run(filesJob);
+  }
+  expect(result.text).toContain('Yes — 36 票（60%）');
+  expect(result.text!.match(/梅园新村\d号楼：\d+ \/ \d+/g)).toHaveLength(6);
+  const photo = group.messages().find((m) => m.photo)!;
+  mkdirSync('test/.artifacts', { recursive: true });
+  writeFileSync('test/.artifacts/poll-result-2000.png', world.emu.file(photo.photo!.at(-1)!.file_id)!.bytes);
 }, 120_000);

@@ -44,11 +44,7 @@ async function resultOf(deps: CoreDeps, poll: PollRow, locale: Locale) {
   const t = deps.i18n.translator(locale);
   const standings = await standingsOf(deps, poll, { turnout: true, locale });
   const next = poll.keep_top ? topOptions(standings.poll.options, standings.votes, poll.keep_top) : [];
-  const chart = renderResultChart(standings, {
-    votes: t('polls.chart_votes'),
-    turnout: t('polls.chart_turnout'),
-    percent: t('polls.chart_percent'),
-  });
+  const chart = renderResultChart(t, standings);
   return { text: renderStandings(t, standings, 'final'), next, chart };
 }
 
@@ -110,7 +106,13 @@ export async function remindNonVoters(deps: CoreDeps, now: number): Promise<void
       const messages = due.map((u) => {
         const look = pollLook(deps, poll.community_id, deps.users.localeOfUser(u));
         const text = `${look.t('polls.reminder')}\n\n${renderPoll(look, view)}`;
-        return { chatId: u.id, text, keyboard: pollKeyboard(look.t, view, 0, { canVote: true, voted: false }), priority: PRIORITY.bulk };
+        return {
+          chatId: u.id,
+          text,
+          keyboard: pollKeyboard(look.t, view, 0, { canVote: true, voted: false }),
+          priority: PRIORITY.bulk,
+          ref: `poll:${poll.id}:reminder`,
+        };
       });
       await enqueue(tx, now, ...messages);
     });

@@ -39,26 +39,27 @@ function turnoutText(t: Translate, turnout: NonNullable<Standings['turnout']>): 
   return `${t('polls.turnout_heading')}\n${rows.join('\n') || t('polls.turnout_none')}`;
 }
 
-export interface ChartLabels {
-  votes: string;
-  turnout: string;
-  percent: string;
-}
-
-/** The result as a PNG: votes per option (horizontal bars, CJK labels), then turnout per building in percent. */
-export function renderResultChart(s: Standings, labels: ChartLabels): Buffer {
+/**
+ * The result as a PNG: votes per option (horizontal bars; each label says its count and share,
+ * CJK included), then turnout per building in percent (labelled voted / reached).
+ */
+export function renderResultChart(t: Translate, s: Standings): Buffer {
   const title = (text: string[] | string) => ({ display: true, text, font: { size: FONT.title, weight: 'bold' as const } });
   const layout = { padding: { left: 16, right: 48, top: 8 } };
+  const total = s.votes.reduce((a, b) => a + b, 0);
   const votes: ChartConfiguration = {
     type: 'bar',
     data: {
-      labels: s.poll.options.map((o) => (o.length > 16 ? `${o.slice(0, 15)}…` : o)),
-      datasets: [{ label: labels.votes, data: s.votes, backgroundColor: '#e53935', maxBarThickness: 56 }],
+      labels: s.poll.options.map((o, i) => [
+        o.length > 16 ? `${o.slice(0, 15)}…` : o,
+        t('polls.votes', { count: s.votes[i], percent: percent(s.votes[i], total) }),
+      ]),
+      datasets: [{ label: t('polls.chart_votes'), data: s.votes, backgroundColor: '#e53935', maxBarThickness: 56 }],
     },
     options: {
       indexAxis: 'y',
       layout,
-      plugins: { title: title(wrap(s.poll.question, 24)), legend: { display: false } },
+      plugins: { title: title(wrap(s.poll.question, 48)), legend: { display: false } },
       scales: { x: { beginAtZero: true, grace: '5%', ticks: { precision: 0 } } },
     },
   };
@@ -66,21 +67,37 @@ export function renderResultChart(s: Standings, labels: ChartLabels): Buffer {
   const byBuilding: ChartConfiguration = {
     type: 'bar',
     data: {
-      labels: turnout.map((b) => b.name),
-      datasets: [{ label: labels.percent, data: turnout.map((b) => percent(b.voted, b.reached)), backgroundColor: '#1e88e5', maxBarThickness: 56 }],
+      labels: turnout.map((b) => [b.name, `${b.voted} / ${b.reached}（${percent(b.voted, b.reached)}%）`]),
+      datasets: [
+        {
+          label: t('polls.chart_percent'),
+          data: turnout.map((b) => percent(b.voted, b.reached)),
+          backgroundColor: '#1e88e5',
+          maxBarThickness: 56,
+        },
+      ],
     },
+    // Horizontal, as the votes: six or more building names stay on one line each.
     options: {
+      indexAxis: 'y',
       layout,
-      plugins: { title: title(labels.turnout), legend: { display: false } },
-      scales: { y: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v}%` } } },
+      plugins: { title: title(t('polls.chart_turnout')), legend: { display: false } },
+      scales: { x: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v}%` } } },
     },
   };
   return renderCharts([votes, byBuilding]);
 }
 
-/** A long question over a few title lines (chart.js does not wrap titles). */
+/** A long question over a few title lines (chart.js does not wrap titles); a CJK character is as wide as two Latin ones. */
 function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < text.length && lines.length < 3; i += width) lines.push(text.slice(i, i + width));
-  return lines;
+  const wide = (ch: string) => (/[\u2E80-\uFFEF]/.test(ch) ? 2 : 1);
+  const size = (s: string) => [...s].reduce((n, ch) => n + wide(ch), 0);
+  // Words stay whole where there are spaces (English); Chinese breaks anywhere.
+  const pieces = text.includes(' ') ? text.split(' ').map((w) => `${w} `) : [...text];
+  const lines = [''];
+  for (const piece of pieces) {
+    if (size(lines.at(-1)!) + size(piece) > width && lines.at(-1)) lines.push('');
+    lines[lines.length - 1] += piece;
+  }
+  return lines.slice(0, 3).map((l) => l.trim());
 }
