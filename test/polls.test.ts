@@ -215,7 +215,9 @@ function rowsMentioning(userId: number): string[] {
   for (const file of ['linli.db', 'sessions.db']) {
     const db = new Database(join(world.dir, file), { readonly: true });
     try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[];
       for (const { name } of tables) {
         for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]) {
           const kept = Object.entries(row)
@@ -271,7 +273,12 @@ describe('closing', () => {
     world.clock.set(poll.closesAt - MINUTE);
     await world.app.scheduler.tick();
     await world.flush();
-    expect(group.messages().slice(before).filter((m) => m.text?.includes(q))).toHaveLength(0);
+    expect(
+      group
+        .messages()
+        .slice(before)
+        .filter((m) => m.text?.includes(q)),
+    ).toHaveLength(0);
     world.clock.set(poll.closesAt);
     expect(await world.app.scheduler.tick()).toContain('polls.close');
     await world.flush();
@@ -304,14 +311,22 @@ describe('a selection in two rounds', () => {
   it('the top two of round 1 become the options of round 2, which its creator starts from the closing message', async () => {
     const voters = await Promise.all([1, 2, 3, 4, 5].map((i) => world.resident(`Voter ${i}`, { building: 'b1', locale: 'en' })));
     const q = 'Five-star civilised household 2026';
-    const round1 = await createPoll({ question: q, options: ['Zhang family', 'Li family', 'Wang family', 'Zhao family'], keepTop: 2, building: '1' });
+    const round1 = await createPoll({
+      question: q,
+      options: ['Zhang family', 'Li family', 'Wang family', 'Zhao family'],
+      keepTop: 2,
+      building: '1',
+    });
     const picks = ['Li family', 'Li family', 'Zhao family', 'Zhao family', 'Wang family'];
     for (const [i, v] of voters.entries()) expect((await vote(v, q, picks[i])).answer?.text).toMatch(/your vote is counted/);
 
     world.clock.set(round1.closesAt);
     await world.app.scheduler.tick();
     await world.flush();
-    const closed = mei.inbox().filter((m) => m.text?.startsWith('Your poll has closed.') && m.text.includes(q)).at(-1)!;
+    const closed = mei
+      .inbox()
+      .filter((m) => m.text?.startsWith('Your poll has closed.') && m.text.includes(q))
+      .at(-1)!;
     expect(closed.text).toContain('Going on to the next round: Li family、Zhao family');
     expect(group.messages().some((m) => m.text?.includes(q) && m.text.includes('进入下一轮：Li family、Zhao family'))).toBe(true);
 
@@ -340,7 +355,10 @@ describe('a selection in two rounds', () => {
     world.clock.set(closes.at);
     await world.app.scheduler.tick();
     await world.flush();
-    const final = group.messages().filter((m) => m.text?.startsWith('🗳 投票结果') && m.text.includes(q)).at(-1)!;
+    const final = group
+      .messages()
+      .filter((m) => m.text?.startsWith('🗳 投票结果') && m.text.includes(q))
+      .at(-1)!;
     expect(final.text).toContain('Zhao family — 3 票（100%）');
   });
 });

@@ -30,7 +30,13 @@ export interface PollState extends AudienceState {
 }
 
 /** What a flag step asks: two buttons, each setting the flag one way. */
-function flagStep(ask: string, no: string, yes: string, set: (c: FlowContext<PollState>, on: boolean) => void, next: string): Step<PollState> {
+function flagStep(
+  ask: string,
+  no: string,
+  yes: string,
+  set: (c: FlowContext<PollState>, on: boolean) => void,
+  next: string,
+): Step<PollState> {
   return choiceStep<PollState>({
     ask: (c) => ({
       text: c.t(ask),
@@ -152,8 +158,20 @@ export function pollFlow(deps: CoreDeps) {
       options: optionsStep,
       multiple: flagStep('polls.ask_multiple', 'polls.single', 'polls.multiple', (c, on) => (c.state.multiple = on), 'anonymous'),
       anonymous: flagStep('polls.ask_anonymous', 'polls.named', 'polls.anonymous', (c, on) => (c.state.anonymous = on), 'household'),
-      household: flagStep('polls.ask_household', 'polls.per_person', 'polls.per_household', (c, on) => (c.state.perHousehold = on), 'results'),
-      results: flagStep('polls.ask_results', 'polls.results_at_close', 'polls.results_after_vote', (c, on) => (c.state.resultsAfterVote = on), 'closes'),
+      household: flagStep(
+        'polls.ask_household',
+        'polls.per_person',
+        'polls.per_household',
+        (c, on) => (c.state.perHousehold = on),
+        'results',
+      ),
+      results: flagStep(
+        'polls.ask_results',
+        'polls.results_at_close',
+        'polls.results_after_vote',
+        (c, on) => (c.state.resultsAfterVote = on),
+        'closes',
+      ),
       closes,
       rounds,
       ...audienceSteps<PollState>(deps, { after: 'confirm', topics: true }),

@@ -235,7 +235,10 @@ export interface BuildingTurnout {
 }
 
 /** Turnout per building: the electorate as it lives now (users' buildings and units) against the ballots. */
-export async function turnoutByBuilding(db: Executor, poll: Pick<PollRow, 'id' | 'broadcast_id' | 'per_household'>): Promise<BuildingTurnout[]> {
+export async function turnoutByBuilding(
+  db: Executor,
+  poll: Pick<PollRow, 'id' | 'broadcast_id' | 'per_household'>,
+): Promise<BuildingTurnout[]> {
   const reached = await electorate(db, poll);
   const voters = await db.selectFrom('poll_voters').select('building_id').where('poll_id', '=', poll.id).execute();
   const byBuilding = new Map<string, { reached: Set<string>; voted: number }>();
@@ -296,7 +299,12 @@ export function dueForReminder(db: Executor, now: number) {
 
 /** Marks one poll reminded; false when another run did it first. */
 export async function claimReminder(tx: Executor, now: number, id: number): Promise<boolean> {
-  const done = await tx.updateTable('polls').set({ reminded_at: now }).where('id', '=', id).where('reminded_at', 'is', null).executeTakeFirst();
+  const done = await tx
+    .updateTable('polls')
+    .set({ reminded_at: now })
+    .where('id', '=', id)
+    .where('reminded_at', 'is', null)
+    .executeTakeFirst();
   return Number(done.numUpdatedRows) > 0;
 }
 
@@ -327,7 +335,10 @@ export async function votesOf(db: Executor, userId: number) {
     .orderBy('poll_voters.voted_at')
     .execute();
   return Promise.all(
-    rows.map(async (r) => ({ ...r, choices: r.anonymous ? undefined : (await ballotOf(db, { id: r.id, anonymous: 0 }, r.voter_key))?.choices })),
+    rows.map(async (r) => ({
+      ...r,
+      choices: r.anonymous ? undefined : (await ballotOf(db, { id: r.id, anonymous: 0 }, r.voter_key))?.choices,
+    })),
   );
 }
 

@@ -20,7 +20,8 @@ export const showPolls = (deps: CoreDeps, bot: BotServices) => async (ctx: BotCo
   const community = user.community_id;
   const staff = community ? canStaff(ctx.role, user, community) : false;
   const shown: PollRow[] = [];
-  for (const poll of community ? await openPolls(deps.db, community) : []) if (staff || !(await mayVote(deps, poll, user))) shown.push(poll);
+  for (const poll of community ? await openPolls(deps.db, community) : [])
+    if (staff || !(await mayVote(deps, poll, user))) shown.push(poll);
   if (shown.length === 0) return ctx.reply(ctx.t('polls.none_open'), { reply_markup: bot.mainMenu(ctx) });
   for (const poll of shown) await ctx.reply(...(await pollCard(deps, ctx, poll, staff)));
 };
@@ -37,7 +38,8 @@ async function pollCard(deps: CoreDeps, ctx: BotContext, poll: PollRow, staff: b
   const line = ballot ? `\n\n${mine ? votedLine(ctx.t, view, ballot.choices) : ctx.t('polls.household_has_voted')}` : '';
   const canVote = eligible && (!ballot || (Boolean(mine) && !view.anonymous));
   const keyboard = pollKeyboard(ctx.t, view, optionsMask((mine && ballot.choices) || []), { canVote, voted: Boolean(ballot) });
-  if (staff && !view.resultsAfterVote) keyboard.push([{ text: ctx.t('polls.live_button'), callback_data: resultsButton.pack({ poll: poll.id }) }]);
+  if (staff && !view.resultsAfterVote)
+    keyboard.push([{ text: ctx.t('polls.live_button'), callback_data: resultsButton.pack({ poll: poll.id }) }]);
   const text = renderPoll(pollLook(deps, poll.community_id, ctx.locale), view) + line;
   return [text, { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: keyboard } }] as const;
 }

@@ -79,7 +79,9 @@ async function postResult(deps: CoreDeps, tx: Executor, now: number, poll: PollR
   await enqueue(tx, now, {
     chatId: poll.created_by,
     text: `${creator('polls.closed_for_creator')}\n\n${result.text}${nextLine(creator)}`,
-    keyboard: canContinue ? [[{ text: creator('polls.next_round_button', { round: poll.round + 1 }), callback_data: nextRoundButton.pack({ poll: poll.id }) }]] : undefined,
+    keyboard: canContinue
+      ? [[{ text: creator('polls.next_round_button', { round: poll.round + 1 }), callback_data: nextRoundButton.pack({ poll: poll.id }) }]]
+      : undefined,
     ref: `poll:${poll.id}:closed`,
   });
 }

@@ -32,7 +32,13 @@ export function toggled(poll: PollRow, mask: number, option: number): number {
 /** A forged mask (options the poll does not have) is not a ballot. */
 export const validMask = (poll: PollRow, mask: number) => mask >= 0 && mask < 1 << optionsOf(poll).length;
 
-export async function vote(deps: Pick<CoreDeps, 'db'>, now: number, poll: PollRow, user: User, mask: number): Promise<VoteOutcome | Refused> {
+export async function vote(
+  deps: Pick<CoreDeps, 'db'>,
+  now: number,
+  poll: PollRow,
+  user: User,
+  mask: number,
+): Promise<VoteOutcome | Refused> {
   const refused = await mayVote(deps, poll, user);
   if (refused) return refused;
   const options = maskOptions(mask, optionsOf(poll).length);

@@ -71,7 +71,9 @@ export function pollKeyboard(t: Translate, p: PollView, mask: number, opts: { ca
         },
       ]),
     );
-    rows.push([{ text: t(opts.voted ? 'polls.change_button' : 'polls.vote_button'), callback_data: voteButton.pack({ poll: p.id, mask }) }]);
+    rows.push([
+      { text: t(opts.voted ? 'polls.change_button' : 'polls.vote_button'), callback_data: voteButton.pack({ poll: p.id, mask }) },
+    ]);
   }
   if (p.resultsAfterVote) rows.push([{ text: t('polls.results_button'), callback_data: resultsButton.pack({ poll: p.id }) }]);
   return rows;
