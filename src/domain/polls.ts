@@ -10,6 +10,22 @@ import { audit } from './audit';
  * the counts (poll_tallies) are kept apart; only a named poll also keeps which options a voter
  * chose (poll_choices), so that they can change them until it closes. An anonymous poll's vote
  * is final: nothing anywhere could tell which counts to take back.
+ *
+ * Decisions (issue 20):
+ * - A household is the building and the unit as the resident typed it at registration, folded
+ *   by normalizeUnit. A resident with no unit cannot vote in a per-household poll (told why).
+ * - The household's first ballot counts; the member who cast it may change it (named polls).
+ *   A second member who presses Vote hears that the household has voted and that only the
+ *   member who voted can change it; /polls shows them "your household has voted" without what
+ *   was chosen, and they may see the standings where the poll shows them to voters.
+ * - The electorate is fixed when the poll is sent: its broadcast's messages. Someone who
+ *   registers later is not sent it and cannot vote in it.
+ * - The ticked options before Vote travel in the buttons (buttons.ts), not in any table, and
+ *   every answer to a press is a direct reply: no outbox row, audit line or session names a
+ *   choice on an anonymous poll (test/polls.test.ts compares every stored row of two voters).
+ * - A reminder goes once, a day before closing, to those reached who have not voted and still
+ *   take notices; a poll sent less than a day before closing has none.
+ * - Next round: the top K, and any tied with the K-th, with at least one vote each.
  */
 
 export const MIN_OPTIONS = 2;

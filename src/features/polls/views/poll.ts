@@ -1,23 +1,18 @@
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { formatLocalTime } from '../../../domain/events';
-import { optionsOf, type PollRow } from '../../../domain/polls';
+import { optionsOf, type NewPoll, type PollRow } from '../../../domain/polls';
 import { escapeHtml, type Translate } from '../../../i18n';
 import { maskOptions, pickButton, resultsButton, voteButton } from '../buttons';
 
 /** What a poll looks like to the people it is sent to, in their language, and its buttons. */
 
 /** The fields a poll's message is drawn from (a poll row, or the flow's answers before it exists). */
-export interface PollView {
+export type PollView = Pick<
+  NewPoll,
+  'question' | 'options' | 'multiple' | 'anonymous' | 'perHousehold' | 'resultsAfterVote' | 'closesAt' | 'round'
+> & {
   id: number;
-  question: string;
-  options: string[];
-  multiple: boolean;
-  anonymous: boolean;
-  perHousehold: boolean;
-  resultsAfterVote: boolean;
-  closesAt: number;
-  round: number;
-}
+};
 
 export const pollView = (p: PollRow): PollView => ({
   id: p.id,
