@@ -96,7 +96,7 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   await mei.send('/polls');
   await mei.press('📊 Live count');
   expect(mei.last()!.text).toContain(`Voters: ${VOTERS}`);
-  expect(mei.last()!.text).toMatch(/Yes — votes: 36 \(60%\)[\s\S]*No — votes: 24 \(40%\)/);
+  expect(mei.last()!.text).toMatch(/Yes — 36 votes \(60%\)[\s\S]*No — 24 votes \(40%\)/);
 
   // The reminders are queued (at bulk priority, behind anything personal) for exactly the non-voters.
   world.clock.set(closesAt - DAY);

@@ -120,7 +120,7 @@ describe('one vote per household', () => {
 
     // Bo may look at the standings (his household voted) and /polls tells him it has, without Ana's choice.
     await bo.press('📊 Results so far', { messageId: pollMessage(bo, q).message_id });
-    expect(bo.last()!.text).toMatch(/Results so far[\s\S]*Yes — votes: 1 \(50%\)[\s\S]*Households that voted: 2/);
+    expect(bo.last()!.text).toMatch(/Results so far[\s\S]*Yes — 1 vote \(50%\)[\s\S]*Households that voted: 2/);
     expect(bo.last()!.text).not.toContain('Turnout');
     await bo.send('/polls');
     const card = pollMessage(bo, q);
