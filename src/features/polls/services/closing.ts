@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
-import { committeeChat } from '../../../domain/chat-links';
+import { committeeGroup } from '../../../domain/chat-links';
 import { audienceMembers, parseAudience, topicFilter } from '../../../domain/notices';
 import {
   claimClose,
@@ -14,7 +14,7 @@ import {
   votedKeys,
   type PollRow,
 } from '../../../domain/polls';
-import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { escapeHtml, type Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { nextRoundButton } from '../buttons';
 import { pollKeyboard, pollView, renderPoll } from '../views/poll';
@@ -29,59 +29,65 @@ import { pollLook, POLL_TOPIC, standingsOf } from './polls';
  */
 
 export async function closeDuePolls(deps: CoreDeps, now: number): Promise<void> {
-  for (const poll of await dueToClose(deps.db, now)) {
-    const locale = deps.config.defaultLocale;
-    const result = await resultOf(deps, { ...poll, status: 'closed' }, locale);
+  for (const due of await dueToClose(deps.db, now)) {
+    const poll: PollRow = { ...due, status: 'closed' };
+    // The committee group reads its own language (/lang there); the creator theirs.
+    const group = await committeeGroup(deps.db, poll.community_id, deps.config.defaultLocale);
+    const forGroup = group && (await resultOf(deps, poll, group.locale, true));
+    const forCreator = await resultOf(deps, poll, await deps.users.localeOf(poll.created_by), false);
     await deps.db.transaction().execute(async (tx) => {
       if (!(await claimClose(tx, now, poll.id))) return;
-      await postResult(deps, tx, now, poll, result);
+      if (group && forGroup) await postResult(tx, now, poll, group.chatId, forGroup);
+      await tellCreator(tx, now, poll, forCreator);
     });
   }
   deps.sender.poke();
 }
 
-async function resultOf(deps: CoreDeps, poll: PollRow, locale: Locale) {
+/** The result in one language: the text (with what goes on to the next round) and, for the group, the chart. */
+async function resultOf(deps: CoreDeps, poll: PollRow, locale: Locale, withChart: boolean) {
   const t = deps.i18n.translator(locale);
   const standings = await standingsOf(deps, poll, { turnout: true, locale });
   const next = poll.keep_top ? topOptions(standings.poll.options, standings.votes, poll.keep_top) : [];
-  const chart = renderResultChart(t, standings);
-  return { text: renderStandings(t, standings, 'final'), next, chart };
+  const nextLine = next.length > 0 ? `\n\n${t('polls.next_round_options', { options: next.map(escapeHtml).join('、') })}` : '';
+  return {
+    t,
+    text: renderStandings(t, standings, 'final') + nextLine,
+    canContinue: next.length >= 2,
+    chart: withChart ? renderResultChart(t, standings) : undefined,
+  };
 }
 
 type Result = Awaited<ReturnType<typeof resultOf>>;
 
-async function postResult(deps: CoreDeps, tx: Executor, now: number, poll: PollRow, result: Result): Promise<void> {
-  const t = deps.i18n.translator(deps.config.defaultLocale);
-  const nextLine = (tr: Translate) =>
-    result.next.length > 0 ? `\n\n${tr('polls.next_round_options', { options: result.next.map(escapeHtml).join('、') })}` : '';
-  const chatId = await committeeChat(tx, poll.community_id);
-  if (chatId !== undefined) {
-    const ref = `poll:${poll.id}:result`;
-    await enqueue(tx, now, { chatId, text: result.text + nextLine(t), priority: PRIORITY.group, ref });
-    // The chart is bytes: it waits in summary_files and is uploaded as a reply once the text is out (summary.files job).
-    await tx
-      .insertInto('summary_files')
-      .values({
-        chat_id: chatId,
-        kind: 'photo',
-        filename: `poll-${poll.id}.png`,
-        caption: t('polls.chart_caption', { question: escapeHtml(poll.question.slice(0, 200)) }),
-        bytes: result.chart,
-        after_ref: ref,
-        error: null,
-        created_at: now,
-        sent_at: null,
-      })
-      .execute();
-  }
-  const creator = deps.i18n.translator(await deps.users.localeOf(poll.created_by, tx));
-  const canContinue = result.next.length >= 2;
+async function postResult(tx: Executor, now: number, poll: PollRow, chatId: number, result: Result): Promise<void> {
+  const ref = `poll:${poll.id}:result`;
+  await enqueue(tx, now, { chatId, text: result.text, priority: PRIORITY.group, ref });
+  // The chart is bytes: it waits in summary_files and is uploaded as a reply once the text is out (summary.files job).
+  await tx
+    .insertInto('summary_files')
+    .values({
+      chat_id: chatId,
+      kind: 'photo',
+      filename: `poll-${poll.id}.png`,
+      caption: result.t('polls.chart_caption', { question: escapeHtml(poll.question.slice(0, 200)) }),
+      bytes: result.chart!,
+      after_ref: ref,
+      error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+}
+
+/** The creator hears the result; a selection round's creator gets the button that starts the next round. */
+async function tellCreator(tx: Executor, now: number, poll: PollRow, result: Result): Promise<void> {
+  const { t } = result;
+  const next = { text: t('polls.next_round_button', { round: poll.round + 1 }), callback_data: nextRoundButton.pack({ poll: poll.id }) };
   await enqueue(tx, now, {
     chatId: poll.created_by,
-    text: `${creator('polls.closed_for_creator')}\n\n${result.text}${nextLine(creator)}`,
-    keyboard: canContinue
-      ? [[{ text: creator('polls.next_round_button', { round: poll.round + 1 }), callback_data: nextRoundButton.pack({ poll: poll.id }) }]]
-      : undefined,
+    text: `${t('polls.closed_for_creator')}\n\n${result.text}`,
+    keyboard: result.canContinue ? [[next]] : undefined,
     ref: `poll:${poll.id}:closed`,
   });
 }
