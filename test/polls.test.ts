@@ -114,7 +114,11 @@ describe('one vote per household', () => {
     const second = await vote(bo, q, 'No');
     expect(second.answer?.text).toMatch(/Your household .* has already voted/);
     expect(second.answer?.show_alert).toBe(true);
-    expect((await vote(cai, q, 'No')).answer?.text).toMatch(/your vote is counted/);
+    // A double tap on Vote counts once.
+    const caiPoll = pollMessage(cai, q).message_id;
+    await cai.press(/^⬜ 2\. No/, { messageId: caiPoll });
+    const tapped = await cai.press('🗳 Vote', { messageId: caiPoll, times: 2 });
+    expect(tapped.answers!.map((a) => a?.text)).toEqual(['Thank you, your vote is counted.', 'That is already your vote.']);
     expect((await vote(dan, q, 'No')).answer?.text).toMatch(/we do not know your unit/);
     expect(await talliesOf(poll.id)).toEqual([1, 1]);
 
@@ -130,6 +134,21 @@ describe('one vote per household', () => {
     // Dan, with no unit, cannot look: he has not voted.
     const peek = await dan.press('📊 Results so far', { messageId: pollMessage(dan, q).message_id });
     expect(peek.answer?.text).toMatch(/once you have voted/);
+
+    // Two members of one household pressing Vote at the same instant: one ballot.
+    const gil = await world.resident('Gil', { building: 'b2', unit: '7-701', locale: 'en' });
+    const hal = await world.resident('Hal', { building: 'b2', unit: '7-701', locale: 'en' });
+    expect(await createPoll({ question: `${q} (again)`, options: ['Yes', 'No'], household: true, building: '2' })).toBeDefined();
+    const again = await world.db.selectFrom('polls').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    for (const u of [gil, hal]) await u.press(/^⬜ 1\. Yes/, { messageId: pollMessage(u, `${q} (again)`).message_id });
+    const presses = await world.emu.together(() =>
+      Promise.all([gil, hal].map((u) => u.press('🗳 Vote', { messageId: pollMessage(u, `${q} (again)`).message_id }))),
+    );
+    expect(presses.map((p) => p.answer?.text).sort()).toEqual([
+      'Thank you, your vote is counted.',
+      expect.stringMatching(/^Your household .* has already voted/),
+    ]);
+    expect(await talliesOf(again.id)).toEqual([1, 0]);
 
     const voters = await world.db.selectFrom('poll_voters').selectAll().where('poll_id', '=', poll.id).orderBy('voted_at').execute();
     expect(voters.map((v) => [v.voter_key, v.user_id])).toEqual([
@@ -173,6 +192,16 @@ describe('a named vote', () => {
     await world.app.scheduler.tick();
     await world.flush();
     expect((await vote(eve, q, 'Saturday')).answer?.text).toMatch(/has closed/);
+    expect(await talliesOf(poll.id)).toEqual([0, 0, 1]);
+
+    // /deleteme: the link to her choice goes, the count stays, and no row names her any more.
+    await eve.send('/deleteme');
+    await eve.press('Yes, delete');
+    expect(await world.db.selectFrom('poll_choices').selectAll().where('poll_id', '=', poll.id).execute()).toEqual([]);
+    const voters = await world.db.selectFrom('poll_voters').select(['voter_key', 'user_id']).where('poll_id', '=', poll.id).execute();
+    expect(voters).toHaveLength(1);
+    expect(voters[0].user_id).toBeNull();
+    expect(voters[0].voter_key).not.toContain(String(eve.id));
     expect(await talliesOf(poll.id)).toEqual([0, 0, 1]);
   });
 });
