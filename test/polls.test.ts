@@ -391,3 +391,37 @@ describe('a selection in two rounds', () => {
     expect(final.text).toContain('Zhao family — 3 票（100%）');
   });
 });
+
+describe('bad input', () => {
+  it('is refused politely at each step and creates nothing; residents cannot create polls', async () => {
+    const before = (await world.db.selectFrom('polls').select('id').execute()).length;
+    const ivy = await world.resident('Ivy', { locale: 'en' });
+    await ivy.send('/poll');
+    expect(ivy.last()!.text).toMatch(/not allowed/);
+
+    await mei.send('/poll');
+    await mei.send('Where should the new notice board go?');
+    await mei.send('Only one option');
+    expect(mei.last()!.text).toContain('Please send 2 to 10 options, one per line (I found 1).');
+    await mei.send(Array.from({ length: 11 }, (_, i) => `Place ${i + 1}`).join('\n'));
+    expect(mei.last()!.text).toContain('(I found 11)');
+    await mei.send('Gate\ngate');
+    expect(mei.last()!.text).toMatch(/Two options are the same/);
+    await mei.send(`Gate\n${'x'.repeat(61)}`);
+    expect(mei.last()!.text).toMatch(/at most 60 characters/);
+    await mei.send('1. By the gate\n2. By the lifts');
+    await mei.press(/One$/);
+    await mei.press(/Named/);
+    await mei.press(/Every person/);
+    await mei.press(/Only when the poll closes/);
+    await mei.send('next Tuesday');
+    expect(mei.last()!.text).toMatch(/For example/);
+    await mei.send(closingTime(10 * MINUTE).typed);
+    expect(mei.last()!.text).toMatch(/at least an hour/);
+    await mei.send(closingTime(DAY).typed);
+    expect(mei.last()!.text).toMatch(/round 1 of a selection/);
+    expect(buttonsOf(mei.last()!)).toContain('No, this vote decides');
+    await mei.send('/cancel');
+    expect((await world.db.selectFrom('polls').select('id').execute()).length).toBe(before);
+  });
+});

@@ -23,6 +23,7 @@ import { audit } from './audit';
  * - The ticked options before Vote travel in the buttons (buttons.ts), not in any table, and
  *   every answer to a press is a direct reply: no outbox row, audit line or session names a
  *   choice on an anonymous poll (test/polls.test.ts compares every stored row of two voters).
+ *   A ballot leaves no audit line either: its time beside the tallies' changes could name it.
  * - A reminder goes once, a day before closing, to those reached who have not voted and still
  *   take notices; a poll sent less than a day before closing has none.
  * - Next round: the top K, and any tied with the K-th, with at least one vote each.
