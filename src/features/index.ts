@@ -7,4 +7,4 @@ import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
-export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, pollsFeature, summaryFeature];
+export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, summaryFeature, pollsFeature];
