@@ -4,7 +4,17 @@ import { gridFeature } from './grid';
 import { hazardsFeature } from './hazards';
 import { helpFeature } from './help';
 import { noticesFeature } from './notices';
+import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
-export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, summaryFeature, gridFeature];
+export const features: Feature[] = [
+  coreFeature,
+  adminFeature,
+  hazardsFeature,
+  helpFeature,
+  noticesFeature,
+  summaryFeature,
+  pollsFeature,
+  gridFeature,
+];

@@ -6,9 +6,10 @@ import type { DeliveryTables } from './schema/delivery';
 import type { JobTables } from './schema/jobs';
 import type { LeasesTables } from './schema/leases';
 import type { GridTables } from './schema/grid';
+import type { PollTables } from './schema/polls';
 
 /** The whole database as Kysely sees it: each feature declares its own tables in schema/. */
-export interface Database extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables, LeasesTables, GridTables {}
+export interface Database extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables, LeasesTables, PollTables, GridTables {}
 
 export type User = Selectable<UsersTable>;
 export type { Role } from './schema/core';

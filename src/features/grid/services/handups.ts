@@ -1,10 +1,9 @@
-import { committeeChat } from '../../../domain/chat-links';
 import { dueHandUps, findHandUp, recordAnswer, recordHandUp, takeReminder, type HandUpAnswer } from '../../../domain/handups';
 import { findReport, followersOf, publicId, type Actor, type Report } from '../../../domain/hazards';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
 import { escapeHtml } from '../../../i18n';
 import type { Executor } from '../../../store/db';
-import { moveReport, type HazardDeps } from '../../hazards/services';
+import { committeeOf, moveReport, type HazardDeps } from '../../hazards/services';
 import { formatTime } from '../../hazards/views/card';
 import { handUpAnswerButton } from '../buttons';
 import { recordRouting } from './paging';
@@ -36,9 +35,10 @@ export async function remindHandUps(deps: HazardDeps, now: number): Promise<numb
       reminded++;
       // Whoever owns the report chases it; with no owner, whoever handed it up; else the committee group.
       const owner = h.owner_id ? Number(h.owner_id) : await handedUpBy(tx, h.report_id);
-      const chatId = owner ?? (await committeeChat(tx, h.community_id));
+      const group = owner ? undefined : await committeeOf(deps, tx, h);
+      const chatId = owner ?? group?.chatId;
       if (!chatId) return;
-      const locale = owner ? await deps.users.localeOf(owner, tx) : deps.config.defaultLocale;
+      const locale = owner ? await deps.users.localeOf(owner, tx) : group!.locale;
       const t = deps.i18n.translator(locale);
       await recordRouting(tx, now, h.report_id, 'handup:reminded');
       await enqueue(tx, now, {

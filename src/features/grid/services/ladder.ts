@@ -6,7 +6,7 @@ import { audit } from '../../../domain/audit';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
 import { escapeHtml } from '../../../i18n';
 import type { Executor } from '../../../store/db';
-import { postCard, refreshCard, renderCard, type HazardDeps } from '../../hazards/services';
+import { committeeOf, postCard, refreshCard, renderCard, type HazardDeps } from '../../hazards/services';
 import { categoryName, staffKeyboard } from '../../hazards/views/card';
 import { recordRouting } from './paging';
 
@@ -79,13 +79,12 @@ async function tellRung(
 ): Promise<void> {
   const hours = r.overdue === 'ack' ? ackHours : fixHours;
   if (rung === 'group') {
-    const chatId = (await committeeChat(tx, r.community_id))!;
+    const { chatId, locale } = (await committeeOf(deps, tx, r))!;
     // The group never had the card (its responder had it alone): it comes now, with the buttons.
     if (r.responder_id && r.grouped_at === null) {
       await tx.updateTable('reports').set({ grouped_at: now, group_due_at: null }).where('id', '=', r.id).execute();
       await postCard(deps, tx, now, r);
     }
-    const locale = deps.config.defaultLocale;
     await enqueue(tx, now, {
       chatId,
       text: deps.i18n.translator(locale)(`hazards.overdue_${r.overdue}`, {

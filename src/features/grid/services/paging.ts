@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../deps';
-import { committeeChat } from '../../../domain/chat-links';
+import { committeeGroup } from '../../../domain/chat-links';
 import { onDutyNow, pageRungOf, PAGE_RUNGS } from '../../../domain/duty';
 import { publicId, type Report } from '../../../domain/hazards';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
@@ -42,9 +42,10 @@ export async function pageTargets(deps: PagingDeps, tx: Executor, now: number, r
 }
 
 async function tellNobodyOnDuty(deps: PagingDeps, tx: Executor, now: number, r: Report): Promise<void> {
-  const chatId = await committeeChat(tx, r.community_id);
-  if (!chatId) return;
-  const t = deps.i18n.translator(deps.config.defaultLocale);
+  const committee = await committeeGroup(tx, r.community_id, deps.config.defaultLocale);
+  if (!committee) return;
+  const { chatId, locale } = committee;
+  const t = deps.i18n.translator(locale);
   await enqueue(tx, now, {
     chatId,
     text: t('grid.nobody_on_duty', { id: publicId(r.id) }),
