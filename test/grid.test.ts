@@ -3,6 +3,7 @@ import { HOUR, MINUTE } from '../src/clock';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { hazardSuite } from './helpers/hazards';
+import { waitingApprovals } from './helpers/simulation';
 import { newUserId } from './helpers/world';
 
 /**
@@ -160,5 +161,53 @@ describe('grid workers and the escalation ladder', () => {
       'ladder:ack:head',
       'ladder:ack:admins',
     ]);
+  });
+
+  it('a help request of the building waits for its grid worker first, and for staff in the group once gridAckMinutes pass', async () => {
+    const eve = await h.world.resident('Eve', { locale: 'en', unit: '1-101' });
+    /** An errand for herself, as soon as possible, at home. */
+    const askForErrand = async (text: string) => {
+      await eve.send('/request');
+      await eve.press('Me');
+      await eve.press('Errands and shopping');
+      await eve.send(text);
+      await eve.press('⚡ As soon as possible');
+      // The remaining questions, whichever are asked: the time of day, the building, where, a phone, the review.
+      const answers: [RegExp, string | RegExp | undefined][] = [
+        [/check your request/, '✅ Send the request'],
+        [/What time of day/, undefined],
+        [/Which building/, 'Meiyuan Xincun Building 1'],
+        [/Where should/, /^My home/],
+        [/phone/i, 'Skip'],
+      ];
+      for (let step = 0; step < 8; step++) {
+        const prompt = eve.last()!;
+        const [match, answer] = answers.find(([m]) => m.test(prompt.text ?? '')) ?? [];
+        if (!match) throw new Error(`unexpected prompt: ${prompt.text}`);
+        await (answer ? eve.press(answer) : eve.press(prompt.buttons()[0]!, { messageId: prompt.message_id }));
+        if (answer === '✅ Send the request') break;
+      }
+      return { id: Number(/Request #(\d+)/.exec((await eve.waitFor(/Request #\d+ has been sent/)).text ?? '')![1]) };
+    };
+    const first = await askForErrand('Please fetch my medicine');
+    await h.world.flush();
+    const card = await wu.waitFor(new RegExp(`#${first.id}(?!\\d)`));
+    expect(card.buttons()).toContain('✅ Approve');
+    expect(waitingApprovals(h.group).some((m) => new RegExp(`#${first.id}(?!\\d)`).test(m.text ?? ''))).toBe(false);
+    const press = await wu.press('✅ Approve', { messageId: card.message_id });
+    expect(press.answer?.text).toMatch(/Approved/);
+    const approved = await h.world.db.selectFrom('help_requests').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
+    expect(approved).toMatchObject({ status: 'active', decided_by: wu.id });
+
+    const second = await askForErrand('Please buy some rice');
+    await h.world.flush();
+    h.world.clock.advance(31 * MINUTE);
+    await h.job('help.grid-fallback');
+    await h.job('help.grid-fallback');
+    await h.world.flush();
+    expect(waitingApprovals(h.group).filter((m) => new RegExp(`#${second.id}(?!\\d)`).test(m.text ?? ''))).toHaveLength(1);
+    // Posting it to the group decides nothing: it still waits for someone to approve it.
+    const cards = await h.world.db.selectFrom('help_requests').select('status').where('id', '=', second.id).executeTakeFirstOrThrow();
+    expect(cards.status).toBe('pending');
   });
 });
