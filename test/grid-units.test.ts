@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DAY } from '../src/clock';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { hazardSuite } from './helpers/hazards';
@@ -76,5 +77,25 @@ describe('partner units', () => {
     // A building head or resident has no /reports at all.
     await bo.send('/reports');
     expect(bo.last()!.text).toMatch(/没有权限|not allowed|只有/);
+  });
+
+  it('units are invited to events: the audience "Partner units" reaches their contacts', async () => {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      h.world.clock.now() + 3 * DAY,
+    );
+    await h.lin.send('/event');
+    await h.lin.send('共驻共建 meeting');
+    await h.lin.send('The partner units and the committee plan the spring clean-up.');
+    await h.lin.send(`${day} 14:00`);
+    await h.lin.send('Committee hall');
+    await h.lin.send('20');
+    await h.lin.press('Skip');
+    await h.lin.press(/Partner units/);
+    expect(h.lin.last()!.text).toContain('Recipients: 1');
+    await h.lin.press('✅ Send to 1');
+    await h.world.flush();
+    const invitation = zhou.inbox().find((m) => (m.text ?? '').includes('共驻共建 meeting'));
+    expect(invitation!.buttons()).toEqual(['✅ Going', "❌ Can't go"]);
+    expect((await zhou.press('✅ Going', { messageId: invitation!.message_id })).answer?.text).toMatch(/You are going/);
   });
 });

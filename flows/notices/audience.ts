@@ -70,6 +70,7 @@ export function audienceSteps<S extends AudienceState>(deps: CoreDeps, opts: { a
       then: (kind, c) => {
         if (kind === 'community') return set(c, { kind: 'community' });
         if (kind === 'volunteers') return set(c, { kind: 'volunteers' });
+        if (kind === 'units') return set(c, { kind: 'units' });
         if (kind === 'buildings') {
           c.state.picked = [];
           return { next: 'buildings' };
@@ -125,6 +126,8 @@ export function describeAudience(deps: CoreDeps, c: FlowContext<AudienceState>, 
       return audience.buildings.map((id) => localName(community.buildings.find((b) => b.id === id)!.name, c.locale)).join(', ');
     case 'volunteers':
       return c.t('notices.audience_volunteers');
+    case 'units':
+      return c.t('notices.audience_units');
     case 'team':
       return localName(community.teams.find((t) => t.id === audience.team)!.name, c.locale);
     case 'topic':

@@ -11,7 +11,7 @@ export const TOPICS: readonly Topic[] = ['notices', 'events', 'safety', 'volunte
 /** Only changes from these are stored, so a new resident hears notices, events and safety at once. */
 export const TOPIC_DEFAULTS: Record<Topic, boolean> = { notices: true, events: true, safety: true, volunteering: false };
 
-export const AUDIENCE_KINDS = ['community', 'buildings', 'volunteers', 'team', 'topic'] as const;
+export const AUDIENCE_KINDS = ['community', 'buildings', 'volunteers', 'team', 'topic', 'units'] as const;
 
 export function isTopic(value: unknown): value is Topic {
   return typeof value === 'string' && (TOPICS as readonly string[]).includes(value);
@@ -43,7 +43,7 @@ export async function eraseSubscriptions(db: Executor, userId: number): Promise<
  */
 export function topicFilter(audience: Audience, urgent: boolean, topic: Topic): Topic | null {
   if (urgent) return null;
-  if (audience.kind === 'volunteers' || audience.kind === 'team') return null;
+  if (audience.kind === 'volunteers' || audience.kind === 'team' || audience.kind === 'units') return null;
   if (audience.kind === 'topic') return audience.topic;
   return topic;
 }
@@ -73,6 +73,7 @@ export async function audienceMembers(
     const team = audience.kind === 'team' ? audience.team : undefined;
     q = q.where('users.id', 'in', volunteerIds(db, communityId, team));
   }
+  if (audience.kind === 'units') q = q.where('users.id', 'in', unitContactIds(db, communityId));
   if (topic) {
     const t = topic;
     q = q.where((eb) => {
@@ -109,4 +110,13 @@ function volunteerIds(db: Executor, communityId: string, teamId?: string) {
 
 export function parseAudience(json: string): Audience {
   return JSON.parse(json) as Audience;
+}
+
+/** The contacts of a community's partner units (migrations/014_grid.ts), invited to events like residents. */
+function unitContactIds(db: Executor, communityId: string) {
+  return db
+    .selectFrom('partner_units')
+    .select((eb) => eb.fn.coalesce('contact_id', eb.val(0)).as('id'))
+    .where('community_id', '=', communityId)
+    .where('contact_id', 'is not', null);
 }

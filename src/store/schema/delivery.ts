@@ -11,7 +11,9 @@ export type Audience =
   | { kind: 'buildings'; buildings: string[] }
   | { kind: 'volunteers' }
   | { kind: 'team'; team: string }
-  | { kind: 'topic'; topic: Topic };
+  | { kind: 'topic'; topic: Topic }
+  /** The contacts of the community's partner units (issue 18: units are invited to events). */
+  | { kind: 'units' };
 
 /** One notice or invitation to many people; its messages are the outbox rows with its id. */
 export interface BroadcastsTable {
