@@ -3,6 +3,7 @@ import { DAY, MINUTE } from '../src/clock';
 import { slotAt } from '../src/domain/duty';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
+import { gridSection, routeNotes } from './helpers/grid';
 import { hazardSuite } from './helpers/hazards';
 
 /**
@@ -27,18 +28,7 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     await h.world.flush();
     return h.latest();
   }
-  const pages = async (id: number) =>
-    (
-      await h.world.db
-        .selectFrom('report_events')
-        .select('note')
-        .where('report_id', '=', id)
-        .where('action', '=', 'route')
-        .orderBy('id')
-        .execute()
-    )
-      .map((e) => e.note!)
-      .filter((n) => n.startsWith('page:'));
+  const pages = async (id: number) => (await routeNotes(h.world, id)).filter((n) => n.startsWith('page:'));
   const pagedNow = (who: EmulatedUser, id: number) => (who.last()?.text ?? '').includes(`Emergency R-${id + 1000}: please acknowledge now`);
 
   it('with nobody on duty, an emergency says so in the committee group and pages every staff member', async () => {
@@ -138,9 +128,7 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     const late = await h.lin.pressData(`hu|${r.id}|refused`);
     expect(late.answer?.text).toMatch(/Already done/);
     // The summary counts it: settled this week, not in time.
-    await h.lin.send('/summary');
-    await h.lin.press('This week');
-    const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
+    const section = { text: await gridSection(h.lin) };
     expect(section.text).toMatch(/Handed up: 0 this week; 1 settled \(0 in time\); 0 still awaiting an answer/);
   });
 });

@@ -4,7 +4,7 @@ import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { hazardSuite } from './helpers/hazards';
 import { waitingApprovals } from './helpers/simulation';
-import { newUserId } from './helpers/world';
+import { acceptInvite, gridSection, listsReport, routeNotes } from './helpers/grid';
 
 /**
  * Who handles what (issue 18): a building's grid worker gets its reports first, privately; the
@@ -16,33 +16,13 @@ describe('grid workers and the escalation ladder', () => {
   const h = hazardSuite();
   let wu: EmulatedUser;
 
-  /** Someone opens an invitation link from a staff member's screen and registers. */
-  async function acceptInvite(name: string, text: string): Promise<EmulatedUser> {
-    const link = /start=(inv-[\w-]+)/.exec(text)![1];
-    const user = h.world.emu.user({ id: newUserId(), first_name: name, language_code: 'en' });
-    await user.send(`/start ${link}`);
-    await user.press(/Building 1$/);
-    await user.press('Skip');
-    await user.press('✅ I agree');
-    return user;
-  }
-
-  const events = async (id: number) =>
-    (
-      await h.world.db
-        .selectFrom('report_events')
-        .select('note')
-        .where('report_id', '=', id)
-        .where('action', '=', 'route')
-        .orderBy('id')
-        .execute()
-    ).map((e) => e.note);
+  const events = (id: number) => routeNotes(h.world, id);
 
   it('a grid worker is made by invitation from /grid', async () => {
     await h.lin.send('/grid');
     expect(h.lin.last()!.text).toMatch(/Grid of Meiyuan Community/);
     await h.lin.press(/Grid worker · Meiyuan Xincun Building 1$/);
-    wu = await acceptInvite('Wu', h.lin.last()!.text!);
+    wu = await acceptInvite(h.world, 'Wu', h.lin.last()!.text!);
     await wu.waitFor(/You are now a grid worker/);
     const row = await h.world.db.selectFrom('grid_roles').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ community_id: 'meiyuan', building_id: 'b1', kind: 'worker', user_id: wu.id });
@@ -84,19 +64,11 @@ describe('grid workers and the escalation ladder', () => {
     expect(h.cardOf(r.id)).toBeUndefined();
     expect(bea.last()!.text).toMatch(/受理/);
 
-    await wu.send('/reports');
-    const queue = wu.last()!;
-    expect(queue.buttons().some((b) => b.includes(`R-${r.id + 1000}`))).toBe(true);
+    expect(await listsReport(wu, r.id)).toBe(true);
     // A report of another building is not theirs: not listed, and its buttons refuse them.
     const cy = await h.world.resident('Cy', { building: 'b3' });
     const other = await h.reportAtHome(cy, '楼道堆物', '三楼楼道堆物');
-    await wu.send('/reports');
-    expect(
-      wu
-        .last()!
-        .buttons()
-        .some((b) => b.includes(`R-${other.id + 1000}`)),
-    ).toBe(false);
+    expect(await listsReport(wu, other.id)).toBe(false);
     const card = h.cardOf(other.id);
     const press = await wu.pressData(staffButton.pack({ action: 'acknowledge', id: other.id }), {
       in: h.group,
@@ -109,9 +81,7 @@ describe('grid workers and the escalation ladder', () => {
   });
 
   it('the summary shows the grid figures: reports, acknowledged in time, fixed in time; and hand-ups', async () => {
-    await h.lin.send('/summary');
-    await h.lin.press('This week');
-    const section = await h.lin.waitFor(/Who handles what/, { timeoutMs: 20_000 });
+    const section = { text: await gridSection(h.lin) };
     // This week so far: two reports of building 1 (one acknowledged in time by Wu), one of building 3 (no grid worker).
     expect(section.text).toMatch(/🗺 Wu: 2 reports, 1 acknowledged in time, 0 fixed in time/);
     expect(section.text).toMatch(/Handed up: 0 this week; 0 settled \(0 in time\); 0 still awaiting an answer/);
