@@ -1,0 +1,32 @@
+import type { PrivacySpec } from '../../bot/feature';
+import type { CoreDeps } from '../../deps';
+import { questionRef, questionsOf, threadOf } from '../../domain/ask';
+
+/** /mydata lists a person's questions with what they wrote; /deleteme erases their words and keeps the counts. */
+export function askPrivacy(deps: CoreDeps): PrivacySpec {
+  return {
+    async exportData(userId, t) {
+      const lines: string[] = [];
+      for (const q of await questionsOf(deps.db, userId)) {
+        const mine = (await threadOf(deps.db, q.id)).filter((m) => m.author_id === userId).map((m) => m.text);
+        lines.push(t('ask.mydata_line', { ref: questionRef(q.id), status: t(`ask.status_${q.status}`), text: mine.join(' / ') }));
+      }
+      for (const b of await deps.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute())
+        lines.push(t('ask.mydata_booking', { id: b.id, service: b.service_id, status: b.status }));
+      return lines;
+    },
+    async erase(userId, tx) {
+      const mine = await tx.selectFrom('questions').select('id').where('asker_id', '=', userId).execute();
+      if (mine.length > 0)
+        await tx
+          .updateTable('question_messages')
+          .set({ text: '', author_id: null })
+          .where('question_id', 'in', mine.map((q) => q.id))
+          .where('role', '=', 'resident')
+          .execute();
+      await tx.updateTable('questions').set({ asker_id: null }).where('asker_id', '=', userId).execute();
+      await tx.updateTable('bookings').set({ status: 'cancelled', seat: null }).where('user_id', '=', userId).where('status', '=', 'booked').execute();
+      await tx.updateTable('bookings').set({ user_id: null }).where('user_id', '=', userId).execute();
+    },
+  };
+}
