@@ -3,6 +3,6 @@ import { callbackCodec } from '../../bot/callback';
 /** The bookings' buttons. */
 
 /** The resident cancels one of their bookings. */
-export const cancelBookingButton = callbackCodec('bc', { id: 'id' });
+export const cancelBookingButton = callbackCodec('kc', { id: 'id' });
 /** Staff mark a booking: y came, n did not come. */
-export const attendanceButton = callbackCodec('bt', { id: 'id', came: ['y', 'n'] });
+export const attendanceButton = callbackCodec('ka', { id: 'id', came: ['y', 'n'] });
