@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../src/clock';
 import type { EmulatedGroup, EmulatedUser } from '../src/sandbox/emulator';
+import { zonedEpoch } from '../src/zoned-time';
 import { startWorld, type World } from './helpers/world';
 
 /**
@@ -44,6 +45,8 @@ describe('ask the committee', () => {
 
   beforeAll(async () => {
     world = await startWorld();
+    // Tuesday 2 March 2027, 10:00 in Shanghai: the whole story stays inside one summary week.
+    world.clock.set(zonedEpoch({ year: 2027, month: 3, day: 2, hour: 10 }, 'Asia/Shanghai'));
     lin = await world.staff('Lin');
     group = world.emu.group({ title: '梅园居委会', members: [lin] });
     await lin.send('/link committee', { in: group });
@@ -161,5 +164,15 @@ describe('ask the committee', () => {
     await runJob('ask.overdue');
     expect(overdueNotes().map((m) => m.text)).toEqual([`⏰ ${ref} 已等待答复超过 48 小时。`]);
     expect((await questions()).at(-1)!.overdue_at).not.toBeNull();
+  });
+
+  it("the week's summary counts the questions, those answered within the SLA, and the replies that said it answers it", async () => {
+    await lin.send('/summary');
+    await lin.press('This week');
+    const text = lin.inbox().findLast((m) => m.text?.startsWith('📊 Meiyuan Community'))!.text!;
+    // Q-1 answered in time; the suggestion and the overdue question both waited past the 48 h; Q-1 had a follow-up, then "That answers it".
+    expect(text).toContain('Questions and suggestions: 3');
+    expect(text).toContain('Answered within the SLA: 33% (1/3)');
+    expect(text).toContain('“That answers it” of replies to answers: 50% (1/2)');
   });
 });

@@ -104,5 +104,11 @@ describe('bookings', () => {
     const again = await lin.pressData('ka|2|y');
     expect(again.answer?.text).toMatch(/Already done/);
     expect((await bookings())[1].status).toBe('no_show');
+
+    await lin.send('/summary');
+    await lin.press('This week');
+    const text = lin.inbox().findLast((m) => m.text?.startsWith('📊 Meiyuan Community'))!.text!;
+    expect(text).toContain('Booking no-shows: 1');
+    expect(text).toContain('Bookings kept: 0');
   });
 });

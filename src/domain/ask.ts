@@ -244,3 +244,73 @@ export function matchFaq(entries: FaqEntry[], text: string): FaqEntry[] {
     .slice(0, FAQ_MATCHES_SHOWN)
     .map((m) => m.e);
 }
+
+// ---- the weekly summary ---------------------------------------------------------------------
+
+export interface AskFigures {
+  /** Questions and suggestions filed in the week. */
+  asked: number;
+  /** Of the questions whose first wait was settled this week (first answered, or its SLA deadline passed unanswered), how many in time. */
+  answeredInSla: number;
+  slaSettled: number;
+  /** Residents' replies to answers this week: "That answers it" (satisfied) among them and follow-ups. */
+  satisfied: number;
+  replies: number;
+}
+
+/**
+ * The week's question figures: judged at min(week's end, asOf), as the summary judges reports,
+ * so a deadline still to come counts as neither met nor missed.
+ */
+export async function askFigures(
+  db: Executor,
+  communityId: string,
+  w: { start: number; end: number },
+  asOf: number,
+  slaHours: number,
+): Promise<AskFigures> {
+  const sla = slaHours * HOUR;
+  const judged = Math.min(w.end, asOf);
+  const rows = await db
+    .selectFrom('questions')
+    .select(['created_at', 'first_answered_at', 'resolved_at'])
+    .where('community_id', '=', communityId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('created_at', '>=', w.start), eb('created_at', '<', w.end)]),
+        eb.and([eb('first_answered_at', '>=', w.start), eb('first_answered_at', '<', w.end)]),
+        eb.and([eb('created_at', '>=', w.start - sla), eb('created_at', '<', w.end - sla)]),
+        eb.and([eb('resolved_at', '>=', w.start), eb('resolved_at', '<', w.end)]),
+      ]),
+    )
+    .execute();
+  const inWeek = (at: number | null) => at !== null && at >= w.start && at < w.end && at <= judged;
+  let answeredInSla = 0;
+  let slaSettled = 0;
+  for (const q of rows) {
+    const deadline = q.created_at + sla;
+    const inTime = q.first_answered_at !== null && q.first_answered_at <= deadline;
+    if (inTime ? inWeek(q.first_answered_at) : inWeek(deadline)) {
+      slaSettled++;
+      if (inTime) answeredInSla++;
+    }
+  }
+  const followUps = await db
+    .selectFrom('question_messages')
+    .innerJoin('questions', 'questions.id', 'question_messages.question_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('questions.community_id', '=', communityId)
+    .where('question_messages.role', '=', 'resident')
+    .whereRef('question_messages.created_at', '>', 'questions.created_at')
+    .where('question_messages.created_at', '>=', w.start)
+    .where('question_messages.created_at', '<', w.end)
+    .executeTakeFirstOrThrow();
+  const satisfied = rows.filter((q) => inWeek(q.resolved_at)).length;
+  return {
+    asked: rows.filter((q) => q.created_at >= w.start && q.created_at < w.end).length,
+    answeredInSla,
+    slaSettled,
+    satisfied,
+    replies: satisfied + Number(followUps.n),
+  };
+}

@@ -210,3 +210,18 @@ export async function takeReminder(db: Executor, now: number, id: number, kind: 
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** The week's bookings of the service hall that were due: who came, who did not (as staff marked them). */
+export async function bookingFigures(db: Executor, communityId: string, w: { start: number; end: number }) {
+  const rows = await db
+    .selectFrom('bookings')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('community_id', '=', communityId)
+    .where('starts_at', '>=', w.start)
+    .where('starts_at', '<', w.end)
+    .where('status', 'in', ['attended', 'no_show'])
+    .groupBy('status')
+    .execute();
+  const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { attended: of('attended'), noShows: of('no_show') };
+}

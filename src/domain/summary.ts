@@ -6,6 +6,8 @@ import type { Executor } from '../store/db';
 import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';
 import { OPEN_STATUSES } from './hazard-status';
+import { askFigures, type AskFigures } from './ask';
+import { bookingFigures } from './bookings';
 import { countedMinutes, helpCounts, helpRatingsIn } from './help';
 
 /**
@@ -100,6 +102,10 @@ export interface WeekFigures {
   volunteers: { active: number; new: number; minutes: number; top: { userId: number; name: string; minutes: number }[] };
   events: { held: number; attendance: number };
   broadcasts: { sent: number; delivered: number; unreachable: number };
+  /** Questions to the committee (/ask): asked, answered within askSlaHours, and residents' replies to answers. */
+  asks: AskFigures;
+  /** The service hall's bookings that staff marked: came, and no-shows. */
+  bookings: { attended: number; noShows: number };
 }
 
 export interface WeeklySummary {
@@ -328,6 +334,8 @@ async function figures(
     volunteers: await volunteerFigures(db, communityId, w, claims),
     events: await eventFigures(db, communityId, w, data.asOf),
     broadcasts: await broadcastFigures(db, communityId, w),
+    asks: await askFigures(db, communityId, w, data.asOf, communities.settings.askSlaHours),
+    bookings: await bookingFigures(db, communityId, w),
   };
 }
 
