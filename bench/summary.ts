@@ -1232,7 +1232,9 @@ class Reference {
     const sla = sql.lit(this.communities.settings.askSlaHours * HOUR);
     const inWeek = (at: Sql) => sql`${at} >= ${w.start} AND ${at} < ${w.end} AND ${at} <= ${judged}`;
     const inTime = sql`first_answered_at IS NOT NULL AND first_answered_at <= created_at + ${sla}`;
-    const answeredInSla = await this.count(sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND ${inTime} AND ${inWeek(sql`first_answered_at`)}`);
+    const answeredInSla = await this.count(
+      sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND ${inTime} AND ${inWeek(sql`first_answered_at`)}`,
+    );
     const missed = await this.count(
       sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND NOT (${inTime}) AND ${inWeek(sql`(created_at + ${sla})`)}`,
     );
@@ -1240,7 +1242,9 @@ class Reference {
     const followUps = await this.count(sql`SELECT COUNT(*) AS n FROM question_messages m JOIN questions q ON q.id = m.question_id
       WHERE q.community_id = ${c} AND m.role = 'resident' AND m.created_at > q.created_at AND m.created_at >= ${w.start} AND m.created_at < ${w.end}`);
     return {
-      asked: await this.count(sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND created_at >= ${w.start} AND created_at < ${w.end}`),
+      asked: await this.count(
+        sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND created_at >= ${w.start} AND created_at < ${w.end}`,
+      ),
       answeredInSla,
       slaSettled: answeredInSla + missed,
       satisfied,

@@ -71,7 +71,12 @@ describe('ask the committee', () => {
     expect(answer.text).toContain('带身份证和户口本');
     expect(answer.buttons()).toEqual(['✅ 解答了', '💬 我还有问题']);
     // The group card no longer offers Answer.
-    expect(group.messages().find((m) => m.message_id === card.message_id)!.buttons()).toEqual([]);
+    expect(
+      group
+        .messages()
+        .find((m) => m.message_id === card.message_id)!
+        .buttons(),
+    ).toEqual([]);
     expect((await questions())[0]).toMatchObject({ status: 'answered', answered_by: lin.id });
 
     await ana.press('💬 我还有问题');
@@ -94,7 +99,12 @@ describe('ask the committee', () => {
     // A second press of the old answer's button changes nothing.
     const again = await ana.pressData(`qr|${q.id}|y`);
     expect(again.answer?.text).toMatch(/已经|Already/);
-    const thread = await world.db.selectFrom('question_messages').select(['role', 'text']).where('question_id', '=', q.id).orderBy('id').execute();
+    const thread = await world.db
+      .selectFrom('question_messages')
+      .select(['role', 'text'])
+      .where('question_id', '=', q.id)
+      .orderBy('id')
+      .execute();
     expect(thread.map((m) => m.role)).toEqual(['resident', 'staff', 'resident', 'staff']);
   });
 

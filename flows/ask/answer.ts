@@ -42,7 +42,9 @@ export function followUpFlow(deps: CoreDeps) {
         max: MAX_QUESTION,
         then: async (text, c) => {
           const sent = await sendFollowUp(deps, c.state.id, c.userId, text);
-          return { finish: { text: c.t(sent ? 'ask.follow_up_sent' : 'ask.follow_up_refused', { ref: questionRef(c.state.id) }), menu: true } };
+          return {
+            finish: { text: c.t(sent ? 'ask.follow_up_sent' : 'ask.follow_up_refused', { ref: questionRef(c.state.id) }), menu: true },
+          };
         },
       }),
     },

@@ -66,10 +66,17 @@ export function bookFlow(deps: CoreDeps) {
           };
         },
         then: async (value, c) => {
-          const result = await bookSlot(deps.db, c.now, { communityId: community(c)!.id, service: service(c)!, userId: c.userId, start: Number(value) }, tz);
+          const result = await bookSlot(
+            deps.db,
+            c.now,
+            { communityId: community(c)!.id, service: service(c)!, userId: c.userId, start: Number(value) },
+            tz,
+          );
           if (!result.ok) return { retry: c.t(`bookings.refused_${result.reason}`) };
           const b = result.booking;
-          return { finish: { text: c.t('bookings.booked', { booking: bookingLine(deps, b, c.locale) }), keyboard: cancelKeyboard(b, c.t) } };
+          return {
+            finish: { text: c.t('bookings.booked', { booking: bookingLine(deps, b, c.locale) }), keyboard: cancelKeyboard(b, c.t) },
+          };
         },
       }),
     },

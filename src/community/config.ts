@@ -18,7 +18,9 @@ const point = z.object({ latitude: z.number().min(-90).max(90), longitude: z.num
 const building = z.object({ id, name: names, location: point.optional() });
 const team = z.object({ id, name: names, kind: z.enum(['party', 'patrol', 'environment', 'elder', 'youth', 'legal', 'repair', 'other']) });
 /** Opening hours in the grammar of src/domain/office-hours.ts, e.g. "mon-fri 08:30-17:30; sat 09:00-12:00". */
-const hours = z.string().refine((s) => parseHours(s) !== undefined, 'hours look like "mon-fri 08:30-12:00 13:30-17:30; sat 09:00-12:00" or "closed"');
+const hours = z
+  .string()
+  .refine((s) => parseHours(s) !== undefined, 'hours look like "mon-fri 08:30-12:00 13:30-17:30; sat 09:00-12:00" or "closed"');
 export const SERVICE_KINDS = ['committee', 'health', 'canteen', 'repair', 'legal', 'property', 'police', 'other'] as const;
 /** A service point of /services (the committee's own office is one of kind "committee"). */
 const servicePoint = z.object({

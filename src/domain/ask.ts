@@ -164,7 +164,13 @@ const entryOf = (row: FaqRow): FaqEntry => ({
 });
 
 export async function faqEntries(db: Executor, communityId: string): Promise<FaqEntry[]> {
-  const rows = await db.selectFrom('faq_entries').selectAll().where('community_id', '=', communityId).orderBy('topic').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('faq_entries')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .orderBy('topic')
+    .orderBy('id')
+    .execute();
   return rows.map(entryOf);
 }
 
@@ -201,7 +207,30 @@ export async function countFaqHit(tx: Executor, id: number, communityId: string)
   return Number(r.numUpdatedRows) === 1;
 }
 
-const STOP_WORDS = new Set(['the', 'is', 'are', 'an', 'to', 'of', 'in', 'on', 'for', 'and', 'or', 'do', 'does', 'can', 'how', 'what', 'my', 'it', 'be', 'at', 'we', 'you']);
+const STOP_WORDS = new Set([
+  'the',
+  'is',
+  'are',
+  'an',
+  'to',
+  'of',
+  'in',
+  'on',
+  'for',
+  'and',
+  'or',
+  'do',
+  'does',
+  'can',
+  'how',
+  'what',
+  'my',
+  'it',
+  'be',
+  'at',
+  'we',
+  'you',
+]);
 
 /**
  * What a text is matched by: Chinese has no spaces, so each run of Han characters gives its

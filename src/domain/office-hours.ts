@@ -47,7 +47,12 @@ function parseRange(text: string): { from: number; to: number } | undefined {
 
 /** The openings the text describes ([] for "closed"), or undefined when it does not follow the grammar. */
 export function parseHours(text: string): Opening[] | undefined {
-  const normalised = text.trim().toLowerCase().replace(/[：]/g, ':').replace(/[－–—~～]/g, '-').replace(/[；\n]/g, ';');
+  const normalised = text
+    .trim()
+    .toLowerCase()
+    .replace(/[：]/g, ':')
+    .replace(/[－–—~～]/g, '-')
+    .replace(/[；\n]/g, ';');
   if (normalised === 'closed') return [];
   const openings: Opening[] = [];
   for (const entry of normalised.split(';').map((e) => e.trim())) {
@@ -92,7 +97,6 @@ export function slotStarts(
   holidays: readonly string[],
 ): number[] {
   if (holidays.includes(isoDate(day))) return [];
-  const midnight = zonedEpoch(day, timeZone);
   const weekday = new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay();
   const starts = new Set<number>();
   for (const o of openings.filter((x) => x.days.includes(weekday))) {

@@ -14,7 +14,13 @@ export interface PointNow extends ServicePoint {
 
 export type PointField = 'hours' | 'phone';
 
-export async function servicePoints(db: Executor, communities: Communities, communityId: string, at: number, timeZone: string): Promise<PointNow[]> {
+export async function servicePoints(
+  db: Executor,
+  communities: Communities,
+  communityId: string,
+  at: number,
+  timeZone: string,
+): Promise<PointNow[]> {
   const community = communities.community(communityId);
   if (!community) return [];
   const overrides = await db.selectFrom('service_point_overrides').selectAll().where('community_id', '=', communityId).execute();

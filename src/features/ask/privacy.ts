@@ -21,11 +21,20 @@ export function askPrivacy(deps: CoreDeps): PrivacySpec {
         await tx
           .updateTable('question_messages')
           .set({ text: '', author_id: null })
-          .where('question_id', 'in', mine.map((q) => q.id))
+          .where(
+            'question_id',
+            'in',
+            mine.map((q) => q.id),
+          )
           .where('role', '=', 'resident')
           .execute();
       await tx.updateTable('questions').set({ asker_id: null }).where('asker_id', '=', userId).execute();
-      await tx.updateTable('bookings').set({ status: 'cancelled', seat: null }).where('user_id', '=', userId).where('status', '=', 'booked').execute();
+      await tx
+        .updateTable('bookings')
+        .set({ status: 'cancelled', seat: null })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'booked')
+        .execute();
       await tx.updateTable('bookings').set({ user_id: null }).where('user_id', '=', userId).execute();
     },
   };

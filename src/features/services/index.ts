@@ -15,7 +15,13 @@ export const servicesFeature: Feature = (deps, bot) => {
     composer,
     flows: [env.edit],
     commands: [
-      { name: 'services', minRole: 'resident', chat: 'private', description: 'services.cmd_services', run: (ctx) => showServices(env, ctx) },
+      {
+        name: 'services',
+        minRole: 'resident',
+        chat: 'private',
+        description: 'services.cmd_services',
+        run: (ctx) => showServices(env, ctx),
+      },
     ],
   };
 };

@@ -74,7 +74,12 @@ export const ask: Migration = {
       .addColumn('day_reminded_at', 'bigint')
       .addColumn('hour_reminded_at', 'bigint')
       .execute();
-    await db.schema.createIndex('bookings_seat').on('bookings').columns(['community_id', 'service_id', 'starts_at', 'seat']).unique().execute();
+    await db.schema
+      .createIndex('bookings_seat')
+      .on('bookings')
+      .columns(['community_id', 'service_id', 'starts_at', 'seat'])
+      .unique()
+      .execute();
     await db.schema.createIndex('bookings_start').on('bookings').columns(['status', 'starts_at']).execute();
   },
 };

@@ -60,7 +60,12 @@ export async function answer(deps: AskDeps, id: number, staffId: number, text: s
     const q = (await findQuestion(tx, id))!;
     if (q.asker_id !== null) {
       const t = deps.i18n.translator(await deps.users.localeOf(q.asker_id, tx));
-      await enqueue(tx, now, { chatId: q.asker_id, ...answerMessage(q, text, t), priority: PRIORITY.personal, ref: `question:${id}:answer:${q.rounds}` });
+      await enqueue(tx, now, {
+        chatId: q.asker_id,
+        ...answerMessage(q, text, t),
+        priority: PRIORITY.personal,
+        ref: `question:${id}:answer:${q.rounds}`,
+      });
     }
     const locale = deps.config.defaultLocale;
     const t = deps.i18n.translator(locale);

@@ -27,6 +27,11 @@ export async function routeToStaff(
   }
   for (const s of await deps.users.staffOf(to.communityId, tx)) {
     const locale = deps.users.localeOfUser(s);
-    await enqueue(tx, now, { chatId: s.id, ...say(deps.i18n.translator(locale), locale), priority: PRIORITY.personal, ref: `${to.ref}:${s.id}` });
+    await enqueue(tx, now, {
+      chatId: s.id,
+      ...say(deps.i18n.translator(locale), locale),
+      priority: PRIORITY.personal,
+      ref: `${to.ref}:${s.id}`,
+    });
   }
 }

@@ -34,7 +34,9 @@ export function questionCard(deps: AskViewDeps, q: Question, thread: ThreadLine[
   return [head, ...lines, footer].join('\n\n');
 }
 
-export const answerKeyboard = (id: number, t: Translate): InlineKeyboard => [[{ text: t('ask.btn_answer'), callback_data: answerButton.pack({ id }) }]];
+export const answerKeyboard = (id: number, t: Translate): InlineKeyboard => [
+  [{ text: t('ask.btn_answer'), callback_data: answerButton.pack({ id }) }],
+];
 
 /** The answer as the asker reads it, with the two ways to reply. */
 export function answerMessage(q: Question, answer: string, t: Translate): { text: string; keyboard: InlineKeyboard } {
@@ -47,7 +49,9 @@ export function answerMessage(q: Question, answer: string, t: Translate): { text
   };
 }
 
-export const toFaqKeyboard = (id: number, t: Translate): InlineKeyboard => [[{ text: t('ask.btn_to_faq'), callback_data: toFaqButton.pack({ id }) }]];
+export const toFaqKeyboard = (id: number, t: Translate): InlineKeyboard => [
+  [{ text: t('ask.btn_to_faq'), callback_data: toFaqButton.pack({ id }) }],
+];
 
 /** One entry as /faq and the matches before filing show it. */
 export function faqEntryText(e: FaqEntry, locale: Locale, n?: number): string {
@@ -61,9 +65,10 @@ export function faqList(deps: AskViewDeps, entries: FaqEntry[], t: Translate, lo
   if (entries.length === 0) return t('ask.faq_none');
   const topics = [...new Set(entries.map((e) => e.topic))];
   const sections = topics.map((topic) =>
-    [`<b>${escapeHtml(topicName(deps, topic, locale))}</b>`, ...entries.filter((e) => e.topic === topic).map((e) => faqEntryText(e, locale))].join(
-      '\n',
-    ),
+    [
+      `<b>${escapeHtml(topicName(deps, topic, locale))}</b>`,
+      ...entries.filter((e) => e.topic === topic).map((e) => faqEntryText(e, locale)),
+    ].join('\n'),
   );
   return [t('ask.faq_title'), ...sections].join('\n\n');
 }

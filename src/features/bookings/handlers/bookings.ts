@@ -47,9 +47,11 @@ export function onCancelBooking(composer: Composer<BotContext>, env: BookingsEnv
       const b = await findBooking(env.deps.db, p.id);
       return b && b.user_id === ctx.from.id ? b : undefined;
     },
-    refuse: (ctx, b) => (b.status === 'booked' && b.starts_at > env.deps.clock.now() ? undefined : { text: ctx.t('bookings.cannot_cancel') }),
+    refuse: (ctx, b) =>
+      b.status === 'booked' && b.starts_at > env.deps.clock.now() ? undefined : { text: ctx.t('bookings.cannot_cancel') },
     run: async (ctx, b) => {
-      if (!(await cancelBooking(env.deps.db, env.deps.clock.now(), b.id, ctx.from.id))) return ctx.answerCbQuery(ctx.t('common.already_done'));
+      if (!(await cancelBooking(env.deps.db, env.deps.clock.now(), b.id, ctx.from.id)))
+        return ctx.answerCbQuery(ctx.t('common.already_done'));
       await ctx.answerCbQuery();
       await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
       return ctx.reply(ctx.t('bookings.cancelled', { ref: bookingRef(b.id) }));

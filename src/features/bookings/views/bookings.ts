@@ -31,7 +31,12 @@ export const cancelKeyboard = (b: Booking, t: Translate): InlineKeyboard => [
   [{ text: t('bookings.btn_cancel', { ref: bookingRef(b.id) }), callback_data: cancelBookingButton.pack({ id: b.id }) }],
 ];
 
-export function myBookings(deps: BookingViewDeps, rows: Booking[], t: Translate, locale: Locale): { text: string; keyboard: InlineKeyboard } {
+export function myBookings(
+  deps: BookingViewDeps,
+  rows: Booking[],
+  t: Translate,
+  locale: Locale,
+): { text: string; keyboard: InlineKeyboard } {
   return {
     text: [t('bookings.mine_title'), ...rows.map((b) => bookingLine(deps, b, locale))].join('\n'),
     keyboard: rows.flatMap((b) => cancelKeyboard(b, t)),
@@ -49,12 +54,16 @@ export function dayList(deps: BookingViewDeps, rows: DayRow[], t: Translate, loc
   if (rows.length === 0) return { text: t('bookings.day_none'), keyboard: [] };
   const tz = deps.config.timezone;
   const lines = rows.map(
-    (b) => `${MARKS[b.status]} ${formatTime(b.starts_at, locale, tz)} ${escapeHtml(serviceName(deps, b, locale))} · ${escapeHtml(b.name)} (${bookingRef(b.id)})`,
+    (b) =>
+      `${MARKS[b.status]} ${formatTime(b.starts_at, locale, tz)} ${escapeHtml(serviceName(deps, b, locale))} · ${escapeHtml(b.name)} (${bookingRef(b.id)})`,
   );
   const keyboard = rows
     .filter((b) => b.status === 'booked')
     .map((b) => [
-      { text: t('bookings.btn_came', { ref: bookingRef(b.id), name: b.name }), callback_data: attendanceButton.pack({ id: b.id, came: 'y' }) },
+      {
+        text: t('bookings.btn_came', { ref: bookingRef(b.id), name: b.name }),
+        callback_data: attendanceButton.pack({ id: b.id, came: 'y' }),
+      },
       { text: t('bookings.btn_no_show'), callback_data: attendanceButton.pack({ id: b.id, came: 'n' }) },
     ]);
   return { text: [t('bookings.day_title', { day: formatDay(rows[0].starts_at, locale, tz) }), ...lines].join('\n'), keyboard };
