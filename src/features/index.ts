@@ -9,4 +9,14 @@ import { noticesFeature } from './notices';
 import { summaryFeature } from './summary';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
-export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, askFeature, servicesFeature, bookingsFeature, summaryFeature];
+export const features: Feature[] = [
+  coreFeature,
+  adminFeature,
+  hazardsFeature,
+  helpFeature,
+  noticesFeature,
+  askFeature,
+  servicesFeature,
+  bookingsFeature,
+  summaryFeature,
+];
