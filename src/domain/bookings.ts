@@ -158,15 +158,15 @@ export function upcomingBookingsOf(db: Executor, userId: number, now: number) {
     .execute();
 }
 
-/** A community's bookings on one local day, every status but cancelled, in time order. */
-export function bookingsOfDay(db: Executor, communityId: string, dayStart: number) {
+/** A community's bookings in [from, to) (a local day), every status but cancelled, in time order. */
+export function bookingsBetween(db: Executor, communityId: string, from: number, to: number) {
   return db
     .selectFrom('bookings')
     .selectAll()
     .where('community_id', '=', communityId)
     .where('status', '!=', 'cancelled')
-    .where('starts_at', '>=', dayStart)
-    .where('starts_at', '<', dayStart + DAY + HOUR)
+    .where('starts_at', '>=', from)
+    .where('starts_at', '<', to)
     .orderBy('starts_at')
     .orderBy('seat')
     .execute();

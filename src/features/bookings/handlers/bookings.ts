@@ -3,7 +3,7 @@ import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import type { BotServices } from '../../../bot/services';
 import type { CoreDeps } from '../../../deps';
-import { bookingRef, bookingsOfDay, cancelBooking, findBooking, markAttendance, upcomingBookingsOf } from '../../../domain/bookings';
+import { bookingRef, bookingsBetween, cancelBooking, findBooking, markAttendance, upcomingBookingsOf } from '../../../domain/bookings';
 import { localMidnight } from '../../../domain/help-time';
 import { canStaff } from '../../../domain/roles';
 import type { bookFlow } from '../../../../flows/bookings/book';
@@ -26,12 +26,15 @@ export async function startBooking(env: BookingsEnv, ctx: BotContext) {
   return env.bot.flows.start(ctx, env.book);
 }
 
+/** Today's bookings (local day in TIMEZONE) with the first name of whoever booked. */
 async function todayRows(env: BookingsEnv, communityId: string): Promise<DayRow[]> {
   const { deps } = env;
-  const rows = await bookingsOfDay(deps.db, communityId, localMidnight(deps.clock.now(), deps.config.timezone));
+  const now = deps.clock.now();
+  const tz = deps.config.timezone;
+  const rows = await bookingsBetween(deps.db, communityId, localMidnight(now, tz), localMidnight(now, tz, 1));
   const out: DayRow[] = [];
   for (const b of rows) out.push({ ...b, name: b.user_id ? ((await deps.users.find(b.user_id))?.first_name ?? '') : '—' });
-  return out.filter((b) => localMidnight(b.starts_at, deps.config.timezone) === localMidnight(deps.clock.now(), deps.config.timezone));
+  return out;
 }
 
 /** /bookings (staff): today's bookings in the service hall, with Came / No-show. */
