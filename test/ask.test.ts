@@ -185,4 +185,17 @@ describe('ask the committee', () => {
     expect(text).toContain('Answered within the SLA: 33% (1/3)');
     expect(text).toContain('“That answers it” of replies to answers: 50% (1/2)');
   });
+
+  it('/mydata shows a resident their questions and words; /deleteme erases the words and keeps the counts', async () => {
+    const fei = await world.resident('Fei');
+    await ask(fei, '垃圾分类的投放时间是几点？');
+    const q = (await questions()).at(-1)!;
+    await fei.send('/mydata');
+    expect(fei.last()!.text).toContain(`问题 Q-${q.id}（等待答复）：垃圾分类的投放时间是几点？`);
+    await fei.send('/deleteme');
+    await fei.press(/删除/);
+    expect((await questions()).at(-1)).toMatchObject({ id: q.id, asker_id: null });
+    const words = await world.db.selectFrom('question_messages').select(['text', 'author_id']).where('question_id', '=', q.id).execute();
+    expect(words).toEqual([{ text: '', author_id: null }]);
+  });
 });

@@ -111,4 +111,17 @@ describe('bookings', () => {
     expect(text).toContain('Booking no-shows: 1');
     expect(text).toContain('Bookings kept: 0');
   });
+
+  it("/mydata lists a resident's bookings; /deleteme gives back the place still to come", async () => {
+    const cy = await world.resident('Cy', { locale: 'en' });
+    await toSlots(cy);
+    await cy.press('16:00 (1 free)');
+    const booking = (await bookings()).at(-1)!;
+    await cy.send('/mydata');
+    expect(cy.last()!.text).toContain(`Booking B-${booking.id} Legal advice in person`);
+    expect(cy.last()!.text).toContain('(booked)');
+    await cy.send('/deleteme');
+    await cy.press(/delete/i);
+    expect((await bookings()).at(-1)).toMatchObject({ id: booking.id, status: 'cancelled', seat: null, user_id: null });
+  });
 });

@@ -2,7 +2,7 @@ import type { PrivacySpec } from '../../bot/feature';
 import type { CoreDeps } from '../../deps';
 import { questionRef, questionsOf, threadOf } from '../../domain/ask';
 
-/** /mydata lists a person's questions with what they wrote; /deleteme erases their words and keeps the counts. */
+/** /mydata lists a person's questions with what they wrote; /deleteme erases their words and keeps the questions as anonymous counts. */
 export function askPrivacy(deps: CoreDeps): PrivacySpec {
   return {
     async exportData(userId, t) {
@@ -11,8 +11,6 @@ export function askPrivacy(deps: CoreDeps): PrivacySpec {
         const mine = (await threadOf(deps.db, q.id)).filter((m) => m.author_id === userId).map((m) => m.text);
         lines.push(t('ask.mydata_line', { ref: questionRef(q.id), status: t(`ask.status_${q.status}`), text: mine.join(' / ') }));
       }
-      for (const b of await deps.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute())
-        lines.push(t('ask.mydata_booking', { id: b.id, service: b.service_id, status: b.status }));
       return lines;
     },
     async erase(userId, tx) {

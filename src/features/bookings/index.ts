@@ -4,6 +4,7 @@ import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { onAttendance, onCancelBooking, showDay, startBooking, type BookingsEnv } from './handlers/bookings';
 import { bookingJobs } from './jobs';
+import { bookingsPrivacy } from './privacy';
 
 /** The service hall's bookings: /book for residents (slots with capacity, reminders, cancel), /bookings for staff (the day's list, attendance). */
 export const bookingsFeature: Feature = (deps, bot) => {
@@ -20,5 +21,6 @@ export const bookingsFeature: Feature = (deps, bot) => {
       { name: 'bookings', minRole: 'staff', chat: 'private', description: 'bookings.cmd_bookings', run: (ctx) => showDay(env, ctx) },
     ],
     jobs: bookingJobs(deps),
+    privacy: bookingsPrivacy(deps),
   };
 };
