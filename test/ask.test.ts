@@ -78,6 +78,9 @@ describe('ask the committee', () => {
         .buttons(),
     ).toEqual([]);
     expect((await questions())[0]).toMatchObject({ status: 'answered', answered_by: lin.id });
+    // The private card's Answer, pressed again, is refused: it is answered.
+    const stale = await lin.pressData(`qa|${(await questions())[0].id}`);
+    expect(stale.answer?.text).toMatch(/answered already/);
 
     await ana.press('💬 我还有问题');
     await ana.send('租房的人也能开吗？');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { communityConfigSchema } from '../src/community/config';
 import { isOpenAt, parseHours } from '../src/domain/office-hours';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { zonedEpoch } from '../src/zoned-time';
@@ -39,6 +41,33 @@ describe('opening hours', () => {
     expect(isOpenAt(office, at(2027, 1, 4, 12, 30), TZ, holidays)).toBe(false);
     expect(isOpenAt(office, at(2027, 1, 4, 13, 30), TZ, holidays)).toBe(true);
     expect(isOpenAt(office, at(2027, 1, 2, 10), TZ, holidays)).toBe(false);
+  });
+});
+
+describe('the community config', () => {
+  const example = () => JSON.parse(readFileSync('src/community/example.json', 'utf8'));
+
+  it('a config written before service points, bookings and /ask topics is still valid, with defaults', () => {
+    const old = example();
+    for (const c of old.communities) for (const key of ['servicePoints', 'bookableServices', 'holidays']) delete c[key];
+    const parsed = communityConfigSchema.parse(old);
+    expect(parsed.communities[0]).toMatchObject({ servicePoints: [], bookableServices: [], holidays: [] });
+    expect(parsed.askTopics.map((t) => t.id)).toContain('other');
+    expect(parsed.settings.askSlaHours).toBe(48);
+  });
+
+  it('refuses hours it cannot read, duplicate point ids and malformed holidays, naming where', () => {
+    const bad = example();
+    bad.communities[0].servicePoints[1].hours = 'weekdays 9 to 5';
+    const issue = communityConfigSchema.safeParse(bad).error!.issues[0];
+    expect(issue.path.join('.')).toBe('communities.0.servicePoints.1.hours');
+    expect(issue.message).toContain('mon-fri');
+    const dup = example();
+    dup.communities[0].servicePoints[1].id = 'office';
+    expect(communityConfigSchema.safeParse(dup).error!.issues[0].message).toBe('duplicate service point id "office"');
+    const day = example();
+    day.communities[0].holidays = ['1 October'];
+    expect(communityConfigSchema.safeParse(day).success).toBe(false);
   });
 });
 
