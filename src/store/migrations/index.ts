@@ -11,6 +11,7 @@ import { shiftAttendance } from './009_shift_attendance';
 import { eventRatingComments } from './010_event_rating_comments';
 import { leases } from './011_leases';
 import { ask } from './013_ask';
+import { groupLocale } from './017_group_locale';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '010_event_rating_comments': eventRatingComments,
   '011_leases': leases,
   '013_ask': ask,
+  '017_group_locale': groupLocale,
 };

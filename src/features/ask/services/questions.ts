@@ -1,4 +1,5 @@
 import type { CoreDeps } from '../../../deps';
+import { committeeGroup } from '../../../domain/chat-links';
 import {
   answerQuestion,
   createQuestion,
@@ -67,7 +68,8 @@ export async function answer(deps: AskDeps, id: number, staffId: number, text: s
         ref: `question:${id}:answer:${q.rounds}`,
       });
     }
-    const locale = deps.config.defaultLocale;
+    // The group's card, in the group's language, loses its Answer button.
+    const locale = (await committeeGroup(tx, q.community_id, deps.config.defaultLocale))?.locale ?? deps.config.defaultLocale;
     const t = deps.i18n.translator(locale);
     await enqueueEdit(tx, now, { ref: cardRef(q), text: await cardFor(deps, tx, q, t, locale), keyboard: [], priority: PRIORITY.group });
     return true;
