@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDay } from '../src/domain/help-time';
 import { zonedEpoch } from '../src/zoned-time';
+import { dropFreshDatabases, freshPostgres, PG_URL } from './helpers/postgres';
 import { startWorld, type World } from './helpers/world';
 
 /**
@@ -10,37 +10,12 @@ import { startWorld, type World } from './helpers/world';
  * (one polling batch, handled side by side): exactly one gets it, the other hears it is full.
  */
 
-const PG_URL = process.env.TEST_DATABASE_URL;
 const TZ = 'Asia/Shanghai';
-const databases: string[] = [];
-
-async function onPostgres<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-async function freshPostgres(): Promise<Record<string, string>> {
-  const name = `linli_ask_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await onPostgres((c) => c.query(`create database ${name}`));
-  databases.push(name);
-  const url = new URL(PG_URL!);
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString() };
-}
-afterAll(async () => {
-  if (databases.length > 0)
-    await onPostgres(async (c) => {
-      for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    });
-});
+afterAll(dropFreshDatabases);
 
 const storages = [
   { name: 'SQLite', run: true, env: async (): Promise<Record<string, string>> => ({}) },
-  { name: 'PostgreSQL', run: Boolean(PG_URL), env: freshPostgres },
+  { name: 'PostgreSQL', run: Boolean(PG_URL), env: async () => ({ DATABASE_URL: await freshPostgres() }) },
 ];
 
 describe.each(storages)('ask and bookings on $name', ({ run, env }) => {
