@@ -6,6 +6,7 @@ import { servicesFeature } from './services';
 import { hazardsFeature } from './hazards';
 import { helpFeature } from './help';
 import { noticesFeature } from './notices';
+import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
@@ -19,4 +20,5 @@ export const features: Feature[] = [
   servicesFeature,
   bookingsFeature,
   summaryFeature,
+  pollsFeature,
 ];
