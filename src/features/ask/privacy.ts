@@ -27,6 +27,10 @@ export function askPrivacy(deps: CoreDeps): PrivacySpec {
           .where('role', '=', 'resident')
           .execute();
       await tx.updateTable('questions').set({ asker_id: null }).where('asker_id', '=', userId).execute();
+      // Staff who answered: the committee's answers stay, without who wrote them.
+      await tx.updateTable('questions').set({ answered_by: null }).where('answered_by', '=', userId).execute();
+      await tx.updateTable('question_messages').set({ author_id: null }).where('author_id', '=', userId).execute();
+      await tx.updateTable('faq_entries').set({ created_by: null }).where('created_by', '=', userId).execute();
       await tx
         .updateTable('bookings')
         .set({ status: 'cancelled', seat: null })

@@ -14,6 +14,13 @@ export const servicesFeature: Feature = (deps, bot) => {
     name: 'services',
     composer,
     flows: [env.edit],
+    // Staff who changed a point's hours or phone: the change stays, without who made it.
+    privacy: {
+      exportData: async () => [],
+      erase: async (userId, tx) => {
+        await tx.updateTable('service_point_overrides').set({ updated_by: null }).where('updated_by', '=', userId).execute();
+      },
+    },
     commands: [
       {
         name: 'services',
