@@ -33,9 +33,17 @@ describe('ask the committee', () => {
   const answerFromGroup = async (ref: string, text: string) => {
     await world.flush();
     const card = cardsOf(ref).at(-1)!;
-    const press = await lin.press('✍️ 答复', { in: group, messageId: card.message_id });
-    expect(press.answer?.text).toMatch(/private chat/);
+    // A double tap brings one card to the private chat.
+    const before = lin.inbox().length;
+    const press = await lin.press('✍️ 答复', { in: group, messageId: card.message_id, times: 2 });
+    expect(press.answers?.map((a) => a?.text)).toEqual([expect.stringMatching(/private chat/), expect.stringMatching(/private chat/)]);
     await world.flush();
+    expect(
+      lin
+        .inbox()
+        .slice(before)
+        .filter((m) => (m.text ?? '').includes(ref)),
+    ).toHaveLength(1);
     await lin.press('✍️ Answer');
     expect(lin.last()!.text).toContain(`Please write your answer to ${ref}`);
     await lin.send(text);

@@ -3,7 +3,8 @@ import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import { findQuestion, threadOf } from '../../../domain/ask';
 import { canStaff } from '../../../domain/roles';
-import { enqueue, PRIORITY } from '../../../delivery/outbox';
+import { MINUTE } from '../../../clock';
+import { enqueue, PRIORITY, queuedSince } from '../../../delivery/outbox';
 import { answerButton, toFaqButton } from '../buttons';
 import { answerKeyboard, questionCard } from '../views/ask';
 import type { AskEnv } from './env';
@@ -28,16 +29,15 @@ export function onAnswer(composer: Composer<BotContext>, env: AskEnv): void {
         return env.bot.flows.start(ctx, env.flows.answer, { questionId: q.id });
       }
       const { deps } = env;
-      const t = deps.i18n.translator(ctx.locale);
-      const text = questionCard(deps, q, await threadOf(deps.db, q.id), deps.communities.settings.askSlaHours, t, ctx.locale);
-      await enqueue(deps.db, deps.clock.now(), {
-        chatId: ctx.from.id,
-        text,
-        keyboard: answerKeyboard(q.id, t),
-        priority: PRIORITY.personal,
-        ref: `question:${q.id}:private:${ctx.from.id}`,
-      });
-      deps.sender.poke();
+      const now = deps.clock.now();
+      const ref = `question:${q.id}:private:${ctx.from.id}:${q.rounds}`;
+      // A double tap: the private card is there, or on its way.
+      if (!(await queuedSince(deps.db, ref, now - 5 * MINUTE))) {
+        const t = deps.i18n.translator(ctx.locale);
+        const text = questionCard(deps, q, await threadOf(deps.db, q.id), deps.communities.settings.askSlaHours, t, ctx.locale);
+        await enqueue(deps.db, now, { chatId: ctx.from.id, text, keyboard: answerKeyboard(q.id, t), priority: PRIORITY.personal, ref });
+        deps.sender.poke();
+      }
       return ctx.answerCbQuery(ctx.t('ask.continue_private'), { show_alert: true });
     },
   });
