@@ -5,5 +5,5 @@ import { callbackCodec } from '../../bot/callback';
 export const certificateButton = callbackCodec('wbc', { u: 'id' });
 export const revokeStaffButton = callbackCodec('wbrs', { u: 'id' });
 export const revokeLeadButton = callbackCodec('wbrl', { m: 'id' });
-export const teamMembersButton = callbackCodec('wbtm', { t: 'str' });
+export const teamMembersButton = callbackCodec('wbtm', { c: 'str', t: 'str' });
 export const removeMemberButton = callbackCodec('wbrm', { m: 'id' });

@@ -20,8 +20,12 @@ export interface WorkbenchEnv {
   bot: BotServices;
 }
 
-/** The community a staff member works in: their own (an admin's too; admins without one are asked to join one). */
-const ownCommunity = (ctx: BotContext) => ctx.profile?.community_id ?? undefined;
+/** The community a staff member works in; an admin may name another after the command (/staff guihua). */
+function ownCommunity(env: WorkbenchEnv, ctx: BotContext, mayName = false): string | undefined {
+  const asked = mayName ? commandText(ctx) : '';
+  if (ctx.role === 'admin' && asked && env.deps.communities.community(asked)) return asked;
+  return ctx.profile?.community_id ?? undefined;
+}
 
 const viewCtx = (env: WorkbenchEnv, ctx: BotContext, communityId: string): ViewCtx => ({
   t: ctx.t,
@@ -32,7 +36,7 @@ const viewCtx = (env: WorkbenchEnv, ctx: BotContext, communityId: string): ViewC
 
 export const findCommand = (env: WorkbenchEnv) => async (ctx: BotContext) => {
   const query = commandText(ctx);
-  const communityId = ownCommunity(ctx);
+  const communityId = ownCommunity(env, ctx);
   if (!communityId) return ctx.reply(ctx.t('summary.no_community'));
   if (!query) return ctx.reply(ctx.t('workbench.find_usage'));
   const found = await findResidents(env.deps.db, env.deps.communities, communityId, query.slice(0, 64));
@@ -50,14 +54,14 @@ async function renderPeople(env: WorkbenchEnv, ctx: BotContext, communityId: str
 }
 
 export const staffCommand = (env: WorkbenchEnv) => async (ctx: BotContext) => {
-  const communityId = ownCommunity(ctx);
+  const communityId = ownCommunity(env, ctx, true);
   if (!communityId) return ctx.reply(ctx.t('summary.no_community'));
   const { text, keyboard } = await renderPeople(env, ctx, communityId);
   return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
 };
 
 export const membersCommand = (env: WorkbenchEnv) => async (ctx: BotContext) => {
-  const communityId = ownCommunity(ctx);
+  const communityId = ownCommunity(env, ctx, true);
   if (!communityId) return ctx.reply(ctx.t('summary.no_community'));
   const keyboard = teamChoiceKeyboard(viewCtx(env, ctx, communityId));
   if (keyboard.length === 0) return ctx.reply(ctx.t('workbench.no_teams'));
@@ -120,12 +124,11 @@ export function peopleButtons(composer: Composer<BotContext>, env: WorkbenchEnv)
   onButton(composer, {
     codec: teamMembersButton,
     minRole: 'staff',
-    allowed: (ctx, p) => Boolean(ctx.profile?.community_id && deps.communities.team(ctx.profile.community_id, p.t)),
+    allowed: (ctx, p) => Boolean(deps.communities.team(p.c, p.t)) && canStaff(ctx.role, ctx.profile, p.c),
     run: async (ctx, _none, p) => {
       await ctx.answerCbQuery();
-      const communityId = ctx.profile!.community_id!;
-      const members = await membersOfCommunity(deps.db, communityId, { teamId: p.t });
-      await refreshList(ctx, membersView(viewCtx(env, ctx, communityId), p.t, members));
+      const members = await membersOfCommunity(deps.db, p.c, { teamId: p.t });
+      await refreshList(ctx, membersView(viewCtx(env, ctx, p.c), p.t, members));
     },
   });
   onButton(composer, {

@@ -41,7 +41,7 @@ export function peopleView(
 
 export function teamChoiceKeyboard(v: ViewCtx): InlineKeyboard {
   const teams = v.communities.community(v.communityId)?.teams ?? [];
-  return teams.map((team) => [{ text: team.name[v.locale], callback_data: teamMembersButton.pack({ t: team.id }) }]);
+  return teams.map((team) => [{ text: team.name[v.locale], callback_data: teamMembersButton.pack({ c: v.communityId, t: team.id }) }]);
 }
 
 export function membersView(v: ViewCtx, teamId: string, members: RoleHolder[]): { text: string; keyboard: InlineKeyboard } {
