@@ -14,7 +14,7 @@ import type { ReportStatus } from '../store/schema/hazards';
  * - GET /open311/v2/requests/R-1042.json
  * No personal data: no reporter, no phone, and not the resident's own words (they may name
  * neighbours); the description is the category and the place, the address the building.
- * Withdrawn reports are left out. Dates are ISO 8601 in UTC.
+ * Withdrawn reports are left out. Dates are W3C date-times in UTC, to the second.
  */
 
 const PREFIX = '/open311/v2/';
@@ -80,6 +80,9 @@ export function services(deps: Open311Deps, params: URLSearchParams): Json[] {
     group: c.emergency ? 'emergency' : 'hazard',
   }));
 }
+
+/** "2031-03-04T02:00:00Z": the spec's W3C date-time, to the second. */
+const w3cTime = (ms: number) => new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const isOpen = (s: ReportStatus) => (OPEN_STATUSES as readonly string[]).includes(s);
 
@@ -151,8 +154,8 @@ function serviceRequest(
     description: building ? `${category} · ${building.name[locale]}` : category,
     agency_responsible: community?.name[locale] ?? r.community_id,
     service_notice: r.handed_to ? `handed up: ${r.handed_to}` : null,
-    requested_datetime: new Date(Number(r.created_at)).toISOString(),
-    updated_datetime: new Date(Number(r.updated_at)).toISOString(),
+    requested_datetime: w3cTime(r.created_at),
+    updated_datetime: w3cTime(r.updated_at),
     expected_datetime: null,
     address: address || null,
     address_id: r.building_id ? `${r.community_id}/${r.building_id}` : null,
