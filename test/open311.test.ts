@@ -69,7 +69,11 @@ describe('Open311 GeoReport v2', () => {
     const open = await h.reportAtHome(ana, '垃圾堆放', '我是王芳，电话13912345678，垃圾没人清');
     h.world.clock.set(at(3, 5, 10));
     const later = await h.reportAtHome(ana, '路灯损坏', '路灯坏了');
-    await h.world.db.updateTable('reports').set({ status: 'closed', updated_at: at(3, 6, 10) }).where('id', '=', later.id).execute();
+    await h.world.db
+      .updateTable('reports')
+      .set({ status: 'closed', updated_at: at(3, 6, 10) })
+      .where('id', '=', later.id)
+      .execute();
     h.world.clock.set(at(3, 7, 10));
 
     const { status, body } = await get('requests.json');

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as canvas from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import jsQR from 'jsqr';
 import { MINUTE } from '../src/clock';
@@ -16,7 +16,6 @@ import { startHazardWorld, type HazardWorld } from './helpers/hazards';
 
 const TZ = 'Asia/Shanghai';
 const at = (month: number, day: number, hour: number, minute = 0) => zonedEpoch({ year: 2031, month, day, hour, minute }, TZ);
-const canvas = createRequire(import.meta.url)('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
 
 let h: HazardWorld;
 let gu: EmulatedUser; // staff of the other community (Guihua)
@@ -241,13 +240,35 @@ describe('the ledger as an XLSX workbook', () => {
 
     const help = sheets.get('Help requests and tasks')!;
     const task = await db().selectFrom('tasks').selectAll().where('id', '=', vol.taskId).executeTakeFirstOrThrow();
-    expect(help.slice(1)).toEqual([[`#${vol.requestId}`, local(h.world.clock.now()), 'Errands and shopping', 'Meiyuan Xincun Building 2', 'Yes', 'Done', 'Vi', local(task.done_at)]]);
+    expect(help.slice(1)).toEqual([
+      [
+        `#${vol.requestId}`,
+        local(h.world.clock.now()),
+        'Errands and shopping',
+        'Meiyuan Xincun Building 2',
+        'Yes',
+        'Done',
+        'Vi',
+        local(task.done_at),
+      ],
+    ]);
     // No phone number or address of the person helped anywhere in the workbook.
     expect(JSON.stringify([...sheets.values()])).not.toMatch(/1370000|2-301|王阿姨/);
 
     const hours = await db().selectFrom('hours').selectAll().where('volunteer_id', '=', vol.v.id).orderBy('id').execute();
-    expect(sheets.get('Volunteer hours')!.slice(1).map((row) => pad(row, 5))).toEqual(
-      hours.map((x) => [local(x.at), 'Vi', x.task_id ? `T-${x.task_id}` : null, x.shift_id ? `S-${x.shift_id}` : null, Math.round((x.minutes / 60) * 10) / 10]),
+    expect(
+      sheets
+        .get('Volunteer hours')!
+        .slice(1)
+        .map((row) => pad(row, 5)),
+    ).toEqual(
+      hours.map((x) => [
+        local(x.at),
+        'Vi',
+        x.task_id ? `T-${x.task_id}` : null,
+        x.shift_id ? `S-${x.shift_id}` : null,
+        Math.round((x.minutes / 60) * 10) / 10,
+      ]),
     );
     expect(sheets.get('Events')!).toEqual([
       ['Event', 'Starts', 'Title', 'Place', 'Places', 'Going', 'Attended', 'Ratings', 'Average rating'],
@@ -348,7 +369,9 @@ describe("a volunteer's hours certificate", () => {
     await h.lin.send('/certificate');
     expect(h.lin.last()!.buttons()).toContain('Wang · 4 hours');
     await h.lin.press('Wang · 4 hours');
-    expect(lastDocument(h.lin).caption).toBe('📜 Wang: volunteer hours certificate (4 hours)');
+    const staffCopy = lastDocument(h.lin);
+    expect(staffCopy.caption).toBe('📜 Wang: volunteer hours certificate (4 hours)');
+    writeArtifact('workbench-certificate-en.png', fileOf(staffCopy));
 
     // Gu (Guihua) pressing Lin's button: Wang has no hours in Guihua.
     const forged = await gu.pressData(`wbc|${v.id}`);
@@ -449,7 +472,12 @@ describe('revoking roles and removing volunteers', () => {
     await h.world.flush();
     expect(v.last()!.text).toMatch(/^您已不再担任/);
     // The list shows it at once, and a second press of the old button is "already done".
-    expect(h.lin.inbox().find((m) => m.message_id === list.message_id)!.buttons()).toEqual([]);
+    expect(
+      h.lin
+        .inbox()
+        .find((m) => m.message_id === list.message_id)!
+        .buttons(),
+    ).toEqual([]);
     const again = await h.lin.pressData(`wbrl|${memberId}`);
     expect(again.answer?.text).toBe('Already done ✓ — that button was pressed before.');
   });
@@ -463,7 +491,9 @@ describe('revoking roles and removing volunteers', () => {
     expect((await gu.pressData('wbtm|meiyuan|youth')).answer?.text).toBe('Sorry, you are not allowed to do that.');
     await h.lin.press('✖ Remove Mia');
     expect(h.lin.last()!.text).toMatch(/Youth care team: 0 members\n\(nobody\)/);
-    expect(await db().selectFrom('team_members').select(['status']).where('id', '=', memberId).executeTakeFirst()).toEqual({ status: 'declined' });
+    expect(await db().selectFrom('team_members').select(['status']).where('id', '=', memberId).executeTakeFirst()).toEqual({
+      status: 'declined',
+    });
     expect((await db().selectFrom('users').select('role').where('id', '=', v.id).executeTakeFirstOrThrow()).role).toBe('resident');
     await h.world.flush();
     expect(v.last()!.text).toMatch(/^居委会已将您移出/);

@@ -33,7 +33,9 @@ type Json = Record<string, unknown>;
 class BadRequest extends Error {}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' })
+    .end(JSON.stringify(body));
 }
 
 /** The route: answers under /open311/v2/ and returns true, or returns false for anything else. */
@@ -41,7 +43,7 @@ export function open311Route(deps: Open311Deps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(PREFIX)) return false;
-    if (req.method !== 'GET') return void send(res, 405, [{ code: 405, description: 'read-only: GET only' }]), true;
+    if (req.method !== 'GET') return (void send(res, 405, [{ code: 405, description: 'read-only: GET only' }]), true);
     const path = url.pathname.slice(PREFIX.length);
     try {
       if (path === 'services.json') send(res, 200, services(deps, url.searchParams));
@@ -97,7 +99,10 @@ function dateParam(params: URLSearchParams, name: string): number | undefined {
 function listParam(params: URLSearchParams, name: string, allowed?: readonly string[]): string[] | undefined {
   const value = params.get(name);
   if (!value) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = allowed ? items.filter((i) => !allowed.includes(i)) : [];
   if (bad.length) throw new BadRequest(`${name} may be ${allowed!.join(' or ')}, not ${bad.join(',')}`);
   return items;
@@ -143,7 +148,9 @@ function serviceRequest(
   const category = deps.communities.hazardCategory(r.category)?.name[locale] ?? r.category;
   // A report without a shared location is placed at its building, else at the community's centre.
   const point =
-    r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : (building?.location ?? community?.centre);
+    r.latitude !== null && r.longitude !== null
+      ? { latitude: r.latitude, longitude: r.longitude }
+      : (building?.location ?? community?.centre);
   const address = [community?.name[locale], building?.name[locale]].filter(Boolean).join(' ');
   return {
     service_request_id: publicId(r.id),

@@ -25,7 +25,13 @@ export const workbenchFeature: Feature = (deps, bot) => {
       staffCmd('staff', staffCommand(env)),
       staffCmd('members', membersCommand(env)),
       staffCmd('posters', postersCommand(env)),
-      { name: 'certificate', minRole: 'volunteer', chat: 'private', description: 'workbench.cmd_certificate', run: certificateCommand(env) },
+      {
+        name: 'certificate',
+        minRole: 'volunteer',
+        chat: 'private',
+        description: 'workbench.cmd_certificate',
+        run: certificateCommand(env),
+      },
     ],
   };
 };

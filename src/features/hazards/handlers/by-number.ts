@@ -10,7 +10,6 @@ import { historyText } from '../views/resident';
 import type { HazardsEnv } from './press';
 import { replyPictures } from './resident';
 
-
 /**
  * /r R-1042: staff open a report by its number, as the committee card shows it — the card with
  * its staff buttons (they work here as on the card in the group), then its history, then the

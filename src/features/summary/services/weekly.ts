@@ -28,7 +28,9 @@ export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communiti
     const built = await buildSummary(deps, community.id, week, config.defaultLocale, now);
     const range = { communityId: community.id, from: week.start, to: week.end };
     const workbook = await ledgerWorkbook(db, range, renderContext(deps, config.defaultLocale));
-    await db.transaction().execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built: { ...built, workbook } }));
+    await db
+      .transaction()
+      .execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built: { ...built, workbook } }));
   }
   deps.sender.poke();
 }

@@ -108,7 +108,9 @@ export async function renderWorkbook(sheets: LedgerSheet[], title: string): Prom
     for (const row of sheet.rows) ws.addRow(row);
     // Wide enough for the longest value (a CJK character counts twice), within reason.
     ws.columns.forEach((column, i) => {
-      const longest = Math.max(...[sheet.header, ...sheet.rows].map((r) => [...String(r[i] ?? '')].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
+      const longest = Math.max(
+        ...[sheet.header, ...sheet.rows].map((r) => [...String(r[i] ?? '')].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)),
+      );
       column.width = Math.min(48, Math.max(8, longest + 2));
     });
   }

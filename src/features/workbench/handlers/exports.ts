@@ -23,7 +23,15 @@ function certificatePng(env: WorkbenchEnv, f: CertificateFacts, t: Translate, lo
     title: t('workbench.cert_title'),
     serial: t('workbench.cert_serial', { serial: `${f.communityId.toUpperCase()}-${f.userId}-${today.replace(/-/g, '')}` }),
     body: [
-      t('workbench.cert_body', { name: f.name, community, from: day(f.first), to: day(f.last), hours: hours(f.totalMinutes), tasks: f.tasks, shifts: f.shifts }),
+      t('workbench.cert_body', {
+        name: f.name,
+        community,
+        from: day(f.first),
+        to: day(f.last),
+        hours: hours(f.totalMinutes),
+        tasks: f.tasks,
+        shifts: f.shifts,
+      }),
       t('workbench.cert_closing'),
     ],
     tableHeader: { label: t('workbench.cert_team'), value: t('workbench.cert_hours') },
@@ -57,7 +65,10 @@ export const certificateCommand = (env: WorkbenchEnv) => async (ctx: BotContext)
   return ctx.reply(ctx.t('workbench.cert_choose'), {
     reply_markup: {
       inline_keyboard: people.map((p) => [
-        { text: `${p.name} · ${ctx.t('workbench.cert_hours_value', { hours: hours(p.minutes) })}`, callback_data: certificateButton.pack({ u: p.id }) },
+        {
+          text: `${p.name} · ${ctx.t('workbench.cert_hours_value', { hours: hours(p.minutes) })}`,
+          callback_data: certificateButton.pack({ u: p.id }),
+        },
       ]),
     },
   });

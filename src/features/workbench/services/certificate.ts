@@ -20,14 +20,28 @@ export interface CertificateFacts {
   last: number | null;
 }
 
-export async function certificateFacts(db: Executor, communities: Communities, userId: number, communityId: string): Promise<CertificateFacts | undefined> {
+export async function certificateFacts(
+  db: Executor,
+  communities: Communities,
+  userId: number,
+  communityId: string,
+): Promise<CertificateFacts | undefined> {
   const user = await db.selectFrom('users').select(['id', 'first_name']).where('id', '=', userId).executeTakeFirst();
   if (!user || !communities.community(communityId)) return undefined;
   const rows = await db
     .selectFrom('hours')
     .leftJoin('tasks', 'tasks.id', 'hours.task_id')
     .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
-    .select(['hours.minutes', 'hours.corrected_minutes', 'hours.approved', 'hours.at', 'hours.task_id', 'hours.shift_id', 'tasks.team_id as task_team', 'shifts.team_id as shift_team'])
+    .select([
+      'hours.minutes',
+      'hours.corrected_minutes',
+      'hours.approved',
+      'hours.at',
+      'hours.task_id',
+      'hours.shift_id',
+      'tasks.team_id as task_team',
+      'shifts.team_id as shift_team',
+    ])
     .where('hours.volunteer_id', '=', userId)
     .where('hours.community_id', '=', communityId)
     .orderBy('hours.at')

@@ -36,7 +36,11 @@ export function staffOfCommunity(db: Executor, communityId: string): Promise<Rol
 }
 
 /** Approved members of a community's teams; only its leads when `role` says so. */
-export async function membersOfCommunity(db: Executor, communityId: string, filter: { role?: 'lead'; teamId?: string } = {}): Promise<RoleHolder[]> {
+export async function membersOfCommunity(
+  db: Executor,
+  communityId: string,
+  filter: { role?: 'lead'; teamId?: string } = {},
+): Promise<RoleHolder[]> {
   let q = db
     .selectFrom('team_members')
     .innerJoin('users', 'users.id', 'team_members.user_id')
@@ -86,7 +90,12 @@ export async function revokeLead(db: Db, now: number, by: number, memberId: numb
 
 /** A volunteer leaves a team: the row is kept (declined) for the counts, as /deleteme keeps it. */
 export async function removeFromTeam(db: Db, now: number, by: number, memberId: number, communityId: string): Promise<Revoked> {
-  return changeMember(db, now, by, memberId, communityId, 'team.remove', { status: 'declined', role: 'member', decided_at: now, decided_by: by });
+  return changeMember(db, now, by, memberId, communityId, 'team.remove', {
+    status: 'declined',
+    role: 'member',
+    decided_at: now,
+    decided_by: by,
+  });
 }
 
 async function changeMember(

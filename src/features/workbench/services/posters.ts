@@ -28,7 +28,10 @@ export function buildingLink(botUsername: string, communityId: string, buildingI
 }
 
 function posterWords(t: Translate) {
-  return { headline: t('workbench.poster_headline'), lines: [t('workbench.poster_line1'), t('workbench.poster_line2'), t('workbench.poster_line3')] };
+  return {
+    headline: t('workbench.poster_headline'),
+    lines: [t('workbench.poster_line1'), t('workbench.poster_line2'), t('workbench.poster_line3')],
+  };
 }
 
 /** Every building's poster of a community, in the committee's language (and English beneath). */

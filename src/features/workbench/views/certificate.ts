@@ -29,9 +29,9 @@ function wrap(measure: (s: string) => number, text: string, width: number): stri
   let line = '';
   for (const ch of [...text]) {
     if (measure(line + ch) > width && line !== '') {
-      // Break English at a space when there is one on the line.
+      // Break Latin text at its last space; CJK text breaks anywhere.
       const space = line.lastIndexOf(' ');
-      if (space > 0 && /[A-Za-z]/.test(ch)) {
+      if (space > 0 && ch.charCodeAt(0) < 0x2e80) {
         lines.push(line.slice(0, space));
         line = line.slice(space + 1) + ch;
         continue;
@@ -59,7 +59,9 @@ export function renderCertificate(c: CertificateText): Buffer {
 
   ctx.fillStyle = ACCENT;
   ctx.textAlign = 'center';
-  ctx.font = font(72, 'bold');
+  let size = 72;
+  ctx.font = font(size, 'bold');
+  while (ctx.measureText(c.title).width > A4.width - 2 * MARGIN) ctx.font = font((size -= 4), 'bold');
   ctx.fillText(c.title, A4.width / 2, 250);
   ctx.fillStyle = '#757575';
   ctx.font = font(26);

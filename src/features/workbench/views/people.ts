@@ -24,7 +24,9 @@ export function peopleView(
   sections: { section: PeopleSection; people: RoleHolder[]; mayRevoke: boolean }[],
 ): { text: string; keyboard: InlineKeyboard } {
   const { t } = v;
-  const lines: string[] = [t('workbench.people_title', { community: escapeHtml(v.communities.community(v.communityId)?.name[v.locale] ?? v.communityId) })];
+  const lines: string[] = [
+    t('workbench.people_title', { community: escapeHtml(v.communities.community(v.communityId)?.name[v.locale] ?? v.communityId) }),
+  ];
   const keyboard: InlineKeyboard = [];
   for (const { section, people, mayRevoke } of sections) {
     lines.push('', `<b>${t(`workbench.section_${section}`)}</b>`);
@@ -48,7 +50,9 @@ export function membersView(v: ViewCtx, teamId: string, members: RoleHolder[]): 
   const { t } = v;
   const title = t('workbench.members_title', { team: teamName(v, teamId), n: members.length });
   const lines = members.map((m) => `• ${who(m)}`);
-  const keyboard = members.map((m) => [{ text: t('workbench.remove_member', { name: m.name }), callback_data: removeMemberButton.pack({ m: m.id }) }]);
+  const keyboard = members.map((m) => [
+    { text: t('workbench.remove_member', { name: m.name }), callback_data: removeMemberButton.pack({ m: m.id }) },
+  ]);
   return { text: [title, ...(lines.length ? lines : [t('workbench.nobody')])].join('\n'), keyboard };
 }
 

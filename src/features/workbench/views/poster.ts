@@ -24,7 +24,7 @@ export interface PosterText {
 
 export const A4 = { width: 1240, height: 1754 } as const;
 const MARGIN = 96;
-const QR_SIZE = 720;
+const QR_SIZE = 680;
 const ACCENT = '#c62828';
 
 function drawQr(ctx: SKRSContext2D, link: string, left: number, top: number, size: number): void {
@@ -69,9 +69,9 @@ export function renderPoster(p: PosterText): Buffer {
   let y = 470;
   for (const line of p.lines) {
     centred(ctx, line, y, 38, 'normal');
-    y += 56;
+    y += 52;
   }
-  const qrTop = Math.max(y, 660);
+  const qrTop = Math.max(y, 640);
   drawQr(ctx, p.link, (A4.width - QR_SIZE) / 2, qrTop, QR_SIZE);
   y = qrTop + QR_SIZE + 56;
   centred(ctx, p.scanHint, y, 34, 'normal');
