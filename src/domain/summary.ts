@@ -6,7 +6,7 @@ import type { Executor } from '../store/db';
 import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';
 import { OPEN_STATUSES } from './hazard-status';
-import { countedMinutes, helpCounts, helpRatingsIn } from './help';
+import { countedMinutes, helpCounts, helpRatingsIn, hoursWithTeam } from './help';
 
 /**
  * The committee's weekly figures, from plain queries over the features' tables. Every figure
@@ -690,22 +690,7 @@ export type LedgerData = Awaited<ReturnType<typeof ledgerRows>>;
  * active members who agreed to be named in the group; the others count in the total only.
  */
 export async function monthlyTopVolunteers(db: Executor, communityId: string, teamId: string, from: number, to: number, limit = 3) {
-  const hours = await db
-    .selectFrom('hours')
-    .leftJoin('tasks', 'tasks.id', 'hours.task_id')
-    .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
-    .select([
-      'hours.volunteer_id',
-      'hours.minutes',
-      'hours.corrected_minutes',
-      'hours.approved',
-      'tasks.team_id as task_team',
-      'shifts.team_id as shift_team',
-    ])
-    .where('hours.community_id', '=', communityId)
-    .where('hours.at', '>=', from)
-    .where('hours.at', '<', to)
-    .execute();
+  const hours = await hoursWithTeam(db, communityId).where('hours.at', '>=', from).where('hours.at', '<', to).execute();
   const minutesBy = new Map<number, number>();
   let totalMinutes = 0;
   for (const h of hours) {

@@ -1,5 +1,5 @@
 import type { Communities } from '../../../community/config';
-import { countedMinutes } from '../../../domain/help';
+import { countedMinutes, hoursByVolunteer, hoursWithTeam } from '../../../domain/help';
 import type { Executor } from '../../../store/db';
 
 /**
@@ -28,24 +28,7 @@ export async function certificateFacts(
 ): Promise<CertificateFacts | undefined> {
   const user = await db.selectFrom('users').select(['id', 'first_name']).where('id', '=', userId).executeTakeFirst();
   if (!user || !communities.community(communityId)) return undefined;
-  const rows = await db
-    .selectFrom('hours')
-    .leftJoin('tasks', 'tasks.id', 'hours.task_id')
-    .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
-    .select([
-      'hours.minutes',
-      'hours.corrected_minutes',
-      'hours.approved',
-      'hours.at',
-      'hours.task_id',
-      'hours.shift_id',
-      'tasks.team_id as task_team',
-      'shifts.team_id as shift_team',
-    ])
-    .where('hours.volunteer_id', '=', userId)
-    .where('hours.community_id', '=', communityId)
-    .orderBy('hours.at')
-    .execute();
+  const rows = await hoursWithTeam(db, communityId).where('hours.volunteer_id', '=', userId).orderBy('hours.at').execute();
   const byTeam = new Map<string | null, number>();
   for (const h of rows) {
     const team = h.task_team ?? h.shift_team ?? null;
@@ -66,17 +49,19 @@ export async function certificateFacts(
 
 /** The volunteers of a community with any credited hours, most hours first (for staff choosing one). */
 export async function volunteersWithHours(db: Executor, communityId: string, limit = 30) {
-  const rows = await db
-    .selectFrom('hours')
-    .innerJoin('users', 'users.id', 'hours.volunteer_id')
-    .select(['users.id', 'users.first_name', 'hours.minutes', 'hours.corrected_minutes', 'hours.approved'])
-    .where('hours.community_id', '=', communityId)
+  const sums = (await hoursByVolunteer(db, communityId, 0, Number.MAX_SAFE_INTEGER)).filter((s) => s.volunteerId !== null).slice(0, limit);
+  if (sums.length === 0) return [];
+  const names = await db
+    .selectFrom('users')
+    .select(['id', 'first_name'])
+    .where(
+      'id',
+      'in',
+      sums.map((s) => s.volunteerId!),
+    )
     .execute();
-  const people = new Map<number, { id: number; name: string; minutes: number }>();
-  for (const h of rows) {
-    const p = people.get(h.id) ?? { id: h.id, name: h.first_name, minutes: 0 };
-    p.minutes += countedMinutes(h);
-    people.set(h.id, p);
-  }
-  return [...people.values()].sort((a, b) => b.minutes - a.minutes || a.id - b.id).slice(0, limit);
+  const name = new Map(names.map((u) => [u.id, u.first_name]));
+  return sums.flatMap((s) =>
+    name.has(s.volunteerId!) ? [{ id: s.volunteerId!, name: name.get(s.volunteerId!)!, minutes: s.minutes }] : [],
+  );
 }
