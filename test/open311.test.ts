@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedEpoch } from '../src/zoned-time';
 import { startHazardWorld, type HazardWorld } from './helpers/hazards';
+import { dropFreshDatabases, storageEnv } from './helpers/postgres';
 import { freePort } from './helpers/world';
 
 /**
@@ -38,10 +39,13 @@ let h: HazardWorld;
 let base: string;
 beforeAll(async () => {
   const port = await freePort();
-  h = await startHazardWorld({ env: { METRICS_PORT: String(port) } });
+  h = await startHazardWorld({ env: { METRICS_PORT: String(port), ...(await storageEnv()) } });
   base = `http://127.0.0.1:${port}/open311/v2`;
 });
-afterAll(() => h.stop());
+afterAll(async () => {
+  await h.stop();
+  await dropFreshDatabases();
+});
 
 const get = async (path: string) => {
   const res = await fetch(`${base}/${path}`);

@@ -7,11 +7,13 @@ import { MINUTE } from '../src/clock';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { zonedEpoch } from '../src/zoned-time';
 import { startHazardWorld, type HazardWorld } from './helpers/hazards';
+import { dropFreshDatabases, storageEnv } from './helpers/postgres';
 
 /**
  * Issue 21, the staff workbench in chat: the ledger as an XLSX workbook (by /ledger for any
  * dates, and with the weekly summary), a volunteer's hours certificate, the stairwell QR
- * posters, /r by number, /find, revoking staff and team leads, removing a team member.
+ * posters, /r by number, /find, revoking staff and team leads, removing a team member. On
+ * PostgreSQL when TEST_DATABASE_URL is set.
  */
 
 const TZ = 'Asia/Shanghai';
@@ -20,11 +22,14 @@ const at = (month: number, day: number, hour: number, minute = 0) => zonedEpoch(
 let h: HazardWorld;
 let gu: EmulatedUser; // staff of the other community (Guihua)
 beforeAll(async () => {
-  h = await startHazardWorld();
+  h = await startHazardWorld({ env: await storageEnv() });
   gu = await h.world.staff('Gu', { community: 'guihua' });
   h.world.clock.set(at(3, 4, 10));
 });
-afterAll(() => h.stop());
+afterAll(async () => {
+  await h.stop();
+  await dropFreshDatabases();
+});
 
 const db = () => h.world.db;
 const lastDocument = (u: EmulatedUser) =>
