@@ -4,6 +4,7 @@ import * as canvas from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import jsQR from 'jsqr';
 import { MINUTE } from '../src/clock';
+import { ensureLead, membership } from '../src/domain/volunteers';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { zonedEpoch } from '../src/zoned-time';
 import { startHazardWorld, type HazardWorld } from './helpers/hazards';
@@ -44,24 +45,11 @@ async function seedVolunteer(name: string, team: string, taskMinutes: number, sh
   const v = await h.world.resident(name);
   const now = h.world.clock.now();
   await db().updateTable('users').set({ role: 'volunteer' }).where('id', '=', v.id).execute();
-  const { id: memberId } = await db()
-    .insertInto('team_members')
-    .values({
-      user_id: v.id,
-      community_id: 'meiyuan',
-      team_id: team,
-      role: 'member',
-      status: 'approved',
-      skills: null,
-      availability: null,
-      phone: null,
-      agreed_to_be_named: 1,
-      created_at: now,
-      decided_at: now,
-      decided_by: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // An approved team row as /invite makes a lead's, then made a plain member.
+  await ensureLead(db(), now, v.id, 'meiyuan', team);
+  const member = (await membership(db(), v.id, 'meiyuan', team))!;
+  await db().updateTable('team_members').set({ role: 'member' }).where('id', '=', member.id).execute();
+  const memberId = member.id;
   const { id: requestId } = await db()
     .insertInto('help_requests')
     .values({
@@ -139,7 +127,7 @@ async function seedVolunteer(name: string, team: string, taskMinutes: number, sh
     .insertInto('hours')
     .values([hours({ task: Number(taskId), minutes: taskMinutes }), hours({ shift: Number(shiftId), minutes: shiftMinutes })])
     .execute();
-  return { v, memberId: Number(memberId), requestId: Number(requestId), taskId: Number(taskId), shiftId: Number(shiftId) };
+  return { v, memberId, requestId: Number(requestId), taskId: Number(taskId), shiftId: Number(shiftId) };
 }
 
 async function seedEvent(title: string, starts: number, attendees: { id: number; attended: number; rating: number | null }[]) {
