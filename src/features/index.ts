@@ -3,6 +3,7 @@ import { adminFeature, coreFeature } from './core';
 import { hazardsFeature } from './hazards';
 import { helpFeature } from './help';
 import { noticesFeature } from './notices';
+import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
 import { workbenchFeature } from './workbench';
 
@@ -14,5 +15,6 @@ export const features: Feature[] = [
   helpFeature,
   noticesFeature,
   summaryFeature,
+  pollsFeature,
   workbenchFeature,
 ];

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/clock';
 import { createEvent } from '../../src/domain/events';
+import { createPoll } from '../../src/domain/polls';
 import { createShift } from '../../src/domain/shifts';
 import { atLeast } from '../../src/domain/roles';
 import { decideMember, ensureLead, signUp } from '../../src/domain/volunteers';
@@ -222,6 +223,27 @@ await (async () => {
   const repair = world.emu.group({ title: 'repair', members: [people.staff] });
   await people.staff.send('/link team repair', { in: repair });
   buttons.push({ name: "a group's language (glang)", allowed: ['staff', 'admin'], data: 'glang|en', in: repair });
+  // A closed selection round: the next round is started by staff of its community.
+  const round = await createPoll(world.db, now() - 2 * HOUR, {
+    communityId: 'meiyuan',
+    question: 'Best balcony garden',
+    options: ['A', 'B', 'C'],
+    multiple: false,
+    anonymous: false,
+    perHousehold: false,
+    resultsAfterVote: false,
+    audience: { kind: 'community' },
+    closesAt: now() - HOUR,
+    createdBy: s.id,
+    round: 1,
+    keepTop: 2,
+  });
+  await world.db
+    .updateTable('polls')
+    .set({ status: 'closed', closed_at: now() - HOUR })
+    .where('id', '=', round)
+    .execute();
+  buttons.push({ name: 'start the next round of a selection (vn)', allowed: ['staff', 'admin'], data: `vn|${round}` });
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });
@@ -268,7 +290,27 @@ describe('staff, lead and admin buttons', () => {
     const tested = new Set(buttons.map((b) => b.data.split('|')[0]));
     // Buttons anyone may press on their own things (the handlers check ownership; the hostile-input test forges them).
     // A resident's or member's own buttons (their own shift attendance, pq, like joining one).
-    const residents = new Set(['f', 'lang', 'del', 'sub', 'pc', 'pt', 'pr', 'pm', 'pj', 'pl', 'pq', 'hm', 'hf', 'hq', 'evr']);
+    // A poll's ticks, vote and standings (vt, vv, vr) are every recipient's own.
+    const residents = new Set([
+      'f',
+      'lang',
+      'del',
+      'sub',
+      'pc',
+      'pt',
+      'pr',
+      'pm',
+      'pj',
+      'pl',
+      'pq',
+      'hm',
+      'hf',
+      'hq',
+      'evr',
+      'vt',
+      'vv',
+      'vr',
+    ]);
     const unclassified = codecsInSource()
       .map((c) => c.prefix)
       .filter((p) => !tested.has(p) && !residents.has(p));

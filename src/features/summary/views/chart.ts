@@ -17,7 +17,7 @@ import { canvasKit } from '../../../render/canvas';
  */
 const WIDTH = 960;
 const PART_HEIGHT = 720;
-const FONT = { body: 30, title: 36 } as const;
+export const FONT = { body: 30, title: 36 } as const;
 /** The committee's target for the three rates (满意率 ≥ 90%): the chart draws it as a dashed line. */
 export const TARGET_RATE = 90;
 
@@ -69,14 +69,23 @@ function draw({ canvas: { createCanvas }, chart: { Chart } }: Libraries, page: C
   chart.destroy();
 }
 
-export function renderChart(input: ChartInput): Buffer {
+/**
+ * A phone-sized page of charts, one above the other, each PART_HEIGHT tall, as a PNG with the
+ * CJK fonts set up. The summary draws two; a poll's result (src/features/polls) draws its own.
+ */
+export function renderCharts(configs: ChartConfiguration[]): Buffer {
   const libs = setUp();
-  const page = libs.canvas.createCanvas(WIDTH, PART_HEIGHT * 2);
+  const page = libs.canvas.createCanvas(WIDTH, PART_HEIGHT * configs.length);
   const ctx = page.getContext('2d');
   ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * 2);
+  ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * configs.length);
+  configs.forEach((config, i) => draw(libs, page, PART_HEIGHT * i, config));
+  return page.toBuffer('image/png');
+}
+
+export function renderChart(input: ChartInput): Buffer {
   const categories = input.categories.length > 0 ? input.categories : [{ label: input.labels.nothing, thisWeek: 0, lastWeek: 0 }];
-  draw(libs, page, 0, {
+  const bars: ChartConfiguration = {
     type: 'bar',
     data: {
       // The eight largest: more bars would be too thin to read on a phone.
@@ -105,7 +114,7 @@ export function renderChart(input: ChartInput): Buffer {
       },
       scales: { x: { beginAtZero: true, grace: '5%', ticks: { precision: 0 } } },
     },
-  });
+  };
   const line = (label: string, key: 'response' | 'resolution' | 'satisfaction', color: string) => ({
     label,
     data: input.trend.map((w) => w[key]),
@@ -117,7 +126,7 @@ export function renderChart(input: ChartInput): Buffer {
     // A point at 100% is drawn whole, over the chart's top edge.
     clip: false as const,
   });
-  draw(libs, page, PART_HEIGHT, {
+  const trend: ChartConfiguration = {
     type: 'line',
     data: {
       labels: input.trend.map((w) => w.label),
@@ -144,6 +153,6 @@ export function renderChart(input: ChartInput): Buffer {
       },
       scales: { x: { offset: true }, y: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v}%` } } },
     },
-  });
-  return page.toBuffer('image/png');
+  };
+  return renderCharts([bars, trend]);
 }
