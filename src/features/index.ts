@@ -8,6 +8,7 @@ import { helpFeature } from './help';
 import { noticesFeature } from './notices';
 import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
+import { workbenchFeature } from './workbench';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
 export const features: Feature[] = [
@@ -21,4 +22,5 @@ export const features: Feature[] = [
   bookingsFeature,
   summaryFeature,
   pollsFeature,
+  workbenchFeature,
 ];
