@@ -16,6 +16,7 @@ import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
 import { Scheduler } from './jobs/scheduler';
 import { jobFailureReporter } from './jobs/report-failure';
+import { dashboardRoutes } from './features/dashboard/routes';
 
 /**
  * The composition root: builds the store, the services, the bot, the sender and the jobs
@@ -76,7 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await built!.registerCommands();
       sender.start();
       await scheduler.start({ cron: options.cron ?? true });
-      const ops: OpsParts = { db, sessions, sender, metrics };
+      const ops: OpsParts = { db, sessions, sender, metrics, routes: dashboardRoutes(deps) };
       if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
       else {
         const port = config.mode.metricsPort;

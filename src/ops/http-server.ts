@@ -21,6 +21,8 @@ export interface OpsParts {
   sessions: SessionStore;
   sender: Sender;
   metrics: Metrics;
+  /** More pages served beside these (the staff dashboard): answers true when it took the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 type WebhookMode = Extract<Config['mode'], { kind: 'webhook' }>;
@@ -63,6 +65,7 @@ function opsRoutes(ops: OpsParts, next: Handler): Handler {
       res.writeHead(200, { 'content-type': ops.metrics.registry.contentType }).end(await ops.metrics.registry.metrics());
       return;
     }
+    if (ops.routes && (await ops.routes(req, res))) return;
     await next(req, res);
   };
 }
@@ -109,7 +112,7 @@ export async function startWebhookServer(bot: Telegraf<BotContext>, ops: OpsPart
   return stop;
 }
 
-/** Polling mode: /healthz and /metrics on their own port (METRICS_PORT). */
+/** Polling mode: /healthz, /metrics and the other routes on their own port (METRICS_PORT). */
 export function startOpsServer(ops: OpsParts, port: number): Promise<() => Promise<void>> {
   return listen(
     port,
