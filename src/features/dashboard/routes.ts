@@ -35,6 +35,15 @@ const html = (res: Res, status: number, body: string): void => void res.writeHea
 const json = (res: Res, status: number, body: unknown): void =>
   void res.writeHead(status, { 'content-type': 'application/json', ...HEADERS }).end(JSON.stringify(body));
 
+/** Telegram's file server answers application/octet-stream, so the picture's own first bytes say what it is. */
+function imageType(bytes: Buffer): string {
+  if (bytes.subarray(0, 4).toString('latin1') === '\x89PNG') return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
+  return 'application/octet-stream';
+}
+
 async function readBody(req: Req, limit: number): Promise<string | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -121,9 +130,8 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
     if (!file.file_path) return void res.writeHead(404, HEADERS).end();
     const got = await fetch(`${deps.config.apiRoot}/file/bot${deps.config.botToken}/${file.file_path}`);
     if (!got.ok) return void res.writeHead(502, HEADERS).end();
-    res
-      .writeHead(200, { 'content-type': got.headers.get('content-type') ?? 'image/jpeg', 'cache-control': 'private, max-age=3600', 'referrer-policy': 'no-referrer' })
-      .end(Buffer.from(await got.arrayBuffer()));
+    const bytes = Buffer.from(await got.arrayBuffer());
+    res.writeHead(200, { 'content-type': imageType(bytes), 'cache-control': 'private, max-age=3600', 'referrer-policy': 'no-referrer' }).end(bytes);
   }
 
   async function font(res: Res, file: string) {

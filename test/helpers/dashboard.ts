@@ -1,0 +1,139 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
+import { freePort, startWorld, type World } from './world';
+
+/**
+ * A world with the dashboard on: the bot's HTTP server on a free port (polling mode, so it is the
+ * METRICS_PORT server), the example communities with their buildings placed around the centre,
+ * a staff member (Lin) and the Meiyuan committee group linked.
+ */
+export interface DashboardWorld {
+  world: World;
+  base: string;
+  lin: EmulatedUser;
+  group: EmulatedGroup;
+  /** Signs in with the user's launch data as Telegram would give it; the JSON answer and status. */
+  signIn(user: EmulatedUser, ageSeconds?: number): Promise<{ status: number; body: { token?: string; reason?: string; message?: string } }>;
+  /** A page as the browser would fetch it. */
+  get(path: string, params?: Record<string, string>): Promise<{ status: number; text: string; type: string | null }>;
+  /** A resident files a street light report at home with one photo, through the chat. */
+  fileLightReport(who: EmulatedUser, text: string): Promise<number>;
+}
+
+/** The example configuration with each building given a location on a small grid around the centre. */
+export function placedConfig(): string {
+  const cfg = JSON.parse(readFileSync('src/community/example.json', 'utf8'));
+  for (const c of cfg.communities) {
+    c.buildings.forEach((b: { location?: unknown }, i: number) => {
+      b.location = { latitude: c.centre.latitude + 0.0006 * (Math.floor(i / 3) - 0.5), longitude: c.centre.longitude + 0.0007 * ((i % 3) - 1) };
+    });
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'linli-dash-cfg-')), 'communities.json');
+  writeFileSync(path, JSON.stringify(cfg));
+  return path;
+}
+
+export async function startDashboardWorld(): Promise<DashboardWorld> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const world = await startWorld({ env: { DASHBOARD_URL: base, METRICS_PORT: String(port), COMMUNITY_CONFIG: placedConfig() } });
+  const lin = await world.staff('Lin');
+  const group = world.emu.group({ title: '梅园居委会' });
+  await lin.send('/link committee', { in: group });
+  return {
+    world,
+    base,
+    lin,
+    group,
+    async signIn(user, ageSeconds = 0) {
+      // Telegram's clock is the real one; the app's may have been moved on by the test.
+      const ahead = Math.floor((world.clock.now() - Date.now()) / 1000);
+      const res = await fetch(`${base}/dashboard/session`, { method: 'POST', body: world.emu.webAppInitData(user, ageSeconds - ahead) });
+      return { status: res.status, body: (await res.json()) as { token?: string; reason?: string } };
+    },
+    async get(path, params = {}) {
+      const res = await fetch(`${base}/dashboard/${path}?${new URLSearchParams(params).toString()}`);
+      return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
+    },
+    async fileLightReport(who, text) {
+      await who.send('/report');
+      await who.press('路灯损坏');
+      await who.send(text);
+      await who.sendPhoto();
+      await who.press('照片已发完');
+      await who.press(/就在我住的/);
+      await who.press('跳过');
+      if (who.last()!.buttons().includes('不是，这是另一件事')) await who.press('不是，这是另一件事');
+      await who.press('✅ 确认提交');
+      await world.flush();
+      const r = await world.db.selectFrom('reports').select('id').where('reporter_id', '=', who.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      return r.id;
+    },
+  };
+}
+
+/**
+ * A past report written straight into the tables, as if handled weeks ago (the clock cannot go
+ * back): `ackHours`/`fixHours` after filing, or never; closed with `rating` when given.
+ */
+export async function seedPastReport(
+  world: World,
+  r: { community: string; category: string; building: string; at: number; ackHours?: number; fixHours?: number; rating?: number; staffId?: number },
+): Promise<number> {
+  const H = 3_600_000;
+  const ack = r.ackHours === undefined ? null : r.at + r.ackHours * H;
+  const fixed = r.fixHours === undefined ? null : r.at + r.fixHours * H;
+  const status = fixed ? (r.rating ? 'closed' : 'fixed') : ack ? 'acknowledged' : 'new';
+  const { id } = await world.db
+    .insertInto('reports')
+    .values({
+      community_id: r.community,
+      category: r.category,
+      emergency: 0,
+      status,
+      description: 'seeded',
+      voice_file_id: null,
+      voice_seconds: null,
+      building_id: r.building,
+      spot: null,
+      latitude: null,
+      longitude: null,
+      reporter_id: null,
+      owner_id: null,
+      team_id: null,
+      handed_to: null,
+      handed_ref: null,
+      reject_reason: null,
+      duplicate_of: null,
+      fix_note: fixed ? '已修复' : null,
+      fix_answer: r.rating ? 'yes' : null,
+      rating: r.rating ?? null,
+      rating_comment: null,
+      created_at: r.at,
+      updated_at: r.at,
+      acknowledged_at: ack,
+      fixed_at: fixed,
+      closed_at: r.rating ? fixed! + H : null,
+      ack_overdue_at: null,
+      fix_overdue_at: null,
+      page_due_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const events: [string, number | null, string | null, string | null][] = [
+    ['create', r.at, 'new', null],
+    ['acknowledge', ack, 'acknowledged', null],
+    ['fix', fixed, 'fixed', null],
+    ['confirm', r.rating ? fixed! + H : null, 'closed', null],
+    ['rating', r.rating ? fixed! + H : null, null, String(r.rating)],
+  ];
+  for (const [action, at, to, note] of events.filter((e) => e[1] !== null))
+    await world.db
+      .insertInto('report_events')
+      .values({ report_id: Number(id), at: at!, actor_id: r.staffId ?? null, action, from_status: null, to_status: to, note })
+      .execute();
+  return Number(id);
+}
