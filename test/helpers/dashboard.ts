@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DAY } from '../../src/clock';
 import type { EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
 import { freePort, startWorld, type World } from './world';
 
@@ -136,4 +136,59 @@ export async function seedPastReport(
       .values({ report_id: Number(id), at: at!, actor_id: r.staffId ?? null, action, from_status: null, to_status: to, note })
       .execute();
   return Number(id);
+}
+
+/**
+ * Eight weeks of a community's life for the screenshots: reports handled well and less well,
+ * a few volunteers with hours, and events with attendance, written straight into the tables.
+ */
+export async function seedShowcase(world: World, community: string, firstUserId: number): Promise<void> {
+  const now = world.clock.now();
+  const W = 7 * DAY;
+  const categories = ['light', 'rubbish', 'clutter', 'facility', 'flyers'];
+  for (let week = 7; week >= 1; week--)
+    for (let i = 0; i < 2 + (week % 3); i++)
+      await seedPastReport(world, {
+        community,
+        category: categories[(week + i) % categories.length],
+        building: `b${(i % 3) + 1}`,
+        at: now - week * W + i * 5 * 3_600_000,
+        ackHours: (week + i) % 4 === 0 ? 30 : 1,
+        fixHours: (week + i) % 5 === 0 ? undefined : 20,
+        rating: (week + i) % 5 === 0 ? undefined : (week + i) % 3 === 0 ? 3 : 5,
+      });
+  const names = ['王建国', '李秀英', '张伟', '刘芳', '陈静'];
+  for (const [i, name] of names.entries()) {
+    const id = firstUserId + i;
+    await world.db
+      .insertInto('users')
+      .values({ id, first_name: name, username: null, locale: 'zh-CN', role: i === 0 ? 'lead' : 'volunteer', community_id: community, building_id: 'b1', unit: null, phone: null, privacy_accepted_at: now, created_at: now, updated_at: now })
+      .execute();
+    await world.db
+      .insertInto('team_members')
+      .values({ user_id: id, community_id: community, team_id: i % 2 ? 'patrol' : 'elder', role: i === 0 ? 'lead' : 'member', status: 'approved', skills: null, availability: null, phone: null, agreed_to_be_named: 1, created_at: now - 60 * DAY, decided_at: now - 60 * DAY, decided_by: null })
+      .execute();
+    for (let k = 0; k < 6 - i; k++)
+      await world.db
+        .insertInto('hours')
+        .values({ volunteer_id: id, community_id: community, task_id: null, shift_id: null, minutes: 90 + 15 * k, corrected_minutes: null, approved: 1, at: now - k * 9 * DAY })
+        .execute();
+  }
+  const events: [string, string, number, number | null, number][] = [
+    ['邻里节', '社区广场', -20 * DAY, 80, 5],
+    ['义诊', '活动室', -6 * DAY, 30, 4],
+    ['防火安全讲座', '会议室', 5 * DAY, 40, 3],
+  ];
+  for (const [title, place, offset, capacity, people] of events) {
+    const { id } = await world.db
+      .insertInto('events')
+      .values({ community_id: community, title, description: '', place, starts_at: now + offset, capacity, rsvp_deadline: now + offset - DAY, status: 'open', audience: '{"kind":"community"}', created_by: firstUserId, created_at: now - 30 * DAY, reminded_day_at: null, reminded_soon_at: null, rating_asked_at: null, going: people })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (let p = 0; p < people; p++)
+      await world.db
+        .insertInto('rsvps')
+        .values({ event_id: Number(id), user_id: firstUserId + p, status: 'going', queued_at: now, attended: offset < 0 ? Number(p < people - 1) : null, rating: offset < 0 ? 4 + (p % 2) : null, rated_at: null, rating_comment: null, updated_at: now })
+        .execute();
+  }
 }
