@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webAppLaunchUrl, type EmulatedUser } from '../src/sandbox/emulator';
@@ -19,6 +20,20 @@ const inBrowser = it.skipIf(!hasChromium);
 const ARTIFACTS = join(import.meta.dirname, '.artifacts');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 860 };
+
+/** A photo a resident would take: a street light that is out, at night. */
+function streetLightPhoto(): Buffer {
+  const canvas = createCanvas(480, 360);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#1d2a44';
+  g.fillRect(0, 0, 480, 360);
+  g.fillStyle = '#3b3b3b';
+  g.fillRect(0, 300, 480, 60);
+  g.fillStyle = '#777';
+  g.fillRect(230, 90, 14, 215);
+  g.fillRect(190, 80, 90, 16);
+  return canvas.toBuffer('image/png');
+}
 
 describe('the staff dashboard in a browser', () => {
   let d: DashboardWorld;
@@ -79,7 +94,7 @@ describe('the staff dashboard in a browser', () => {
     const before = await page.locator('svg.plan a.dot').count();
 
     const ana = await d.world.resident('Ana', { building: 'b2' });
-    const id = await d.fileLightReport(ana, '2号楼门口的路灯坏了，晚上很黑');
+    const id = await d.fileLightReport(ana, '2号楼门口的路灯坏了，晚上很黑', streetLightPhoto());
     const publicId = `R-${id + 1000}`;
     await page.reload();
     await page.locator(`svg.plan a.dot[data-report="${publicId}"]`).waitFor();

@@ -20,7 +20,7 @@ export interface DashboardWorld {
   /** A page as the browser would fetch it. */
   get(path: string, params?: Record<string, string>): Promise<{ status: number; text: string; type: string | null }>;
   /** A resident files a street light report at home with one photo, through the chat. */
-  fileLightReport(who: EmulatedUser, text: string): Promise<number>;
+  fileLightReport(who: EmulatedUser, text: string, photo?: Buffer): Promise<number>;
 }
 
 /** The example configuration with each building given a location on a small grid around the centre. */
@@ -58,11 +58,11 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
       const res = await fetch(`${base}/dashboard/${path}?${new URLSearchParams(params).toString()}`);
       return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
     },
-    async fileLightReport(who, text) {
+    async fileLightReport(who, text, photo) {
       await who.send('/report');
       await who.press('路灯损坏');
       await who.send(text);
-      await who.sendPhoto();
+      await who.sendPhoto({ bytes: photo });
       await who.press('照片已发完');
       await who.press(/就在我住的/);
       await who.press('跳过');

@@ -3,9 +3,9 @@ import { categoryName, esc, formatDay, type PageContext } from './html';
 
 /** The trends as SVG drawn on the server: the three rates against the 90% target, and new reports by category. */
 
-const W = 720;
+const W = 600;
 const H = 300;
-const M = { left: 44, right: 16, top: 16, bottom: 40 };
+const M = { left: 50, right: 14, top: 18, bottom: 42 };
 export const TARGET = 90;
 const RATE_COLOURS = { response: '#2f7dd1', resolution: '#3f9142', satisfaction: '#d98a00' } as const;
 const PALETTE = ['#2f7dd1', '#3f9142', '#d98a00', '#b04fb3', '#d64545', '#1c9aa0', '#7a6a3a', '#5b6ee1', '#8a9bab', '#c2185b', '#6d8b00'];
@@ -15,10 +15,10 @@ const y = (v: number, max: number) => M.top + (1 - v / max) * (H - M.top - M.bot
 
 function axes(pc: PageContext, t: Trends, max: number, ticks: number[], unit: string): string {
   const grid = ticks
-    .map((v) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v, max)}" y2="${y(v, max)}" stroke="#e4e9ee"/><text x="${M.left - 6}" y="${y(v, max) + 4}" text-anchor="end" font-size="12" fill="#7b8794">${v}${unit}</text>`)
+    .map((v) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v, max)}" y2="${y(v, max)}" stroke="#e4e9ee"/><text x="${M.left - 6}" y="${y(v, max) + 4}" text-anchor="end" font-size="15" fill="#7b8794">${v}${unit}</text>`)
     .join('');
   const labels = t.weeks
-    .map((w, i) => `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="12" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`)
+    .map((w, i) => `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="15" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`)
     .join('');
   return `<rect width="${W}" height="${H}" fill="#fff"/>${grid}${labels}`;
 }
@@ -33,7 +33,7 @@ export function ratesChart(pc: PageContext, t: Trends): string {
       return `<polyline points="${path}" fill="none" stroke="${RATE_COLOURS[k]}" stroke-width="2.5"/>${dots}`;
     })
     .join('');
-  const target = `<line x1="${M.left}" x2="${W - M.right}" y1="${y(TARGET, 100)}" y2="${y(TARGET, 100)}" stroke="#d64545" stroke-dasharray="6 4"/><text x="${W - M.right}" y="${y(TARGET, 100) - 5}" text-anchor="end" font-size="12" fill="#d64545">${esc(pc.t('dashboard.target', { target: TARGET }))}</text>`;
+  const target = `<line x1="${M.left}" x2="${W - M.right}" y1="${y(TARGET, 100)}" y2="${y(TARGET, 100)}" stroke="#d64545" stroke-dasharray="6 4"/><text x="${W - M.right}" y="${y(TARGET, 100) - 5}" text-anchor="end" font-size="15" fill="#d64545">${esc(pc.t('dashboard.target', { target: TARGET }))}</text>`;
   const legend = (Object.keys(RATE_COLOURS) as (keyof typeof RATE_COLOURS)[])
     .map((k) => `<span><i style="background:${RATE_COLOURS[k]}"></i>${esc(pc.t(`dashboard.rate_${k}`))}</span>`)
     .join('');

@@ -52,9 +52,13 @@ export function formatDay(pc: Pick<PageContext, 'locale' | 'timeZone'>, at: numb
 export const rate = (v: number | null) => (v === null ? '—' : `${v}%`);
 export const hours = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
 
-/** A table that scrolls sideways on a narrow phone instead of overflowing the page. */
-export function table(head: string[], rows: string[][], cls = ''): string {
-  return `<div class="scroll"><table class="${cls}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+/**
+ * A table; on a narrow phone each row becomes a small card of "label: value" lines (the labels
+ * come from data-label, see layout.ts), and a table that is not stacked scrolls in its own box.
+ */
+export function table(head: string[], rows: string[][], cls = '', stack = true): string {
+  const label = (i: number) => esc(head[i].replace(/<[^>]+>/g, ''));
+  return `<div class="scroll"><table class="${cls}${stack ? ' stack' : ''}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => `<td data-label="${label(i)}">${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
 }

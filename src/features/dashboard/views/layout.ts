@@ -49,7 +49,16 @@ svg{max-width:100%;height:auto;display:block}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:4px;vertical-align:-1px}
 .rank{font-weight:700;font-size:18px;color:#1e5b8a}
 .empty{color:#7b8794;padding:16px 0}
-@media (max-width:600px){body{font-size:14px}main{padding:10px}th,td{padding:6px 5px}.photos img{width:100%}}
+a.report-link{white-space:nowrap;font-weight:700}
+@media (max-width:600px){
+body{font-size:14px}main{padding:10px}th,td{padding:6px 5px}.photos img{width:100%}
+nav{flex-wrap:wrap;white-space:normal}
+table.stack thead{display:none}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack tr{border:1px solid #d9e0e6;border-radius:8px;margin-bottom:8px;padding:4px 8px;background:#fff}
+table.stack td{border:0;display:flex;gap:10px;padding:3px 0}
+table.stack td::before{content:attr(data-label);flex:0 0 38%;color:#7b8794;font-size:13px}
+}
 `;
 
 function langLinks(pc: PageContext, page: string, params: Record<string, string | number | undefined>): string {

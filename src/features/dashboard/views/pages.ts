@@ -10,14 +10,14 @@ export function trendsBody(pc: PageContext, t: Trends): string {
   const rows = [...t.weeks].reverse().map((w) => [esc(formatDay(pc, w.week.start)), rate(w.rates.response), rate(w.rates.resolution), rate(w.rates.satisfaction)]);
   return `<div class="card"><h3>${esc(pc.t('dashboard.rates_title'))}</h3>${ratesChart(pc, t)}</div>
 <div class="card"><h3>${esc(pc.t('dashboard.categories_title'))}</h3>${categoryChart(pc, t)}</div>
-<div class="card">${table(head, rows, 'rates')}</div>`;
+<div class="card">${table(head, rows, 'rates', false)}</div>`;
 }
 
 const teamName = (pc: PageContext, id: string) => pc.communities.community(pc.communityId)?.teams.find((t) => t.id === id)?.name[pc.locale] ?? id;
 
 export function volunteersBody(pc: PageContext, rows: VolunteerRow[]): string {
   if (rows.length === 0) return `<p class="empty">${esc(pc.t('dashboard.no_volunteers'))}</p>`;
-  const head = [esc(pc.t('dashboard.col_name')), esc(pc.t('dashboard.col_teams')), `<span class="num">${esc(pc.t('dashboard.col_hours_28'))}</span>`, esc(pc.t('dashboard.col_hours_total'))];
+  const head = ['dashboard.col_name', 'dashboard.col_teams', 'dashboard.col_hours_28', 'dashboard.col_hours_total'].map((k) => esc(pc.t(k)));
   const total = rows.reduce((a, r) => a + r.totalMinutes, 0);
   const body = rows.map((r) => [
     esc(r.name ?? '—') + (r.lead ? ` <span class="badge">${esc(pc.t('dashboard.lead'))}</span>` : ''),

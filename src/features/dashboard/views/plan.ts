@@ -9,10 +9,10 @@ import { buildingName, categoryName, esc, href, type PageContext } from './html'
  * building. No map tiles, so it works where the committee cannot reach a tile server.
  */
 
-const W = 720;
-const H = 460;
-const PAD = 56;
-const BOX = { w: 92, h: 34 };
+const W = 480;
+const H = 380;
+const PAD = 50;
+const BOX = { h: 36, minW: 64 };
 
 export const STATUS_COLOURS = { overdue: '#d64545', new: '#f0a000', working: '#2f7dd1', fixed: '#3f9142' } as const;
 
@@ -35,11 +35,28 @@ function fitter(points: Xy[]) {
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const span = Math.max(maxX - minX, maxY - minY, 80);
-  const scale = Math.min((W - 2 * PAD) / span, (H - 2 * PAD - 50) / span);
+  // One scale for both directions (a plan, not a stretched chart), as large as the frame allows.
+  const scale = Math.min((W - 2 * PAD) / Math.max(maxX - minX, 60), (H - 2 * PAD - 50) / Math.max(maxY - minY, 60));
   const cx = (minX + maxX) / 2;
   const cy = (minY + maxY) / 2;
   return (p: Xy): Xy => ({ x: W / 2 + (p.x - cx) * scale, y: (H - 50) / 2 + (p.y - cy) * scale });
+}
+
+/**
+ * Building names without what they all share ("梅园新村1号楼" → "1号楼"), so they fit their
+ * boxes; a bare number keeps the word before it ("Building 1").
+ */
+export function shortLabels(named: [id: string, name: string][]): Map<string, string> {
+  const names = named.map(([, n]) => n);
+  let prefix = names.length > 1 ? names[0] : '';
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return new Map(
+    named.map(([id, name]) => {
+      const rest = name.slice(prefix.length);
+      const word = /(\S+\s+)$/.exec(prefix)?.[1] ?? '';
+      return [id, rest === '' ? name : /^\d/.test(rest) && /[a-z]\s$/i.test(word) ? word + rest : rest];
+    }),
+  );
 }
 
 export function renderPlan(pc: PageContext, community: Community, reports: ListedReport[]): string {
@@ -51,11 +68,13 @@ export function renderPlan(pc: PageContext, community: Community, reports: Liste
   const unplaced = community.buildings.filter((b) => !b.location);
   unplaced.forEach((b, i) => at.set(b.id, { x: PAD + (i + 0.5) * ((W - 2 * PAD) / unplaced.length), y: H - 30 }));
 
+  const labels = shortLabels(community.buildings.map((b) => [b.id, buildingName(pc, community.id, b.id)]));
   const buildings = community.buildings
     .map((b) => {
       const p = at.get(b.id)!;
-      const label = buildingName(pc, community.id, b.id).replace(/^.*?(\d+\S*)$/, '$1');
-      return `<g class="building"><rect x="${p.x - BOX.w / 2}" y="${p.y - BOX.h / 2}" width="${BOX.w}" height="${BOX.h}" rx="4" fill="#e8edf2" stroke="#8a9bab"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle" font-size="13" fill="#3e4c59">${esc(label)}</text><title>${esc(buildingName(pc, community.id, b.id))}</title></g>`;
+      const label = labels.get(b.id)!;
+      const w = Math.max(BOX.minW, [...label].reduce((sum, ch) => sum + (ch.charCodeAt(0) > 0x2e80 ? 15 : 8.5), 16));
+      return `<g class="building"><rect x="${p.x - w / 2}" y="${p.y - BOX.h / 2}" width="${w}" height="${BOX.h}" rx="4" fill="#e8edf2" stroke="#8a9bab"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle" font-size="15" fill="#3e4c59">${esc(label)}</text><title>${esc(buildingName(pc, community.id, b.id))}</title></g>`;
     })
     .join('');
 
@@ -68,16 +87,16 @@ export function renderPlan(pc: PageContext, community: Community, reports: Liste
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
       const angle = (n * 2 * Math.PI) / 8 - Math.PI / 2;
-      const ring = n === 0 && r.latitude !== null ? 0 : 30 + 12 * Math.floor(n / 8);
+      const ring = n === 0 && r.latitude !== null ? 0 : 32 + 14 * Math.floor(n / 8);
       const p = { x: base.x + ring * Math.cos(angle), y: base.y + ring * Math.sin(angle) };
       const title = `${publicId(r.id)} · ${categoryName(pc, r.category)} · ${pc.t(`hazards.status_${r.status}`)}`;
-      return `<a href="${esc(href(pc, `report/${r.id}`))}" class="dot" data-report="${publicId(r.id)}"><circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="10" fill="${reportColour(r)}" stroke="#fff" stroke-width="2"/><title>${esc(title)}</title></a>`;
+      return `<a href="${esc(href(pc, `report/${r.id}`))}" class="dot" data-report="${publicId(r.id)}"><circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="11" fill="${reportColour(r)}" stroke="#fff" stroke-width="2"/><title>${esc(title)}</title></a>`;
     })
     .join('');
 
   const centre = place(flat(ref, ref));
   const unplacedNote = unplaced.length ? `<text x="${PAD}" y="${H - 56}" font-size="12" fill="#7b8794">${esc(pc.t('dashboard.plan_unplaced'))}</text>` : '';
-  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(pc.t('dashboard.nav_map'))}" class="plan"><rect width="${W}" height="${H}" fill="#f7f9fb" rx="8"/><circle cx="${centre.x}" cy="${centre.y}" r="4" fill="#8a9bab"/>${buildings}${unplacedNote}${dots}<text x="${W - 12}" y="20" text-anchor="end" font-size="12" fill="#7b8794">N ↑</text></svg>`;
+  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(pc.t('dashboard.nav_map'))}" class="plan"><rect width="${W}" height="${H}" fill="#f7f9fb" rx="8"/><circle cx="${centre.x}" cy="${centre.y}" r="4" fill="#8a9bab"/>${buildings}${unplacedNote}${dots}<text x="${W - 12}" y="20" text-anchor="end" font-size="15" fill="#7b8794">N ↑</text></svg>`;
 }
 
 export function planLegend(pc: PageContext): string {
