@@ -5,6 +5,8 @@ import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webAppLaunchUrl, type EmulatedUser } from '../src/sandbox/emulator';
+import { startSandbox } from '../src/sandbox/sandbox';
+import { STAFF } from '../src/sandbox/seed';
 import { seedShowcase, startDashboardWorld, type DashboardWorld } from './helpers/dashboard';
 
 /**
@@ -181,6 +183,26 @@ describe('the staff dashboard in a browser', () => {
     const direct = await page.goto(`${d.base}/dashboard/reports?c=meiyuan`);
     expect(direct?.status()).toBe(401);
     expect(await page.locator('table').count()).toBe(0);
+  });
+
+  inBrowser("in the sandbox, staff press the /dashboard button and the dashboard opens signed in", async () => {
+    const sandbox = await startSandbox({ dir: join(dir, 'sandbox'), port: 0, logLevel: 'silent' });
+    try {
+      const chat = await browser.newPage();
+      await chat.goto(`${sandbox.web.url}/?as=${STAFF}`);
+      await chat.locator('#chat-list button').filter({ has: chat.locator('b').getByText('Linli', { exact: true }) }).click();
+      await chat.fill('#input', '/dashboard');
+      await chat.press('#input', 'Enter');
+      const button = chat.locator('#messages button.inline', { hasText: '打开工作台' }).last();
+      await button.waitFor();
+      const [app] = await Promise.all([browser.waitForEvent('page'), button.click()]);
+      await app.locator('nav a[aria-current]', { hasText: '平面图' }).waitFor();
+      expect(app.url()).not.toContain('tgWebAppData');
+      await chat.close();
+      await app.close();
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   inBrowser('an admin sees every community side by side, ranked, and can switch community', async () => {
