@@ -62,7 +62,7 @@ const common = {
     .default('0 9 * * 1')
     .refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
   /** The public https address of the bot's HTTP server; the staff dashboard (Mini App) is at <DASHBOARD_URL>/dashboard/. */
-  DASHBOARD_URL: z.url({ error: 'must be the public https URL of the bot\'s HTTP server, e.g. https://bot.example.org' }).optional(),
+  DASHBOARD_URL: z.url({ error: "must be the public https URL of the bot's HTTP server, e.g. https://bot.example.org" }).optional(),
   /** Telegram's sign-in data (initData) older than this many seconds is refused. */
   DASHBOARD_AUTH_MAX_AGE: z.coerce.number({ error: 'must be a number of seconds' }).int().positive().default(3600),
 };

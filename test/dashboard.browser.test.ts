@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webAppLaunchUrl, type EmulatedUser } from '../src/sandbox/emulator';
 import { startSandbox } from '../src/sandbox/sandbox';
 import { STAFF } from '../src/sandbox/seed';
+import { ARTIFACTS, CHROMIUM, DESKTOP, hasChromium, PHONE, streetLightPhoto } from './helpers/browser';
 import { seedShowcase, startDashboardWorld, type DashboardWorld } from './helpers/dashboard';
 
 /**
@@ -14,28 +14,8 @@ import { seedShowcase, startDashboardWorld, type DashboardWorld } from './helper
  * 390-px phone. Screenshots of every page go to test/.artifacts/dashboard-*.png to be looked at.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 const inBrowser = it.skipIf(!hasChromium);
-
-const ARTIFACTS = join(import.meta.dirname, '.artifacts');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 860 };
-
-/** A photo a resident would take: a street light that is out, at night. */
-function streetLightPhoto(): Buffer {
-  const canvas = createCanvas(480, 360);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#1d2a44';
-  g.fillRect(0, 0, 480, 360);
-  g.fillStyle = '#3b3b3b';
-  g.fillRect(0, 300, 480, 60);
-  g.fillStyle = '#777';
-  g.fillRect(230, 90, 14, 215);
-  g.fillRect(190, 80, 90, 16);
-  return canvas.toBuffer('image/png');
-}
 
 describe('the staff dashboard in a browser', () => {
   let d: DashboardWorld;
@@ -73,7 +53,15 @@ describe('the staff dashboard in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: DESKTOP,
       locale: 'zh-CN',
     });
@@ -185,12 +173,15 @@ describe('the staff dashboard in a browser', () => {
     expect(await page.locator('table').count()).toBe(0);
   });
 
-  inBrowser("in the sandbox, staff press the /dashboard button and the dashboard opens signed in", async () => {
+  inBrowser('in the sandbox, staff press the /dashboard button and the dashboard opens signed in', async () => {
     const sandbox = await startSandbox({ dir: join(dir, 'sandbox'), port: 0, logLevel: 'silent' });
     try {
       const chat = await browser.newPage();
       await chat.goto(`${sandbox.web.url}/?as=${STAFF}`);
-      await chat.locator('#chat-list button').filter({ has: chat.locator('b').getByText('Linli', { exact: true }) }).click();
+      await chat
+        .locator('#chat-list button')
+        .filter({ has: chat.locator('b').getByText('Linli', { exact: true }) })
+        .click();
       await chat.fill('#input', '/dashboard');
       await chat.press('#input', 'Enter');
       const button = chat.locator('#messages button.inline', { hasText: '打开工作台' }).last();

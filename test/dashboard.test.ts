@@ -3,18 +3,22 @@ import { DAY, MINUTE } from '../src/clock';
 import { parseConfig } from '../src/config';
 import { lastCompleteWeek } from '../src/domain/summary';
 import { ADMIN_ID } from './helpers/world';
+import { freshDatabase, PG_URL } from './helpers/postgres';
 import { seedPastReport, startDashboardWorld, type DashboardWorld } from './helpers/dashboard';
 
 /** The staff dashboard over HTTP, as the Mini App's page talks to it: who gets in, who sees what, the menu button, the street office's ranking. */
 
-describe('the staff dashboard', () => {
+describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
   let d: DashboardWorld;
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
-    d = await startDashboardWorld();
+    database = await freshDatabase('linli_dashboard');
+    d = await startDashboardWorld(database.env);
   }, 60_000);
   afterAll(async () => {
     expect(d.world.emu.rejected).toEqual([]);
     await d.world.stop();
+    await database.drop();
   });
   const job = (name: string) => d.world.app.scheduler.run(d.world.app.scheduler.jobs.find((j) => j.name === name)!);
   const menuCalls = () => d.world.emu.calls.filter((c) => c.method === 'setChatMenuButton').length;
@@ -23,7 +27,9 @@ describe('the staff dashboard', () => {
     await d.lin.send('/dashboard');
     const reply = d.lin.last()!;
     expect(reply.text).toMatch(/dashboard shows your community/);
-    expect(reply.reply_markup).toEqual({ inline_keyboard: [[{ text: '📊 Open the dashboard', web_app: { url: `${d.base}/dashboard/` } }]] });
+    expect(reply.reply_markup).toEqual({
+      inline_keyboard: [[{ text: '📊 Open the dashboard', web_app: { url: `${d.base}/dashboard/` } }]],
+    });
     await d.world.flush();
     expect(d.world.emu.menuButton(d.lin.id)).toEqual({ type: 'web_app', text: 'Dashboard', web_app: { url: `${d.base}/dashboard/` } });
 
@@ -96,7 +102,11 @@ describe('the staff dashboard', () => {
     const photo = await fetch(`${d.base}/dashboard/photo/${photoId}?s=${lin}`);
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await photo.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await photo.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     const gu = await d.world.staff('Gu', { community: 'guihua' });
     const other = (await d.signIn(gu)).body.token!;
@@ -113,7 +123,15 @@ describe('the staff dashboard', () => {
   it('ranks every community for the admins, on the page and in a weekly message', async () => {
     const week = lastCompleteWeek(d.world.clock.now(), d.world.app.deps.config.timezone);
     // Last week Meiyuan answered and fixed a light in time and was rated 5; Guihua left one unanswered.
-    await seedPastReport(d.world, { community: 'meiyuan', category: 'light', building: 'b1', at: week.start + DAY, ackHours: 1, fixHours: 10, rating: 5 });
+    await seedPastReport(d.world, {
+      community: 'meiyuan',
+      category: 'light',
+      building: 'b1',
+      at: week.start + DAY,
+      ackHours: 1,
+      fixHours: 10,
+      rating: 5,
+    });
     await seedPastReport(d.world, { community: 'guihua', category: 'light', building: 'b1', at: week.start + DAY });
     const admin = (await d.signIn(d.world.admin())).body.token!;
     const street = await d.get('street', { s: admin });
@@ -137,7 +155,9 @@ describe('dashboard configuration', () => {
     expect(() => parseConfig({ BOT_TOKEN: '123:abcdefghijklmnop', DASHBOARD_URL: 'https://bot.example.org' })).toThrow(
       /METRICS_PORT is required in polling mode when DASHBOARD_URL is set/,
     );
-    expect(parseConfig({ BOT_TOKEN: '123:abcdefghijklmnop', DASHBOARD_URL: 'https://bot.example.org/', METRICS_PORT: '9100' }).dashboard).toEqual({
+    expect(
+      parseConfig({ BOT_TOKEN: '123:abcdefghijklmnop', DASHBOARD_URL: 'https://bot.example.org/', METRICS_PORT: '9100' }).dashboard,
+    ).toEqual({
       url: 'https://bot.example.org',
       authMaxAgeSeconds: 3600,
     });

@@ -7,4 +7,12 @@ import { summaryFeature } from './summary';
 import { dashboardFeature } from './dashboard';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
-export const features: Feature[] = [coreFeature, adminFeature, hazardsFeature, helpFeature, noticesFeature, summaryFeature, dashboardFeature];
+export const features: Feature[] = [
+  coreFeature,
+  adminFeature,
+  hazardsFeature,
+  helpFeature,
+  noticesFeature,
+  summaryFeature,
+  dashboardFeature,
+];

@@ -28,7 +28,10 @@ export function placedConfig(): string {
   const cfg = JSON.parse(readFileSync('src/community/example.json', 'utf8'));
   for (const c of cfg.communities) {
     c.buildings.forEach((b: { location?: unknown }, i: number) => {
-      b.location = { latitude: c.centre.latitude + 0.0006 * (Math.floor(i / 3) - 0.5), longitude: c.centre.longitude + 0.0007 * ((i % 3) - 1) };
+      b.location = {
+        latitude: c.centre.latitude + 0.0006 * (Math.floor(i / 3) - 0.5),
+        longitude: c.centre.longitude + 0.0007 * ((i % 3) - 1),
+      };
     });
   }
   const path = join(mkdtempSync(join(tmpdir(), 'linli-dash-cfg-')), 'communities.json');
@@ -36,10 +39,10 @@ export function placedConfig(): string {
   return path;
 }
 
-export async function startDashboardWorld(): Promise<DashboardWorld> {
+export async function startDashboardWorld(env: Record<string, string> = {}): Promise<DashboardWorld> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const world = await startWorld({ env: { DASHBOARD_URL: base, METRICS_PORT: String(port), COMMUNITY_CONFIG: placedConfig() } });
+  const world = await startWorld({ env: { DASHBOARD_URL: base, METRICS_PORT: String(port), COMMUNITY_CONFIG: placedConfig(), ...env } });
   const lin = await world.staff('Lin');
   const group = world.emu.group({ title: '梅园居委会' });
   await lin.send('/link committee', { in: group });
@@ -69,7 +72,12 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
       if (who.last()!.buttons().includes('不是，这是另一件事')) await who.press('不是，这是另一件事');
       await who.press('✅ 确认提交');
       await world.flush();
-      const r = await world.db.selectFrom('reports').select('id').where('reporter_id', '=', who.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const r = await world.db
+        .selectFrom('reports')
+        .select('id')
+        .where('reporter_id', '=', who.id)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       return r.id;
     },
   };
@@ -81,7 +89,16 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
  */
 export async function seedPastReport(
   world: World,
-  r: { community: string; category: string; building: string; at: number; ackHours?: number; fixHours?: number; rating?: number; staffId?: number },
+  r: {
+    community: string;
+    category: string;
+    building: string;
+    at: number;
+    ackHours?: number;
+    fixHours?: number;
+    rating?: number;
+    staffId?: number;
+  },
 ): Promise<number> {
   const H = 3_600_000;
   const ack = r.ackHours === undefined ? null : r.at + r.ackHours * H;
@@ -162,16 +179,51 @@ export async function seedShowcase(world: World, community: string, firstUserId:
     const id = firstUserId + i;
     await world.db
       .insertInto('users')
-      .values({ id, first_name: name, username: null, locale: 'zh-CN', role: i === 0 ? 'lead' : 'volunteer', community_id: community, building_id: 'b1', unit: null, phone: null, privacy_accepted_at: now, created_at: now, updated_at: now })
+      .values({
+        id,
+        first_name: name,
+        username: null,
+        locale: 'zh-CN',
+        role: i === 0 ? 'lead' : 'volunteer',
+        community_id: community,
+        building_id: 'b1',
+        unit: null,
+        phone: null,
+        privacy_accepted_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await world.db
       .insertInto('team_members')
-      .values({ user_id: id, community_id: community, team_id: i % 2 ? 'patrol' : 'elder', role: i === 0 ? 'lead' : 'member', status: 'approved', skills: null, availability: null, phone: null, agreed_to_be_named: 1, created_at: now - 60 * DAY, decided_at: now - 60 * DAY, decided_by: null })
+      .values({
+        user_id: id,
+        community_id: community,
+        team_id: i % 2 ? 'patrol' : 'elder',
+        role: i === 0 ? 'lead' : 'member',
+        status: 'approved',
+        skills: null,
+        availability: null,
+        phone: null,
+        agreed_to_be_named: 1,
+        created_at: now - 60 * DAY,
+        decided_at: now - 60 * DAY,
+        decided_by: null,
+      })
       .execute();
     for (let k = 0; k < 6 - i; k++)
       await world.db
         .insertInto('hours')
-        .values({ volunteer_id: id, community_id: community, task_id: null, shift_id: null, minutes: 90 + 15 * k, corrected_minutes: null, approved: 1, at: now - k * 9 * DAY })
+        .values({
+          volunteer_id: id,
+          community_id: community,
+          task_id: null,
+          shift_id: null,
+          minutes: 90 + 15 * k,
+          corrected_minutes: null,
+          approved: 1,
+          at: now - k * 9 * DAY,
+        })
         .execute();
   }
   const events: [string, string, number, number | null, number][] = [
@@ -182,13 +234,39 @@ export async function seedShowcase(world: World, community: string, firstUserId:
   for (const [title, place, offset, capacity, people] of events) {
     const { id } = await world.db
       .insertInto('events')
-      .values({ community_id: community, title, description: '', place, starts_at: now + offset, capacity, rsvp_deadline: now + offset - DAY, status: 'open', audience: '{"kind":"community"}', created_by: firstUserId, created_at: now - 30 * DAY, reminded_day_at: null, reminded_soon_at: null, rating_asked_at: null, going: people })
+      .values({
+        community_id: community,
+        title,
+        description: '',
+        place,
+        starts_at: now + offset,
+        capacity,
+        rsvp_deadline: now + offset - DAY,
+        status: 'open',
+        audience: '{"kind":"community"}',
+        created_by: firstUserId,
+        created_at: now - 30 * DAY,
+        reminded_day_at: null,
+        reminded_soon_at: null,
+        rating_asked_at: null,
+        going: people,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (let p = 0; p < people; p++)
       await world.db
         .insertInto('rsvps')
-        .values({ event_id: Number(id), user_id: firstUserId + p, status: 'going', queued_at: now, attended: offset < 0 ? Number(p < people - 1) : null, rating: offset < 0 ? 4 + (p % 2) : null, rated_at: null, rating_comment: null, updated_at: now })
+        .values({
+          event_id: Number(id),
+          user_id: firstUserId + p,
+          status: 'going',
+          queued_at: now,
+          attended: offset < 0 ? Number(p < people - 1) : null,
+          rating: offset < 0 ? 4 + (p % 2) : null,
+          rated_at: null,
+          rating_comment: null,
+          updated_at: now,
+        })
         .execute();
   }
 }

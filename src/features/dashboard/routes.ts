@@ -28,10 +28,12 @@ const MAX_INIT_DATA = 8 * 1024;
 const HEADERS = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
 };
 
-const html = (res: Res, status: number, body: string): void => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...HEADERS }).end(body);
+const html = (res: Res, status: number, body: string): void =>
+  void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...HEADERS }).end(body);
 const json = (res: Res, status: number, body: unknown): void =>
   void res.writeHead(status, { 'content-type': 'application/json', ...HEADERS }).end(JSON.stringify(body));
 
@@ -63,7 +65,10 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
 
   async function signIn(req: Req, res: Res) {
     const body = await readBody(req, MAX_INIT_DATA);
-    const checked = body === undefined ? ({ ok: false, reason: 'malformed' } as const) : validateInitData(body, deps.config.botToken, settings!.authMaxAgeSeconds, deps.clock.now());
+    const checked =
+      body === undefined
+        ? ({ ok: false, reason: 'malformed' } as const)
+        : validateInitData(body, deps.config.botToken, settings!.authMaxAgeSeconds, deps.clock.now());
     if (!checked.ok) return json(res, 401, { reason: checked.reason, message: t0(`dashboard.refused_${checked.reason}`) });
     const viewer = await viewerOf(deps, checked.user.id, checked.user.language_code);
     const t = deps.i18n.translator(viewer.locale);
@@ -75,12 +80,18 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
   /** The viewer of a page request, or the refusal already sent. */
   async function authorise(res: Res, q: URLSearchParams): Promise<PageContext | undefined> {
     const userId = sessionUser(q.get('s'), deps.config.botToken, deps.clock.now());
-    if (userId === undefined) return void html(res, 401, messagePage(t0, deps.config.defaultLocale, t0('dashboard.session_title'), t0('dashboard.session_expired')));
+    if (userId === undefined)
+      return void html(
+        res,
+        401,
+        messagePage(t0, deps.config.defaultLocale, t0('dashboard.session_title'), t0('dashboard.session_expired')),
+      );
     const viewer: Viewer = await viewerOf(deps, userId);
     const lang = q.get('lang');
     const locale = isLocale(lang) ? lang : viewer.locale;
     const t = deps.i18n.translator(locale);
-    if (viewer.allowed.length === 0) return void html(res, 403, messagePage(t, locale, t('dashboard.refused_title'), t('dashboard.refused_not_staff')));
+    if (viewer.allowed.length === 0)
+      return void html(res, 403, messagePage(t, locale, t('dashboard.refused_title'), t('dashboard.refused_not_staff')));
     const asked = q.get('c') ?? '';
     return {
       t,
@@ -94,14 +105,17 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
     };
   }
 
-  const notFound = (res: Res, pc: PageContext) => html(res, 404, messagePage(pc.t, pc.locale, pc.t('dashboard.not_found_title'), pc.t('dashboard.not_found')));
+  const notFound = (res: Res, pc: PageContext) =>
+    html(res, 404, messagePage(pc.t, pc.locale, pc.t('dashboard.not_found_title'), pc.t('dashboard.not_found')));
 
   async function page(res: Res, pc: PageContext, name: string, q: URLSearchParams): Promise<void> {
     const now = deps.clock.now();
     const { db, communities } = deps;
     const community = communities.community(pc.communityId)!;
-    const show = (p: PageName, body: string, params: Record<string, string> = {}) => html(res, 200, layout(pc, p, pc.t(`dashboard.nav_${p}`), body, params));
-    if (name === 'map') return show('map', mapBody(pc, community, await listReports(db, communities, pc.communityId, { status: 'open' }, now)));
+    const show = (p: PageName, body: string, params: Record<string, string> = {}) =>
+      html(res, 200, layout(pc, p, pc.t(`dashboard.nav_${p}`), body, params));
+    if (name === 'map')
+      return show('map', mapBody(pc, community, await listReports(db, communities, pc.communityId, { status: 'open' }, now)));
     if (name === 'reports') {
       const f = parseFilter(q, communities, pc.communityId);
       const params = { status: f.status, category: f.category ?? '', building: f.building ?? '', overdue: f.overdue ? '1' : '' };
@@ -131,7 +145,9 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
     const got = await fetch(`${deps.config.apiRoot}/file/bot${deps.config.botToken}/${file.file_path}`);
     if (!got.ok) return void res.writeHead(502, HEADERS).end();
     const bytes = Buffer.from(await got.arrayBuffer());
-    res.writeHead(200, { 'content-type': imageType(bytes), 'cache-control': 'private, max-age=3600', 'referrer-policy': 'no-referrer' }).end(bytes);
+    res
+      .writeHead(200, { 'content-type': imageType(bytes), 'cache-control': 'private, max-age=3600', 'referrer-policy': 'no-referrer' })
+      .end(bytes);
   }
 
   async function font(res: Res, file: string) {

@@ -10,7 +10,12 @@ import type { TgUser } from './types';
 export function signedInitData(token: string, user: TgUser, authDateSeconds: number): string {
   const fields = new URLSearchParams({
     query_id: `AA${randomBytes(12).toString('base64url')}`,
-    user: JSON.stringify({ id: user.id, first_name: user.first_name, ...(user.language_code && { language_code: user.language_code }), allows_write_to_pm: true }),
+    user: JSON.stringify({
+      id: user.id,
+      first_name: user.first_name,
+      ...(user.language_code && { language_code: user.language_code }),
+      allows_write_to_pm: true,
+    }),
     auth_date: String(authDateSeconds),
   });
   const check = [...fields.entries()]

@@ -1,21 +1,15 @@
 import { DAY } from '../../../clock';
 import type { Communities } from '../../../community/config';
-import { findReport, isOverdue, type OverdueKind, type Report } from '../../../domain/hazards';
+import { findReport, isOverdue, type OverdueKind, type QueueFilter, type Report } from '../../../domain/hazards';
 import { OPEN_STATUSES, STATUSES } from '../../../domain/hazard-status';
 import { hoursByVolunteer } from '../../../domain/help';
 import { weekOf, weeklySummary, type Rates, type Week } from '../../../domain/summary';
 import type { Executor } from '../../../store/db';
-import type { ReportStatus } from '../../../store/schema/hazards';
 
 /** What the dashboard's pages show, read straight from the features' tables (no telegraf here). */
 
-export interface ReportFilter {
-  /** 'open' for every open status, 'all', or one status. */
-  status: 'open' | 'all' | ReportStatus;
-  category?: string;
-  building?: string;
-  overdue?: boolean;
-}
+/** The staff queue's filter (domain/hazards.ts), by building too; the community is the viewer's. */
+export type ReportFilter = Omit<QueueFilter, 'communityId'> & { building?: string };
 
 export const LIST_LIMIT = 200;
 
@@ -46,7 +40,11 @@ export async function listReports(
   else if (f.status !== 'all') q = q.where('status', '=', f.status);
   if (f.category) q = q.where('category', '=', f.category);
   if (f.building) q = q.where('building_id', '=', f.building);
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.overdue ? 10_000 : LIST_LIMIT).execute();
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.overdue ? 10_000 : LIST_LIMIT)
+    .execute();
   const byId = new Map(communities.config.hazardCategories.map((c) => [c.id, c]));
   const listed = rows.map((r) => ({ ...r, overdue: isOverdue(r, byId.get(r.category), now) }));
   return (f.overdue ? listed.filter((r) => r.overdue) : listed).slice(0, LIST_LIMIT);
@@ -75,7 +73,12 @@ export async function reportDetail(db: Executor, communities: Communities, id: n
       .orderBy('report_events.id')
       .execute(),
     r.reporter_id === null ? undefined : db.selectFrom('users').select('first_name').where('id', '=', r.reporter_id).executeTakeFirst(),
-    db.selectFrom('report_followers').select(db.fn.countAll<number>().as('n')).where('report_id', '=', id).where('kind', '=', 'supporter').executeTakeFirst(),
+    db
+      .selectFrom('report_followers')
+      .select(db.fn.countAll<number>().as('n'))
+      .where('report_id', '=', id)
+      .where('kind', '=', 'supporter')
+      .executeTakeFirst(),
   ]);
   return {
     report: { ...r, overdue: isOverdue(r, category, now) },
@@ -150,7 +153,14 @@ export async function volunteers(db: Executor, communityId: string, now: number)
   ]);
   const rows = new Map<number, VolunteerRow>();
   for (const m of members) {
-    const row = rows.get(m.user_id!) ?? { userId: m.user_id, name: m.first_name, teams: [], lead: false, recentMinutes: 0, totalMinutes: 0 };
+    const row = rows.get(m.user_id!) ?? {
+      userId: m.user_id,
+      name: m.first_name,
+      teams: [],
+      lead: false,
+      recentMinutes: 0,
+      totalMinutes: 0,
+    };
     row.teams.push(m.team_id);
     row.lead ||= m.role === 'lead';
     rows.set(m.user_id!, row);
@@ -220,4 +230,3 @@ export async function events(db: Executor, communityId: string, now: number): Pr
     };
   });
 }
-

@@ -18,7 +18,9 @@ async function staffChats(deps: MenuDeps) {
   const rows = await deps.db
     .selectFrom('users')
     .select(['id', 'locale'])
-    .where((eb) => eb.or([eb('role', 'in', ['staff', 'admin']), ...(deps.config.adminIds.length ? [eb('id', 'in', deps.config.adminIds)] : [])]))
+    .where((eb) =>
+      eb.or([eb('role', 'in', ['staff', 'admin']), ...(deps.config.adminIds.length ? [eb('id', 'in', deps.config.adminIds)] : [])]),
+    )
     .where('reachable', '=', 1)
     .execute();
   return rows.map((r) => ({ id: Number(r.id), locale: isLocale(r.locale) ? r.locale : deps.config.defaultLocale }));
@@ -37,11 +39,25 @@ export async function syncMenuButtons(deps: MenuDeps, onlyUserId?: number): Prom
         .values({ user_id: s.id, url, set_at: now })
         .onConflict((oc) => oc.column('user_id').doNothing())
         .executeTakeFirst();
-      const changed = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ||
-        Number((await tx.updateTable('dashboard_menus').set({ url, set_at: now }).where('user_id', '=', s.id).where('url', '!=', url).executeTakeFirst()).numUpdatedRows) > 0;
+      const changed =
+        Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ||
+        Number(
+          (
+            await tx
+              .updateTable('dashboard_menus')
+              .set({ url, set_at: now })
+              .where('user_id', '=', s.id)
+              .where('url', '!=', url)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) > 0;
       if (!changed) return;
       const text = deps.i18n.t(s.locale, 'dashboard.menu_button');
-      await enqueueCall(tx, now, { chatId: s.id, method: 'setChatMenuButton', payload: { menu_button: { type: 'web_app', text, web_app: { url } } } });
+      await enqueueCall(tx, now, {
+        chatId: s.id,
+        method: 'setChatMenuButton',
+        payload: { menu_button: { type: 'web_app', text, web_app: { url } } },
+      });
     });
   }
   if (onlyUserId !== undefined) return;

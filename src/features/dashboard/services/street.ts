@@ -34,7 +34,12 @@ function score(r: Rates): number | null {
 }
 
 function byStanding(a: CommunityStanding, b: CommunityStanding): number {
-  return (b.score ?? -1) - (a.score ?? -1) || a.overdue - b.overdue || b.volunteerMinutes - a.volunteerMinutes || a.communityId.localeCompare(b.communityId);
+  return (
+    (b.score ?? -1) - (a.score ?? -1) ||
+    a.overdue - b.overdue ||
+    b.volunteerMinutes - a.volunteerMinutes ||
+    a.communityId.localeCompare(b.communityId)
+  );
 }
 
 export async function streetView(db: Executor, communities: Communities, timeZone: string, now: number): Promise<StreetView> {

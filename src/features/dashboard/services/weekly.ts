@@ -37,6 +37,11 @@ export async function sendStreetRanking(deps: StreetDeps, now: number): Promise<
     // An admin who never started the bot cannot be written to; the outbox would only fail.
     if (!user) continue;
     const locale = isLocale(user.locale) ? user.locale : deps.config.defaultLocale;
-    await enqueue(deps.db, now, { chatId: adminId, text: renderStreetMessage(deps, view, locale), priority: PRIORITY.group, ref: `street:${view.week.key}` });
+    await enqueue(deps.db, now, {
+      chatId: adminId,
+      text: renderStreetMessage(deps, view, locale),
+      priority: PRIORITY.group,
+      ref: `street:${view.week.key}`,
+    });
   }
 }

@@ -15,10 +15,16 @@ const y = (v: number, max: number) => M.top + (1 - v / max) * (H - M.top - M.bot
 
 function axes(pc: PageContext, t: Trends, max: number, ticks: number[], unit: string): string {
   const grid = ticks
-    .map((v) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v, max)}" y2="${y(v, max)}" stroke="#e4e9ee"/><text x="${M.left - 6}" y="${y(v, max) + 4}" text-anchor="end" font-size="15" fill="#7b8794">${v}${unit}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v, max)}" y2="${y(v, max)}" stroke="#e4e9ee"/><text x="${M.left - 6}" y="${y(v, max) + 4}" text-anchor="end" font-size="15" fill="#7b8794">${v}${unit}</text>`,
+    )
     .join('');
   const labels = t.weeks
-    .map((w, i) => `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="15" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`)
+    .map(
+      (w, i) =>
+        `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="15" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`,
+    )
     .join('');
   return `<rect width="${W}" height="${H}" fill="#fff"/>${grid}${labels}`;
 }
@@ -29,7 +35,9 @@ export function ratesChart(pc: PageContext, t: Trends): string {
     .map((k) => {
       const points = t.weeks.flatMap((w, i) => (w.rates[k] === null ? [] : [[x(i, n), y(w.rates[k]!, 100)] as const]));
       const path = points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ');
-      const dots = points.map(([px, py]) => `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="4" fill="${RATE_COLOURS[k]}"/>`).join('');
+      const dots = points
+        .map(([px, py]) => `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="4" fill="${RATE_COLOURS[k]}"/>`)
+        .join('');
       return `<polyline points="${path}" fill="none" stroke="${RATE_COLOURS[k]}" stroke-width="2.5"/>${dots}`;
     })
     .join('');
@@ -63,6 +71,8 @@ export function categoryChart(pc: PageContext, t: Trends): string {
         .join('');
     })
     .join('');
-  const legend = categories.map((c, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(categoryName(pc, c))}</span>`).join('');
+  const legend = categories
+    .map((c, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(categoryName(pc, c))}</span>`)
+    .join('');
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(pc.t('dashboard.categories_title'))}" class="chart categories">${axes(pc, t, top, [0, step, 2 * step, 3 * step, top], '')}${bars}</svg><div class="legend">${legend || esc(pc.t('dashboard.no_reports_yet'))}</div>`;
 }

@@ -35,7 +35,8 @@ export function href(pc: PageContext, path: string, params: Record<string, strin
   return `${BASE}/${path}?${q.toString()}`;
 }
 
-export const communityName = (pc: Pick<PageContext, 'communities' | 'locale'>, id: string) => pc.communities.community(id)?.name[pc.locale] ?? id;
+export const communityName = (pc: Pick<PageContext, 'communities' | 'locale'>, id: string) =>
+  pc.communities.community(id)?.name[pc.locale] ?? id;
 export const categoryName = (pc: Pick<PageContext, 'communities' | 'locale'>, id: string) =>
   pc.communities.config.hazardCategories.find((c) => c.id === id)?.name[pc.locale] ?? id;
 export const buildingName = (pc: Pick<PageContext, 'communities' | 'locale'>, communityId: string, id: string | null) =>

@@ -106,7 +106,11 @@ export function document(locale: Locale, title: string, body: string, script = '
 
 /** A page with one message and no navigation: refused, expired, not found. */
 export function messagePage(t: Translate, locale: Locale, title: string, text: string): string {
-  return document(locale, title, `<header><h1>${esc(t('dashboard.title'))}</h1></header><main><div class="card"><h2>${esc(title)}</h2><p>${esc(text)}</p></div></main>`);
+  return document(
+    locale,
+    title,
+    `<header><h1>${esc(t('dashboard.title'))}</h1></header><main><div class="card"><h2>${esc(title)}</h2><p>${esc(text)}</p></div></main>`,
+  );
 }
 
 /**

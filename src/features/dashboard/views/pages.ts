@@ -6,18 +6,25 @@ import { communityName, esc, formatDay, formatTime, hours, rate, table, type Pag
 /** Trends, volunteers, events and the street office's ranking. */
 
 export function trendsBody(pc: PageContext, t: Trends): string {
-  const head = ['dashboard.col_week', 'dashboard.rate_response', 'dashboard.rate_resolution', 'dashboard.rate_satisfaction'].map((k) => esc(pc.t(k)));
-  const rows = [...t.weeks].reverse().map((w) => [esc(formatDay(pc, w.week.start)), rate(w.rates.response), rate(w.rates.resolution), rate(w.rates.satisfaction)]);
+  const head = ['dashboard.col_week', 'dashboard.rate_response', 'dashboard.rate_resolution', 'dashboard.rate_satisfaction'].map((k) =>
+    esc(pc.t(k)),
+  );
+  const rows = [...t.weeks]
+    .reverse()
+    .map((w) => [esc(formatDay(pc, w.week.start)), rate(w.rates.response), rate(w.rates.resolution), rate(w.rates.satisfaction)]);
   return `<div class="card"><h3>${esc(pc.t('dashboard.rates_title'))}</h3>${ratesChart(pc, t)}</div>
 <div class="card"><h3>${esc(pc.t('dashboard.categories_title'))}</h3>${categoryChart(pc, t)}</div>
 <div class="card">${table(head, rows, 'rates', false)}</div>`;
 }
 
-const teamName = (pc: PageContext, id: string) => pc.communities.community(pc.communityId)?.teams.find((t) => t.id === id)?.name[pc.locale] ?? id;
+const teamName = (pc: PageContext, id: string) =>
+  pc.communities.community(pc.communityId)?.teams.find((t) => t.id === id)?.name[pc.locale] ?? id;
 
 export function volunteersBody(pc: PageContext, rows: VolunteerRow[]): string {
   if (rows.length === 0) return `<p class="empty">${esc(pc.t('dashboard.no_volunteers'))}</p>`;
-  const head = ['dashboard.col_name', 'dashboard.col_teams', 'dashboard.col_hours_28', 'dashboard.col_hours_total'].map((k) => esc(pc.t(k)));
+  const head = ['dashboard.col_name', 'dashboard.col_teams', 'dashboard.col_hours_28', 'dashboard.col_hours_total'].map((k) =>
+    esc(pc.t(k)),
+  );
   const total = rows.reduce((a, r) => a + r.totalMinutes, 0);
   const body = rows.map((r) => [
     esc(r.name ?? '—') + (r.lead ? ` <span class="badge">${esc(pc.t('dashboard.lead'))}</span>` : ''),
@@ -30,7 +37,9 @@ export function volunteersBody(pc: PageContext, rows: VolunteerRow[]): string {
 
 export function eventsBody(pc: PageContext, rows: EventRow[]): string {
   if (rows.length === 0) return `<p class="empty">${esc(pc.t('dashboard.no_events'))}</p>`;
-  const head = ['dashboard.col_event', 'dashboard.col_when', 'dashboard.col_going', 'dashboard.col_attended', 'dashboard.col_rating'].map((k) => esc(pc.t(k)));
+  const head = ['dashboard.col_event', 'dashboard.col_when', 'dashboard.col_going', 'dashboard.col_attended', 'dashboard.col_rating'].map(
+    (k) => esc(pc.t(k)),
+  );
   const body = rows.map((e) => [
     `<b>${esc(e.title)}</b><br><span class="muted">${esc(e.place)}</span>${e.status === 'cancelled' ? ` <span class="badge overdue">${esc(pc.t('dashboard.cancelled'))}</span>` : ''}`,
     esc(formatTime(pc, e.startsAt)),

@@ -62,7 +62,11 @@ export function shortLabels(named: [id: string, name: string][]): Map<string, st
 export function renderPlan(pc: PageContext, community: Community, reports: ListedReport[]): string {
   const ref = community.centre ?? community.buildings.find((b) => b.location)?.location ?? { latitude: 0, longitude: 0 };
   const located = community.buildings.filter((b) => b.location);
-  const geo = [ref, ...located.map((b) => b.location!), ...reports.flatMap((r) => (r.latitude !== null && r.longitude !== null ? [{ latitude: r.latitude, longitude: r.longitude }] : []))];
+  const geo = [
+    ref,
+    ...located.map((b) => b.location!),
+    ...reports.flatMap((r) => (r.latitude !== null && r.longitude !== null ? [{ latitude: r.latitude, longitude: r.longitude }] : [])),
+  ];
   const place = fitter(geo.map((p) => flat(p, ref)));
   const at = new Map<string, Xy>(located.map((b) => [b.id, place(flat(b.location!, ref))]));
   const unplaced = community.buildings.filter((b) => !b.location);
@@ -73,7 +77,10 @@ export function renderPlan(pc: PageContext, community: Community, reports: Liste
     .map((b) => {
       const p = at.get(b.id)!;
       const label = labels.get(b.id)!;
-      const w = Math.max(BOX.minW, [...label].reduce((sum, ch) => sum + (ch.charCodeAt(0) > 0x2e80 ? 15 : 8.5), 16));
+      const w = Math.max(
+        BOX.minW,
+        [...label].reduce((sum, ch) => sum + (ch.charCodeAt(0) > 0x2e80 ? 15 : 8.5), 16),
+      );
       return `<g class="building"><rect x="${p.x - w / 2}" y="${p.y - BOX.h / 2}" width="${w}" height="${BOX.h}" rx="4" fill="#e8edf2" stroke="#8a9bab"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle" font-size="15" fill="#3e4c59">${esc(label)}</text><title>${esc(buildingName(pc, community.id, b.id))}</title></g>`;
     })
     .join('');
@@ -82,7 +89,10 @@ export function renderPlan(pc: PageContext, community: Community, reports: Liste
   const seen = new Map<string, number>();
   const dots = reports
     .map((r) => {
-      const base = r.latitude !== null && r.longitude !== null ? place(flat({ latitude: r.latitude, longitude: r.longitude }, ref)) : (at.get(r.building_id ?? '') ?? place(flat(ref, ref)));
+      const base =
+        r.latitude !== null && r.longitude !== null
+          ? place(flat({ latitude: r.latitude, longitude: r.longitude }, ref))
+          : (at.get(r.building_id ?? '') ?? place(flat(ref, ref)));
       const key = `${Math.round(base.x)},${Math.round(base.y)}`;
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
@@ -95,7 +105,9 @@ export function renderPlan(pc: PageContext, community: Community, reports: Liste
     .join('');
 
   const centre = place(flat(ref, ref));
-  const unplacedNote = unplaced.length ? `<text x="${PAD}" y="${H - 56}" font-size="12" fill="#7b8794">${esc(pc.t('dashboard.plan_unplaced'))}</text>` : '';
+  const unplacedNote = unplaced.length
+    ? `<text x="${PAD}" y="${H - 56}" font-size="12" fill="#7b8794">${esc(pc.t('dashboard.plan_unplaced'))}</text>`
+    : '';
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(pc.t('dashboard.nav_map'))}" class="plan"><rect width="${W}" height="${H}" fill="#f7f9fb" rx="8"/><circle cx="${centre.x}" cy="${centre.y}" r="4" fill="#8a9bab"/>${buildings}${unplacedNote}${dots}<text x="${W - 12}" y="20" text-anchor="end" font-size="15" fill="#7b8794">N ↑</text></svg>`;
 }
 

@@ -22,7 +22,10 @@ function where(pc: PageContext, r: ListedReport): string {
 export function mapBody(pc: PageContext, community: Community, reports: ListedReport[]): string {
   const list = reports
     .slice(0, 12)
-    .map((r) => `<li><a href="${esc(href(pc, `report/${r.id}`))}">${publicId(r.id)}</a> ${esc(categoryName(pc, r.category))} ${statusBadges(pc, r)}</li>`)
+    .map(
+      (r) =>
+        `<li><a href="${esc(href(pc, `report/${r.id}`))}">${publicId(r.id)}</a> ${esc(categoryName(pc, r.category))} ${statusBadges(pc, r)}</li>`,
+    )
     .join('');
   return `<div class="card">${renderPlan(pc, community, reports)}${planLegend(pc)}</div>
 <div class="card"><b>${esc(pc.t('dashboard.open_count', { count: reports.length }))}</b>${list ? `<ul>${list}</ul>` : ''}<p><a href="${esc(href(pc, 'reports'))}">${esc(pc.t('dashboard.to_list'))}</a></p></div>`;
@@ -40,14 +43,28 @@ function filterForm(pc: PageContext, community: Community, f: ReportFilter): str
     ['all', pc.t('dashboard.filter_all')],
     ...STATUSES.map((s): [string, string] => [s, pc.t(`hazards.status_${s}`)]),
   ];
-  const categories: [string, string][] = [['', pc.t('dashboard.filter_any')], ...pc.communities.config.hazardCategories.map((c): [string, string] => [c.id, c.name[pc.locale]])];
-  const buildings: [string, string][] = [['', pc.t('dashboard.filter_any')], ...community.buildings.map((b): [string, string] => [b.id, b.name[pc.locale]])];
+  const categories: [string, string][] = [
+    ['', pc.t('dashboard.filter_any')],
+    ...pc.communities.config.hazardCategories.map((c): [string, string] => [c.id, c.name[pc.locale]]),
+  ];
+  const buildings: [string, string][] = [
+    ['', pc.t('dashboard.filter_any')],
+    ...community.buildings.map((b): [string, string] => [b.id, b.name[pc.locale]]),
+  ];
   return `<form class="filters card" method="get" action="/dashboard/reports">
 <input type="hidden" name="s" value="${esc(pc.token)}"><input type="hidden" name="c" value="${esc(pc.communityId)}"><input type="hidden" name="lang" value="${pc.locale}">
 ${select('status', pc.t('dashboard.filter_status'), statuses, f.status)}
 ${select('category', pc.t('dashboard.filter_category'), categories, f.category ?? '')}
 ${select('building', pc.t('dashboard.filter_building'), buildings, f.building ?? '')}
-${select('overdue', pc.t('dashboard.filter_overdue'), [['', pc.t('dashboard.filter_any')], ['1', pc.t('dashboard.filter_overdue_only')]], f.overdue ? '1' : '')}
+${select(
+  'overdue',
+  pc.t('dashboard.filter_overdue'),
+  [
+    ['', pc.t('dashboard.filter_any')],
+    ['1', pc.t('dashboard.filter_overdue_only')],
+  ],
+  f.overdue ? '1' : '',
+)}
 <button type="submit">${esc(pc.t('dashboard.filter_apply'))}</button></form>`;
 }
 
@@ -59,7 +76,9 @@ export function listBody(pc: PageContext, community: Community, f: ReportFilter,
     esc(where(pc, r)),
     `<span class="muted">${esc(formatTime(pc, r.created_at))}</span>`,
   ]);
-  const head = ['dashboard.col_id', 'dashboard.col_category', 'dashboard.col_status', 'dashboard.col_where', 'dashboard.col_filed'].map((k) => esc(pc.t(k)));
+  const head = ['dashboard.col_id', 'dashboard.col_category', 'dashboard.col_status', 'dashboard.col_where', 'dashboard.col_filed'].map(
+    (k) => esc(pc.t(k)),
+  );
   const result = rows.length ? table(head, rows, 'reports') : `<p class="empty">${esc(pc.t('dashboard.none_match'))}</p>`;
   return `${filterForm(pc, community, f)}<p class="muted" id="count">${esc(pc.t('dashboard.shown_count', { count: reports.length }))}</p>${result}`;
 }
@@ -75,7 +94,11 @@ function historyLine(pc: PageContext, h: ReportDetail['history'][number]): strin
 export function detailBody(pc: PageContext, d: ReportDetail): string {
   const r = d.report;
   const fact = (key: string, value: string) => (value ? `<dt>${esc(pc.t(key))}</dt><dd>${value}</dd>` : '');
-  const description = r.description ? esc(r.description) : r.voice_file_id ? esc(pc.t('dashboard.voice_only', { seconds: r.voice_seconds ?? 0 })) : '';
+  const description = r.description
+    ? esc(r.description)
+    : r.voice_file_id
+      ? esc(pc.t('dashboard.voice_only', { seconds: r.voice_seconds ?? 0 }))
+      : '';
   const facts = [
     fact('dashboard.col_category', esc(categoryName(pc, r.category))),
     fact('dashboard.col_status', statusBadges(pc, r)),
