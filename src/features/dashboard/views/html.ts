@@ -58,7 +58,8 @@ export const hours = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed
  * come from data-label, see layout.ts), and a table that is not stacked scrolls in its own box.
  */
 export function table(head: string[], rows: string[][], cls = '', stack = true): string {
-  const label = (i: number) => esc(head[i].replace(/<[^>]+>/g, ''));
+  // The headings are HTML already (escaped text, perhaps a tag): their text, still escaped, is the label.
+  const label = (i: number) => head[i].replace(/<[^>]+>/g, '');
   return `<div class="scroll"><table class="${cls}${stack ? ' stack' : ''}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td data-label="${label(i)}">${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;

@@ -50,6 +50,8 @@ svg{max-width:100%;height:auto;display:block}
 .rank{font-weight:700;font-size:18px;color:#1e5b8a}
 .empty{color:#7b8794;padding:16px 0}
 a.report-link{white-space:nowrap;font-weight:700}
+svg.plan{width:100%}
+@media (min-width:900px){.split{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:12px;align-items:start}}
 @media (max-width:600px){
 body{font-size:14px}main{padding:10px}th,td{padding:6px 5px}.photos img{width:100%}
 nav{flex-wrap:wrap;white-space:normal}

@@ -11,7 +11,7 @@ import { buildingName, categoryName, esc, href, type PageContext } from './html'
 
 const W = 480;
 const H = 380;
-const PAD = 50;
+const PAD = 72;
 const BOX = { h: 36, minW: 64 };
 
 export const STATUS_COLOURS = { overdue: '#d64545', new: '#f0a000', working: '#2f7dd1', fixed: '#3f9142' } as const;

@@ -27,8 +27,8 @@ export function mapBody(pc: PageContext, community: Community, reports: ListedRe
         `<li><a href="${esc(href(pc, `report/${r.id}`))}">${publicId(r.id)}</a> ${esc(categoryName(pc, r.category))} ${statusBadges(pc, r)}</li>`,
     )
     .join('');
-  return `<div class="card">${renderPlan(pc, community, reports)}${planLegend(pc)}</div>
-<div class="card"><b>${esc(pc.t('dashboard.open_count', { count: reports.length }))}</b>${list ? `<ul>${list}</ul>` : ''}<p><a href="${esc(href(pc, 'reports'))}">${esc(pc.t('dashboard.to_list'))}</a></p></div>`;
+  return `<div class="split"><div class="card">${renderPlan(pc, community, reports)}${planLegend(pc)}</div>
+<div class="card"><b>${esc(pc.t('dashboard.open_count', { count: reports.length }))}</b>${list ? `<ul>${list}</ul>` : ''}<p><a href="${esc(href(pc, 'reports'))}">${esc(pc.t('dashboard.to_list'))}</a></p></div></div>`;
 }
 
 function select(name: string, label: string, options: [string, string][], value: string): string {
