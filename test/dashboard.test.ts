@@ -3,22 +3,20 @@ import { DAY, MINUTE } from '../src/clock';
 import { parseConfig } from '../src/config';
 import { lastCompleteWeek } from '../src/domain/summary';
 import { ADMIN_ID } from './helpers/world';
-import { freshDatabase, PG_URL } from './helpers/postgres';
+import { dropFreshDatabases, PG_URL, storageEnv } from './helpers/postgres';
 import { seedPastReport, startDashboardWorld, type DashboardWorld } from './helpers/dashboard';
 
 /** The staff dashboard over HTTP, as the Mini App's page talks to it: who gets in, who sees what, the menu button, the street office's ranking. */
 
 describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
   let d: DashboardWorld;
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
-    database = await freshDatabase('linli_dashboard');
-    d = await startDashboardWorld(database.env);
+    d = await startDashboardWorld(await storageEnv());
   }, 60_000);
   afterAll(async () => {
     expect(d.world.emu.rejected).toEqual([]);
     await d.world.stop();
-    await database.drop();
+    await dropFreshDatabases();
   });
   const job = (name: string) => d.world.app.scheduler.run(d.world.app.scheduler.jobs.find((j) => j.name === name)!);
   const menuCalls = () => d.world.emu.calls.filter((c) => c.method === 'setChatMenuButton').length;

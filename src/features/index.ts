@@ -3,8 +3,10 @@ import { adminFeature, coreFeature } from './core';
 import { hazardsFeature } from './hazards';
 import { helpFeature } from './help';
 import { noticesFeature } from './notices';
+import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
 import { dashboardFeature } from './dashboard';
+import { workbenchFeature } from './workbench';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
 export const features: Feature[] = [
@@ -14,5 +16,7 @@ export const features: Feature[] = [
   helpFeature,
   noticesFeature,
   summaryFeature,
+  pollsFeature,
+  workbenchFeature,
   dashboardFeature,
 ];

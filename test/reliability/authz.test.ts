@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/clock';
 import { createEvent } from '../../src/domain/events';
+import { createPoll } from '../../src/domain/polls';
 import { createShift } from '../../src/domain/shifts';
 import { atLeast } from '../../src/domain/roles';
 import { decideMember, ensureLead, signUp } from '../../src/domain/volunteers';
@@ -19,7 +20,7 @@ import { startWorld, type World } from '../helpers/world';
 type Who = 'resident' | 'volunteer' | 'lead' | 'staff of another community' | 'staff' | 'admin';
 const WHO: Who[] = ['resident', 'volunteer', 'lead', 'staff of another community', 'staff', 'admin'];
 const roleOf = (who: Who): Role => (who === 'staff of another community' ? 'staff' : who);
-const REFUSED = /not allowed|only staff of this community|Only approved members|Only the team('s)? lead/;
+const REFUSED = /not allowed|only staff of this community|Only approved members|Only the committee.s staff|Only the team('s)? lead/;
 
 let world!: World;
 const people = {} as Record<Who, EmulatedUser>;
@@ -218,6 +219,31 @@ await (async () => {
   buttons.push({ name: "an event's list (ev list)", allowed: ['staff', 'admin'], data: `ev|list|${eventId}` });
   buttons.push({ name: 'ask attendees to rate (ev rate)', allowed: ['staff', 'admin'], data: `ev|rate|${eventId}` });
   buttons.push({ name: 'mark attendance (eva)', allowed: ['staff', 'admin'], data: `eva|${eventId}|${people.resident.id}` });
+  // A linked group's language, in a group of its own (the /link cells move the committee's link).
+  const repair = world.emu.group({ title: 'repair', members: [people.staff] });
+  await people.staff.send('/link team repair', { in: repair });
+  buttons.push({ name: "a group's language (glang)", allowed: ['staff', 'admin'], data: 'glang|en', in: repair });
+  // A closed selection round: the next round is started by staff of its community.
+  const round = await createPoll(world.db, now() - 2 * HOUR, {
+    communityId: 'meiyuan',
+    question: 'Best balcony garden',
+    options: ['A', 'B', 'C'],
+    multiple: false,
+    anonymous: false,
+    perHousehold: false,
+    resultsAfterVote: false,
+    audience: { kind: 'community' },
+    closesAt: now() - HOUR,
+    createdBy: s.id,
+    round: 1,
+    keepTop: 2,
+  });
+  await world.db
+    .updateTable('polls')
+    .set({ status: 'closed', closed_at: now() - HOUR })
+    .where('id', '=', round)
+    .execute();
+  buttons.push({ name: 'start the next round of a selection (vn)', allowed: ['staff', 'admin'], data: `vn|${round}` });
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });
@@ -264,7 +290,27 @@ describe('staff, lead and admin buttons', () => {
     const tested = new Set(buttons.map((b) => b.data.split('|')[0]));
     // Buttons anyone may press on their own things (the handlers check ownership; the hostile-input test forges them).
     // A resident's or member's own buttons (their own shift attendance, pq, like joining one).
-    const residents = new Set(['f', 'lang', 'del', 'sub', 'pc', 'pt', 'pr', 'pm', 'pj', 'pl', 'pq', 'hm', 'hf', 'hq', 'evr']);
+    // A poll's ticks, vote and standings (vt, vv, vr) are every recipient's own.
+    const residents = new Set([
+      'f',
+      'lang',
+      'del',
+      'sub',
+      'pc',
+      'pt',
+      'pr',
+      'pm',
+      'pj',
+      'pl',
+      'pq',
+      'hm',
+      'hf',
+      'hq',
+      'evr',
+      'vt',
+      'vv',
+      'vr',
+    ]);
     const unclassified = codecsInSource()
       .map((c) => c.prefix)
       .filter((p) => !tested.has(p) && !residents.has(p));

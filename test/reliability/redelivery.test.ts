@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from '../../src/sandbox/emulator';
 import { openDatabase, type Db } from '../../src/store/db';
 import { BotProcess } from '../helpers/bot-process';
-import { freshDatabase, PG_URL } from '../helpers/postgres';
 import { setUpCommunity, type Community } from '../helpers/simulation';
 import { newUserId, startWorld, type World } from '../helpers/world';
 
@@ -164,12 +164,29 @@ describe('a webhook retry while the first delivery is still being handled', () =
   }, 60_000);
 });
 
+const PG_URL = process.env.TEST_DATABASE_URL;
+
+/** A fresh PostgreSQL database when TEST_DATABASE_URL is set (dropped afterwards); SQLite otherwise. */
+async function sharedDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (!PG_URL) return { env: {}, drop: async () => undefined };
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  const name = `linli_redelivery_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await run(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { env: { DATABASE_URL: url.toString() }, drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
 describe(`another process on the same ${PG_URL ? 'PostgreSQL' : 'SQLite'} database holds the claim on an update`, () => {
   let world: World;
-  let shared: Awaited<ReturnType<typeof freshDatabase>>;
+  let shared: Awaited<ReturnType<typeof sharedDatabase>>;
   let lin: EmulatedUser;
   beforeAll(async () => {
-    shared = await freshDatabase('linli_redelivery');
+    shared = await sharedDatabase();
     world = await startWorld({ env: shared.env });
     lin = world.emu.user({ id: newUserId(), first_name: 'Lin', language_code: 'en', started: true });
   }, 60_000);
