@@ -9,7 +9,8 @@ import type { PollTables } from './schema/polls';
 import type { DashboardTables } from './schema/dashboard';
 
 /** The whole database as Kysely sees it: each feature declares its own tables in schema/. */
-export interface Database extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables, LeasesTables, PollTables, DashboardTables {}
+export interface Database
+  extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables, LeasesTables, PollTables, DashboardTables {}
 
 export type User = Selectable<UsersTable>;
 export type { Role } from './schema/core';

@@ -189,7 +189,8 @@ export interface EventRow {
   capacity: number | null;
   going: number;
   waiting: number;
-  attended: number;
+  /** Null while the event is still to come. */
+  attended: number | null;
   averageRating: number | null;
 }
 
@@ -225,7 +226,7 @@ export async function events(db: Executor, communityId: string, now: number): Pr
       capacity: e.capacity,
       going: mine.filter((r) => r.status === 'going').length,
       waiting: mine.filter((r) => r.status === 'waiting').length,
-      attended: mine.filter((r) => r.attended === 1).length,
+      attended: e.starts_at > now ? null : mine.filter((r) => r.attended === 1).length,
       averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
     };
   });

@@ -44,7 +44,7 @@ export function eventsBody(pc: PageContext, rows: EventRow[]): string {
     `<b>${esc(e.title)}</b><br><span class="muted">${esc(e.place)}</span>${e.status === 'cancelled' ? ` <span class="badge overdue">${esc(pc.t('dashboard.cancelled'))}</span>` : ''}`,
     esc(formatTime(pc, e.startsAt)),
     `${e.going}${e.capacity !== null ? ` / ${e.capacity}` : ''}${e.waiting ? ` <span class="muted">(+${e.waiting})</span>` : ''}`,
-    String(e.attended),
+    e.attended === null ? '—' : String(e.attended),
     e.averageRating === null ? '—' : `${e.averageRating} ★`,
   ]);
   return table(head, body, 'events');
