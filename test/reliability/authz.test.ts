@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/clock';
 import { createEvent } from '../../src/domain/events';
+import { answerQuestion, createQuestion } from '../../src/domain/ask';
+import { bookSlot } from '../../src/domain/bookings';
 import { createPoll } from '../../src/domain/polls';
 import { createShift } from '../../src/domain/shifts';
 import { offerSlot, takeSlot } from '../../src/domain/duty';
@@ -280,6 +282,36 @@ await (async () => {
     .where('id', '=', round)
     .execute();
   buttons.push({ name: 'start the next round of a selection (vn)', allowed: ['staff', 'admin'], data: `vn|${round}` });
+  // A question waiting for an answer, one answered (for "Add to FAQ"), a booking of the service hall, a service point.
+  const ask = (text: string) =>
+    createQuestion(world.db, now(), {
+      communityId: 'meiyuan',
+      buildingId: 'b1',
+      askerId: asker.id,
+      kind: 'question',
+      topic: 'other',
+      text,
+    });
+  const waitingQuestion = await ask('When is the library open?');
+  const answeredQuestion = await ask('Where is the health station?');
+  await answerQuestion(world.db, now(), answeredQuestion.id, s.id, 'At 90 Meiyuan Road.');
+  buttons.push({ name: 'answer a question (qa)', allowed: ['staff', 'admin'], data: `qa|${waitingQuestion.id}` });
+  buttons.push({ name: 'turn an answer into an FAQ entry (qf)', allowed: ['staff', 'admin'], data: `qf|${answeredQuestion.id}` });
+  const hall = world.app.deps.communities.bookableService('meiyuan', 'hall')!;
+  const booked = await bookSlot(
+    world.db,
+    now(),
+    { communityId: 'meiyuan', service: hall, userId: asker.id, start: now() + HOUR },
+    'Asia/Shanghai',
+  );
+  if (!booked.ok) throw new Error('the booking for the attendance cells was refused');
+  buttons.push({ name: 'mark who came to a booking (ka)', allowed: ['staff', 'admin'], data: `ka|${booked.booking.id}|n` });
+  // A point of the presser's own community: staff of another community find no such point there (stale, not refused).
+  buttons.push({
+    name: "change a service point's hours (se)",
+    allowed: ['staff of another community', 'staff', 'admin'],
+    data: 'se|office|hours',
+  });
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });
@@ -353,7 +385,11 @@ describe('staff, lead and admin buttons', () => {
     // Buttons anyone may press on their own things (the handlers check ownership; the hostile-input test forges them).
     // A resident's or member's own buttons (their own shift attendance, pq, like joining one).
     // A poll's ticks, vote and standings (vt, vv, vr) are every recipient's own.
+    // The asker's reply to an answer (qr) and cancelling one's booking (kc) are their own; a service point (sp) is anyone's to open.
     const residents = new Set([
+      'qr',
+      'kc',
+      'sp',
       'f',
       'lang',
       'del',

@@ -1,19 +1,14 @@
 import type * as NapiCanvas from '@napi-rs/canvas';
 import type * as ChartJs from 'chart.js';
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
 import type { ChartConfiguration } from 'chart.js';
+import { canvasKit } from '../../../render/canvas';
 
 /**
  * The summary's chart as a PNG: reports by category this week and last (bars) above an
- * eight-week trend of the three rates (lines). chart.js draws on @napi-rs/canvas in-process.
- * Chinese labels need a CJK font: @fontsource/noto-sans-sc ships Noto Sans SC as ~100
- * unicode-range subsets. Registered under ONE family, skia picks one subset file and draws
- * tofu for every glyph not in it (seen here with @napi-rs/canvas 0.1.100, digits included);
- * so each subset gets its own family name and the font is the list of all of them, which
- * skia searches glyph by glyph. Traditional characters are in the same files.
+ * eight-week trend of the three rates (lines). chart.js draws on @napi-rs/canvas in-process,
+ * with the CJK font of src/render/canvas.ts.
  */
 /**
  * Sized for a phone: Telegram shows a photo about 360 px wide, so this 960 px page is drawn at
@@ -47,26 +42,15 @@ export interface ChartInput {
 type Libraries = { canvas: typeof NapiCanvas; chart: typeof ChartJs };
 let libraries: Libraries | undefined;
 
-/**
- * Loads the drawing libraries on first use, not at start: the bot draws once a week, and the
- * canvas library alone maps ~18 MB (bench 4: memory and start).
- */
+/** Loads chart.js on first use, not at start: the bot draws once a week. */
 function setUp(): Libraries {
   if (libraries) return libraries;
   const require = createRequire(import.meta.url);
-  const canvas = require('@napi-rs/canvas') as Libraries['canvas'];
+  const { canvas, fontStack } = canvasKit();
   const chart = require('chart.js') as Libraries['chart'];
-  const { GlobalFonts } = canvas;
   const { Chart, registerables } = chart;
-  const files = join(dirname(require.resolve('@fontsource/noto-sans-sc/package.json')), 'files');
-  const families = readdirSync(files)
-    .filter((f) => f.endsWith('-400-normal.woff2'))
-    .map((f, i) => {
-      GlobalFonts.registerFromPath(join(files, f), `Noto Sans SC ${i}`);
-      return `"Noto Sans SC ${i}"`;
-    });
   Chart.register(...registerables);
-  Chart.defaults.font.family = families.join(', ');
+  Chart.defaults.font.family = fontStack;
   Chart.defaults.font.size = FONT.body;
   Chart.defaults.color = '#333';
   libraries = { canvas, chart };
