@@ -12,7 +12,17 @@ import type { DashboardTables } from './schema/dashboard';
 
 /** The whole database as Kysely sees it: each feature declares its own tables in schema/. */
 export interface Database
-  extends CoreTables, HazardTables, HelpTables, DeliveryTables, JobTables, LeasesTables, PollTables, AskTables, DashboardTables, GridTables {}
+  extends
+    CoreTables,
+    HazardTables,
+    HelpTables,
+    DeliveryTables,
+    JobTables,
+    LeasesTables,
+    PollTables,
+    AskTables,
+    DashboardTables,
+    GridTables {}
 
 export type User = Selectable<UsersTable>;
 export type { Role } from './schema/core';
