@@ -39,7 +39,7 @@ export function countDirectSends(sender: Sender): Middleware<BotContext> {
     telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
       if (postsMessage(method) && typeof chatId === 'number')
-        return sender.counted(chatId, () => call(method as never, payload as never, options));
+        return sender.countedDirect(chatId, () => call(method as never, payload as never, options));
       return call(method as never, payload as never, options);
     }) as typeof telegram.callApi;
     return next();
