@@ -55,6 +55,8 @@ export interface SenderOptions {
   watchMs?: number;
   /** Told each call's outcome (for /metrics); 429 also counts as a retry. */
   onResult?: (result: 'sent' | 'retry' | 'failed' | 'unreachable', rateLimited: boolean) => void;
+  /** How far apart one update's direct replies to one chat go (Telegram: one a second; tests that do not enforce it use 0). */
+  replySpacingMs?: number;
   /** The other instances (when REDIS_URL is set). */
   peers?: SenderPeers;
 }
@@ -131,6 +133,7 @@ export class Sender {
       idleMs: 200,
       leaseMs: 10_000,
       watchMs: 2000,
+      replySpacingMs: 1050,
       onResult: () => undefined,
       ...opts,
     };
@@ -158,6 +161,10 @@ export class Sender {
   /** Messages per second this sender aims for (for "time left" estimates). */
   get messagesPerSecond(): number {
     return this.globalBudget();
+  }
+
+  get replySpacingMs(): number {
+    return this.opts.replySpacingMs;
   }
 
   /** The Bot API call the sender uses, for watchers that edit a message in place. */

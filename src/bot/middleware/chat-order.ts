@@ -28,19 +28,28 @@ const postsMessage = (method: string) =>
   (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
 
 /**
- * The bot's direct replies (not from the outbox) are counted with the sender, so that a
- * broadcast at full pace leaves room for them instead of earning a 429 from Telegram.
+ * The bot's direct replies (not from the outbox) are counted with the sender (and, through
+ * Redis, with the instance that sends the outbox), so that a broadcast at full pace leaves room
+ * for them instead of earning a 429 from Telegram. An update that posts two messages to one
+ * chat (a greeting, then the first question) spaces them a second apart, as Telegram asks.
  * (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
  */
 export function countDirectSends(sender: Sender): Middleware<BotContext> {
   return (ctx, next) => {
     const telegram = ctx.telegram;
     const call = telegram.callApi.bind(telegram);
-    telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
+    // When this update last posted to each chat: its second message to one chat waits out Telegram's second.
+    const postedAt = new Map<number, number>();
+    telegram.callApi = (async (method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
-      if (postsMessage(method) && typeof chatId === 'number')
-        return sender.countedDirect(chatId, () => call(method as never, payload as never, options));
-      return call(method as never, payload as never, options);
+      if (!postsMessage(method) || typeof chatId !== 'number') return call(method as never, payload as never, options);
+      const wait = (postedAt.get(chatId) ?? -Infinity) + sender.replySpacingMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        return await sender.countedDirect(chatId, () => call(method as never, payload as never, options));
+      } finally {
+        postedAt.set(chatId, Date.now());
+      }
     }) as typeof telegram.callApi;
     return next();
   };
