@@ -1,4 +1,4 @@
-import type { Middleware } from 'telegraf';
+import { TelegramError, type Middleware } from 'telegraf';
 import type { Sender } from '../../delivery/sender';
 import type { ChatQueues } from '../chat-queue';
 import type { BotContext } from '../context';
@@ -23,6 +23,9 @@ export function oneAtATimePerChat(queues: ChatQueues): Middleware<BotContext> {
   };
 }
 
+/** A direct reply waits at most this long for Telegram's retry_after; longer, and the update fails (and is answered with an apology). */
+const MAX_REPLY_WAIT_S = 5;
+
 /** Methods that post a new message, which Telegram counts against its flood limits. */
 const postsMessage = (method: string) =>
   (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
@@ -45,8 +48,16 @@ export function countDirectSends(sender: Sender): Middleware<BotContext> {
       if (!postsMessage(method) || typeof chatId !== 'number') return call(method as never, payload as never, options);
       const wait = (postedAt.get(chatId) ?? -Infinity) + sender.replySpacingMs - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const post = () => sender.countedDirect(chatId, () => call(method as never, payload as never, options));
       try {
-        return await sender.countedDirect(chatId, () => call(method as never, payload as never, options));
+        return await post().catch(async (err: unknown) => {
+          // The chat got another message within the second (the outbox, sent by another instance
+          // perhaps): wait as Telegram asks and send once more, rather than fail the update.
+          const retryAfter = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 1) : undefined;
+          if (retryAfter === undefined || retryAfter > MAX_REPLY_WAIT_S) throw err;
+          await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+          return post();
+        });
       } finally {
         postedAt.set(chatId, Date.now());
       }
