@@ -36,6 +36,8 @@ export class BotProcess {
   output = '';
   starts = 0;
   kills = 0;
+  /** Each start-up, from spawn to "Linli is running". */
+  readonly startMs: number[] = [];
   /** The longest start-up, from spawn to "Linli is running". */
   slowestStartMs = 0;
   /** What the current (or last) process wrote since it was started. */
@@ -104,6 +106,7 @@ export class BotProcess {
       throw new Error(`the bot did not start in 60 s:\n${mine.slice(-2000)}`);
     }
     this.starts++;
+    this.startMs.push(Date.now() - spawned);
     this.slowestStartMs = Math.max(this.slowestStartMs, Date.now() - spawned);
   }
 
