@@ -11,7 +11,7 @@ export interface FloodBuckets {
 /**
  * Slows down one person who floods the bot without slowing anyone else: a token bucket per
  * user (a burst of `burst` updates, refilled at `perSecond`). Past it, updates are dropped and
- * the person is told once per burst. With several instances the buckets are in Redis, so a
+ * the person is told once per flood (until half the bucket has refilled). With several instances the buckets are in Redis, so a
  * flood spread by the load balancer over the instances is counted once; without Redis they
  * live in memory (losing them on a restart only forgives a flood). If Redis fails, updates pass.
  */
@@ -50,7 +50,8 @@ export function memoryBuckets(): FloodBuckets {
       buckets.set(id, b);
       if (b.tokens >= 1) {
         b.tokens -= 1;
-        b.warned = false;
+        // A flood is over once half the bucket is back: only then may the next one be told again.
+        if (b.tokens >= burst / 2) b.warned = false;
         return { allowed: true, warn: false };
       }
       const warn = !b.warned;

@@ -41,7 +41,7 @@ local warn = 0
 if tokens >= 1 then
   tokens = tokens - 1
   allowed = 1
-  warned = false
+  if tokens >= burst / 2 then warned = false end
 elseif not warned then
   warned = true
   warn = 1
