@@ -24,7 +24,15 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
   const staff = await seedStaff(emu, files.dbPath);
   const { child } = await startBot(emu, await built('linli'), files.env);
 
-  const { rate, share, duplicates, missing, tooMany, rejected, seconds: allSeconds } = await announceToAll(emu, staff, people, opts.recipients);
+  const {
+    rate,
+    share,
+    duplicates,
+    missing,
+    tooMany,
+    rejected,
+    seconds: allSeconds,
+  } = await announceToAll(emu, staff, people, opts.recipients);
   const rss = rssMb(child.pid!);
   await stopBot(child);
   await emu.close();
@@ -93,13 +101,20 @@ export interface BroadcastOutcome {
   rejected: number;
   duplicates: number;
   missing: number;
+  /** Each 429 explained (see refusals). */
+  refusals: string[];
 }
 
 /**
  * Staff send an urgent notice to the whole community through /announce, with Telegram's
  * limits enforced from the moment they press Send; resolves when the bot says it finished.
  */
-export async function announceToAll(emu: Emulator, staff: EmulatedUser, people: EmulatedUser[], recipients: number): Promise<BroadcastOutcome> {
+export async function announceToAll(
+  emu: Emulator,
+  staff: EmulatedUser,
+  people: EmulatedUser[],
+  recipients: number,
+): Promise<BroadcastOutcome> {
   await staff.send('/announce');
   await staff.send(`Typhoon Haikui makes landfall tonight: bring in flower pots and close your windows. (${MARKER})`);
   await staff.press('Skip');
@@ -126,5 +141,17 @@ export async function announceToAll(emu: Emulator, staff: EmulatedUser, people: 
   const share = rate / LIMIT_PER_SECOND;
   const tooMany = emu.stats.tooManyRequests;
   const rejected = emu.rejected.length;
-  return { rate, share, seconds: (Date.now() - started) / 1000, tooMany, rejected, duplicates, missing };
+  return { rate, share, seconds: (Date.now() - started) / 1000, tooMany, rejected, duplicates, missing, refusals: refusals(emu) };
+}
+
+/** Each 429: what Telegram had accepted in the second before it, overall and in its chat (which limit it met). */
+function refusals(emu: Emulator): string[] {
+  const posted = emu.calls.filter((c) => c.ok && c.method.startsWith('send'));
+  return emu.calls
+    .filter((c) => c.error?.code === 429)
+    .map((c) => {
+      const before = posted.filter((p) => p.at > c.at - 1000 && p.at <= c.at);
+      const detail = process.env.BENCH_REFUSAL_DETAIL ? ` [${before.map((p) => `${p.method}:${Math.round(c.at - p.at)}`).join(' ')}]` : '';
+      return `${c.method} to ${String(c.params.chat_id)}: ${before.length} in the second before, ${before.filter((p) => p.params.chat_id === c.params.chat_id).length} of them to that chat${detail}`;
+    });
 }

@@ -26,7 +26,12 @@ const SECRET = 'bench-instances-secret-0123';
  * An ordinary load balancer: each request to the next instance in turn, and to the one after it
  * when an instance cannot be reached (nginx's proxy_next_upstream error). Tests use it too.
  */
-export function roundRobin(ports: number[]): { server: Server; served: number[]; listen(port: number): Promise<void>; close(): Promise<void> } {
+export function roundRobin(ports: number[]): {
+  server: Server;
+  served: number[];
+  listen(port: number): Promise<void>;
+  close(): Promise<void>;
+} {
   let next = 0;
   const served = ports.map(() => 0);
   const server = createServer((req, res) => {
@@ -157,7 +162,7 @@ async function updatesOn(n: number, opts: { users: number; concurrency: number; 
 }
 
 /** An urgent notice to `recipients` through three instances: on PostgreSQL (elected sender) or SQLite (every instance sends). */
-async function broadcastOn(storage: 'postgres' | 'sqlite', recipients: number) {
+export async function broadcastOn(storage: 'postgres' | 'sqlite', recipients: number) {
   const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 60_000 });
   const files = botFiles();
   const database = storage === 'postgres' ? await freshPostgres() : undefined;

@@ -29,7 +29,9 @@ const benches: [string, () => Promise<Row[]>][] = [
     'instances',
     () =>
       benchInstances(
-        quick ? { users: 200, concurrency: 100, registered: 10_000, recipients: 600 } : { users: 400, concurrency: 100, registered: 100_000, recipients: 3000 },
+        quick
+          ? { users: 200, concurrency: 100, registered: 10_000, recipients: 600 }
+          : { users: 400, concurrency: 100, registered: 100_000, recipients: 3000 },
       ),
   ],
 ];

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Sender } from '../delivery/sender';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
-import { holdLease, releaseLease } from '../store/leases';
+import { leaseHolder } from '../store/leases';
 
 /**
  * One outbox sender per bot among the instances that share a PostgreSQL database: Telegram's
@@ -27,25 +26,14 @@ export interface SenderElection {
 
 export async function electSender(sender: Sender, db: Db, log: Logger, botId: string): Promise<SenderElection> {
   const name = `outbox-sender:${botId}`;
-  const me = randomUUID();
+  const lease = leaseHolder(db, name, LEASE_MS, RENEW_MS, (err) => log.warn({ err }, 'could not renew the outbox sender lease'));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let renewedAt = 0;
   let checking: Promise<unknown> = Promise.resolve();
 
-  const holding = async (): Promise<boolean> => {
-    try {
-      const held = await holdLease(db, name, me, Date.now(), LEASE_MS);
-      if (held) renewedAt = Date.now();
-      return held;
-    } catch (err) {
-      log.warn({ err }, 'could not renew the outbox sender lease');
-      // Keep sending only while the lease cannot have expired meanwhile.
-      return sender.isRunning && Date.now() - renewedAt < LEASE_MS - RENEW_MS;
-    }
-  };
   const check = async (): Promise<boolean> => {
-    const held = await holding();
+    // Through a database fault, sending goes on only while the lease cannot have expired meanwhile.
+    const held = await lease.hold(sender.isRunning);
     if (held && !sender.isRunning && !stopped) {
       log.info({ pid: process.pid }, 'this instance sends the outbox for every instance');
       sender.start();
@@ -76,7 +64,7 @@ export async function electSender(sender: Sender, db: Db, log: Logger, botId: st
       clearTimeout(timer);
       await checking;
       await sender.stop();
-      await releaseLease(db, name, me).catch((err) => log.warn({ err }, 'could not release the outbox sender lease; it expires by itself'));
+      await lease.release().catch((err) => log.warn({ err }, 'could not release the outbox sender lease; it expires by itself'));
     },
   };
 }

@@ -96,7 +96,13 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     );
     for (const team of ['elder', 'repair']) {
       teams[team] = emu.group({ title: `team ${team}`, members: [staff, ...volunteers] });
-      await linkChat(db, now, { id: teams[team].id, title: teams[team].title }, { kind: 'team', communityId: 'meiyuan', teamId: team }, staff.id);
+      await linkChat(
+        db,
+        now,
+        { id: teams[team].id, title: teams[team].title },
+        { kind: 'team', communityId: 'meiyuan', teamId: team },
+        staff.id,
+      );
     }
     for (const v of volunteers) {
       await db
@@ -165,9 +171,7 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
 
   it('60 residents onboard through whichever instance gets each update', async () => {
     const rng = new Rng(16);
-    residents = Array.from({ length: RESIDENTS }, (_, i) =>
-      emu.user({ id: 8_300_000 + i, first_name: `Res${i}`, language_code: 'en' }),
-    );
+    residents = Array.from({ length: RESIDENTS }, (_, i) => emu.user({ id: 8_300_000 + i, first_name: `Res${i}`, language_code: 'en' }));
     const onboard = async (u: EmulatedUser, i: number) => {
       await u.send(`/start c-meiyuan-b-b${(i % 6) + 1}`);
       await pause(STEP_MS);
@@ -186,7 +190,12 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
         }
       }),
     );
-    const done = await db.selectFrom('users').select(['id', 'building_id', 'unit']).where('id', '>=', 8_300_000).where('privacy_accepted_at', 'is not', null).execute();
+    const done = await db
+      .selectFrom('users')
+      .select(['id', 'building_id', 'unit'])
+      .where('id', '>=', 8_300_000)
+      .where('privacy_accepted_at', 'is not', null)
+      .execute();
     expect(done).toHaveLength(RESIDENTS);
     expect(done.find((r) => r.id === 8_300_007)).toMatchObject({ building_id: 'b2', unit: '8-107' });
     console.log(`onboarding: the proxy gave the instances ${proxy.served.join(' / ')} requests`);
@@ -208,7 +217,8 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     await pause(STEP_MS);
     await staff.press(/The whole community/);
     await pause(STEP_MS);
-    const notice = (c: CallRecord) => c.method === 'sendMessage' && c.ok && String(c.params.text ?? '').includes(MARKER) && c.at > startedAt;
+    const notice = (c: CallRecord) =>
+      c.method === 'sendMessage' && c.ok && String(c.params.text ?? '').includes(MARKER) && c.at > startedAt;
     const before = emu.calls.filter(notice).length;
     const started = Date.now();
     await staff.press(/Send to \d+/);
@@ -219,7 +229,12 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     expect(holder).toBeDefined();
     await holder.kill();
     // The rows the dead sender had leased: sent but not yet marked so (the duplicate window), or waiting for their turn.
-    const leased = await db.selectFrom('outbox').select('chat_id').where('status', '=', 'pending').where('lease_owner', 'is not', null).execute();
+    const leased = await db
+      .selectFrom('outbox')
+      .select('chat_id')
+      .where('status', '=', 'pending')
+      .where('lease_owner', 'is not', null)
+      .execute();
     const window = new Set(leased.map((r) => Number(r.chat_id)));
     await holder.start();
 
@@ -253,9 +268,12 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     await committee.waitFor(new RegExp(`#${id}(?!\\d)`), { timeoutMs: 15_000 });
     expect(await approveHelp(staff, committee, rng, id)).toBe(id);
     const group = teams[team]!;
-    const card = await group.waitFor((m) => new RegExp(`#${id}(?!\\d)`).test(m.text ?? '') && m.buttons().some((b) => /认领|Claim/.test(b)), {
-      timeoutMs: 15_000,
-    });
+    const card = await group.waitFor(
+      (m) => new RegExp(`#${id}(?!\\d)`).test(m.text ?? '') && m.buttons().some((b) => /认领|Claim/.test(b)),
+      {
+        timeoutMs: 15_000,
+      },
+    );
     const served = [...proxy.served];
     const presses = await emu.together(() =>
       Promise.all(volunteers.map((v) => v.press(/认领|Claim/, { in: group, messageId: card.message_id }))),
@@ -271,7 +289,12 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     const task = await db.selectFrom('tasks').select(['status', 'claimed_by']).where('request_id', '=', id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ status: 'claimed', claimed_by: winner.id });
     await group.waitFor((m) => m.message_id === card.message_id && (m.text ?? '').includes(winner.name), { timeoutMs: 15_000 });
-    expect(group.messages().find((m) => m.message_id === card.message_id)!.buttons()).not.toContainEqual(expect.stringMatching(/认领|Claim/));
+    expect(
+      group
+        .messages()
+        .find((m) => m.message_id === card.message_id)!
+        .buttons(),
+    ).not.toContainEqual(expect.stringMatching(/认领|Claim/));
     expect(emu.stats.tooManyRequests).toBe(0);
   }, 120_000);
 
@@ -297,7 +320,12 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     // Wait for two whole minutes after the start, then count the runs of each minute.
     const firstWhole = Math.ceil(startedAt / 60_000) * 60_000;
     while (Date.now() < firstWhole + 2 * 60_000 + 5_000) await pause(1000);
-    const runs = await db.selectFrom('job_runs').select(['period_key', 'status', 'due_at']).where('job', '=', 'hazards.pages').where('due_at', '>=', firstWhole).execute();
+    const runs = await db
+      .selectFrom('job_runs')
+      .select(['period_key', 'status', 'due_at'])
+      .where('job', '=', 'hazards.pages')
+      .where('due_at', '>=', firstWhole)
+      .execute();
     const minutes = Math.floor((Date.now() - firstWhole) / 60_000);
     console.log(`jobs: hazards.pages ran ${runs.length} times in the ${minutes} whole minutes since the start`);
     expect(new Set(runs.map((r) => r.period_key)).size).toBe(runs.length);
@@ -306,28 +334,32 @@ describe.skipIf(skip)('three instances behind a round-robin proxy, on PostgreSQL
     expect(runs.length).toBeLessThanOrEqual(minutes + 1);
   }, 240_000);
 
-  it(`start-up after a SIGKILL never hangs (${RESTARTS} kill/restart cycles while updates arrive)`, async () => {
-    const bot = bots[2]!;
-    const talker = residents[1]!;
-    const rng = new Rng(99);
-    let talking = true;
-    const talk = (async () => {
-      while (talking) {
-        await talker.send('/help').catch(() => undefined);
-        await pause(STEP_MS);
+  it(
+    `start-up after a SIGKILL never hangs (${RESTARTS} kill/restart cycles while updates arrive)`,
+    async () => {
+      const bot = bots[2]!;
+      const talker = residents[1]!;
+      const rng = new Rng(99);
+      let talking = true;
+      const talk = (async () => {
+        while (talking) {
+          await talker.send('/help').catch(() => undefined);
+          await pause(STEP_MS);
+        }
+      })();
+      for (let i = 0; i < RESTARTS; i++) {
+        await pause(rng.int(1500));
+        await bot.kill();
+        await bot.start();
       }
-    })();
-    for (let i = 0; i < RESTARTS; i++) {
-      await pause(rng.int(1500));
-      await bot.kill();
-      await bot.start();
-    }
-    talking = false;
-    await talk;
-    console.log(`restarts: ${bot.kills} kills; start-ups took ${bot.startMs.join(', ')} ms`);
-    expect(bot.slowestStartMs).toBeLessThan(15_000);
-    expect(bot.deaths).toEqual([]);
-  }, 60_000 + RESTARTS * 20_000);
+      talking = false;
+      await talk;
+      console.log(`restarts: ${bot.kills} kills; start-ups took ${bot.startMs.join(', ')} ms`);
+      expect(bot.slowestStartMs).toBeLessThan(15_000);
+      expect(bot.deaths).toEqual([]);
+    },
+    60_000 + RESTARTS * 20_000,
+  );
 
   it('in polling mode, a standby instance takes over within 15 s of the polling one’s death', async () => {
     await Promise.all(bots.map((b) => b.stop()));
