@@ -222,7 +222,7 @@ export async function benchInstances(opts: { users: number; concurrency: number;
       ratio: cost.toFixed(2),
       target: '≤ 1.1× one instance',
       met: cost <= 1.1 ? 'yes' : 'no',
-      why: 'each instance repeats per-process work (its own sender lease checks, scheduler ticks, polling of the outbox by the elected sender, Redis subscription) and the three share two cores with the emulator and the residents, so context switches and cache misses grow with the processes.',
+      why: 'not profiled. Measured on 2 cores shared with the emulator, the residents, PostgreSQL, Redis and other work (load about 15); each instance carries its own lease renewals, scheduler ticks, Redis subscription and idle outbox polling by the elected sender, and three processes share the cores worse than one.',
     },
     {
       bench: '6 instances',
