@@ -131,6 +131,7 @@ function coreDeps(
       if (rateLimited) metrics.rateLimited.inc();
     },
     peers: shared?.peers,
+    replySpacingMs: config.replySpacingMs,
     ...options.sender,
   });
   return {
