@@ -9,6 +9,7 @@ import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDatabase, type Db } from './store/db';
 import { startOpsServer, startWebhookServer, type OpsParts } from './ops/http-server';
+import { open311Route } from './ops/open311';
 import { startPolling } from './ops/polling';
 import { createMetrics } from './ops/metrics';
 import { electSender, type SenderElection } from './ops/sender-election';
@@ -86,7 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (config.database.kind === 'postgres') election = await electSender(sender, db, log.child({ part: 'sender' }), botId);
       else sender.start();
       await scheduler.start({ cron: options.cron ?? true });
-      const ops: OpsParts = { db, sessions, sender, metrics };
+      const open311 = open311Route({ db, communities: deps.communities, defaultLocale: config.defaultLocale, now: () => deps.clock.now() });
+      const ops: OpsParts = { db, sessions, sender, metrics, routes: [open311] };
       if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
       else {
         const port = config.mode.metricsPort;

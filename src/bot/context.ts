@@ -15,6 +15,8 @@ export interface FlowSession {
   prompt?: number;
   /** The typed message that answered the step before this one: editing it corrects that answer. */
   answered?: { messageId: number; step: string };
+  /** A step's "share my location/contact" reply keyboard is up: the next step puts the main menu back. */
+  requestKeyboard?: boolean;
 }
 
 export interface SessionData {

@@ -169,7 +169,8 @@ export class FlowEngine {
       step: s.step,
       album: ctx.message && 'media_group_id' in ctx.message ? ctx.message.media_group_id : undefined,
     };
-    return say(() => this.finish(ctx, outcome.finish));
+    const finish = s.requestKeyboard ? { menu: true, ...outcome.finish } : outcome.finish;
+    return say(() => this.finish(ctx, finish));
   }
 
   /** Counts an album's parts taken and refused; the held answer says both in one line each. */
@@ -198,6 +199,7 @@ export class FlowEngine {
   }
 
   private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string, note?: string): Promise<void> {
+    if (!prompt.request) await this.menuBack(ctx, s);
     const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: promptKeyboard(s, prompt, ctx.t) } };
     const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
@@ -215,7 +217,19 @@ export class FlowEngine {
       await ctx.reply(ctx.t(`${key}_hint`), {
         reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true },
       });
+      s.requestKeyboard = true;
     }
+  }
+
+  /**
+   * The step that asked for a location (or contact) is behind us: its reply keyboard would stay up
+   * under a question that wants words, so the main menu takes its place (a prompt with inline
+   * buttons cannot carry a reply keyboard too, hence a line of its own).
+   */
+  private async menuBack(ctx: BotContext, s: FlowSession): Promise<void> {
+    if (!s.requestKeyboard) return;
+    s.requestKeyboard = undefined;
+    await ctx.reply(ctx.t('common.menu_hint'), { reply_markup: this.mainMenu(ctx) });
   }
 
   /** A question answered by typing, a photo or a location loses its buttons, so none is left to press later. */

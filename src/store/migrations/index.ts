@@ -10,6 +10,8 @@ import { voice } from './008_voice';
 import { shiftAttendance } from './009_shift_attendance';
 import { eventRatingComments } from './010_event_rating_comments';
 import { leases } from './011_leases';
+import { polls } from './012_polls';
+import { ask } from './013_ask';
 import { groupLocale } from './017_group_locale';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -25,5 +27,7 @@ export const migrations: Record<string, Migration> = {
   '009_shift_attendance': shiftAttendance,
   '010_event_rating_comments': eventRatingComments,
   '011_leases': leases,
+  '012_polls': polls,
+  '013_ask': ask,
   '017_group_locale': groupLocale,
 };

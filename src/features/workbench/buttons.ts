@@ -1,0 +1,9 @@
+import { callbackCodec } from '../../bot/callback';
+
+/** The workbench's buttons: a volunteer's certificate, revoking a role, a team's members, removing a member. */
+
+export const certificateButton = callbackCodec('wbc', { u: 'id' });
+export const revokeStaffButton = callbackCodec('wbrs', { u: 'id' });
+export const revokeLeadButton = callbackCodec('wbrl', { m: 'id' });
+export const teamMembersButton = callbackCodec('wbtm', { c: 'str', t: 'str' });
+export const removeMemberButton = callbackCodec('wbrm', { m: 'id' });
