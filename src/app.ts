@@ -19,6 +19,7 @@ import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
 import { Scheduler } from './jobs/scheduler';
 import { jobFailureReporter } from './jobs/report-failure';
+import { dashboardRoutes } from './features/dashboard/routes';
 
 /**
  * The composition root: builds the store, the services, the bot, the sender and the jobs
@@ -88,7 +89,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       else sender.start();
       await scheduler.start({ cron: options.cron ?? true });
       const open311 = open311Route({ db, communities: deps.communities, defaultLocale: config.defaultLocale, now: () => deps.clock.now() });
-      const ops: OpsParts = { db, sessions, sender, metrics, routes: [open311] };
+      const dashboard = [dashboardRoutes(deps)].filter((r) => r !== undefined);
+      const ops: OpsParts = { db, sessions, sender, metrics, routes: [open311, ...dashboard] };
       if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
       else {
         const port = config.mode.metricsPort;

@@ -365,10 +365,11 @@ describe("a volunteer's hours certificate", () => {
     expect(staffCopy.caption).toBe('📜 Wang: volunteer hours certificate (4 hours)');
     writeArtifact('workbench-certificate-en.png', fileOf(staffCopy));
 
-    // Gu (Guihua) pressing Lin's button: Wang has no hours in Guihua.
+    // Gu (Guihua) pressing Lin's button: Wang is Meiyuan's volunteer, so Gu is refused and gets no certificate.
+    const before = gu.inbox().length;
     const forged = await gu.pressData(`wbc|${v.id}`);
-    expect(forged.answer?.text ?? '').toBe('');
-    expect(gu.last()!.text).toBe('No volunteer hours are recorded yet.');
+    expect(forged.answer?.text).toBe('Sorry, you are not allowed to do that.');
+    expect(gu.inbox()).toHaveLength(before);
     const res = await h.world.resident('Gil');
     await res.send('/certificate');
     expect(res.last()!.text).toBe('抱歉，您没有权限进行这个操作。');
@@ -480,7 +481,7 @@ describe('revoking roles and removing volunteers', () => {
     await h.lin.press('Youth care team');
     expect(h.lin.last()!.text).toMatch(/Youth care team: 1 member\n• Mia/);
     expect((await gu.pressData(`wbrm|${memberId}`)).answer?.text).toBe('Sorry, you are not allowed to do that.');
-    expect((await gu.pressData('wbtm|meiyuan|youth')).answer?.text).toBe('Sorry, you are not allowed to do that.');
+    expect((await gu.pressData('wbtm|meiyuan|youth|0')).answer?.text).toBe('Sorry, you are not allowed to do that.');
     await h.lin.press('✖ Remove Mia');
     expect(h.lin.last()!.text).toMatch(/Youth care team: 0 members\n\(nobody\)/);
     expect(await db().selectFrom('team_members').select(['status']).where('id', '=', memberId).executeTakeFirst()).toEqual({

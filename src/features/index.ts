@@ -8,6 +8,7 @@ import { helpFeature } from './help';
 import { noticesFeature } from './notices';
 import { pollsFeature } from './polls';
 import { summaryFeature } from './summary';
+import { dashboardFeature } from './dashboard';
 import { workbenchFeature } from './workbench';
 
 /** Every feature of the bot, in the order their handlers run; the "I didn't understand that" fallback runs after all of them (src/bot/index.ts). */
@@ -23,4 +24,5 @@ export const features: Feature[] = [
   summaryFeature,
   pollsFeature,
   workbenchFeature,
+  dashboardFeature,
 ];

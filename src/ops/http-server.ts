@@ -115,7 +115,7 @@ export async function startWebhookServer(bot: Telegraf<BotContext>, ops: OpsPart
   return stop;
 }
 
-/** Polling mode: /healthz and /metrics on their own port (METRICS_PORT). */
+/** Polling mode: /healthz, /metrics and the other routes on their own port (METRICS_PORT). */
 export function startOpsServer(ops: OpsParts, port: number): Promise<() => Promise<void>> {
   return listen(
     port,

@@ -276,6 +276,23 @@ await (async () => {
     allowed: ['staff of another community', 'staff', 'admin'],
     data: 'se|office|hours',
   });
+  // The workbench: a certificate for a volunteer; revoking staff (admins) and leads, removing a member, on targets of their own.
+  buttons.push({ name: "a volunteer's certificate (wbc)", allowed: ['staff', 'admin'], data: `wbc|${people.volunteer.id}` });
+  const staffTarget = await world.staff('Target staff');
+  buttons.push({ name: 'revoke a staff member (wbrs)', allowed: ['admin'], data: `wbrs|${staffTarget.id}` });
+  const membershipOf = async (u: EmulatedUser) =>
+    (await world.db.selectFrom('team_members').select('id').where('user_id', '=', u.id).executeTakeFirstOrThrow()).id;
+  buttons.push({
+    name: 'revoke a team lead (wbrl)',
+    allowed: ['staff', 'admin'],
+    data: `wbrl|${await membershipOf(await newPerson('lead'))}`,
+  });
+  buttons.push({ name: "a team's members (wbtm)", allowed: ['staff', 'admin'], data: 'wbtm|meiyuan|elder|0' });
+  buttons.push({
+    name: 'remove a member (wbrm)',
+    allowed: ['staff', 'admin'],
+    data: `wbrm|${await membershipOf(await newPerson('volunteer'))}`,
+  });
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });

@@ -5,5 +5,6 @@ import { callbackCodec } from '../../bot/callback';
 export const certificateButton = callbackCodec('wbc', { u: 'id' });
 export const revokeStaffButton = callbackCodec('wbrs', { u: 'id' });
 export const revokeLeadButton = callbackCodec('wbrl', { m: 'id' });
-export const teamMembersButton = callbackCodec('wbtm', { c: 'str', t: 'str' });
+/** A team's members, page `p` (a big team does not fit one message's buttons). */
+export const teamMembersButton = callbackCodec('wbtm', { c: 'str', t: 'str', p: 'int' });
 export const removeMemberButton = callbackCodec('wbrm', { m: 'id' });

@@ -12,6 +12,7 @@ import { eventRatingComments } from './010_event_rating_comments';
 import { leases } from './011_leases';
 import { polls } from './012_polls';
 import { ask } from './013_ask';
+import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '011_leases': leases,
   '012_polls': polls,
   '013_ask': ask,
+  '015_dashboard_menus': dashboardMenus,
   '017_group_locale': groupLocale,
 };

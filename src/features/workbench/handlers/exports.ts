@@ -78,8 +78,11 @@ export function certificateButtons(composer: Composer<BotContext>, env: Workbenc
   onButton(composer, {
     codec: certificateButton,
     minRole: 'staff',
-    // The volunteer must have hours in the presser's community (so no certificate of another community's volunteer).
-    load: (p, ctx) => (ctx.profile?.community_id ? { userId: p.u, communityId: ctx.profile.community_id } : undefined),
+    // The volunteer's own community decides who may: its staff (and admins), never another community's.
+    load: async (p) => {
+      const communityId = (await env.deps.users.find(p.u))?.community_id;
+      return communityId ? { userId: p.u, communityId } : undefined;
+    },
     may: (ctx, c) => canStaff(ctx.role, ctx.profile, c.communityId),
     run: async (ctx, c) => {
       await ctx.answerCbQuery();

@@ -128,7 +128,7 @@ export function peopleButtons(composer: Composer<BotContext>, env: WorkbenchEnv)
     run: async (ctx, _none, p) => {
       await ctx.answerCbQuery();
       const members = await membersOfCommunity(deps.db, p.c, { teamId: p.t });
-      await refreshList(ctx, membersView(viewCtx(env, ctx, p.c), p.t, members));
+      await refreshList(ctx, membersView(viewCtx(env, ctx, p.c), p.t, members, p.p));
     },
   });
   onButton(composer, {

@@ -43,16 +43,31 @@ export function peopleView(
 
 export function teamChoiceKeyboard(v: ViewCtx): InlineKeyboard {
   const teams = v.communities.community(v.communityId)?.teams ?? [];
-  return teams.map((team) => [{ text: team.name[v.locale], callback_data: teamMembersButton.pack({ c: v.communityId, t: team.id }) }]);
+  return teams.map((team) => [
+    { text: team.name[v.locale], callback_data: teamMembersButton.pack({ c: v.communityId, t: team.id, p: 0 }) },
+  ]);
 }
 
-export function membersView(v: ViewCtx, teamId: string, members: RoleHolder[]): { text: string; keyboard: InlineKeyboard } {
+/** Members shown per page: Telegram takes at most 100 buttons on a message, and a list should fit a phone screen. */
+export const MEMBERS_PER_PAGE = 20;
+
+export function membersView(v: ViewCtx, teamId: string, all: RoleHolder[], page = 0): { text: string; keyboard: InlineKeyboard } {
   const { t } = v;
-  const title = t('workbench.members_title', { team: teamName(v, teamId), n: members.length });
+  const pages = Math.max(1, Math.ceil(all.length / MEMBERS_PER_PAGE));
+  const p = Math.min(Math.max(page, 0), pages - 1);
+  const members = all.slice(p * MEMBERS_PER_PAGE, (p + 1) * MEMBERS_PER_PAGE);
+  const title = t('workbench.members_title', { team: teamName(v, teamId), n: all.length });
   const lines = members.map((m) => `• ${who(m)}`);
+  if (pages > 1) lines.push(t('workbench.members_page', { page: p + 1, pages }));
   const keyboard = members.map((m) => [
     { text: t('workbench.remove_member', { name: m.name }), callback_data: removeMemberButton.pack({ m: m.id }) },
   ]);
+  const turn = (to: number, label: string) => ({
+    text: label,
+    callback_data: teamMembersButton.pack({ c: v.communityId, t: teamId, p: to }),
+  });
+  const nav = [...(p > 0 ? [turn(p - 1, '◀️')] : []), ...(p < pages - 1 ? [turn(p + 1, '▶️')] : [])];
+  if (nav.length > 0) keyboard.push(nav);
   return { text: [title, ...(lines.length ? lines : [t('workbench.nobody')])].join('\n'), keyboard };
 }
 
