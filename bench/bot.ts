@@ -101,9 +101,14 @@ export function cpuMs(pid: number): number {
  * Registers `count` residents straight into the database (ids from `firstId`), as a large
  * community would have; without `community` they alternate between Meiyuan and Guihua.
  */
-export async function seedResidents(dbPath: string, count: number, opts: { firstId?: number; community?: string } = {}): Promise<void> {
+export async function seedResidents(
+  dbOrPath: string | Db,
+  count: number,
+  opts: { firstId?: number; community?: string } = {},
+): Promise<void> {
   const { firstId = 5_000_000_000, community } = opts;
-  const db = openDatabase({ kind: 'sqlite', path: dbPath });
+  // A path is a SQLite file opened (and closed) here; a database given stays open for the caller.
+  const db = typeof dbOrPath === 'string' ? openDatabase({ kind: 'sqlite', path: dbOrPath }) : dbOrPath;
   await migrateToLatest(db);
   const now = Date.now();
   for (let i = 0; i < count; i += 1000) {
@@ -116,7 +121,7 @@ export async function seedResidents(dbPath: string, count: number, opts: { first
     );
     await db.insertInto('users').values(rows).execute();
   }
-  await db.destroy();
+  if (typeof dbOrPath === 'string') await db.destroy();
 }
 
 /** A users row for someone who has finished onboarding (as the bot would have stored it). */

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchBroadcast } from './broadcast';
 import { benchContention } from './contention';
+import { benchInstances } from './instances';
 import { machine, table, type Row } from './lib';
 import { benchSummary } from './summary';
 import { benchUpdates } from './updates';
@@ -9,7 +10,7 @@ import { benchUpdates } from './updates';
  * `npm run bench`: runs every benchmark against the emulator on loopback and prints one table,
  * also written to bench/results.md. `-- --quick` runs smaller sizes (a couple of minutes
  * instead of about eight; only the full sizes answer the issue's targets) and `-- --only
- * updates,broadcast,summary,contention` picks some; those write bench/out/results.md instead.
+ * updates,broadcast,summary,contention,instances` picks some; those write bench/out/results.md instead.
  */
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
@@ -24,6 +25,15 @@ const benches: [string, () => Promise<Row[]>][] = [
       benchSummary(quick ? { reports: 10_000, tasks: 5_000, volunteers: 1_000 } : { reports: 100_000, tasks: 50_000, volunteers: 10_000 }),
   ],
   ['contention', () => benchContention({ volunteers: 50, rounds: quick ? 1 : 3 })],
+  [
+    'instances',
+    () =>
+      benchInstances(
+        quick
+          ? { users: 200, concurrency: 100, registered: 10_000, recipients: 600 }
+          : { users: 400, concurrency: 100, registered: 100_000, recipients: 3000 },
+      ),
+  ],
 ];
 
 async function main(): Promise<void> {

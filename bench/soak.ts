@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * `npm run soak`: the reliability tests at full size — a simulated day with 10% of Telegram
- * calls failing, a day in a child process killed with SIGKILL again and again, and a storm of
- * hostile updates. It runs the same test files as `npm test` (test/reliability/), only larger,
+ * calls failing, a day in a child process killed with SIGKILL again and again, a storm of
+ * hostile updates, and three instances of which one is killed and restarted again and again. It runs the same test files as `npm test` (test/reliability/), only larger,
  * so the same checks hold; sizes come from the command line:
  *
  *   npm run soak -- --residents 100 --volunteers 20 --staff 3 --actions 2000 \
- *     --crash-actions 300 --kills 10 --updates 10000 --seed 1
+ *     --crash-actions 300 --kills 10 --updates 10000 --restarts 50 --seed 1
  *
  * Prints the figures each run reports and exits non-zero when any check failed.
  */
@@ -21,6 +21,7 @@ const defaults = {
   'crash-residents': 30,
   kills: 10,
   updates: 10000,
+  restarts: 50,
   seed: 20261125,
 };
 type Option = keyof typeof defaults;
@@ -82,6 +83,12 @@ function main(): void {
       file: 'test/reliability/hostile.test.ts',
       env: { HOSTILE_UPDATES: String(o.updates), HOSTILE_SEED: String(o.seed % 100_000) },
       figures: /^hostile:.*$/m,
+    },
+    {
+      name: `three instances on PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL), ${o.restarts} SIGKILL/restart cycles of one`,
+      file: 'test/reliability/instances.test.ts',
+      env: { INSTANCE_RESTARTS: String(o.restarts) },
+      figures: /^restarts:.*$/m,
     },
   ];
 

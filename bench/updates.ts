@@ -1,4 +1,4 @@
-import { openDatabase } from '../src/store/db';
+import { openDatabase, type Db } from '../src/store/db';
 import type { ChildProcess } from 'node:child_process';
 import { DAY } from '../src/clock';
 import { createEvent } from '../src/domain/events';
@@ -119,7 +119,7 @@ function approveOne(world: MixWorld): Promise<unknown> | typeof SKIPPED {
 }
 
 /** Runs each user's script, `concurrency` users at once; latency is per update, end to end. */
-async function drive(users: EmulatedUser[], concurrency: number, script: (i: number) => Step[]) {
+export async function drive(users: EmulatedUser[], concurrency: number, script: (i: number) => Step[]) {
   const latencies: number[] = [];
   let next = 0;
   const start = performance.now();
@@ -143,8 +143,8 @@ async function drive(users: EmulatedUser[], concurrency: number, script: (i: num
  * have done it): a staff member, the committee and elder-care groups linked, every fourth bench
  * user an approved volunteer in that group, and an event with room for 100.
  */
-async function seedMix(emu: Emulator, dbPath: string, users: number): Promise<{ people: EmulatedUser[]; world: MixWorld }> {
-  const db = openDatabase({ kind: 'sqlite', path: dbPath });
+export async function seedMix(emu: Emulator, dbOrPath: string | Db, users: number): Promise<{ people: EmulatedUser[]; world: MixWorld }> {
+  const db = typeof dbOrPath === 'string' ? openDatabase({ kind: 'sqlite', path: dbOrPath }) : dbOrPath;
   const staff = emu.user({ id: FIRST_ID - 1, first_name: '王主任', language_code: 'zh-CN', started: true });
   const people = Array.from({ length: users }, (_, i) => emu.user({ id: FIRST_ID + i, first_name: `居民${i}`, language_code: 'zh-CN' }));
   const { committee, team } = await seedNeighbourhood(
@@ -165,7 +165,7 @@ async function seedMix(emu: Emulator, dbPath: string, users: number): Promise<{ 
     audience: { kind: 'community' },
     createdBy: staff.id,
   });
-  await db.destroy();
+  if (typeof dbOrPath === 'string') await db.destroy();
   return { people, world: { team, committee, staff } };
 }
 

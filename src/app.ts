@@ -12,6 +12,8 @@ import { startOpsServer, startWebhookServer, type OpsParts } from './ops/http-se
 import { open311Route } from './ops/open311';
 import { startPolling } from './ops/polling';
 import { createMetrics } from './ops/metrics';
+import { electSender, type SenderElection } from './ops/sender-election';
+import { openShared, type Shared } from './ops/shared';
 import { openSessionStore } from './store/sessions';
 import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
@@ -50,12 +52,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await migrateToLatest(db);
   let built: BuiltBot | undefined; // eslint-disable-line prefer-const -- the Bot API call needs the bot, which needs the deps
   let botUsername = '';
+  const botId = config.botToken.split(':')[0]!;
+  const log = options.logger ?? createLogger(config.logLevel);
+  // Several instances share Telegram's limits and the flood guard through Redis (src/ops/shared.ts).
+  const shared: Shared | undefined = config.redisUrl ? openShared(config.redisUrl, botId, log.child({ part: 'shared' })) : undefined;
   const deps = coreDeps(
     config,
-    options,
+    { ...options, logger: log },
     db,
     () => built!.bot.telegram,
     () => botUsername,
+    shared,
   );
   built = createBot(deps);
   const { bot } = built;
@@ -66,6 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   let stopTaking: (() => Promise<void>) | undefined;
+  let election: SenderElection | undefined;
   return {
     deps,
     built,
@@ -76,7 +84,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       botUsername = me.username;
       bot.botInfo = me;
       await built!.registerCommands();
-      sender.start();
+      // On PostgreSQL (where several instances may run) one of them is elected to send; SQLite has one process.
+      if (config.database.kind === 'postgres') election = await electSender(sender, db, log.child({ part: 'sender' }), botId);
+      else sender.start();
       await scheduler.start({ cron: options.cron ?? true });
       const open311 = open311Route({ db, communities: deps.communities, defaultLocale: config.defaultLocale, now: () => deps.clock.now() });
       const dashboard = [dashboardRoutes(deps)].filter((r) => r !== undefined);
@@ -91,15 +101,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await scheduler.stop();
       await stopTaking?.();
       await built!.settled(2_000);
-      await sender.stop();
+      await (election ? election.stop() : sender.stop());
       await sessions.disconnect().catch(() => undefined);
+      await shared?.close();
       await db.destroy();
     },
   };
 }
 
 /** What every feature is built from: the stores, the sender, the translations, the clock and the logger. */
-function coreDeps(config: Config, options: AppOptions, db: Db, telegram: () => Telegram, botUsername: () => string): CoreDeps {
+function coreDeps(
+  config: Config,
+  options: AppOptions,
+  db: Db,
+  telegram: () => Telegram,
+  botUsername: () => string,
+  shared: Shared | undefined,
+): CoreDeps {
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? createLogger(config.logLevel);
   const api = async (method: string, payload: Record<string, unknown>) => {
@@ -116,6 +134,8 @@ function coreDeps(config: Config, options: AppOptions, db: Db, telegram: () => T
       metrics.sends.inc({ result });
       if (rateLimited) metrics.rateLimited.inc();
     },
+    peers: shared?.peers,
+    replySpacingMs: config.replySpacingMs,
     ...options.sender,
   });
   return {
@@ -131,5 +151,6 @@ function coreDeps(config: Config, options: AppOptions, db: Db, telegram: () => T
     metrics,
     api,
     botUsername,
+    flood: shared?.flood,
   };
 }

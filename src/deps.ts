@@ -8,6 +8,7 @@ import type { SessionStore } from './store/sessions';
 import type { UsersRepo } from './store/users';
 import type { ApiCall, Sender } from './delivery/sender';
 import type { Metrics } from './ops/metrics';
+import type { FloodBuckets } from './bot/flood';
 
 /** What every feature is built from. createApp makes exactly one of these. */
 export interface CoreDeps {
@@ -26,4 +27,6 @@ export interface CoreDeps {
   api: ApiCall;
   /** The bot's @username, known after getMe; used for deep links. */
   botUsername: () => string;
+  /** The flood guard's buckets shared by every instance (Redis); in memory when absent. */
+  flood?: FloodBuckets;
 }

@@ -77,7 +77,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     claimUpdates(deps),
     contextMiddleware(deps),
   );
-  bot.use(floodGuard({ burst: 30, perSecond: 1 }));
+  bot.use(floodGuard({ burst: 30, perSecond: 1, buckets: deps.flood, log }));
   bot.use(
     session<SessionData, BotContext>({
       store: deps.sessions as never,

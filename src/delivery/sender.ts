@@ -21,8 +21,12 @@ import type { Db } from '../store/db';
  * window cannot be closed completely; it can only be kept this small.
  *
  * Several processes on one database never send one row twice: a row is leased by one guarded
- * UPDATE before it is sent. The rate limits are kept per process, so run one sender per bot
- * token (several are safe, but together they may meet Telegram's 429s, which they then obey).
+ * UPDATE before it is sent. Telegram's limits belong to the token, so on PostgreSQL the
+ * instances elect one of them to send (src/ops/sender-election.ts); the others stand by and
+ * take over within seconds of its death. Every instance's direct replies count: its own through
+ * counted(), the other instances' through `peers` (Redis), heard and counted as if sent here.
+ * Why one elected sender rather than a limiter shared in Redis: see the README, "Run several
+ * instances" (measured there).
  */
 
 export class ApiError extends Error {
@@ -51,6 +55,20 @@ export interface SenderOptions {
   watchMs?: number;
   /** Told each call's outcome (for /metrics); 429 also counts as a retry. */
   onResult?: (result: 'sent' | 'retry' | 'failed' | 'unreachable', rateLimited: boolean) => void;
+  /** How far apart one update's direct replies to one chat go (Telegram: one a second; tests that do not enforce it use 0). */
+  replySpacingMs?: number;
+  /** The other instances (when REDIS_URL is set). */
+  peers?: SenderPeers;
+}
+
+/** The other instances of the bot, through which direct replies are counted and pokes reach the sender (src/ops/shared.ts). */
+export interface SenderPeers {
+  /** This instance made a direct reply to the chat (Telegram answered it just now). */
+  sent(chatId: number): void;
+  /** Something was queued here while another instance sends. */
+  poke(): void;
+  onSent(listener: (chatId: number) => void): void;
+  onPoke(listener: () => void): void;
 }
 
 /** Runs beside the sender, e.g. to edit a broadcast's progress message. */
@@ -95,7 +113,10 @@ export class Sender {
   private nextAt = 0;
   private watching?: Promise<void>;
   private renewal?: NodeJS.Timeout;
-  private readonly opts: Required<SenderOptions>;
+  private readonly opts: Required<Omit<SenderOptions, 'peers'>>;
+  private readonly peers?: SenderPeers;
+  /** Another instance sends the outbox (the election, src/ops/sender-election.ts). */
+  private standingBy = false;
 
   constructor(
     private readonly db: Db,
@@ -112,9 +133,13 @@ export class Sender {
       idleMs: 200,
       leaseMs: 10_000,
       watchMs: 2000,
+      replySpacingMs: 1050,
       onResult: () => undefined,
       ...opts,
     };
+    this.peers = opts.peers;
+    this.peers?.onSent((chatId) => this.record(chatId, Date.now()));
+    this.peers?.onPoke(() => this.wake?.());
   }
 
   /** Whether it is taking rows (for /healthz). */
@@ -122,9 +147,24 @@ export class Sender {
     return this.running;
   }
 
+  /** For /healthz: sending, standing by while another instance sends, or stopped. */
+  get state(): 'running' | 'standby' | 'stopped' {
+    return this.running ? 'running' : this.standingBy ? 'standby' : 'stopped';
+  }
+
+  /** Stops sending because another instance was elected to (it may start again when elected). */
+  async standBy(): Promise<void> {
+    this.standingBy = true;
+    await this.stop();
+  }
+
   /** Messages per second this sender aims for (for "time left" estimates). */
   get messagesPerSecond(): number {
     return this.globalBudget();
+  }
+
+  get replySpacingMs(): number {
+    return this.opts.replySpacingMs;
   }
 
   /** The Bot API call the sender uses, for watchers that edit a message in place. */
@@ -140,6 +180,7 @@ export class Sender {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.standingBy = false;
     this.loop = this.run();
     this.renewal = setInterval(() => void this.renewLeases(), this.opts.leaseMs / 3);
     this.renewal.unref();
@@ -181,9 +222,10 @@ export class Sender {
       .catch((err) => this.log.warn({ err }, 'could not release outbox leases; they expire by themselves'));
   }
 
-  /** Something was enqueued: look now rather than at the next idle tick. */
+  /** Something was enqueued: look now rather than at the next idle tick (here, or where the outbox is sent). */
   poke(): void {
-    this.wake?.();
+    if (this.running) this.wake?.();
+    else if (this.standingBy) this.peers?.poke();
   }
 
   /** Delivers everything due now and lets the watchers finish (final progress); for tests and the sandbox. */
@@ -386,18 +428,32 @@ export class Sender {
     try {
       return await call();
     } finally {
-      const now = Date.now();
       this.sendingNow--;
       const left = this.chatSending.get(chatId)! - 1;
       if (left > 0) this.chatSending.set(chatId, left);
       else this.chatSending.delete(chatId);
-      prune(this.globalDone, now - 1000);
-      this.globalDone.push(now);
-      const times = this.chatDone.get(chatId) ?? [];
-      prune(times, now - chatWindowMs(chatId));
-      times.push(now);
-      this.chatDone.set(chatId, times);
+      this.record(chatId, Date.now());
     }
+  }
+
+  /** A direct reply (countDirectSends): counted here, and told to the other instances, whose sender may be the one sending. */
+  async countedDirect<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.counted(chatId, call);
+    } finally {
+      this.peers?.sent(chatId);
+    }
+  }
+
+  /** Counts one message Telegram answered at `now` (here, or on another instance) for its windows. */
+  private record(chatId: number, now: number): void {
+    prune(this.globalDone, now - 1000);
+    this.globalDone.push(now);
+    const times = this.chatDone.get(chatId) ?? [];
+    prune(times, now - chatWindowMs(chatId));
+    times.push(now);
+    this.chatDone.set(chatId, times);
+    this.forgetQuietChats(now); // also while standing by, when the loop does not run
   }
 
   /** Forgets chats whose last message is older than their window (direct replies reach every chat the bot talks to). */

@@ -46,12 +46,13 @@ async function health(ops: OpsParts) {
     () => true,
     () => false,
   );
-  const sender = ops.sender.isRunning;
+  // 'standby': another instance was elected to send the outbox (src/ops/sender-election.ts).
+  const sender = ops.sender.state;
   return {
-    ok: database && sessions && sender,
+    ok: database && sessions && sender !== 'stopped',
     database: database ? 'up' : 'down',
     sessions: sessions ? 'up' : 'down',
-    sender: sender ? 'running' : 'stopped',
+    sender,
   };
 }
 

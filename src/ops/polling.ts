@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Telegraf } from 'telegraf';
 import type { BotContext } from '../bot/context';
 import type { Logger } from '../logger';
 import type { Db } from '../store/db';
-import { holdLease, releaseLease } from '../store/leases';
+import { leaseHolder } from '../store/leases';
 
 /**
  * Polling mode. Telegram lets one getUpdates caller per token at a time, so instances sharing a
@@ -23,12 +22,10 @@ export async function startPolling(
   stopOps?: () => Promise<void>,
 ): Promise<() => Promise<void>> {
   const name = `polling:${bot.botInfo?.id ?? 'bot'}`;
-  const me = randomUUID();
+  const lease = leaseHolder(db, name, LEASE_MS, RENEW_MS, (err) => log.warn({ err }, 'could not renew the polling lease'));
   let stopped = false;
   let polling: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-
-  let renewedAt = 0;
 
   const poll = async () => {
     await bot.telegram.deleteWebhook();
@@ -52,16 +49,7 @@ export async function startPolling(
     polling = undefined;
   };
   /** Is the lease ours? A database fault keeps it only as long as it cannot have expired meanwhile. */
-  const holding = async (): Promise<boolean> => {
-    try {
-      const held = await holdLease(db, name, me, Date.now(), LEASE_MS);
-      if (held) renewedAt = Date.now();
-      return held;
-    } catch (err) {
-      log.warn({ err }, 'could not renew the polling lease');
-      return polling !== undefined && Date.now() - renewedAt < LEASE_MS - RENEW_MS;
-    }
-  };
+  const holding = () => lease.hold(polling !== undefined);
   const tick = async (): Promise<void> => {
     let held = false;
     try {
@@ -87,7 +75,7 @@ export async function startPolling(
     stopped = true;
     clearTimeout(timer);
     await stopPolling();
-    await releaseLease(db, name, me).catch((err) => log.warn({ err }, 'could not release the polling lease; it expires by itself'));
+    await lease.release().catch((err) => log.warn({ err }, 'could not release the polling lease; it expires by itself'));
     await stopOps?.();
   };
 }

@@ -165,8 +165,9 @@ async function answer(
   match: RegExp | ((m: BotMessageView) => boolean),
   after: number,
   label: string | RegExp | ((buttons: string[]) => string),
+  wait: { timeoutMs: number } = QUICK,
 ): Promise<void> {
-  const m = await u.waitFor(match, { after, ...QUICK });
+  const m = await u.waitFor(match, { after, ...wait });
   const chosen = typeof label === 'function' ? label(m.buttons()) : label;
   await u.press(chosen, { messageId: m.message_id });
 }
@@ -198,22 +199,32 @@ export async function fileReport(u: EmulatedUser, rng: Rng, text: string): Promi
 /** The latest time of day offered (earlier ones may have passed today). */
 const latestChoice = (buttons: string[]) => buttons.filter((b) => !/Back|Cancel/.test(b)).at(-1)!;
 
-/** A resident asks for help through /request; resolves with the request id they saw confirmed. */
-export async function askForHelp(u: EmulatedUser, rng: Rng, text: string): Promise<{ id: number; team: string }> {
+/**
+ * A resident asks for help through /request; resolves with the request id they saw confirmed.
+ * `paceMs`: a person's pace between steps, for a bot that keeps Telegram's one message a second per chat.
+ */
+export async function askForHelp(u: EmulatedUser, rng: Rng, text: string, paceMs = 0): Promise<{ id: number; team: string }> {
   const help = rng.pick(HELP);
   const before = newestId(u);
+  const wait = paceMs > 0 ? { timeoutMs: 5000 } : QUICK;
+  const step = async (match: Parameters<typeof answer>[1], label: Parameters<typeof answer>[3]) => {
+    await sleep(paceMs);
+    await answer(u, match, before, label, wait);
+  };
   await u.send('/request');
-  await answer(u, /Who needs help/, before, 'Me');
-  await answer(u, /What kind of help/, before, help.label);
-  await u.waitFor(/describe briefly/, { after: before, ...QUICK });
+  await step(/Who needs help/, 'Me');
+  await step(/What kind of help/, help.label);
+  await u.waitFor(/describe briefly/, { after: before, ...wait });
+  await sleep(paceMs);
   await u.send(text);
-  await answer(u, /When is it needed/, before, rng.pick(['⚡ As soon as possible', 'Today', 'Tomorrow']));
-  const when = await u.waitFor(/What time of day|Where should/, { after: before, ...QUICK });
+  await step(/When is it needed/, rng.pick(['⚡ As soon as possible', 'Today', 'Tomorrow']));
+  const when = await u.waitFor(/What time of day|Where should/, { after: before, ...wait });
+  await sleep(paceMs);
   if (/What time of day/.test(when.text ?? '')) await u.press(latestChoice(when.buttons()), { messageId: when.message_id });
-  await answer(u, /Where should/, before, /^My home/);
-  await answer(u, (m) => /phone/i.test(m.text ?? '') && m.buttons().includes('Skip'), before, 'Skip');
-  await answer(u, /check your request/, before, '✅ Send the request');
-  const done = await u.waitFor(/Request #\d+ has been sent/, { after: before, ...QUICK });
+  await step(/Where should/, /^My home/);
+  await step((m) => /phone/i.test(m.text ?? '') && m.buttons().includes('Skip'), 'Skip');
+  await step(/check your request/, '✅ Send the request');
+  const done = await u.waitFor(/Request #\d+ has been sent/, { after: before, ...wait });
   return { id: Number(/#(\d+)/.exec(done.text!)![1]), team: help.team };
 }
 

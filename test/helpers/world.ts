@@ -98,7 +98,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     clock,
     cron: false,
     logger: opts.logger ?? createLogger(config.logLevel),
-    sender: { idleMs: 20, ...opts.sender },
+    // The emulator enforces no limits unless a test enables them: one update's replies need not wait a second.
+    sender: { idleMs: 20, replySpacingMs: 0, ...opts.sender },
   });
   await app.start();
 

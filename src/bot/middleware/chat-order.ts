@@ -1,4 +1,4 @@
-import type { Middleware } from 'telegraf';
+import { TelegramError, type Middleware } from 'telegraf';
 import type { Sender } from '../../delivery/sender';
 import type { ChatQueues } from '../chat-queue';
 import type { BotContext } from '../context';
@@ -23,24 +23,44 @@ export function oneAtATimePerChat(queues: ChatQueues): Middleware<BotContext> {
   };
 }
 
+/** A direct reply waits at most this long for Telegram's retry_after; longer, and the update fails (and is answered with an apology). */
+const MAX_REPLY_WAIT_S = 5;
+
 /** Methods that post a new message, which Telegram counts against its flood limits. */
 const postsMessage = (method: string) =>
   (method.startsWith('send') && method !== 'sendChatAction') || method === 'copyMessage' || method === 'forwardMessage';
 
 /**
- * The bot's direct replies (not from the outbox) are counted with the sender, so that a
- * broadcast at full pace leaves room for them instead of earning a 429 from Telegram.
+ * The bot's direct replies (not from the outbox) are counted with the sender (and, through
+ * Redis, with the instance that sends the outbox), so that a broadcast at full pace leaves room
+ * for them instead of earning a 429 from Telegram. An update that posts two messages to one
+ * chat (a greeting, then the first question) spaces them a second apart, as Telegram asks.
  * (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
  */
 export function countDirectSends(sender: Sender): Middleware<BotContext> {
   return (ctx, next) => {
     const telegram = ctx.telegram;
     const call = telegram.callApi.bind(telegram);
-    telegram.callApi = ((method: string, payload: { chat_id?: unknown }, options?: object) => {
+    // When this update last posted to each chat: its second message to one chat waits out Telegram's second.
+    const postedAt = new Map<number, number>();
+    telegram.callApi = (async (method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
-      if (postsMessage(method) && typeof chatId === 'number')
-        return sender.counted(chatId, () => call(method as never, payload as never, options));
-      return call(method as never, payload as never, options);
+      if (!postsMessage(method) || typeof chatId !== 'number') return call(method as never, payload as never, options);
+      const wait = (postedAt.get(chatId) ?? -Infinity) + sender.replySpacingMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const post = () => sender.countedDirect(chatId, () => call(method as never, payload as never, options));
+      try {
+        return await post().catch(async (err: unknown) => {
+          // The chat got another message within the second (the outbox, sent by another instance
+          // perhaps): wait as Telegram asks and send once more, rather than fail the update.
+          const retryAfter = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 1) : undefined;
+          if (retryAfter === undefined || retryAfter > MAX_REPLY_WAIT_S) throw err;
+          await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+          return post();
+        });
+      } finally {
+        postedAt.set(chatId, Date.now());
+      }
     }) as typeof telegram.callApi;
     return next();
   };

@@ -1,0 +1,264 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/emulator';
+import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
+import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
+import { botFiles, built, cpuMs, seedResidents } from './bot';
+import { fmt, type Row } from './lib';
+import { drive, residentScript, seedMix } from './updates';
+
+/**
+ * Bench 6 (several instances): the update mix on PostgreSQL and Redis with one instance and
+ * with three behind a round-robin proxy (webhook mode, as production runs several), with the
+ * CPU per update summed over the instances; and the broadcast pace with three instances, on
+ * PostgreSQL (one elected sender) against three on SQLite (no election: every instance sends,
+ * as before the election was built). Needs PostgreSQL and Redis: BENCH_DATABASE_URL /
+ * BENCH_REDIS_URL, else TEST_DATABASE_URL / TEST_REDIS_URL, else the CI defaults on 127.0.0.1.
+ */
+
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = 'bench-instances-secret-0123';
+
+/**
+ * An ordinary load balancer: each request to the next instance in turn, and to the one after it
+ * when an instance cannot be reached (nginx's proxy_next_upstream error). Tests use it too.
+ */
+export function roundRobin(ports: number[]): {
+  server: Server;
+  served: number[];
+  listen(port: number): Promise<void>;
+  close(): Promise<void>;
+} {
+  let next = 0;
+  const served = ports.map(() => 0);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const forward = (tried: number): void => {
+        if (tried === ports.length) return void res.writeHead(502).end();
+        const i = next++ % ports.length;
+        const upstream = request(
+          { host: '127.0.0.1', port: ports[i], method: req.method, path: req.url, headers: req.headers, agent: false },
+          (answer) => {
+            served[i]!++;
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => {
+          if (!res.headersSent) forward(tried + 1);
+        });
+        upstream.end(body);
+      };
+      forward(0);
+    });
+  });
+  return {
+    server,
+    served,
+    listen: (port) => new Promise((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A fresh PostgreSQL database for one run, and its removal. */
+async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `linli_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
+/** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
+async function startInstances(emu: Emulator, n: number, env: Record<string, string>) {
+  const script = await built('linli');
+  const base = 20_000 + Math.floor(Math.random() * 20_000);
+  const ports = Array.from({ length: n }, (_, i) => base + i);
+  const proxy = roundRobin(ports);
+  await proxy.listen(base + n);
+  const children: ChildProcess[] = ports.map((port) =>
+    spawn(process.execPath, [...startFlags(), script], {
+      env: {
+        ...process.env,
+        BOT_TOKEN: emu.token,
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        BOT_MODE: 'webhook',
+        WEBHOOK_URL: `http://127.0.0.1:${base + n}/telegram`,
+        WEBHOOK_SECRET: SECRET,
+        PORT: String(port),
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+  for (const port of ports) {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (i > 600) throw new Error(`instance on port ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    children,
+    proxy,
+    cpuMs: () => children.reduce((sum, c) => sum + cpuMs(c.pid!), 0),
+    async stop() {
+      await Promise.all(
+        children.map((c) => {
+          const exited = new Promise((resolve) => c.once('exit', resolve));
+          c.kill('SIGTERM');
+          return exited;
+        }),
+      );
+      await proxy.close();
+    },
+  };
+}
+
+const uniqueToken = () => `${7_200_000_000 + Math.floor(Math.random() * 1e8)}:AABenchInstancesToken000000000000`;
+
+/** The update mix through `n` instances on a fresh PostgreSQL database and Redis. */
+async function updatesOn(n: number, opts: { users: number; concurrency: number; registered: number }) {
+  const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 120_000 });
+  const database = await freshPostgres();
+  const db: Db = openDatabase({ kind: 'postgres', url: database.url });
+  await migrateToLatest(db);
+  await seedResidents(db, opts.registered);
+  const { people, world } = await seedMix(emu, db, opts.users);
+  await db.destroy();
+  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL });
+  const probe = emu.user({ first_name: 'probe', language_code: 'en' });
+  await probe.send('/start');
+  const cpu0 = bots.cpuMs();
+  const result = await drive(people, opts.concurrency, (i) => residentScript(i, world));
+  const cpu = bots.cpuMs() - cpu0;
+  const rejected = emu.rejected.length;
+  await bots.stop();
+  await emu.close();
+  await database.drop();
+  return { ...result, cpuPerUpdate: cpu / result.updates, rejected, served: bots.proxy.served };
+}
+
+/** An urgent notice to `recipients` through three instances: on PostgreSQL (elected sender) or SQLite (every instance sends). */
+export async function broadcastOn(storage: 'postgres' | 'sqlite', recipients: number) {
+  const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 60_000 });
+  const files = botFiles();
+  const database = storage === 'postgres' ? await freshPostgres() : undefined;
+  const db: Db = database ? openDatabase({ kind: 'postgres', url: database.url }) : openDatabase({ kind: 'sqlite', path: files.dbPath });
+  await migrateToLatest(db);
+  const residents = recipients - 1;
+  await seedResidents(db, residents, { firstId: FIRST_ID, community: 'meiyuan' });
+  const people: EmulatedUser[] = Array.from({ length: residents }, (_, i) =>
+    emu.user({ id: FIRST_ID + i, first_name: `住户${i}`, started: true }),
+  );
+  const staff = await seedStaff(emu, db);
+  await db.destroy();
+  const env = database ? { DATABASE_URL: database.url, REDIS_URL } : files.env;
+  const bots = await startInstances(emu, 3, env);
+  const outcome = await announceToAll(emu, staff, people, recipients);
+  await bots.stop();
+  await emu.close();
+  await database?.drop();
+  files.remove();
+  return outcome;
+}
+
+async function reachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  return c.connect().then(
+    () => c.end().then(() => true),
+    () => false,
+  );
+}
+
+export async function benchInstances(opts: { users: number; concurrency: number; registered: number; recipients: number }): Promise<Row[]> {
+  if (!(await reachable())) {
+    const skipped = { value: 'skipped', reference: '—', ratio: '—', target: '—', met: '—' as const };
+    return [{ bench: '6 instances', figure: `no PostgreSQL at ${PG_URL} (set BENCH_DATABASE_URL and BENCH_REDIS_URL)`, ...skipped }];
+  }
+  const one = await updatesOn(1, opts);
+  const three = await updatesOn(3, opts);
+  const cost = three.cpuPerUpdate / one.cpuPerUpdate;
+  const elected = await broadcastOn('postgres', opts.recipients);
+  const every = await broadcastOn('sqlite', opts.recipients);
+  const n = opts.recipients.toLocaleString('en');
+  return [
+    {
+      bench: '6 instances',
+      figure: `updates/s on PostgreSQL + Redis, 3 instances behind a proxy (${three.updates} updates, ${opts.concurrency} at once; served ${three.served.join('/')})`,
+      value: fmt(three.rate),
+      reference: `1 instance ${fmt(one.rate)}`,
+      ratio: (three.rate / one.rate).toFixed(2),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure: 'CPU per update summed over the instances (ms)',
+      value: fmt(three.cpuPerUpdate, 2),
+      reference: `1 instance ${fmt(one.cpuPerUpdate, 2)}`,
+      ratio: cost.toFixed(2),
+      target: '≤ 1.1× one instance',
+      met: cost <= 1.1 ? 'yes' : 'no',
+      why: 'not profiled. Measured on 2 cores shared with the emulator, the residents, PostgreSQL, Redis and other work (load about 15); each instance carries its own lease renewals, scheduler ticks, Redis subscription and idle outbox polling by the elected sender, and three processes share the cores worse than one.',
+    },
+    {
+      bench: '6 instances',
+      figure: 'latency p50 / p99, 3 instances (ms)',
+      value: `${fmt(three.p50)} / ${fmt(three.p99)}`,
+      reference: `1 instance ${fmt(one.p50)} / ${fmt(one.p99)}`,
+      ratio: (three.p99 / one.p99).toFixed(2),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure: `broadcast to ${n} through 3 instances, one elected sender (PostgreSQL): messages/s, 429s`,
+      value: `${fmt(elected.rate)}, ${elected.tooMany}`,
+      reference: "Telegram's limit 30/s",
+      ratio: elected.share.toFixed(3),
+      target: '≥ 95% of the limit, 0 429s',
+      met: elected.share >= 0.95 && elected.tooMany === 0 ? 'yes' : 'no',
+    },
+    {
+      bench: '6 instances',
+      figure: 'the same, duplicates / missing / calls Telegram would refuse',
+      value: `${elected.duplicates} / ${elected.missing} / ${elected.rejected}`,
+      reference: '—',
+      ratio: '—',
+      target: '0 / 0 / 0',
+      met: elected.duplicates === 0 && elected.missing === 0 && elected.rejected === 0 ? 'yes' : 'no',
+    },
+    {
+      bench: '6 instances',
+      figure: `broadcast to ${n} through 3 instances that all send (SQLite, no election): messages/s, 429s`,
+      value: `${fmt(every.rate)}, ${every.tooMany}`,
+      reference: 'the elected sender above',
+      ratio: (every.rate / elected.rate).toFixed(2),
+      target: '— (why the sender is elected)',
+      met: '—',
+    },
+  ];
+}
