@@ -9,10 +9,12 @@ import { commandMenus } from './command-menus';
 import type { BotContext, SessionData } from './context';
 import type { CommandSpec, Feature, FeatureParts, JobSpec, PrivacySpec } from './feature';
 import { floodGuard } from './flood';
+import { writeWhenChanged } from './session-store';
 import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
 import { ALBUM_HOLD_MS, countDirectSends, oneAtATimePerChat } from './middleware/chat-order';
 import { contextMiddleware, guard, pressAnswered } from './middleware/context';
+import { keepAlive, keepAliveCalls } from './middleware/keep-alive';
 import { measureUpdates } from './middleware/metrics';
 import { claimUpdates } from './middleware/update-claims';
 import type { BotServices } from './services';
@@ -39,6 +41,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     telegram: { apiRoot: config.apiRoot, webhookReply: false },
     handlerTimeout: 60_000,
   });
+  keepAlive(bot.telegram);
 
   const parts: FeatureParts[] = [];
   const commands: CommandSpec[] = [];
@@ -72,6 +75,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 
   bot.use(
     oneAtATimePerChat(queues),
+    keepAliveCalls,
     measureUpdates(deps.metrics),
     countDirectSends(deps.sender),
     claimUpdates(deps),
@@ -80,7 +84,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   bot.use(floodGuard({ burst: 30, perSecond: 1 }));
   bot.use(
     session<SessionData, BotContext>({
-      store: deps.sessions as never,
+      store: writeWhenChanged(deps.sessions),
       defaultSession: () => ({}),
       // One conversation per person per chat.
       getSessionKey: (ctx) => (ctx.from && ctx.chat ? `${ctx.chat.id}:${ctx.from.id}` : undefined),

@@ -16,6 +16,8 @@ export interface UsersTable {
   phone: string | null;
   privacy_accepted_at: number | null;
   reachable: Generated<number>;
+  /** The command menu last set for their private chat (src/bot/command-menus.ts); null: never set. */
+  command_menu: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }
