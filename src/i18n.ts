@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, basename } from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 
 /**
  * Translations live in locales/<locale>/<namespace>.json; a key is "<namespace>.<key>".
  * One file per feature keeps each feature's strings next to each other in every language.
- * Placeholders are written {name}; values are inserted as given (callers escape HTML).
+ * Strings are ICU MessageFormat (intl-messageformat, the engine i18next-icu wraps; our loader already
+ * does namespaces and fallback): {name} inserts a value as given (callers escape HTML), and a
+ * counted noun is "{count, plural, one {# hour} other {# hours}}" so each language's plural rules
+ * apply. Tags like <b> stay literal text (Telegram's HTML), not ICU rich-text tags.
  */
 
 export const LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
@@ -29,6 +34,7 @@ export function guessLocale(languageCode: string | undefined, fallback: Locale):
 
 export class I18n {
   private readonly tables = new Map<Locale, Map<string, string>>();
+  private readonly formats = new Map<string, IntlMessageFormat>();
 
   constructor(
     dir: string,
@@ -55,9 +61,27 @@ export class I18n {
 
   /** Falls back to the default locale, then to the key itself so a missing string is visible, not fatal. */
   t(locale: Locale, key: string, params?: Params): string {
-    const template = this.tables.get(locale)?.get(key) ?? this.tables.get(this.defaultLocale)?.get(key) ?? key;
-    if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    const found = this.tables.get(locale)?.has(key) ? locale : this.defaultLocale;
+    const template = this.tables.get(found)?.get(key);
+    if (template === undefined) return key;
+    if (!template.includes('{')) return template;
+    try {
+      return String(this.compiled(found, key, template).format(params ?? {}));
+    } catch {
+      // A caller that forgot a value gets the text with that {name} left visible, as before, not a crash.
+      return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+    }
+  }
+
+  /** Each template is parsed once, the first time it is used. */
+  private compiled(locale: Locale, key: string, template: string): IntlMessageFormat {
+    const cacheKey = `${locale}\u0000${key}`;
+    let format = this.formats.get(cacheKey);
+    if (!format) {
+      format = new IntlMessageFormat(template, locale, undefined, { ignoreTag: true });
+      this.formats.set(cacheKey, format);
+    }
+    return format;
   }
 
   translator(locale: Locale): Translate {
@@ -73,8 +97,18 @@ function flatten(prefix: string, value: Record<string, unknown>, into: Map<strin
   }
 }
 
+/** The names of the values a template takes (plural and select arguments included), sorted. */
 export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const names = new Set<string>();
+  const walk = (elements: MessageFormatElement[]): void => {
+    for (const el of elements) {
+      if (el.type === TYPE.literal || el.type === TYPE.pound || el.type === TYPE.tag) continue;
+      names.add(el.value);
+      if (el.type === TYPE.plural || el.type === TYPE.select) for (const o of Object.values(el.options)) walk(o.value);
+    }
+  };
+  walk(new IntlMessageFormat(template, 'en', undefined, { ignoreTag: true }).getAst());
+  return [...names].sort();
 }
 
 /** Escapes user text for Telegram's HTML parse mode. */

@@ -144,9 +144,7 @@ describe('double taps and albums on a report', () => {
         .slice(before)
         .map((m) => m.text ?? '');
     });
-    expect(answers.filter((t) => /Photo \d of|Got \d photo/.test(t))).toEqual([
-      expect.stringMatching(/^📷 Got 3 photo\(s\)\.\n\nWhere is it/),
-    ]);
+    expect(answers.filter((t) => /Photo \d of|Got \d photo/.test(t))).toEqual([expect.stringMatching(/^📷 Got 3 photos\.\n\nWhere is it/)]);
     expect(bo.last()!.caption ?? bo.last()!.text).toMatch(/Review|Submit|check/i);
     await bo.press('✅ Submit');
     const r = await h.latest();
@@ -169,7 +167,7 @@ describe('double taps and albums on a report', () => {
     const where = answers.filter((m) => /Where is it/.test(m.text ?? ''));
     expect(where).toHaveLength(1);
     expect(where[0].text).toMatch(/Got 3 photo/);
-    expect(where[0].text).toMatch(/2 more photo\(s\) could not be kept/);
+    expect(where[0].text).toMatch(/2 more photos could not be kept/);
     await cy.send('/cancel');
   });
 

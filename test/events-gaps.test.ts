@@ -104,7 +104,7 @@ it('the event preview says how many of the audience blocked the bot, as the noti
   await eventUpToPreview('Tea afternoon', formatLocalTime(world.clock.now() + 4 * DAY, 'en', TZ), '3');
   const preview = mei.last()!.text!;
   expect(preview).toContain('Recipients: 1');
-  expect(preview).toContain('(1 more have blocked the bot and will not receive it.)');
+  expect(preview).toContain('(1 more has blocked the bot and will not receive it.)');
   await mei.send('/cancel');
   expect(await world.db.selectFrom('events').select('id').where('title', '=', 'Tea afternoon').execute()).toEqual([]);
 });

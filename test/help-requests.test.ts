@@ -141,7 +141,7 @@ describe('help requests', () => {
     expect(hood.teams.elder.last()!.text).toContain('已完成');
 
     await li.send('/hours');
-    expect(li.last()!.text).toMatch(/1 h 30 min \(1 times\)/);
+    expect(li.last()!.text).toMatch(/1 h 30 min \(1 time\)/);
   });
 
   it('twenty volunteers press Claim at the same moment: exactly one wins', async () => {
@@ -488,7 +488,7 @@ describe('help requests', () => {
     await di.press('Me');
     await di.press('Other');
     await di.send('x'.repeat(5000));
-    expect(di.last()!.text).toMatch(/at most 1000 characters/);
+    expect(di.last()!.text).toMatch(/at most 1,000 characters/);
     await di.pressData('pc|999999', {});
     await di.send('/cancel');
     const rows = await world.db.selectFrom('help_requests').selectAll().where('requester_id', '=', di.id).execute();

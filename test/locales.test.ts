@@ -18,6 +18,30 @@ describe('locales', () => {
     expect(wrong).toEqual([]);
   });
 
+  it.each(LOCALES)('%s renders every string with sample values (1 and 2 of everything)', (locale) => {
+    const broken = i18n.keys(locale).flatMap((key) =>
+      [1, 2].flatMap((value) => {
+        const params = Object.fromEntries(placeholders(i18n.t(locale, key)).map((name) => [name, value]));
+        const text = i18n.t(locale, key, params);
+        return /[{}]/.test(text) ? [`${key}: ${text}`] : [];
+      }),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it("counts nouns with each language's plural rules", () => {
+    const say = (locale: 'en' | 'zh-CN' | 'zh-TW', key: string, params: Record<string, string | number>) => i18n.t(locale, key, params);
+    expect(say('en', 'help.hours_month', { month: 'Nov', hours: '1 h', tasks: 1 })).toBe('Nov: 1 h (1 time)');
+    expect(say('en', 'help.hours_month', { month: 'Nov', hours: '3 h', tasks: 3 })).toBe('Nov: 3 h (3 times)');
+    expect(say('en', 'help.shift_places', { taken: 1, places: 1 })).toBe('👥 1/1 place taken');
+    expect(say('en', 'hazards.card_support', { n: 1 })).toBe('👥 1 more resident reports the same');
+    expect(say('en', 'hazards.card_support', { n: 4 })).toBe('👥 4 more residents report the same');
+    expect(say('en', 'summary.duration_days', { n: 1 })).toBe('1 day');
+    expect(say('zh-CN', 'hazards.card_support', { n: 1 })).toContain('1 位居民');
+    expect(say('zh-TW', 'summary.duration_hours', { n: 2 })).toBe('2 小時');
+    expect(say('zh-CN', 'summary.duration_hours', { n: 2 })).toBe('2 小时');
+  });
+
   it.each(LOCALES)('%s has no empty string', (locale) => {
     expect(i18n.keys(locale).filter((k) => i18n.t(locale, k).trim() === '')).toEqual([]);
   });

@@ -84,7 +84,7 @@ describe("the staff's main keyboard", () => {
     await h.lin.press('📊 Weekly summary');
     expect(h.lin.last()!.buttons()).toEqual(['This week', 'Last week', 'Earlier week…']);
     await h.lin.press('🗂 Reports queue');
-    expect(h.lin.last()!.text).toMatch(/^Hazard queue: 1 reports/);
+    expect(h.lin.last()!.text).toMatch(/^Hazard queue: 1 report,/);
 
     const di = await h.world.resident('Di');
     await di.send('/cancel');

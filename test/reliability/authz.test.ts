@@ -19,7 +19,7 @@ import { startWorld, type World } from '../helpers/world';
 type Who = 'resident' | 'volunteer' | 'lead' | 'staff of another community' | 'staff' | 'admin';
 const WHO: Who[] = ['resident', 'volunteer', 'lead', 'staff of another community', 'staff', 'admin'];
 const roleOf = (who: Who): Role => (who === 'staff of another community' ? 'staff' : who);
-const REFUSED = /not allowed|only staff of this community|Only approved members|Only the team('s)? lead/;
+const REFUSED = /not allowed|only staff of this community|Only approved members|Only the committee.s staff|Only the team('s)? lead/;
 
 let world!: World;
 const people = {} as Record<Who, EmulatedUser>;
@@ -218,6 +218,10 @@ await (async () => {
   buttons.push({ name: "an event's list (ev list)", allowed: ['staff', 'admin'], data: `ev|list|${eventId}` });
   buttons.push({ name: 'ask attendees to rate (ev rate)', allowed: ['staff', 'admin'], data: `ev|rate|${eventId}` });
   buttons.push({ name: 'mark attendance (eva)', allowed: ['staff', 'admin'], data: `eva|${eventId}|${people.resident.id}` });
+  // A linked group's language, in a group of its own (the /link cells move the committee's link).
+  const repair = world.emu.group({ title: 'repair', members: [people.staff] });
+  await people.staff.send('/link team repair', { in: repair });
+  buttons.push({ name: "a group's language (glang)", allowed: ['staff', 'admin'], data: 'glang|en', in: repair });
   buttons.push({ name: 'summary: community (sumc)', allowed: ['staff', 'admin'], data: 'sumc|meiyuan' });
   buttons.push({ name: 'summary: earlier weeks (sume)', allowed: ['staff', 'admin'], data: 'sume|meiyuan' });
   buttons.push({ name: 'summary: a week (sumw)', allowed: ['staff', 'admin'], data: 'sumw|meiyuan|0' });

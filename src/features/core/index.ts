@@ -5,8 +5,8 @@ import type { BotContext } from '../../bot/context';
 import type { CommandSpec, Feature } from '../../bot/feature';
 import { cancelCommand, helpCommand } from './handlers/help';
 import type { CoreKit } from './handlers/kit';
-import { languageButton, languagePicker } from './handlers/language';
-import { followChatMigrations, linkCommand } from './handlers/link';
+import { languageButton, languageCommand } from './handlers/language';
+import { followChatMigrations, groupLanguageButton, linkCommand } from './handlers/link';
 import { deleteMeButton, deleteMeCommand, myDataCommand } from './handlers/my-data';
 import { startCommand } from './handlers/start';
 import { coreJobs } from './jobs';
@@ -38,7 +38,7 @@ export const coreFeature: Feature = (deps, bot) => {
     commands: [
       open('start', 'any', startCommand(kit)),
       open('help', 'any', helpCommand(bot), 'core.menu_help'),
-      open('lang', 'private', languagePicker, 'core.menu_lang'),
+      open('lang', 'any', languageCommand(deps), 'core.menu_lang'),
       open('cancel', 'private', cancelCommand(bot)),
       open('mydata', 'private', myDataCommand(kit)),
       open('deleteme', 'private', deleteMeCommand),
@@ -51,6 +51,7 @@ export const adminFeature: Feature = (deps, bot) => {
   const invite = inviteFlow(deps);
   const composer = new Composer<BotContext>();
   followChatMigrations(composer, deps);
+  groupLanguageButton(composer, deps);
   return {
     name: 'admin',
     composer,

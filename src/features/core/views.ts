@@ -7,8 +7,8 @@ import { deleteButton, langButton } from './buttons';
 /** What /lang, /help, /mydata and /deleteme show. */
 
 /** One button per language, the current one ticked. */
-export function languageKeyboard(current: Locale): InlineKeyboard {
-  return [LOCALES.map((l) => ({ text: (l === current ? '✓ ' : '') + LOCALE_NAMES[l], callback_data: langButton.pack({ locale: l }) }))];
+export function languageKeyboard(current: Locale, codec: typeof langButton = langButton): InlineKeyboard {
+  return [LOCALES.map((l) => ({ text: (l === current ? '✓ ' : '') + LOCALE_NAMES[l], callback_data: codec.pack({ locale: l }) }))];
 }
 
 export function helpText(t: Translate, role: Role, commands: { name: string; description: string }[]): string {

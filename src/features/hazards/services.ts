@@ -1,6 +1,6 @@
 import { MINUTE } from '../../clock';
 import type { CoreDeps } from '../../deps';
-import { committeeChat } from '../../domain/chat-links';
+import { committeeGroup } from '../../domain/chat-links';
 import {
   addFixPhoto,
   addNote,
@@ -81,9 +81,9 @@ const albumRef = (id: number) => `report:${id}:album`;
  * follow it as messages of their own, each naming the report, in the order they were written.
  */
 export async function postCard(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<boolean> {
-  const chatId = await committeeChat(tx, r.community_id);
-  if (!chatId) return false;
-  const locale = deps.config.defaultLocale;
+  const committee = await committeeOf(deps, tx, r);
+  if (!committee) return false;
+  const { chatId, locale } = committee;
   const t = deps.i18n.translator(locale);
   const [first, ...rest] = (await photosOf(tx, r.id)).map((p) => p.file_id);
   const group = { chatId, priority: PRIORITY.group };
@@ -101,6 +101,10 @@ export async function postCard(deps: HazardDeps, tx: Executor, now: number, r: R
   return true;
 }
 
+/** The community's committee group, where the report's card lives, and the language it is written in. */
+export const committeeOf = (deps: HazardDeps, tx: Executor, r: { community_id: string }) =>
+  committeeGroup(tx, r.community_id, deps.config.defaultLocale);
+
 /** A voice note as an outgoing message: the voice itself, its caption naming the report and the length. */
 export function voiceMessage(t: Translate, reportId: number, voice: VoiceNote, key: string): { text: string; voice: VoiceNote } {
   return { text: t(key, { id: publicId(reportId), length: voiceLength(voice.seconds) }), voice };
@@ -111,7 +115,7 @@ export function voiceMessage(t: Translate, reportId: number, voice: VoiceNote, k
  * An edit goes through the outbox like any other message that is not a direct reply.
  */
 export async function refreshCard(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
-  const locale = deps.config.defaultLocale;
+  const locale = (await committeeOf(deps, tx, r))?.locale ?? deps.config.defaultLocale;
   await enqueueEdit(tx, now, {
     ref: cardRef(r.id),
     text: await renderCard(deps, tx, r, locale),
@@ -152,11 +156,11 @@ export async function escalatePage(deps: HazardDeps, now: number, r: Report): Pr
   const every = deps.communities.settings.emergencyAckMinutes * MINUTE;
   await deps.db.transaction().execute(async (tx) => {
     if (!(await takePage(tx, r, now + every))) return;
-    const chatId = await committeeChat(tx, r.community_id);
-    const locale = deps.config.defaultLocale;
-    const t = deps.i18n.translator(locale);
+    const committee = await committeeOf(deps, tx, r);
     const minutes = Math.round((now - r.created_at) / MINUTE);
-    if (chatId) {
+    if (committee) {
+      const { chatId, locale } = committee;
+      const t = deps.i18n.translator(locale);
       await enqueue(tx, now, {
         chatId,
         text: `${t('hazards.page_escalated', { id: publicId(r.id), minutes })}\n\n${await renderCard(deps, tx, r, locale)}`,
@@ -173,9 +177,9 @@ export async function escalatePage(deps: HazardDeps, now: number, r: Report): Pr
 export async function markReportOverdue(deps: HazardDeps, now: number, r: Report & { overdue: OverdueKind }): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     if (!(await markOverdue(tx, now, r.id, r.overdue))) return;
-    const chatId = await committeeChat(tx, r.community_id);
-    if (!chatId) return;
-    const locale = deps.config.defaultLocale;
+    const committee = await committeeOf(deps, tx, r);
+    if (!committee) return;
+    const { chatId, locale } = committee;
     const category = deps.communities.hazardCategory(r.category)!;
     await enqueue(tx, now, {
       chatId,
@@ -254,9 +258,9 @@ export async function moveReport(
 
 async function tellOwnerReopened(deps: HazardDeps, tx: Executor, now: number, r: Report): Promise<void> {
   const owner = r.owner_id ? await deps.users.find(r.owner_id, tx) : undefined;
-  const chatId = owner?.id ?? (await committeeChat(tx, r.community_id));
-  if (!chatId) return;
-  const locale = owner ? deps.users.localeOfUser(owner) : deps.config.defaultLocale;
+  const to = owner ? { chatId: owner.id, locale: deps.users.localeOfUser(owner) } : await committeeOf(deps, tx, r);
+  if (!to) return;
+  const { chatId, locale } = to;
   const t = deps.i18n.translator(locale);
   await enqueue(tx, now, {
     chatId,
@@ -331,14 +335,15 @@ export async function addFollowerNote(
     if (!(await isFollower(tx, reportId, userId))) return false;
     if (!(await addNote(tx, now, reportId, userId, note))) return false;
     const r = (await findReport(tx, reportId))!;
-    const chatId = await committeeChat(tx, r.community_id);
-    const t = deps.i18n.translator(deps.config.defaultLocale);
+    const committee = await committeeOf(deps, tx, r);
+    const t = deps.i18n.translator(committee?.locale ?? deps.config.defaultLocale);
     const text = t(note.photo ? 'hazards.group_photo_added' : 'hazards.group_note_added', {
       id: publicId(reportId),
       note: escapeHtml(note.text ?? ''),
     });
     const message = note.voice ? voiceMessage(t, reportId, note.voice, 'hazards.group_voice_added') : { text, photo: note.photo };
-    if (chatId) await enqueue(tx, now, { chatId, ...message, priority: PRIORITY.group, ref: `report:${reportId}:note` });
+    if (committee)
+      await enqueue(tx, now, { chatId: committee.chatId, ...message, priority: PRIORITY.group, ref: `report:${reportId}:note` });
     return true;
   });
   deps.sender.poke();
@@ -399,7 +404,9 @@ async function closePages(deps: HazardDeps, tx: Executor, now: number, r: Report
   for (const row of rows.filter((x) => x.status === 'sent')) {
     // A page is in its staff member's language; an escalation, in the group's.
     const staffId = /:page:(\d+):/.exec(row.ref!)?.[1];
-    const locale = staffId ? await deps.users.localeOf(Number(staffId), tx) : deps.config.defaultLocale;
+    const locale = staffId
+      ? await deps.users.localeOf(Number(staffId), tx)
+      : ((await committeeOf(deps, tx, r))?.locale ?? deps.config.defaultLocale);
     const t = deps.i18n.translator(locale);
     const answered = t('hazards.page_answered', {
       id: publicId(r.id),
@@ -434,13 +441,19 @@ export async function announcePhotos(deps: HazardDeps, now: number, reportId: nu
   if (photos.length === 0) return 0;
   await deps.db.transaction().execute(async (tx) => {
     const r = await findReport(tx, reportId);
-    const chatId = r && (await committeeChat(tx, r.community_id));
-    if (!chatId) return;
-    const caption = deps.i18n.translator(deps.config.defaultLocale)('hazards.group_photos_added', {
+    const committee = r && (await committeeOf(deps, tx, r));
+    if (!committee) return;
+    const caption = deps.i18n.translator(committee.locale)('hazards.group_photos_added', {
       id: publicId(reportId),
       n: photos.length,
     });
-    await enqueueAlbum(tx, now, { chatId, pictures: photos, caption, priority: PRIORITY.group, ref: `report:${reportId}:photos` });
+    await enqueueAlbum(tx, now, {
+      chatId: committee.chatId,
+      pictures: photos,
+      caption,
+      priority: PRIORITY.group,
+      ref: `report:${reportId}:photos`,
+    });
   });
   deps.sender.poke();
   return photos.length;
@@ -462,8 +475,8 @@ async function tellLowRating(
 ): Promise<void> {
   const to: { chatId: number; locale: Locale; priority: number }[] = [];
   if (r.owner_id) to.push({ chatId: r.owner_id, locale: await deps.users.localeOf(r.owner_id, tx), priority: PRIORITY.personal });
-  const group = await committeeChat(tx, r.community_id);
-  if (group) to.push({ chatId: group, locale: deps.config.defaultLocale, priority: PRIORITY.group });
+  const committee = await committeeOf(deps, tx, r);
+  if (committee) to.push({ ...committee, priority: PRIORITY.group });
   for (const m of to)
     await enqueue(tx, now, { chatId: m.chatId, text: say(deps.i18n.translator(m.locale), m.locale), priority: m.priority });
 }

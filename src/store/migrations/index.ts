@@ -10,6 +10,7 @@ import { voice } from './008_voice';
 import { shiftAttendance } from './009_shift_attendance';
 import { eventRatingComments } from './010_event_rating_comments';
 import { leases } from './011_leases';
+import { groupLocale } from './017_group_locale';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '009_shift_attendance': shiftAttendance,
   '010_event_rating_comments': eventRatingComments,
   '011_leases': leases,
+  '017_group_locale': groupLocale,
   '018_command_menus': commandMenus,
 };

@@ -42,6 +42,8 @@ export interface ChatLinksTable {
   title: string;
   linked_by: number;
   linked_at: number;
+  /** The group's language; null means DEFAULT_LOCALE. */
+  locale: string | null;
 }
 
 export interface AuditLogTable {

@@ -3,12 +3,20 @@ import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import { LOCALE_NAMES } from '../../../i18n';
 import { langButton } from '../buttons';
+import type { CoreDeps } from '../../../deps';
 import { languageKeyboard } from '../views';
+import { groupLanguageCommand } from './link';
 import { onboarded, type CoreKit } from './kit';
 
-/** /lang, and the first thing a newcomer is asked. */
+/** /lang in a private chat, and the first thing a newcomer is asked. */
 export const languagePicker = (ctx: BotContext) =>
   ctx.reply(ctx.t('core.choose_language'), { reply_markup: { inline_keyboard: languageKeyboard(ctx.locale) } });
+
+/** /lang: one's own language in private, the group's language in a linked group. */
+export const languageCommand = (deps: CoreDeps) => {
+  const inGroup = groupLanguageCommand(deps);
+  return (ctx: BotContext) => (ctx.chat?.type === 'private' ? languagePicker(ctx) : inGroup(ctx));
+};
 
 /** A language chosen: remembered, the command menu redone, and onboarding begun if it is still to do. */
 export function languageButton(composer: Composer<BotContext>, { deps, bot, onboarding }: CoreKit): void {

@@ -1,10 +1,13 @@
 import type { Composer } from 'telegraf';
+import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import { localName } from '../../../community/config';
 import type { CoreDeps } from '../../../deps';
-import { linkChat, linkOf, migrateChat } from '../../../domain/chat-links';
+import { groupLocaleOf, linkChat, linkOf, migrateChat, setGroupLocale } from '../../../domain/chat-links';
 import { canStaff } from '../../../domain/roles';
-import { escapeHtml } from '../../../i18n';
+import { escapeHtml, LOCALE_NAMES, type Locale } from '../../../i18n';
+import { groupLangButton } from '../buttons';
+import { languageKeyboard } from '../views';
 
 /** A group upgraded to a supergroup changes its id; keep its link. */
 export function followChatMigrations(composer: Composer<BotContext>, deps: CoreDeps): void {
@@ -42,5 +45,44 @@ export const linkCommand = (deps: CoreDeps) => async (ctx: BotContext) => {
     ctx.from!.id,
   );
   const what = team ? localName(team.name, ctx.locale) : ctx.t('admin.committee_of', { community: localName(community.name, ctx.locale) });
-  return ctx.reply(ctx.t('admin.linked', { what: escapeHtml(what) }), { parse_mode: 'HTML' });
+  const linked = ctx.t('admin.linked', { what: escapeHtml(what) });
+  return groupLanguagePicker(deps, ctx, await groupLocaleOf(deps.db, chat.id, deps.config.defaultLocale), `${linked}\n\n`);
 };
+
+/** The group's language picker (after `before`): what its cards, escalations and summaries are written in. */
+function groupLanguagePicker(deps: CoreDeps, ctx: BotContext, current: Locale, before = '') {
+  const t = deps.i18n.translator(current);
+  return ctx.reply(before + t('admin.group_language', { language: LOCALE_NAMES[current] }), {
+    parse_mode: 'HTML',
+    reply_markup: { inline_keyboard: languageKeyboard(current, groupLangButton) },
+  });
+}
+
+/** /lang in a group: staff of the group's community choose its language; anyone else is told where their own is set. */
+export const groupLanguageCommand = (deps: CoreDeps) => async (ctx: BotContext) => {
+  const link = await linkOf(deps.db, ctx.chat!.id);
+  if (!link) return ctx.reply(ctx.t('admin.group_language_unlinked'));
+  if (!canStaff(ctx.role, ctx.profile, link.community_id)) return ctx.reply(ctx.t('admin.group_language_staff_only'));
+  return groupLanguagePicker(deps, ctx, await groupLocaleOf(deps.db, link.chat_id, deps.config.defaultLocale));
+};
+
+export function groupLanguageButton(composer: Composer<BotContext>, deps: CoreDeps): void {
+  onButton(composer, {
+    codec: groupLangButton,
+    minRole: 'staff',
+    load: (_, ctx) => (ctx.chat ? linkOf(deps.db, ctx.chat.id) : undefined),
+    may: (ctx, link) => canStaff(ctx.role, ctx.profile, link.community_id),
+    notAllowed: 'admin.group_language_staff_only',
+    run: async (ctx, _, { locale }) => {
+      await setGroupLocale(deps.db, deps.clock.now(), ctx.chat!.id, locale, ctx.from.id);
+      const t = deps.i18n.translator(locale);
+      await ctx.answerCbQuery(LOCALE_NAMES[locale]);
+      // The picker keeps the choice written under it, in the group's new language.
+      return ctx
+        .editMessageText(`${t('admin.group_language', { language: LOCALE_NAMES[locale] })}`, {
+          reply_markup: { inline_keyboard: languageKeyboard(locale, groupLangButton) },
+        })
+        .catch(() => undefined);
+    },
+  });
+}

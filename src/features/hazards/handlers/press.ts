@@ -1,4 +1,5 @@
 import type { Refusal, PressContext } from '../../../bot/buttons';
+import { cardLocale as readerCardLocale } from '../../../bot/card-locale';
 import type { BotContext } from '../../../bot/context';
 import type { BotServices } from '../../../bot/services';
 import type { CoreDeps } from '../../../deps';
@@ -29,12 +30,12 @@ export interface HazardsEnv {
 export const actorOf = (ctx: BotContext): Actor => ({ id: ctx.from!.id, role: ctx.role, communityId: ctx.profile?.community_id ?? null });
 export const isPrivate = (ctx: BotContext) => ctx.chat?.type === 'private';
 
-/** Cards in groups speak the community's default language; in private, the reader's. */
-export const cardLocale = (env: HazardsEnv, ctx: BotContext): Locale => (isPrivate(ctx) ? ctx.locale : env.deps.config.defaultLocale);
+/** Cards in a group speak the group's language (see /lang there); in private, the reader's. */
+export const cardLocale = async (env: HazardsEnv, ctx: BotContext): Promise<Locale> => readerCardLocale(ctx, env.deps);
 
 /** Re-renders the pressed message as the report's card (text, or the caption of its picture). */
 export async function editPressed(env: HazardsEnv, ctx: PressContext, r: Report, keyboard?: InlineKeyboard): Promise<void> {
-  const locale = cardLocale(env, ctx);
+  const locale = await cardLocale(env, ctx);
   const text = await renderCard(env.deps, env.deps.db, r, locale);
   const markup = { inline_keyboard: keyboard ?? staffKeyboard(r, env.deps.i18n.translator(locale)) };
   const msg = ctx.callbackQuery.message;
@@ -73,7 +74,7 @@ export async function refuseUnmovable(env: HazardsEnv, ctx: PressContext, r: Rep
   // itself is refreshed by whoever changed it (an outbox edit may be on its way).
   const msg = ctx.callbackQuery.message;
   const shown = msg && 'reply_markup' in msg ? JSON.stringify(msg.reply_markup?.inline_keyboard ?? []) : '';
-  const current = JSON.stringify(staffKeyboard(r, env.deps.i18n.translator(cardLocale(env, ctx))));
+  const current = JSON.stringify(staffKeyboard(r, env.deps.i18n.translator(await cardLocale(env, ctx))));
   if (shown !== current && !(await pressedCard(env, ctx, r.id))) await editPressed(env, ctx, r);
   return { text: ctx.t('hazards.refused_status', { status: ctx.t(`hazards.status_${r.status}`) }) };
 }

@@ -61,7 +61,7 @@ export function onOpenCard(composer: Composer<BotContext>, env: HazardsEnv): voi
     ...staffOnReport(env),
     run: async (ctx, r) => {
       await ctx.answerCbQuery();
-      const locale = cardLocale(env, ctx);
+      const locale = await cardLocale(env, ctx);
       return ctx.reply(await renderCard(env.deps, env.deps.db, r, locale), {
         parse_mode: 'HTML',
         reply_markup: { inline_keyboard: staffKeyboard(r, env.deps.i18n.translator(locale)) },

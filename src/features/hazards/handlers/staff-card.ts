@@ -41,7 +41,7 @@ export function onStaffMove(composer: Composer<BotContext>, env: HazardsEnv): vo
 }
 
 async function assignMenu(env: HazardsEnv, ctx: PressContext, r: Report): Promise<InlineKeyboard> {
-  const locale = cardLocale(env, ctx);
+  const locale = await cardLocale(env, ctx);
   const staff = await env.deps.users.staffOf(r.community_id);
   return assignKeyboard(env.deps, r, staff, env.deps.i18n.translator(locale), locale);
 }
@@ -57,7 +57,7 @@ async function rejectMenu(env: HazardsEnv, ctx: PressContext, r: Report): Promis
   return rejectKeyboard(
     r,
     similar.filter((x) => x.id !== r.id),
-    deps.i18n.translator(cardLocale(env, ctx)),
+    deps.i18n.translator(await cardLocale(env, ctx)),
   );
 }
 
@@ -92,7 +92,7 @@ export function onAssign(composer: Composer<BotContext>, env: HazardsEnv): void 
       let details: { ownerId?: number; teamId?: string; note: string; name: string } | undefined;
       if (p.kind === 't') {
         const team = deps.communities.team(r.community_id, p.target);
-        if (team) details = { teamId: team.id, note: `team:${team.id}`, name: localName(team.name, cardLocale(env, ctx)) };
+        if (team) details = { teamId: team.id, note: `team:${team.id}`, name: localName(team.name, await cardLocale(env, ctx)) };
       } else {
         const staff = (await deps.users.staffOf(r.community_id)).find((s) => String(s.id) === p.target);
         if (staff) details = { ownerId: staff.id, note: `staff:${staff.id}`, name: staff.first_name };

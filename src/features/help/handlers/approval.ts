@@ -1,6 +1,7 @@
 import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
+import { cardLocale as readerCardLocale } from '../../../bot/card-locale';
 import { findRequest, type HelpRequest } from '../../../domain/help';
 import { canStaff } from '../../../domain/roles';
 import type { Locale } from '../../../i18n';
@@ -13,8 +14,8 @@ import type { HelpParts } from './parts';
 /** The buttons on approval cards: approve, decline with a reason, details privately. */
 
 const inGroup = (ctx: BotContext) => ctx.chat?.type !== 'private';
-/** Cards in groups speak the community's default language; in private, the reader's. */
-const cardLocale = (ctx: BotContext, p: HelpParts) => (inGroup(ctx) ? p.s.text.groupLocale : ctx.locale);
+/** Cards in a group speak the group's language; in private, the reader's. */
+const cardLocale = (ctx: BotContext, p: HelpParts) => readerCardLocale(ctx, p.deps);
 const pressedOf = (ctx: BotContext): Pressed | undefined => {
   const m = ctx.callbackQuery?.message;
   return m ? { chatId: m.chat.id, messageId: m.message_id } : undefined;
@@ -39,7 +40,7 @@ async function answerOutcome(
 ) {
   if (!outcome.ok) return ctx.answerCbQuery(await p.s.approvalCards.refusalText(outcome.request, ctx.locale), { show_alert: true });
   await ctx.answerCbQuery(okText);
-  const locale = cardLocale(ctx, p);
+  const locale = await cardLocale(ctx, p);
   const text = await p.s.approvalCards.cardText(p.deps.db, outcome.request, locale, inGroup(ctx), line(outcome.request)(locale));
   return ctx
     .editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } })
@@ -61,12 +62,14 @@ const approve: ApprovalAct = async (ctx, request, p) => {
 
 const showReasons: ApprovalAct = async (ctx, request, p) => {
   await ctx.answerCbQuery();
-  return ctx.editMessageReplyMarkup({ inline_keyboard: reasonsKeyboard(p.s.text, request, cardLocale(ctx, p)) }).catch(() => undefined);
+  return ctx
+    .editMessageReplyMarkup({ inline_keyboard: reasonsKeyboard(p.s.text, request, await cardLocale(ctx, p)) })
+    .catch(() => undefined);
 };
 
 const backToCard: ApprovalAct = async (ctx, request, p) => {
   await ctx.answerCbQuery();
-  const keyboard = pendingKeyboard(p.s.text, request, cardLocale(ctx, p), inGroup(ctx));
+  const keyboard = pendingKeyboard(p.s.text, request, await cardLocale(ctx, p), inGroup(ctx));
   return ctx.editMessageReplyMarkup({ inline_keyboard: keyboard }).catch(() => undefined);
 };
 

@@ -1,5 +1,6 @@
 import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
+import { cardLocale } from '../../../bot/card-locale';
 import type { BotContext } from '../../../bot/context';
 import { HOUR } from '../../../clock';
 import { canStaff } from '../../../domain/roles';
@@ -24,7 +25,6 @@ const closedAnswer = (ctx: PressContext, shift: Shift) =>
   ctx.answerCbQuery(ctx.t('shifts.attendance_closed', { id: shift.id }), { show_alert: true });
 
 function onJoin(composer: Composer<BotContext>, { deps, s }: HelpParts) {
-  const G = s.text.groupLocale;
   onButton(composer, {
     codec: joinShiftButton,
     load: (b) => findShift(deps.db, b.shift),
@@ -36,6 +36,7 @@ function onJoin(composer: Composer<BotContext>, { deps, s }: HelpParts) {
       if (!after) return ctx.answerCbQuery(ctx.t(`help.join_${result}`), { show_alert: result === 'full' });
       await ctx.answerCbQuery(ctx.t('help.shift_joined'));
       // Pressed on the private "a place opened" note: the group's cards are edited through the outbox.
+      const G = await cardLocale(ctx, deps);
       if (inPrivate(ctx)) await clearButtons(ctx);
       else
         await ctx

@@ -1,5 +1,6 @@
 import type { Composer } from 'telegraf';
 import { onButton, type PressContext } from '../../../bot/buttons';
+import { cardLocale } from '../../../bot/card-locale';
 import type { BotContext } from '../../../bot/context';
 import { allowedActions, findRequest, findTask, lastReleasedBy, type Task } from '../../../domain/help';
 import { canStaff } from '../../../domain/roles';
@@ -16,7 +17,6 @@ type TaskAct = (ctx: PressContext, task: Task, p: HelpParts) => Promise<unknown>
 /** Claim, in the group: the first press wins; the others hear who was first. */
 function onClaim(composer: Composer<BotContext>, p: HelpParts) {
   const { deps, s } = p;
-  const G = s.text.groupLocale;
   onButton(composer, {
     codec: claimButton,
     load: (b) => findTask(deps.db, b.task),
@@ -29,7 +29,7 @@ function onClaim(composer: Composer<BotContext>, p: HelpParts) {
       await ctx.answerCbQuery(ctx.t('help.claimed_you'));
       const request = (await findRequest(deps.db, claimed.request_id))!;
       // A card in a group speaks the group's language; a private offer (legal advice), the reader's.
-      const L = ctx.chat?.type === 'private' ? ctx.locale : G;
+      const L = await cardLocale(ctx, deps);
       const name = escapeHtml(await s.cards.volunteerLabel(deps.db, userId, claimed, L));
       await ctx
         .editMessageText(taskCardText(s.text, claimed, request, L, s.text.t(L, 'card_claimed_by', { name })), {

@@ -1,6 +1,7 @@
 import { HOUR } from '../../../clock';
 import type { CoreDeps } from '../../../deps';
 import type { HelpRequest } from '../../../domain/help';
+import { groupLocaleOf } from '../../../domain/chat-links';
 import { approvalsOverdue, approveRequest, declineRequest, markApprovalReminded, type Refusal } from '../../../domain/help-approval';
 import { approvalEditRef, approvalRef, approvedLine, declinedLine, reasonText, type Staff } from '../views/approval';
 import { requestParams } from '../views/tasks';
@@ -38,7 +39,7 @@ export function approvalService(
     await tx.updateTable('outbox').set({ status: 'cancelled' }).where('ref', '=', ref).where('status', '=', 'pending').execute();
     const render = async (chatId: number) => {
       const inGroup = chatId < 0;
-      const locale = inGroup ? h.groupLocale : await users.localeOf(chatId, tx);
+      const locale = inGroup ? await groupLocaleOf(tx, chatId, h.defaultLocale) : await users.localeOf(chatId, tx);
       return { text: await approvalCards.cardText(tx, request, locale, inGroup, status(locale)) };
     };
     await editCopies(tx, now, ref, render, { except: pressed, editRef: approvalEditRef(request.id) });

@@ -1,6 +1,6 @@
 import { voiceLength } from '../../../delivery/media';
 import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
-import { committeeChat, teamChat } from '../../../domain/chat-links';
+import { committeeGroup, teamGroup, type LinkedGroup } from '../../../domain/chat-links';
 import { assignableMembers, voicesOf, type HelpRequest, type Task } from '../../../domain/help';
 import { leadsOf } from '../../../domain/volunteers';
 import type { VoiceNote } from '../../../domain/voice';
@@ -38,12 +38,17 @@ interface CardParts {
 }
 
 export function taskCards(h: HelpText, notices: Notices) {
-  return bindParts({ h, notices } as CardParts, { cardChat, postCard, editCard, postOrTellStaff, volunteerLabel, details });
+  return bindParts({ h, notices } as CardParts, { cardChat, cardLocale, postCard, editCard, postOrTellStaff, volunteerLabel, details });
 }
 
-/** The chat a task's (or shift's) card goes to: its team's group, else the committee's group. */
-async function cardChat(_: CardParts, tx: Executor, communityId: string, teamId: string) {
-  return (await teamChat(tx, communityId, teamId)) ?? (await committeeChat(tx, communityId));
+/** The group a task's (or shift's) card goes to, and its language: its team's group, else the committee's group. */
+async function cardChat({ h }: CardParts, tx: Executor, communityId: string, teamId: string): Promise<LinkedGroup | undefined> {
+  return (await teamGroup(tx, communityId, teamId, h.defaultLocale)) ?? (await committeeGroup(tx, communityId, h.defaultLocale));
+}
+
+/** The language the task's card is written in (its group's). */
+async function cardLocale(p: CardParts, tx: Executor, task: Task): Promise<Locale> {
+  return (await cardChat(p, tx, task.community_id, task.team_id))?.locale ?? p.h.defaultLocale;
 }
 
 /**
@@ -57,7 +62,7 @@ async function offerPrivately(
   now: number,
   task: Task,
   request: HelpRequest,
-  status?: string,
+  statusKey?: string,
 ): Promise<boolean> {
   const leads = await leadsOf(tx, task.community_id, task.team_id);
   const members = await assignableMembers(tx, task.community_id, task.team_id);
@@ -65,6 +70,7 @@ async function offerPrivately(
   for (const userId of to) {
     const locale = await notices.localeOf(userId, tx);
     const ask = h.t(locale, leads.length > 0 ? 'assign_ask' : 'private_claim_ask');
+    const status = statusKey && h.t(locale, statusKey);
     await enqueue(tx, now, {
       chatId: userId,
       text: taskCardText(h, task, request, locale, [status, ask].filter(Boolean).join('\n')),
@@ -76,15 +82,17 @@ async function offerPrivately(
   return to.length > 0;
 }
 
-async function postCard(p: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, status?: string): Promise<boolean> {
+/** Posts the task's card (with a status line, e.g. help.card_reposted, in the readers' language). */
+async function postCard(p: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, statusKey?: string): Promise<boolean> {
   const { h } = p;
-  if (h.assignedPrivately(request.type)) return offerPrivately(p, tx, now, task, request, status);
-  const chatId = await cardChat(p, tx, task.community_id, task.team_id);
-  if (chatId === undefined) return false;
+  if (h.assignedPrivately(request.type)) return offerPrivately(p, tx, now, task, request, statusKey);
+  const group = await cardChat(p, tx, task.community_id, task.team_id);
+  if (group === undefined) return false;
+  const { chatId, locale } = group;
   await enqueue(tx, now, {
     chatId,
-    text: taskCardText(h, task, request, h.groupLocale, status),
-    keyboard: claimKeyboard(h, task, h.groupLocale),
+    text: taskCardText(h, task, request, locale, statusKey && h.t(locale, statusKey)),
+    keyboard: claimKeyboard(h, task, locale),
     priority: PRIORITY.group,
     ref: taskCardRef(task.id),
   });
@@ -92,8 +100,9 @@ async function postCard(p: CardParts, tx: Executor, now: number, task: Task, req
 }
 
 /** Edits a card already delivered (through the outbox, as it is not a reply to the person acting). */
-function editCard({ h }: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) {
-  const G = h.groupLocale;
+async function editCard(p: CardParts, tx: Executor, now: number, task: Task, request: HelpRequest, statusKey: string, params: Params = {}) {
+  const { h } = p;
+  const G = await cardLocale(p, tx, task);
   return enqueueEdit(tx, now, { ref: taskCardRef(task.id), text: taskCardText(h, task, request, G, h.t(G, statusKey, params)) });
 }
 

@@ -51,7 +51,7 @@ export function claimService(deps: ClaimParts['deps'], h: HelpText, notices: Not
 /** A released task: its old card says so, and it goes back to the group or, the second time, to staff. */
 async function putBack({ h, notices, cards }: ClaimParts, tx: Executor, now: number, task: Task, request: HelpRequest) {
   await cards.editCard(tx, now, task, request, 'card_released');
-  if (task.status !== 'escalated') return void (await cards.postCard(tx, now, task, request, h.t(h.groupLocale, 'card_reposted')));
+  if (task.status !== 'escalated') return void (await cards.postCard(tx, now, task, request, 'card_reposted'));
   const params = taskParams(h, task, request);
   await notices.toStaff(tx, now, task.community_id, (l) => ({
     text: h.t(l, 'escalated', params(l)),

@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { enqueue, PRIORITY, type InlineKeyboard, type OutgoingMessage } from '../../../delivery/outbox';
-import { committeeChat } from '../../../domain/chat-links';
+import { committeeGroup } from '../../../domain/chat-links';
 import type { Locale, Params } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import type { HelpText } from '../views/text';
@@ -62,9 +62,9 @@ export function helpNotices(deps: Pick<CoreDeps, 'users'>, h: HelpText) {
       await enqueue(tx, now, { chatId, ...message, priority, ref });
       if (follow) await enqueue(tx, now, ...follow.messages.map((m) => ({ chatId, ...m, priority, ref: follow.ref })));
     };
-    const chatId = await committeeChat(tx, communityId);
-    if (chatId !== undefined) {
-      await send(chatId, await render(h.groupLocale, true), PRIORITY.group);
+    const committee = await committeeGroup(tx, communityId, h.defaultLocale);
+    if (committee !== undefined) {
+      await send(committee.chatId, await render(committee.locale, true), PRIORITY.group);
       return;
     }
     for (const s of await users.staffOf(communityId, tx)) {

@@ -73,23 +73,20 @@ export function shiftService(deps: ShiftParts['deps'], h: HelpText, notices: Not
 
 /** Posts a shift's card to its team's group (or the committee's), through the outbox. */
 async function post({ h, cards }: ShiftParts, tx: Executor, now: number, shift: Shift, reposted = false): Promise<boolean> {
-  const G = h.groupLocale;
-  const chatId = await cards.cardChat(tx, shift.community_id, shift.team_id);
-  if (chatId === undefined) return false;
+  const group = await cards.cardChat(tx, shift.community_id, shift.team_id);
+  if (group === undefined) return false;
+  const { chatId, locale: G } = group;
   const text = (reposted ? `${h.t(G, 'shift_reopened')}\n\n` : '') + shiftCardText(h, shift, G);
   await enqueue(tx, now, { chatId, text, keyboard: shiftKeyboard(h, shift, G), priority: PRIORITY.group, ref: shiftCardRef(shift.id) });
   return true;
 }
 
 /** Every card of the shift in the group shows the true count (the first one too, not only a re-post). */
-const editCards = ({ h }: ShiftParts, tx: Executor, now: number, shift: Shift, except?: Pressed) =>
-  editCopies(
-    tx,
-    now,
-    shiftCardRef(shift.id),
-    async () => ({ text: shiftCardText(h, shift, h.groupLocale), keyboard: shiftKeyboard(h, shift, h.groupLocale, now) }),
-    { except },
-  );
+const editCards = async ({ h, cards }: ShiftParts, tx: Executor, now: number, shift: Shift, except?: Pressed) => {
+  const G = (await cards.cardChat(tx, shift.community_id, shift.team_id))?.locale ?? h.defaultLocale;
+  const card = { text: shiftCardText(h, shift, G), keyboard: shiftKeyboard(h, shift, G, now) };
+  return editCopies(tx, now, shiftCardRef(shift.id), async () => card, { except });
+};
 
 /** A place was freed ("can't make it", /deleteme): the cards say so; before the start it is posted again and whoever heard "full" is told. */
 async function placeFreed(p: ShiftParts, tx: Executor, now: number, shift: Shift) {

@@ -12,7 +12,6 @@ export type StaffTasks = ReturnType<typeof staffTaskService>;
 
 export function staffTaskService(deps: Pick<CoreDeps, 'db' | 'sender'>, h: HelpText, notices: Notices, cards: Cards) {
   const { db } = deps;
-  const G = h.groupLocale;
 
   /** The claimer cannot reach the person: staff hear it. */
   const tellUnreachable = async (now: number, task: Task, volunteerName: string) => {
@@ -30,7 +29,7 @@ export function staffTaskService(deps: Pick<CoreDeps, 'db' | 'sender'>, h: HelpT
   const repost = async (now: number, task: Task, staffId: number) => {
     const ok = await db.transaction().execute(async (tx) => {
       if (!(await moveTask(tx, now, task.id, 'repost', staffId))) return false;
-      await cards.postCard(tx, now, (await findTask(tx, task.id))!, (await findRequest(tx, task.request_id))!, h.t(G, 'card_reposted'));
+      await cards.postCard(tx, now, (await findTask(tx, task.id))!, (await findRequest(tx, task.request_id))!, 'card_reposted');
       return true;
     });
     if (ok) deps.sender.poke();

@@ -39,8 +39,8 @@ export function helpText(deps: { i18n: I18n; communities: Communities; config: C
     /** Texts outside help.* (common.back, common.stale_button). */
     common: (locale: Locale, key: string, params?: Params) => i18n.t(locale, key, params),
     tz,
-    /** Cards in groups speak the community's default language. */
-    groupLocale: config.defaultLocale,
+    /** The language of a group that has none of its own (each linked group has one: /lang there). */
+    defaultLocale: config.defaultLocale,
     typeName,
     buildingName,
     teamName,

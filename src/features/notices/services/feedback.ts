@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
-import { committeeChat } from '../../../domain/chat-links';
+import { committeeGroup } from '../../../domain/chat-links';
 import { commentEventRating, findEvent, LOW_EVENT_RATING, myRsvp, rateEvent, type EventRow } from '../../../domain/events';
 import type { Executor } from '../../../store/db';
 import type { Locale, Translate } from '../../../i18n';
@@ -25,8 +25,8 @@ async function tellStaff(
   const to: { chatId: number; locale: Locale; priority: number }[] = [];
   const organiser = await deps.users.find(event.created_by, tx);
   if (organiser) to.push({ chatId: organiser.id, locale: deps.users.localeOfUser(organiser), priority: PRIORITY.personal });
-  const group = await committeeChat(tx, event.community_id);
-  if (group) to.push({ chatId: group, locale: deps.config.defaultLocale, priority: PRIORITY.group });
+  const committee = await committeeGroup(tx, event.community_id, deps.config.defaultLocale);
+  if (committee) to.push({ ...committee, priority: PRIORITY.group });
   for (const m of to)
     await enqueue(tx, now, { chatId: m.chatId, text: say(deps.i18n.translator(m.locale), m.locale), priority: m.priority, ref });
 }

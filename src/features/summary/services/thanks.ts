@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
-import { teamChat } from '../../../domain/chat-links';
+import { teamGroup } from '../../../domain/chat-links';
 import { monthlyTopVolunteers } from '../../../domain/summary';
 import { addDays, wallClock, zonedEpoch } from '../../../zoned-time';
 import { renderThanks } from '../views/render';
@@ -14,13 +14,13 @@ export async function sendMonthlyThanks(deps: Pick<CoreDeps, 'db' | 'communities
   const lastMonth = addDays(thisMonth, -1);
   const from = zonedEpoch({ ...lastMonth, day: 1 }, timeZone);
   const to = zonedEpoch(thisMonth, timeZone);
-  const locale = config.defaultLocale;
-  const t = deps.i18n.translator(locale);
-  const month = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'long' }).format(new Date(from));
   for (const community of communities.all) {
     for (const team of community.teams) {
-      const chatId = await teamChat(db, community.id, team.id);
-      if (chatId === undefined) continue;
+      const group = await teamGroup(db, community.id, team.id, config.defaultLocale);
+      if (group === undefined) continue;
+      const { chatId, locale } = group;
+      const t = deps.i18n.translator(locale);
+      const month = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'long' }).format(new Date(from));
       const result = await monthlyTopVolunteers(db, community.id, team.id, from, to);
       if (result.named.length === 0) continue;
       await enqueue(db, now, {

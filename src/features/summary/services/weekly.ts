@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
-import { committeeChat } from '../../../domain/chat-links';
+import { committeeGroup } from '../../../domain/chat-links';
 import { lastCompleteWeek, type Week } from '../../../domain/summary';
 import type { Executor } from '../../../store/db';
 import { currentPeriod } from '../../../jobs/cron-period';
@@ -19,11 +19,12 @@ export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communiti
   const due = currentPeriod(config.summaryCron, now, config.timezone)?.dueAt ?? now;
   const week = lastCompleteWeek(due, config.timezone);
   for (const community of communities.all) {
-    const chatId = await committeeChat(db, community.id);
-    if (chatId === undefined) continue;
+    const committee = await committeeGroup(db, community.id, config.defaultLocale);
+    if (committee === undefined) continue;
+    const { chatId, locale } = committee;
     const ref = `summary:${community.id}:${week.key}`;
     if (await db.selectFrom('outbox').select('id').where('ref', '=', ref).executeTakeFirst()) continue; // sent already (a run by hand)
-    const built = await buildSummary(deps, community.id, week, config.defaultLocale, now);
+    const built = await buildSummary(deps, community.id, week, locale, now);
     await db.transaction().execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built }));
   }
   deps.sender.poke();
