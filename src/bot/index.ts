@@ -106,15 +106,23 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   };
 }
 
-/** Each command, typed or tapped on the main keyboard (in any language), behind its guard. */
+/**
+ * Each command, typed or tapped on the main keyboard (in any language), behind its guard. Two
+ * middlewares look them up (one for /commands, one for keyboard labels) rather than one
+ * middleware per command and label, which every update used to walk through.
+ */
 function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: CommandSpec[]): void {
+  const byName = new Map<string, CommandSpec>();
+  const byLabel = new Map<string, CommandSpec>();
   for (const cmd of commands) {
-    bot.command(cmd.name, guard(cmd), (ctx) => cmd.run(ctx));
-    if (cmd.menuLabel) {
-      const labels = LOCALES.map((l) => deps.i18n.t(l, cmd.menuLabel!));
-      bot.hears(labels, guard(cmd), (ctx) => cmd.run(ctx));
-    }
+    if (!byName.has(cmd.name)) byName.set(cmd.name, cmd);
+    for (const label of cmd.menuLabel ? LOCALES.map((l) => deps.i18n.t(l, cmd.menuLabel!)) : [])
+      if (!byLabel.has(label)) byLabel.set(label, cmd);
   }
+  const guards = new Map(commands.map((cmd) => [cmd, guard(cmd)]));
+  const run = (cmd: CommandSpec, ctx: BotContext) => guards.get(cmd)!(ctx, async () => void (await cmd.run(ctx)));
+  bot.command([...byName.keys()], (ctx) => run(byName.get(ctx.command)!, ctx));
+  bot.hears([...byLabel.keys()], (ctx) => run(byLabel.get(ctx.match[0])!, ctx));
 }
 
 /** Nothing above understood this update: a press is stale; a private message gets a polite hint. */

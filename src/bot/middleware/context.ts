@@ -1,4 +1,4 @@
-import type { Middleware } from 'telegraf';
+import type { Middleware, MiddlewareFn } from 'telegraf';
 import type { CoreDeps } from '../../deps';
 import type { Logger } from '../../logger';
 import { atLeast, effectiveRole } from '../../domain/roles';
@@ -55,7 +55,7 @@ export function contextMiddleware(deps: CoreDeps): Middleware<BotContext> {
 }
 
 /** Checks chat type, onboarding and role before a command runs; says politely why not. */
-export function guard(cmd: CommandSpec): Middleware<BotContext> {
+export function guard(cmd: CommandSpec): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const isPrivate = ctx.chat?.type === 'private';
     if (cmd.chat === 'private' && !isPrivate) return void (await ctx.reply(ctx.t('common.private_only')));
