@@ -226,7 +226,7 @@ export class FlowEngine {
     const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: promptKeyboard(s, prompt, ctx.t) } };
     const answered = pressed?.answer ? `✓ ${escapeHtml(pressed.answer)}\n\n` : '';
-    const inPlace = pressed && !prompt.photo ? await this.editPressed(ctx, s, answered + text, extra) : undefined;
+    const inPlace = pressed && !prompt.photo && !prompt.exact ? await this.editPressed(ctx, s, answered + text, extra) : undefined;
     if (inPlace !== undefined) s.prompt = inPlace;
     else {
       if (pressed) await this.clearButtons(ctx, pressed.answer);
