@@ -1214,6 +1214,41 @@ class Reference {
         delivered: await reach('sent'),
         unreachable: await reach('unreachable'),
       },
+      asks: await this.asks(w, judged),
+      bookings: {
+        attended: await this.count(
+          sql`SELECT COUNT(*) AS n FROM bookings WHERE community_id = ${c} AND status = 'attended' AND starts_at >= ${start} AND starts_at < ${end}`,
+        ),
+        noShows: await this.count(
+          sql`SELECT COUNT(*) AS n FROM bookings WHERE community_id = ${c} AND status = 'no_show' AND starts_at >= ${start} AND starts_at < ${end}`,
+        ),
+      },
+    };
+  }
+
+  /** Questions (/ask): first waits settled in the week (answered, or the SLA deadline passed unanswered) and replies to answers. */
+  private async asks(w: Week, judged: number): Promise<WeekFigures['asks']> {
+    const c = this.communityId;
+    const sla = sql.lit(this.communities.settings.askSlaHours * HOUR);
+    const inWeek = (at: Sql) => sql`${at} >= ${w.start} AND ${at} < ${w.end} AND ${at} <= ${judged}`;
+    const inTime = sql`first_answered_at IS NOT NULL AND first_answered_at <= created_at + ${sla}`;
+    const answeredInSla = await this.count(
+      sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND ${inTime} AND ${inWeek(sql`first_answered_at`)}`,
+    );
+    const missed = await this.count(
+      sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND NOT (${inTime}) AND ${inWeek(sql`(created_at + ${sla})`)}`,
+    );
+    const satisfied = await this.count(sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND ${inWeek(sql`resolved_at`)}`);
+    const followUps = await this.count(sql`SELECT COUNT(*) AS n FROM question_messages m JOIN questions q ON q.id = m.question_id
+      WHERE q.community_id = ${c} AND m.role = 'resident' AND m.created_at > q.created_at AND m.created_at >= ${w.start} AND m.created_at < ${w.end}`);
+    return {
+      asked: await this.count(
+        sql`SELECT COUNT(*) AS n FROM questions WHERE community_id = ${c} AND created_at >= ${w.start} AND created_at < ${w.end}`,
+      ),
+      answeredInSla,
+      slaSettled: answeredInSla + missed,
+      satisfied,
+      replies: satisfied + followUps,
     };
   }
 

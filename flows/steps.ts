@@ -1,4 +1,6 @@
-import type { Choice, FlowContext, Outcome, Step } from '../src/bot/flow';
+import type { Choice, FlowContext, Input, Outcome, Step } from '../src/bot/flow';
+import { formatLocalTime, parseLocalTime } from '../src/domain/events';
+import { wallClock, zonedEpoch } from '../src/zoned-time';
 import { localName, type Communities } from '../src/community/config';
 import type { VoiceNote } from '../src/domain/voice';
 import type { Locale } from '../src/i18n';
@@ -22,4 +24,22 @@ export function orVoice<S>(step: Step<S>, then: (voice: VoiceNote, c: FlowContex
     ask: step.ask,
     answer: (input, c) => (input.kind === 'voice' ? then({ fileId: input.fileId, seconds: input.seconds }, c) : step.answer(input, c)),
   };
+}
+
+/** 14:30 on the day of `at`, written as messages show times (and as parseLocalTime reads them back). */
+export function timeExample(at: number, locale: Locale, timeZone: string): string {
+  const { year, month, day } = wallClock(at, timeZone);
+  return formatLocalTime(zonedEpoch({ year, month, day, hour: 14, minute: 30 }, timeZone), locale, timeZone);
+}
+
+/** A local date and time typed by staff, or the polite retry with an example near `exampleAt`. */
+export function localTimeAnswer<S>(
+  timeZone: string,
+  input: Input,
+  c: FlowContext<S>,
+  exampleAt: number,
+  then: (at: number) => Outcome,
+): Outcome {
+  const at = input.kind === 'text' ? parseLocalTime(input.text, timeZone, c.now) : undefined;
+  return at === undefined ? { retry: c.t('notices.bad_time', { example: timeExample(exampleAt, c.locale, timeZone) }) } : then(at);
 }

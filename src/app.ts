@@ -9,6 +9,7 @@ import { I18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDatabase, type Db } from './store/db';
 import { startOpsServer, startWebhookServer, type OpsParts } from './ops/http-server';
+import { open311Route } from './ops/open311';
 import { startPolling } from './ops/polling';
 import { createMetrics } from './ops/metrics';
 import { openSessionStore } from './store/sessions';
@@ -16,6 +17,7 @@ import { UsersRepo } from './store/users';
 import { createBot, type BuiltBot } from './bot';
 import { Scheduler } from './jobs/scheduler';
 import { jobFailureReporter } from './jobs/report-failure';
+import { dashboardRoutes } from './features/dashboard/routes';
 
 /**
  * The composition root: builds the store, the services, the bot, the sender and the jobs
@@ -76,7 +78,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await built!.registerCommands();
       sender.start();
       await scheduler.start({ cron: options.cron ?? true });
-      const ops: OpsParts = { db, sessions, sender, metrics };
+      const open311 = open311Route({ db, communities: deps.communities, defaultLocale: config.defaultLocale, now: () => deps.clock.now() });
+      const dashboard = [dashboardRoutes(deps)].filter((r) => r !== undefined);
+      const ops: OpsParts = { db, sessions, sender, metrics, routes: [open311, ...dashboard] };
       if (config.mode.kind === 'webhook') stopTaking = await startWebhookServer(bot, ops, config.mode);
       else {
         const port = config.mode.metricsPort;

@@ -61,6 +61,10 @@ const common = {
     .string()
     .default('0 9 * * 1')
     .refine((s) => cron.validate(s), 'is not a cron expression such as "0 9 * * 1" (minute hour day month weekday)'),
+  /** The public https address of the bot's HTTP server; the staff dashboard (Mini App) is at <DASHBOARD_URL>/dashboard/. */
+  DASHBOARD_URL: z.url({ error: "must be the public https URL of the bot's HTTP server, e.g. https://bot.example.org" }).optional(),
+  /** Telegram's sign-in data (initData) older than this many seconds is refused. */
+  DASHBOARD_AUTH_MAX_AGE: z.coerce.number({ error: 'must be a number of seconds' }).int().positive().default(3600),
 };
 
 const port = z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535);
@@ -75,9 +79,15 @@ const webhook = z.object({
   PORT: port.default(8080),
 });
 
-const envSchema = z.discriminatedUnion('BOT_MODE', [polling, webhook], {
-  error: 'must be polling or webhook',
-});
+const envSchema = z
+  .discriminatedUnion('BOT_MODE', [polling, webhook], {
+    error: 'must be polling or webhook',
+  })
+  // In polling mode the dashboard is served by the ops server, so it needs its port.
+  .refine((e) => !(e.BOT_MODE === 'polling' && e.DASHBOARD_URL && e.METRICS_PORT === undefined), {
+    path: ['METRICS_PORT'],
+    message: 'is required in polling mode when DASHBOARD_URL is set (the dashboard is served on that port)',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -95,6 +105,8 @@ export interface Config {
   logLevel: string;
   communityConfigPath: string;
   summaryCron: string;
+  /** The staff dashboard; absent when DASHBOARD_URL is not set. */
+  dashboard?: { url: string; authMaxAgeSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -128,5 +140,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     communityConfigPath: e.COMMUNITY_CONFIG,
     summaryCron: e.SUMMARY_CRON,
+    dashboard: e.DASHBOARD_URL ? { url: e.DASHBOARD_URL.replace(/\/+$/, ''), authMaxAgeSeconds: e.DASHBOARD_AUTH_MAX_AGE } : undefined,
   };
 }

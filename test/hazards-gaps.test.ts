@@ -183,7 +183,10 @@ describe('hazard reports: the gaps found by using them', () => {
     await dan.press('路灯损坏');
     await dan.send('草坪边的路灯不亮');
     await dan.press('跳过');
+    expect(dan.replyKeyboard()).toEqual(['📍 分享我的位置']);
     await dan.sendLocation(31.23045, 121.4738);
+    // The step is answered: its "share my location" keyboard gives way to the main menu.
+    expect(dan.replyKeyboard()).toContain('⚠️ 上报隐患');
     if (dan.last()!.buttons().includes('不是，这是另一件事')) await dan.press('不是，这是另一件事');
     expect(textOf(dan.last())).toMatch(/梅园新村1号楼附近/);
     await dan.press('✅ 确认提交');
@@ -213,6 +216,16 @@ describe('hazard reports: the gaps found by using them', () => {
     const detail = await detailOf(dan, r.id);
     expect(detail.text).toMatch(/📍 梅园新村1号楼附近 · 🗺 地图/);
     expect(detail.entities?.some((e) => e.type === 'text_link')).toBe(true);
+
+    // Answered with a button instead (at home), the keyboard goes as well.
+    await dan.send('/report');
+    await dan.press('路灯损坏');
+    await dan.send('楼下的灯不亮');
+    await dan.press('跳过');
+    expect(dan.replyKeyboard()).toEqual(['📍 分享我的位置']);
+    await dan.press(/就在我住的/);
+    expect(dan.replyKeyboard()).toContain('⚠️ 上报隐患');
+    await dan.send('/cancel');
   });
 
   it('a resident adds an album of photos later: all kept, and the committee group gets them as one album', async () => {

@@ -1,43 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox';
 import { committeeChat } from '../src/domain/chat-links';
 import { RESIDENT, STAFF } from '../src/sandbox/seed';
+import { ARTIFACTS, CHROMIUM, DESKTOP, hasChromium, PHONE, streetLightPhoto } from './helpers/browser';
 
 /**
  * The sandbox as a committee member trying Linli would use it: Debian's Chromium, two tabs,
  * two people. Screenshots go to test/.artifacts/ to be looked at.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`sandbox browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const ARTIFACTS = join(import.meta.dirname, '.artifacts');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
-
-/** A photo a resident would take: a street light that is out, at night. */
-function streetLightPhoto(): Buffer {
-  const canvas = createCanvas(480, 360);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#1d2a44';
-  g.fillRect(0, 0, 480, 360);
-  g.fillStyle = '#3b3b3b';
-  g.fillRect(0, 300, 480, 60);
-  g.fillStyle = '#777';
-  g.fillRect(230, 90, 14, 215);
-  g.fillRect(190, 80, 90, 16);
-  g.fillStyle = '#555';
-  g.beginPath();
-  g.arc(200, 104, 18, 0, Math.PI);
-  g.fill();
-  return canvas.toBuffer('image/png');
-}
 
 /** Each story needs the browser; without it they are reported as skipped, with the reason above. */
 const inBrowser = it.skipIf(!hasChromium);

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/sandbox/emulator';
+import { dropFreshDatabases, freshPostgres, PG_URL } from './helpers/postgres';
 import { newUserId, startWorld } from './helpers/world';
 
 /**
@@ -11,36 +11,11 @@ import { newUserId, startWorld } from './helpers/world';
  * TEST_DATABASE_URL / TEST_REDIS_URL are set, as CI sets them). A flow survives a restart.
  */
 
-const PG_URL = process.env.TEST_DATABASE_URL;
 const REDIS_URL = process.env.TEST_REDIS_URL;
 if (!PG_URL) console.warn('storage.test: TEST_DATABASE_URL is not set, so the PostgreSQL tests are skipped');
 if (!REDIS_URL) console.warn('storage.test: TEST_REDIS_URL is not set, so the Redis session tests are skipped');
 
-/** A fresh PostgreSQL database per test, dropped afterwards, so runs never see each other's rows. */
-const databases: string[] = [];
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-async function freshPostgres(): Promise<string> {
-  const name = `linli_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await admin((c) => c.query(`create database ${name}`));
-  databases.push(name);
-  const url = new URL(PG_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-afterAll(async () => {
-  if (databases.length > 0)
-    await admin(async (c) => {
-      for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    });
-});
+afterAll(dropFreshDatabases);
 
 const storages = [
   { name: 'SQLite + keyv SQLite', run: true, env: async (): Promise<Record<string, string>> => ({}) },

@@ -497,6 +497,9 @@ describe('the weekly summary', () => {
       },
       events: { held: 1, attendance: 2 },
       broadcasts: { sent: 1, delivered: 3, unreachable: 1 },
+      // No questions or bookings in this story (test/ask.test.ts and test/bookings.test.ts count them).
+      asks: { asked: 0, answeredInSla: 0, slaSettled: 0, satisfied: 0, replies: 0 },
+      bookings: { attended: 0, noShows: 0 },
     });
     expect(summary.lastWeek).toMatchObject({
       hazards: {

@@ -1,9 +1,7 @@
 import { DAY } from '../../src/clock';
 import type { CoreDeps } from '../../src/deps';
 import { defineFlow, type FlowContext, type Input, type Outcome, type Step, requiredTextStep } from '../../src/bot/flow';
-import { formatLocalTime, parseLocalTime } from '../../src/domain/events';
-import type { Locale } from '../../src/i18n';
-import { wallClock, zonedEpoch } from '../../src/zoned-time';
+import { localTimeAnswer, timeExample } from '../steps';
 import { recipientsOf } from '../../src/features/notices/services/broadcasts';
 import { inviteToEvent } from '../../src/features/notices/services/events';
 import { renderEvent, type EventView } from '../../src/features/notices/views/events';
@@ -81,15 +79,12 @@ export function eventFlow(deps: CoreDeps) {
 /** When, how many places, until when people may answer. */
 function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'deadline', Step<State>> {
   const tz = deps.config.timezone;
-  /** A local date and time, or the polite retry with an example near `exampleAt`. */
-  const timeAnswer = (input: Input, c: FlowContext<State>, exampleAt: number, then: (at: number) => Outcome): Outcome => {
-    const at = input.kind === 'text' ? parseLocalTime(input.text, tz, c.now) : undefined;
-    return at === undefined ? { retry: c.t('notices.bad_time', { example: formatExample(exampleAt, c.locale, tz) }) } : then(at);
-  };
+  const timeAnswer = (input: Input, c: FlowContext<State>, exampleAt: number, then: (at: number) => Outcome): Outcome =>
+    localTimeAnswer(tz, input, c, exampleAt, then);
 
   const when: Step<State> = {
     accepts: ['text'],
-    ask: (c) => ({ text: c.t('notices.ask_event_when', { example: formatExample(c.now + 7 * DAY, c.locale, tz) }) }),
+    ask: (c) => ({ text: c.t('notices.ask_event_when', { example: timeExample(c.now + 7 * DAY, c.locale, tz) }) }),
     answer: (input, c) =>
       timeAnswer(input, c, c.now + 7 * DAY, (at) => {
         if (at <= c.now) return { retry: c.t('notices.time_in_past') };
@@ -114,7 +109,7 @@ function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'dea
   const deadline: Step<State> = {
     accepts: ['text', 'skip'],
     ask: (c) => ({
-      text: c.t('notices.ask_event_deadline', { example: formatExample(c.state.startsAt! - DAY, c.locale, tz) }),
+      text: c.t('notices.ask_event_deadline', { example: timeExample(c.state.startsAt! - DAY, c.locale, tz) }),
       skippable: true,
     }),
     answer: (input, c) => {
@@ -130,10 +125,4 @@ function timeAndCapacitySteps(deps: CoreDeps): Record<'when' | 'capacity' | 'dea
     },
   };
   return { when, capacity, deadline };
-}
-
-/** 14:30 on the day of `at`, written as the invitation will show it (and as parseLocalTime reads it). */
-function formatExample(at: number, locale: Locale, timeZone: string): string {
-  const { year, month, day } = wallClock(at, timeZone);
-  return formatLocalTime(zonedEpoch({ year, month, day, hour: 14, minute: 30 }, timeZone), locale, timeZone);
 }

@@ -13,10 +13,10 @@ export interface FlowSession {
   album?: { id: string; taken: number; refused: number };
   /** The message that asks the current step's question (its buttons go once it is answered). */
   prompt?: number;
-  /** A share-location or share-contact hint followed the prompt, so the prompt is not the chat's last message. */
-  hinted?: boolean;
   /** The typed message that answered the step before this one: editing it corrects that answer. */
   answered?: { messageId: number; step: string };
+  /** A step's "share my location/contact" reply keyboard is up: the next step puts the main menu back. */
+  requestKeyboard?: boolean;
 }
 
 export interface SessionData {

@@ -188,7 +188,8 @@ export class FlowEngine {
       step: s.step,
       album: ctx.message && 'media_group_id' in ctx.message ? ctx.message.media_group_id : undefined,
     };
-    return say(() => this.finish(ctx, outcome.finish));
+    const finish = s.requestKeyboard ? { menu: true, ...outcome.finish } : outcome.finish;
+    return say(() => this.finish(ctx, finish));
   }
 
   /** Counts an album's parts taken and refused; the held answer says both in one line each. */
@@ -223,24 +224,27 @@ export class FlowEngine {
     opts: { warning?: string; note?: string; pressed?: Pressed } = {},
   ): Promise<void> {
     const { warning, note, pressed } = opts;
+    // After a share-location (or contact) hint the pressed question is not the chat's last message: the next one goes below.
+    const belowHint = s.requestKeyboard === true;
+    if (!prompt.request) await this.menuBack(ctx, s);
     const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: promptKeyboard(s, prompt, ctx.t) } };
     const answered = pressed?.answer ? `✓ ${escapeHtml(pressed.answer)}\n\n` : '';
-    const inPlace = pressed && !prompt.photo && !prompt.exact ? await this.editPressed(ctx, s, answered + text, extra) : undefined;
+    const inPlace =
+      pressed && !prompt.photo && !prompt.exact && !belowHint ? await this.editPressed(ctx, s, answered + text, extra) : undefined;
     if (inPlace !== undefined) s.prompt = inPlace;
     else {
       if (pressed) await this.clearButtons(ctx, pressed.answer);
       s.prompt = (await this.sendPrompt(ctx, prompt, text, extra)).message_id;
     }
-    delete s.hinted;
     if (prompt.request) {
-      s.hinted = true;
       const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
       const requestButton =
         prompt.request === 'location' ? { text: ctx.t(key), request_location: true } : { text: ctx.t(key), request_contact: true };
       await ctx.reply(ctx.t(`${key}_hint`), {
         reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true },
       });
+      s.requestKeyboard = true;
     }
   }
 
@@ -253,12 +257,11 @@ export class FlowEngine {
 
   /**
    * Turns the pressed message into the next question: its id, or undefined when it cannot be edited
-   * or should not be (a photo; not the flow's last message, so the question would appear above a
-   * hint that is about the step before).
+   * (a photo, or not the flow's current question).
    */
   private async editPressed(ctx: BotContext, s: FlowSession, text: string, extra: PromptExtra): Promise<number | undefined> {
     const msg = ctx.callbackQuery?.message;
-    if (!msg || !('text' in msg) || msg.message_id !== s.prompt || s.hinted) return undefined;
+    if (!msg || !('text' in msg) || msg.message_id !== s.prompt) return undefined;
     try {
       await ctx.editMessageText(text, extra);
       return msg.message_id;
@@ -267,6 +270,17 @@ export class FlowEngine {
       ctx.log.debug({ err }, 'could not edit the pressed question into the next one');
       return undefined;
     }
+  }
+
+  /**
+   * The step that asked for a location (or contact) is behind us: its reply keyboard would stay up
+   * under a question that wants words, so the main menu takes its place (a prompt with inline
+   * buttons cannot carry a reply keyboard too, hence a line of its own).
+   */
+  private async menuBack(ctx: BotContext, s: FlowSession): Promise<void> {
+    if (!s.requestKeyboard) return;
+    s.requestKeyboard = undefined;
+    await ctx.reply(ctx.t('common.menu_hint'), { reply_markup: this.mainMenu(ctx) });
   }
 
   /** A question answered by typing, a photo or a location loses its buttons, so none is left to press later. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseHours } from '../domain/office-hours';
 import type { Locale } from '../i18n';
 
 /**
@@ -16,6 +17,29 @@ const point = z.object({ latitude: z.number().min(-90).max(90), longitude: z.num
 /** A building's location (optional) lets a shared location be told as "near <building>". */
 const building = z.object({ id, name: names, location: point.optional() });
 const team = z.object({ id, name: names, kind: z.enum(['party', 'patrol', 'environment', 'elder', 'youth', 'legal', 'repair', 'other']) });
+/** Opening hours in the grammar of src/domain/office-hours.ts, e.g. "mon-fri 08:30-17:30; sat 09:00-12:00". */
+const hours = z
+  .string()
+  .refine((s) => parseHours(s) !== undefined, 'hours look like "mon-fri 08:30-12:00 13:30-17:30; sat 09:00-12:00" or "closed"');
+export const SERVICE_KINDS = ['committee', 'health', 'canteen', 'repair', 'legal', 'property', 'police', 'other'] as const;
+/** A service point of /services (the committee's own office is one of kind "committee"). */
+const servicePoint = z.object({
+  id,
+  kind: z.enum(SERVICE_KINDS),
+  name: names,
+  phone: z.string().max(40).default(''),
+  hours,
+  address: names.optional(),
+  location: point.optional(),
+});
+/** A service of the service hall residents book with /book: each slot lasts durationMinutes and takes capacity people. */
+const bookableService = z.object({
+  id,
+  name: names,
+  durationMinutes: z.number().int().min(5).max(480),
+  capacity: z.number().int().min(1).max(50),
+  hours,
+});
 const community = z.object({
   id,
   name: names,
@@ -23,6 +47,10 @@ const community = z.object({
   teams: z.array(team).default([]),
   /** Where a location-less report or request is shown on a map; also the sandbox's default. */
   centre: point.optional(),
+  servicePoints: z.array(servicePoint).default([]),
+  bookableServices: z.array(bookableService).default([]),
+  /** Local dates ("2026-10-01") on which service points and the service hall are closed. */
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are dates like 2026-10-01')).default([]),
 });
 const hazardCategory = z.object({
   id,
@@ -33,6 +61,15 @@ const hazardCategory = z.object({
   slaAckHours: z.number().positive(),
   slaFixHours: z.number().positive(),
 });
+/** What a question to the committee (/ask) is about. */
+const askTopic = z.object({ id, name: names });
+const DEFAULT_ASK_TOPICS = [
+  { id: 'property', name: { 'zh-CN': '物业与维修', 'zh-TW': '物業與維修', en: 'Property and repairs' } },
+  { id: 'documents', name: { 'zh-CN': '证件与办事', 'zh-TW': '證件與辦事', en: 'Papers and procedures' } },
+  { id: 'welfare', name: { 'zh-CN': '养老与救助', 'zh-TW': '養老與救助', en: 'Elder care and welfare' } },
+  { id: 'neighbours', name: { 'zh-CN': '邻里与环境', 'zh-TW': '鄰里與環境', en: 'Neighbours and surroundings' } },
+  { id: 'other', name: { 'zh-CN': '其他', 'zh-TW': '其他', en: 'Other' } },
+];
 const helpType = z.object({
   id,
   name: names,
@@ -46,6 +83,7 @@ export const communityConfigSchema = z
     communities: z.array(community).min(1),
     hazardCategories: z.array(hazardCategory).min(1),
     helpTypes: z.array(helpType).min(1),
+    askTopics: z.array(askTopic).min(1).default(DEFAULT_ASK_TOPICS),
     settings: z
       .object({
         /** Same-issue detection: an open report within this distance or building, in these days. */
@@ -61,6 +99,8 @@ export const communityConfigSchema = z
         claimReleaseHours: z.number().positive().default(2),
         /** Hours a volunteer may correct alone; more needs the team lead. */
         hoursCorrectionLimit: z.number().positive().default(2),
+        /** A question (/ask) or a follow-up unanswered this many hours is overdue. */
+        askSlaHours: z.number().positive().default(48),
       })
       .prefault({}),
   })
@@ -88,6 +128,16 @@ export const communityConfigSchema = z
         c.teams.map((t) => t.id),
         ['communities', i, 'teams'],
       );
+      unique(
+        'service point',
+        c.servicePoints.map((p) => p.id),
+        ['communities', i, 'servicePoints'],
+      );
+      unique(
+        'bookable service',
+        c.bookableServices.map((p) => p.id),
+        ['communities', i, 'bookableServices'],
+      );
     });
     unique(
       'hazard category',
@@ -107,6 +157,9 @@ export type Building = Community['buildings'][number];
 export type Team = Community['teams'][number];
 export type HazardCategory = CommunityConfig['hazardCategories'][number];
 export type HelpType = CommunityConfig['helpTypes'][number];
+export type ServicePoint = Community['servicePoints'][number];
+export type BookableService = Community['bookableServices'][number];
+export type AskTopic = CommunityConfig['askTopics'][number];
 export type Names = z.infer<typeof names>;
 export type GeoPoint = z.infer<typeof point>;
 
@@ -177,6 +230,15 @@ export class Communities {
   }
   helpType(id: string): HelpType | undefined {
     return this.config.helpTypes.find((h) => h.id === id);
+  }
+  servicePoint(communityId: string, pointId: string): ServicePoint | undefined {
+    return this.community(communityId)?.servicePoints.find((p) => p.id === pointId);
+  }
+  bookableService(communityId: string, serviceId: string): BookableService | undefined {
+    return this.community(communityId)?.bookableServices.find((s) => s.id === serviceId);
+  }
+  askTopic(id: string): AskTopic | undefined {
+    return this.config.askTopics.find((t) => t.id === id);
   }
 }
 

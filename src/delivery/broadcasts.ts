@@ -18,7 +18,7 @@ export interface BroadcastRecipient {
 
 export interface NewBroadcast {
   communityId: string;
-  kind: 'notice' | 'event';
+  kind: 'notice' | 'event' | 'poll';
   eventId?: number;
   createdBy: number;
   audience: Audience;

@@ -87,7 +87,7 @@ export async function enqueueAlbum(
 /** Any other Bot API call delivered in order with the rest, e.g. editing a message sent earlier. */
 export interface OutgoingCall {
   chatId: number;
-  method: 'editMessageText' | 'editMessageReplyMarkup' | 'editMessageCaption' | 'deleteMessage';
+  method: 'editMessageText' | 'editMessageReplyMarkup' | 'editMessageCaption' | 'deleteMessage' | 'setChatMenuButton';
   /** The method's parameters without chat_id. */
   payload: Record<string, unknown>;
   priority?: number;

@@ -807,6 +807,26 @@ export async function helpCounts(
   return { newRequests: Number(requests.n), claimed: n('claimed'), done: n('done'), released: n('released'), escalated: n('escalated') };
 }
 
+/** A community's hours rows with the team each counts for (its task's or its shift's), to narrow further. */
+export function hoursWithTeam(db: Executor, communityId: string) {
+  return db
+    .selectFrom('hours')
+    .leftJoin('tasks', 'tasks.id', 'hours.task_id')
+    .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
+    .select([
+      'hours.volunteer_id',
+      'hours.minutes',
+      'hours.corrected_minutes',
+      'hours.approved',
+      'hours.at',
+      'hours.task_id',
+      'hours.shift_id',
+      'tasks.team_id as task_team',
+      'shifts.team_id as shift_team',
+    ])
+    .where('hours.community_id', '=', communityId);
+}
+
 /** Counted hours per volunteer in [from, to), most first. */
 export async function hoursByVolunteer(
   db: Executor,

@@ -6,7 +6,9 @@ import type { Executor } from '../store/db';
 import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';
 import { OPEN_STATUSES } from './hazard-status';
-import { countedMinutes, helpCounts, helpRatingsIn } from './help';
+import { askFigures, type AskFigures } from './ask';
+import { bookingFigures } from './bookings';
+import { countedMinutes, helpCounts, helpRatingsIn, hoursWithTeam } from './help';
 
 /**
  * The committee's weekly figures, from plain queries over the features' tables. Every figure
@@ -100,6 +102,10 @@ export interface WeekFigures {
   volunteers: { active: number; new: number; minutes: number; top: { userId: number; name: string; minutes: number }[] };
   events: { held: number; attendance: number };
   broadcasts: { sent: number; delivered: number; unreachable: number };
+  /** Questions to the committee (/ask): asked, answered within askSlaHours, and residents' replies to answers. */
+  asks: AskFigures;
+  /** The service hall's bookings that staff marked: came, and no-shows. */
+  bookings: { attended: number; noShows: number };
 }
 
 export interface WeeklySummary {
@@ -328,6 +334,8 @@ async function figures(
     volunteers: await volunteerFigures(db, communityId, w, claims),
     events: await eventFigures(db, communityId, w, data.asOf),
     broadcasts: await broadcastFigures(db, communityId, w),
+    asks: await askFigures(db, communityId, w, data.asOf, communities.settings.askSlaHours),
+    bookings: await bookingFigures(db, communityId, w),
   };
 }
 
@@ -547,8 +555,11 @@ async function ratingComments(db: Executor, communityId: string, w: Week): Promi
   return { total: all.length, latest: all.sort(byNewest).slice(0, COMMENTS_LISTED) };
 }
 
-/** The week's rows for the ledger (台账): no phone numbers, addresses or requesters' names; staff and volunteers by first name. */
-export async function ledgerRows(db: Executor, communityId: string, w: Week) {
+/**
+ * The rows for the ledger (台账) of a week or any [start, end): no phone numbers, addresses or
+ * requesters' names; staff and volunteers by first name.
+ */
+export async function ledgerRows(db: Executor, communityId: string, w: Pick<Week, 'start' | 'end'>) {
   // Reports and requests alike: this community's, created in the week.
   const createdInWeek = sql<boolean>`community_id = ${communityId} AND created_at >= ${w.start} AND created_at < ${w.end}`;
   const reports = await db
@@ -588,6 +599,7 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
   const latestTask = new Map(tasks.map((t) => [t.request_id, t]));
   const doneByTask = new Map(doneBy.map((d) => [d.task_id, d.actor_id]));
   return {
+    events: await ledgerEvents(db, communityId, w),
     reports: reports.map((r) => ({ ...r, owner: r.owner_id === null ? '' : (who.get(r.owner_id) ?? '') })),
     requests: requests.map((r) => {
       const task = latestTask.get(r.id);
@@ -608,6 +620,40 @@ export async function ledgerRows(db: Executor, communityId: string, w: Week) {
       volunteer: h.volunteer_id === null ? '' : (who.get(h.volunteer_id) ?? ''),
     })),
   };
+}
+
+/** The events that started in [start, end), with how many said they would come, came and rated, and the average rating. */
+async function ledgerEvents(db: Executor, communityId: string, w: Pick<Week, 'start' | 'end'>) {
+  const rows = await db
+    .selectFrom('events')
+    .leftJoin('rsvps', 'rsvps.event_id', 'events.id')
+    .select((eb) => [
+      'events.id',
+      'events.title',
+      'events.place',
+      'events.starts_at',
+      'events.capacity',
+      'events.status',
+      eb.fn.count<number>(eb.case().when('rsvps.status', '=', 'going').then(1).end()).as('going'),
+      eb.fn.count<number>(eb.case().when('rsvps.attended', '=', 1).then(1).end()).as('attended'),
+      eb.fn.count<number>('rsvps.rating').as('ratings'),
+      eb.fn.avg<number | null>('rsvps.rating').as('averageRating'),
+    ])
+    .where('events.community_id', '=', communityId)
+    .where('events.starts_at', '>=', w.start)
+    .where('events.starts_at', '<', w.end)
+    .groupBy(['events.id', 'events.title', 'events.place', 'events.starts_at', 'events.capacity', 'events.status'])
+    .orderBy('events.starts_at')
+    .orderBy('events.id')
+    .execute();
+  // PostgreSQL gives counts as strings and the average as a numeric string.
+  return rows.map((e) => ({
+    ...e,
+    going: Number(e.going),
+    attended: Number(e.attended),
+    ratings: Number(e.ratings),
+    averageRating: e.averageRating === null ? null : Math.round(Number(e.averageRating) * 10) / 10,
+  }));
 }
 
 /** First names by user id (people who erased their data have none). */
@@ -652,22 +698,7 @@ export type LedgerData = Awaited<ReturnType<typeof ledgerRows>>;
  * active members who agreed to be named in the group; the others count in the total only.
  */
 export async function monthlyTopVolunteers(db: Executor, communityId: string, teamId: string, from: number, to: number, limit = 3) {
-  const hours = await db
-    .selectFrom('hours')
-    .leftJoin('tasks', 'tasks.id', 'hours.task_id')
-    .leftJoin('shifts', 'shifts.id', 'hours.shift_id')
-    .select([
-      'hours.volunteer_id',
-      'hours.minutes',
-      'hours.corrected_minutes',
-      'hours.approved',
-      'tasks.team_id as task_team',
-      'shifts.team_id as shift_team',
-    ])
-    .where('hours.community_id', '=', communityId)
-    .where('hours.at', '>=', from)
-    .where('hours.at', '<', to)
-    .execute();
+  const hours = await hoursWithTeam(db, communityId).where('hours.at', '>=', from).where('hours.at', '<', to).execute();
   const minutesBy = new Map<number, number>();
   let totalMinutes = 0;
   for (const h of hours) {

@@ -21,7 +21,11 @@ export interface OpsParts {
   sessions: SessionStore;
   sender: Sender;
   metrics: Metrics;
+  /** More read-only routes (e.g. Open311, src/ops/open311.ts): each answers and returns true, or returns false. */
+  routes?: Route[];
 }
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 type WebhookMode = Extract<Config['mode'], { kind: 'webhook' }>;
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -51,7 +55,7 @@ async function health(ops: OpsParts) {
   };
 }
 
-/** /healthz and /metrics; anything else goes to `next`. */
+/** /healthz, /metrics and the extra routes; anything else goes to `next`. */
 function opsRoutes(ops: OpsParts, next: Handler): Handler {
   return async (req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
@@ -63,6 +67,7 @@ function opsRoutes(ops: OpsParts, next: Handler): Handler {
       res.writeHead(200, { 'content-type': ops.metrics.registry.contentType }).end(await ops.metrics.registry.metrics());
       return;
     }
+    for (const route of ops.routes ?? []) if (await route(req, res)) return;
     await next(req, res);
   };
 }
@@ -109,7 +114,7 @@ export async function startWebhookServer(bot: Telegraf<BotContext>, ops: OpsPart
   return stop;
 }
 
-/** Polling mode: /healthz and /metrics on their own port (METRICS_PORT). */
+/** Polling mode: /healthz, /metrics and the other routes on their own port (METRICS_PORT). */
 export function startOpsServer(ops: OpsParts, port: number): Promise<() => Promise<void>> {
   return listen(
     port,

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp, type App } from '../app';
 import { ManualClock } from '../clock';
@@ -7,6 +8,18 @@ import { createLogger } from '../logger';
 import { startEmulator, type Emulator } from './emulator';
 import { ADMIN, seedSandbox, type Seeded } from './seed';
 import { startWebChat, type WebChat } from './web/server';
+
+/** A port nobody listens on now, on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * The whole sandbox: the emulator, the real app against it on a fresh database in `dir`
@@ -36,7 +49,11 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const clock = new ManualClock();
   // Messages are dated by the sandbox clock too, so their times follow the time control.
   const emu = await startEmulator({ clock });
+  // The staff dashboard on its own port, as a polling bot serves it (METRICS_PORT).
+  const dashboardPort = await freePort();
   const config = parseConfig({
+    DASHBOARD_URL: `http://127.0.0.1:${dashboardPort}`,
+    METRICS_PORT: String(dashboardPort),
     BOT_TOKEN: emu.token,
     TELEGRAM_API_ROOT: emu.apiRoot,
     DATABASE_URL: `sqlite:${join(o.dir, 'linli.db')}`,

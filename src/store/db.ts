@@ -61,7 +61,9 @@ function withStatementCache(sqlite: SQLite.Database, size = 500) {
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Features are built side by side and their migrations numbered ahead, so one may land after a higher
+  // number already ran; each migration only adds its own tables and columns, so order between them is free.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { EmulatedGroup, EmulatedUser } from '../../src/sandbox/emulator';
-import { startWorld, type World } from './world';
+import { startWorld, type World, type WorldOptions } from './world';
 
 /**
  * The hazard-report stories' shared setting: a world with a staff member (Lin) and the
@@ -23,8 +23,8 @@ export interface HazardWorld {
 
 const latestReport = (world: World) => world.db.selectFrom('reports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
 
-export async function startHazardWorld(): Promise<HazardWorld> {
-  const world = await startWorld();
+export async function startHazardWorld(options: WorldOptions = {}): Promise<HazardWorld> {
+  const world = await startWorld(options);
   const lin = await world.staff('Lin');
   const group = world.emu.group({ title: '梅园居委会' });
   await lin.send('/link committee', { in: group });

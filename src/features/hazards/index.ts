@@ -4,6 +4,7 @@ import type { Feature } from '../../bot/feature';
 import { commentFlow, noteFlow } from '../../../flows/hazards/followup';
 import { reportFlow } from '../../../flows/hazards/report';
 import { fixFlow, handUpFlow } from '../../../flows/hazards/staff';
+import { openByNumber } from './handlers/by-number';
 import type { HazardsEnv } from './handlers/press';
 import { onOpenCard, onQueuePage, showQueue } from './handlers/queue';
 import { onFixedAnswer, onMine, onRating, showMyReports } from './handlers/resident';
@@ -54,6 +55,7 @@ export const hazardsFeature: Feature = (deps, bot) => {
         menuLabel: 'summary.menu_reports',
         run: (ctx) => showQueue(env, ctx),
       },
+      { name: 'r', minRole: 'staff', chat: 'private', description: 'workbench.cmd_r', run: (ctx) => openByNumber(env, ctx) },
     ],
     jobs: hazardJobs(deps),
     privacy: hazardsPrivacy(deps),

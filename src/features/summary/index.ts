@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
-import { summaryButtons, summaryCommand } from './handlers';
+import { ledgerCommand, summaryButtons, summaryCommand } from './handlers';
 import { summaryJobs } from './jobs';
 
 /**
@@ -24,6 +24,7 @@ export const summaryFeature: Feature = (deps) => {
         menuLabel: 'summary.menu_summary',
         run: summaryCommand(deps),
       },
+      { name: 'ledger', minRole: 'staff', chat: 'private', description: 'ledger.cmd_ledger', run: ledgerCommand(deps) },
     ],
     jobs: summaryJobs(deps),
   };

@@ -96,7 +96,19 @@ const MIME_TYPES: Record<string, string> = {
 };
 
 /** The content fields copyMessage and forwardMessage carry over; a message with none is a service message. */
-const CONTENT_FIELDS = ['text', 'entities', 'photo', 'document', 'voice', 'sticker', 'location', 'contact', 'caption', 'caption_entities'];
+const CONTENT_FIELDS = [
+  'text',
+  'entities',
+  'photo',
+  'document',
+  'voice',
+  'sticker',
+  'location',
+  'venue',
+  'contact',
+  'caption',
+  'caption_entities',
+];
 
 /** Kinds of media a media group may hold (InputMedia types), and which may share an album. */
 const ALBUM_KINDS = new Set(['photo', 'video', 'audio', 'document']);
@@ -242,6 +254,7 @@ export class BotApi {
       copyMessage: (p) => this.copyMessage(p),
       forwardMessage: (p) => this.forwardMessage(p),
       sendLocation: (p) => this.sendLocation(p),
+      sendVenue: (p) => this.sendVenue(p),
       sendChatAction: (p) => this.sendChatAction(p),
       editMessageText: (p) => this.editMessageText(p),
       editMessageCaption: (p) => this.editMessageCaption(p),
@@ -553,6 +566,19 @@ export class BotApi {
     const longitude = p.longitude as number;
     if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) throw badRequest('wrong latitude or longitude specified');
     return this.post(state, p, { location: { latitude, longitude } }, {});
+  }
+
+  /** A venue: a location with a title and an address (Telegram's message carries both venue and location). */
+  private sendVenue(p: Params): TgMessage {
+    const state = this.postable(p.chat_id);
+    const latitude = p.latitude as number;
+    const longitude = p.longitude as number;
+    if (typeof latitude !== 'number' || typeof longitude !== 'number' || Math.abs(latitude) > 90 || Math.abs(longitude) > 180)
+      throw badRequest('wrong latitude or longitude specified');
+    if (typeof p.title !== 'string' || !p.title || typeof p.address !== 'string' || !p.address)
+      throw badRequest('venue title and address must be non-empty');
+    const location = { latitude, longitude };
+    return this.post(state, p, { location, venue: { location, title: p.title, address: p.address } }, {});
   }
 
   private sendChatAction(p: Params): true {

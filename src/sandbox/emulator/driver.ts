@@ -703,6 +703,16 @@ export class EmulatedUser {
     return this.driver.membership(this.user, this.driver.state(group), false);
   }
 
+  /** The labels of the reply keyboard under this user's private chat now (none: []). */
+  replyKeyboard(): string[] {
+    return (
+      this.driver
+        .state(undefined, this.user)
+        .replyKeyboard?.keyboard?.flat()
+        .map((b) => b.text) ?? []
+    );
+  }
+
   /** The bot's messages in this user's private chat, as they are now. */
   inbox(): BotMessageView[] {
     return this.privateChat().messages();

@@ -2,6 +2,7 @@
 // api.telegram.org (checking each call against the Bot API facts in api-facts.json), and a driver
 // through which tests and the web chat act as Telegram users. See startEmulator.
 
+import { signedInitData } from './web-app';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BotApi, type BotCommand, type BotCommandScope } from './bot-api';
@@ -18,6 +19,7 @@ export { EmulatedChat, EmulatedGroup, EmulatedUser } from './driver';
 export type { AlbumItem, ChatRef, MessageMatch, PressOptions, PressResult, WaitOptions } from './driver';
 export type { FaultRule, LimitOptions, RandomFaults } from './traffic';
 export type { CallRecord, FaultKind, TgChat, TgMessage, TgUpdate, TgUser, TgVoice } from './types';
+export { webAppLaunchUrl } from './web-app';
 export { WebhookError, type Delivery } from './updates';
 export type { BotMessageView, EmulatorEvents, MemberStatus, MessageKind } from './world';
 
@@ -130,6 +132,15 @@ export class Emulator {
 
   get bot(): TgUser {
     return { ...this.world.bot };
+  }
+
+  /**
+   * The launch data Telegram gives a Mini App this user opens (a web_app button or the menu
+   * button), signed with the bot token; `ageSeconds` makes it that old.
+   */
+  webAppInitData(user: { user: TgUser } | TgUser, ageSeconds = 0): string {
+    const tgUser = 'user' in user ? user.user : user;
+    return signedInitData(this.token, tgUser, Math.floor(this.options.clock.now() / 1000) - ageSeconds);
   }
 
   /** message, edit, delete (chat changes) and call (every answered Bot API call). */

@@ -105,6 +105,7 @@ export interface TgMessage {
   voice?: TgVoice;
   media_group_id?: string;
   location?: TgLocation;
+  venue?: { location: TgLocation; title: string; address: string };
   contact?: TgContact;
   reply_markup?: ReplyMarkup;
   reply_to_message?: TgMessage;

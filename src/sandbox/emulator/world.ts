@@ -88,6 +88,7 @@ export interface BotMessageView {
   voice?: TgVoice;
   sticker?: Record<string, unknown>;
   location?: TgMessage['location'];
+  venue?: TgMessage['venue'];
   contact?: TgMessage['contact'];
   /** Set on each message of an album (sendMediaGroup). */
   media_group_id?: string;
@@ -145,6 +146,7 @@ export function viewOf(stored: StoredMessage, deleted?: boolean): BotMessageView
     ...(m.media_group_id !== undefined && { media_group_id: m.media_group_id }),
     ...(m.forward_origin !== undefined && { forward_origin: m.forward_origin as Record<string, unknown> }),
     ...(m.location && { location: m.location }),
+    ...(m.venue && { venue: m.venue }),
     ...(m.contact && { contact: m.contact }),
     ...(markup && { reply_markup: markup }),
     ...(m.reply_to_message && { reply_to_message_id: m.reply_to_message.message_id }),

@@ -392,7 +392,7 @@ function messageNode(m) {
         el(
           'div',
           { class: 'inline-row' },
-          ...row.map((b) => el('button', { class: `inline${b.url ? ' url' : ''}`, onclick: () => pressInline(m, b) }, b.text)),
+          ...row.map((b) => el('button', { class: `inline${b.url || b.webApp ? ' url' : ''}`, onclick: () => pressInline(m, b) }, b.text)),
         ),
       ),
     );
@@ -423,6 +423,13 @@ async function sendText(text) {
 
 async function pressInline(m, button) {
   if (button.url) return window.open(button.url, '_blank', 'noopener');
+  if (button.webApp) {
+    // Opened right away (a popup after an await would be blocked), then sent to the signed address.
+    const tab = window.open('about:blank', '_blank');
+    const { url } = await api('/api/webapp', { as: state.me.id, url: button.webApp });
+    if (tab) tab.location.href = url;
+    return;
+  }
   if (button.data === undefined) return toast(t('deadButton'));
   await act(async () => {
     const { answer } = await api('/api/press', inChat({ messageId: m.id, data: button.data }));

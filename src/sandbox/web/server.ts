@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { App } from '../../app';
 import { HOUR, MINUTE, type ManualClock } from '../../clock';
 import { effectiveRole } from '../../domain/roles';
-import type { BotCommand, EmulatedUser, Emulator, TgChat, TgMessage } from '../emulator';
+import { webAppLaunchUrl, type BotCommand, type EmulatedUser, type Emulator, type TgChat, type TgMessage } from '../emulator';
 import type { Persona, Seeded } from '../seed';
 
 /**
@@ -123,11 +123,16 @@ function viewMessage(m: TgMessage, botId: number): MessageView {
     }),
     ...(m.reply_markup?.inline_keyboard && {
       buttons: m.reply_markup.inline_keyboard.map((row) =>
-        row.map((b) => ({
-          text: b.text,
-          ...(b.callback_data !== undefined && { data: b.callback_data }),
-          ...(typeof b.url === 'string' && { url: b.url }),
-        })),
+        row.map((b) => {
+          // A Mini App button (the staff dashboard): opened by /api/webapp with signed launch data.
+          const webApp = (b as { web_app?: { url?: unknown } }).web_app?.url;
+          return {
+            text: b.text,
+            ...(b.callback_data !== undefined && { data: b.callback_data }),
+            ...(typeof b.url === 'string' && { url: b.url }),
+            ...(typeof webApp === 'string' && { webApp }),
+          };
+        }),
       ),
     }),
   };
@@ -393,6 +398,14 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       const chatId = checkChat(user.id, body.chat);
       const { answer } = await user.pressData(String(body.data), { in: chatId, messageId: Number(body.messageId) });
       return sendJson(res, 200, { answer: answer ?? null });
+    }
+    if (route === 'POST /api/webapp') {
+      // What Telegram does on a web_app button: open its page with launch data signed for this person.
+      const body = await readJson(req);
+      const user = actor(body.as);
+      const target = String(body.url ?? '');
+      if (!/^https?:\/\//.test(target)) throw new HttpError(400, 'url: the Mini App address');
+      return sendJson(res, 200, { url: webAppLaunchUrl(target, emu.webAppInitData(user)) });
     }
     if (route === 'POST /api/time') {
       const body = await readJson(req);

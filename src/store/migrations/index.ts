@@ -10,6 +10,9 @@ import { voice } from './008_voice';
 import { shiftAttendance } from './009_shift_attendance';
 import { eventRatingComments } from './010_event_rating_comments';
 import { leases } from './011_leases';
+import { polls } from './012_polls';
+import { ask } from './013_ask';
+import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
 import { commandMenus } from './018_command_menus';
 
@@ -26,6 +29,9 @@ export const migrations: Record<string, Migration> = {
   '009_shift_attendance': shiftAttendance,
   '010_event_rating_comments': eventRatingComments,
   '011_leases': leases,
+  '012_polls': polls,
+  '013_ask': ask,
+  '015_dashboard_menus': dashboardMenus,
   '017_group_locale': groupLocale,
   '018_command_menus': commandMenus,
 };

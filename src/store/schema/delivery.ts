@@ -17,7 +17,7 @@ export type Audience =
 export interface BroadcastsTable {
   id: Generated<number>;
   community_id: string;
-  kind: 'notice' | 'event';
+  kind: 'notice' | 'event' | 'poll';
   event_id: number | null;
   created_by: number;
   /** JSON Audience. */

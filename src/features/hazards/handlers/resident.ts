@@ -63,7 +63,7 @@ export async function showMyReports(env: HazardsEnv, ctx: BotContext) {
 }
 
 /** Pictures as the committee card's album shows them (pictureCalls: photos and image files apart, the caption on the first). */
-async function replyPictures(ctx: PressContext, refs: string[], caption: string): Promise<void> {
+export async function replyPictures(ctx: BotContext, refs: string[], caption: string): Promise<void> {
   for (const call of pictureCalls(refs, caption))
     await ctx.telegram.callApi(call.method as 'sendPhoto', { chat_id: ctx.chat!.id, ...call.payload } as never);
 }

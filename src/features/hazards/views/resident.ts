@@ -140,6 +140,15 @@ function historyLine(deps: ViewDeps, r: Report, e: HistoryEvent, t: Translate, l
   return `• ${formatTime(e.at, deps.config.timezone)} ${what}${note ? ` — ${note}` : ''}${voice}`;
 }
 
+/** "History:" and a line for each change, note, photo or voice note (the resident's detail and staff's /r). */
+export function historyText(deps: ViewDeps, r: Report, events: readonly HistoryEvent[], t: Translate, locale: Locale): string {
+  const history = events
+    .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice')
+    .map((e) => historyLine(deps, r, e, t, locale));
+  const text = [t('hazards.history'), ...history].join('\n');
+  return text.length > MAX_DETAIL_CHARS ? text.slice(0, MAX_DETAIL_CHARS) : text;
+}
+
 /** One of a resident's reports opened from /myreports: what it is, its history, and what they may still do. */
 export function reportDetailView(
   deps: ViewDeps,
@@ -157,11 +166,8 @@ export function reportDetailView(
     r.fix_note ? t('hazards.card_fix_note', { note: escapeHtml(r.fix_note) }) : '',
     r.status === 'rejected' ? t('hazards.card_rejected', { reason: rejectText(t, r) }) : '',
   ].filter((l) => l !== '');
-  const history = events
-    .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice')
-    .map((e) => historyLine(deps, r, e, t, locale));
   // The summary and the history are two paragraphs.
-  const text = `${summary.join('\n')}\n\n${[t('hazards.history'), ...history].join('\n')}`;
+  const text = `${summary.join('\n')}\n\n${historyText(deps, r, events, t, locale)}`;
   const keyboard: InlineKeyboard = [];
   if (!FINAL_STATUSES.includes(r.status))
     keyboard.push([{ text: t('hazards.add_note'), callback_data: mineButton.pack({ op: 'n', id: r.id }) }]);

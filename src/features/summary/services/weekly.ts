@@ -4,13 +4,15 @@ import { committeeGroup } from '../../../domain/chat-links';
 import { lastCompleteWeek, type Week } from '../../../domain/summary';
 import type { Executor } from '../../../store/db';
 import { currentPeriod } from '../../../jobs/cron-period';
-import { chartFilename, ledgerFilename } from '../views/render';
-import { buildSummary, type BuiltSummary } from './build';
+import { chartFilename, ledgerFilename, weekRange } from '../views/render';
+import { buildSummary, renderContext, type BuiltSummary } from './build';
+import { ledgerWorkbook, workbookFilename } from './workbook';
 
 /**
  * Monday morning: last week's summary to every linked committee group, in the default language.
- * The text goes to the outbox, the chart and the ledger to summary_files in the same
- * transaction (services/files.ts uploads them once the text is out).
+ * The text goes to the outbox, the chart and the ledger (CSV, and the same as an XLSX workbook
+ * with a sheet per kind) to summary_files in the same transaction (services/files.ts uploads
+ * them once the text is out). The CSV stays: it opens anywhere and the ledgers filed so far are CSV.
  */
 export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communities' | 'config' | 'i18n' | 'sender'>, now: number) {
   const { db, communities, config } = deps;
@@ -25,7 +27,11 @@ export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communiti
     const ref = `summary:${community.id}:${week.key}`;
     if (await db.selectFrom('outbox').select('id').where('ref', '=', ref).executeTakeFirst()) continue; // sent already (a run by hand)
     const built = await buildSummary(deps, community.id, week, locale, now);
-    await db.transaction().execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built }));
+    const range = { communityId: community.id, from: week.start, to: week.end };
+    const workbook = await ledgerWorkbook(db, range, renderContext(deps, locale));
+    await db
+      .transaction()
+      .execute((tx) => fileSummary(tx, now, { chatId, communityId: community.id, week, ref, built: { ...built, workbook } }));
   }
   deps.sender.poke();
 }
@@ -34,7 +40,7 @@ export async function sendWeeklySummaries(deps: Pick<CoreDeps, 'db' | 'communiti
 async function fileSummary(
   tx: Executor,
   now: number,
-  to: { chatId: number; communityId: string; week: Week; ref: string; built: BuiltSummary },
+  to: { chatId: number; communityId: string; week: Week; ref: string; built: BuiltSummary & { workbook: Buffer } },
 ): Promise<void> {
   const { chatId, communityId, week, ref, built } = to;
   await enqueue(tx, now, { chatId, text: built.text, priority: PRIORITY.group, ref });
@@ -44,6 +50,13 @@ async function fileSummary(
     .values([
       { ...waiting, kind: 'photo', filename: chartFilename(communityId, week), caption: built.chartCaption, bytes: built.chart },
       { ...waiting, kind: 'document', filename: ledgerFilename(communityId, week), caption: built.ledgerCaption, bytes: built.ledger },
+      {
+        ...waiting,
+        kind: 'document',
+        filename: workbookFilename(communityId, week.key, weekRange(week).to),
+        caption: built.ledgerCaption,
+        bytes: built.workbook,
+      },
     ])
     .execute();
 }

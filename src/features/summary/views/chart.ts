@@ -1,19 +1,14 @@
 import type * as NapiCanvas from '@napi-rs/canvas';
 import type * as ChartJs from 'chart.js';
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
 import type { ChartConfiguration } from 'chart.js';
+import { canvasKit } from '../../../render/canvas';
 
 /**
  * The summary's chart as a PNG: reports by category this week and last (bars) above an
- * eight-week trend of the three rates (lines). chart.js draws on @napi-rs/canvas in-process.
- * Chinese labels need a CJK font: @fontsource/noto-sans-sc ships Noto Sans SC as ~100
- * unicode-range subsets. Registered under ONE family, skia picks one subset file and draws
- * tofu for every glyph not in it (seen here with @napi-rs/canvas 0.1.100, digits included);
- * so each subset gets its own family name and the font is the list of all of them, which
- * skia searches glyph by glyph. Traditional characters are in the same files.
+ * eight-week trend of the three rates (lines). chart.js draws on @napi-rs/canvas in-process,
+ * with the CJK font of src/render/canvas.ts.
  */
 /**
  * Sized for a phone: Telegram shows a photo about 360 px wide, so this 960 px page is drawn at
@@ -22,7 +17,7 @@ import type { ChartConfiguration } from 'chart.js';
  */
 const WIDTH = 960;
 const PART_HEIGHT = 720;
-const FONT = { body: 30, title: 36 } as const;
+export const FONT = { body: 30, title: 36 } as const;
 /** The committee's target for the three rates (满意率 ≥ 90%): the chart draws it as a dashed line. */
 export const TARGET_RATE = 90;
 
@@ -47,26 +42,15 @@ export interface ChartInput {
 type Libraries = { canvas: typeof NapiCanvas; chart: typeof ChartJs };
 let libraries: Libraries | undefined;
 
-/**
- * Loads the drawing libraries on first use, not at start: the bot draws once a week, and the
- * canvas library alone maps ~18 MB (bench 4: memory and start).
- */
+/** Loads chart.js on first use, not at start: the bot draws once a week. */
 function setUp(): Libraries {
   if (libraries) return libraries;
   const require = createRequire(import.meta.url);
-  const canvas = require('@napi-rs/canvas') as Libraries['canvas'];
+  const { canvas, fontStack } = canvasKit();
   const chart = require('chart.js') as Libraries['chart'];
-  const { GlobalFonts } = canvas;
   const { Chart, registerables } = chart;
-  const files = join(dirname(require.resolve('@fontsource/noto-sans-sc/package.json')), 'files');
-  const families = readdirSync(files)
-    .filter((f) => f.endsWith('-400-normal.woff2'))
-    .map((f, i) => {
-      GlobalFonts.registerFromPath(join(files, f), `Noto Sans SC ${i}`);
-      return `"Noto Sans SC ${i}"`;
-    });
   Chart.register(...registerables);
-  Chart.defaults.font.family = families.join(', ');
+  Chart.defaults.font.family = fontStack;
   Chart.defaults.font.size = FONT.body;
   Chart.defaults.color = '#333';
   libraries = { canvas, chart };
@@ -85,14 +69,23 @@ function draw({ canvas: { createCanvas }, chart: { Chart } }: Libraries, page: C
   chart.destroy();
 }
 
-export function renderChart(input: ChartInput): Buffer {
+/**
+ * A phone-sized page of charts, one above the other, each PART_HEIGHT tall, as a PNG with the
+ * CJK fonts set up. The summary draws two; a poll's result (src/features/polls) draws its own.
+ */
+export function renderCharts(configs: ChartConfiguration[]): Buffer {
   const libs = setUp();
-  const page = libs.canvas.createCanvas(WIDTH, PART_HEIGHT * 2);
+  const page = libs.canvas.createCanvas(WIDTH, PART_HEIGHT * configs.length);
   const ctx = page.getContext('2d');
   ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * 2);
+  ctx.fillRect(0, 0, WIDTH, PART_HEIGHT * configs.length);
+  configs.forEach((config, i) => draw(libs, page, PART_HEIGHT * i, config));
+  return page.toBuffer('image/png');
+}
+
+export function renderChart(input: ChartInput): Buffer {
   const categories = input.categories.length > 0 ? input.categories : [{ label: input.labels.nothing, thisWeek: 0, lastWeek: 0 }];
-  draw(libs, page, 0, {
+  const bars: ChartConfiguration = {
     type: 'bar',
     data: {
       // The eight largest: more bars would be too thin to read on a phone.
@@ -121,7 +114,7 @@ export function renderChart(input: ChartInput): Buffer {
       },
       scales: { x: { beginAtZero: true, grace: '5%', ticks: { precision: 0 } } },
     },
-  });
+  };
   const line = (label: string, key: 'response' | 'resolution' | 'satisfaction', color: string) => ({
     label,
     data: input.trend.map((w) => w[key]),
@@ -133,7 +126,7 @@ export function renderChart(input: ChartInput): Buffer {
     // A point at 100% is drawn whole, over the chart's top edge.
     clip: false as const,
   });
-  draw(libs, page, PART_HEIGHT, {
+  const trend: ChartConfiguration = {
     type: 'line',
     data: {
       labels: input.trend.map((w) => w.label),
@@ -160,6 +153,6 @@ export function renderChart(input: ChartInput): Buffer {
       },
       scales: { x: { offset: true }, y: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v}%` } } },
     },
-  });
-  return page.toBuffer('image/png');
+  };
+  return renderCharts([bars, trend]);
 }

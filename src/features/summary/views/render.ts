@@ -66,6 +66,13 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
     return line(label, rate(...pick(now.rates), t), short, change(value, before, t, 'points'));
   };
   const average = [now.rates.averageRating, last.rates.averageRating] as const;
+  /** A rate of two of the week's counts (part of whole), beside last week's. */
+  const figureRate = (label: string, pick: (f: WeekFigures) => [number, number]) => {
+    const pct = (f: WeekFigures) => (pick(f)[1] ? Math.round((100 * pick(f)[0]) / pick(f)[1]) : null);
+    const before = pct(last);
+    const short = before === null ? t('summary.none') : t('summary.rate_short', { rate: before });
+    return line(label, rate(pct(now), ...pick(now), t), short, change(pct(now), before, t, 'points'));
+  };
 
   const categories = [...new Set([...Object.keys(now.hazards.byCategory), ...Object.keys(last.hazards.byCategory)])].sort(
     (a, b) => (now.hazards.byCategory[b] ?? 0) - (now.hazards.byCategory[a] ?? 0) || a.localeCompare(b),
@@ -134,6 +141,13 @@ export function renderSummaryText(s: WeeklySummary, ctx: RenderContext): string 
     count('summary.bc_sent', (f) => f.broadcasts.sent),
     count('summary.bc_delivered', (f) => f.broadcasts.delivered),
     count('summary.bc_unreachable', (f) => f.broadcasts.unreachable),
+    '',
+    `<b>${t('summary.section_asks')}</b>`,
+    count('summary.ask_asked', (f) => f.asks.asked),
+    figureRate('summary.ask_in_sla', (f) => [f.asks.answeredInSla, f.asks.slaSettled]),
+    figureRate('summary.ask_satisfied', (f) => [f.asks.satisfied, f.asks.replies]),
+    count('summary.bk_attended', (f) => f.bookings.attended),
+    count('summary.bk_no_shows', (f) => f.bookings.noShows),
     '',
     ...commentLines(s.comments, ctx),
   ].join('\n');

@@ -1,0 +1,30 @@
+import { Composer } from 'telegraf';
+import { answerFlow, followUpFlow } from '../../../flows/ask/answer';
+import { askFlow } from '../../../flows/ask/ask';
+import { faqFlow } from '../../../flows/ask/faq';
+import type { BotContext } from '../../bot/context';
+import type { Feature } from '../../bot/feature';
+import type { AskEnv } from './handlers/env';
+import { onReply, showFaq } from './handlers/resident';
+import { onAnswer, onToFaq } from './handlers/staff';
+import { askJobs } from './jobs';
+import { askPrivacy } from './privacy';
+
+/** Asking the committee: /ask, staff answers, follow-ups, the SLA, and the FAQ (/faq). */
+export const askFeature: Feature = (deps, bot) => {
+  const flows = { ask: askFlow(deps), answer: answerFlow(deps), followUp: followUpFlow(deps), faq: faqFlow(deps) };
+  const env: AskEnv = { deps, bot, flows };
+  const composer = new Composer<BotContext>();
+  for (const handle of [onAnswer, onToFaq, onReply]) handle(composer, env);
+  return {
+    name: 'ask',
+    composer,
+    flows: Object.values(flows),
+    commands: [
+      { name: 'ask', minRole: 'resident', chat: 'private', description: 'ask.cmd_ask', run: (ctx) => bot.flows.start(ctx, flows.ask) },
+      { name: 'faq', minRole: 'resident', chat: 'private', description: 'ask.cmd_faq', run: (ctx) => showFaq(env, ctx) },
+    ],
+    jobs: askJobs(deps),
+    privacy: askPrivacy(deps),
+  };
+};

@@ -1,0 +1,106 @@
+import type { CoreDeps } from '../../../deps';
+import { committeeGroup } from '../../../domain/chat-links';
+import {
+  answerQuestion,
+  createQuestion,
+  findQuestion,
+  followUp,
+  markQuestionOverdue,
+  questionRef,
+  resolveQuestion,
+  threadOf,
+  type NewQuestion,
+  type Question,
+} from '../../../domain/ask';
+import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
+import type { Locale, Translate } from '../../../i18n';
+import type { Executor } from '../../../store/db';
+import { answerKeyboard, answerMessage, questionCard } from '../views/ask';
+import { routeToStaff } from './routing';
+
+/**
+ * What happens when a question moves: the domain change and, in the same transaction, who
+ * hears through the outbox (staff for a new question or a follow-up, the asker for an answer).
+ */
+
+export type AskDeps = Pick<CoreDeps, 'db' | 'users' | 'clock' | 'sender' | 'config' | 'communities' | 'i18n'>;
+
+const slaHours = (deps: AskDeps) => deps.communities.settings.askSlaHours;
+/** Each wait (the question, then each follow-up) gets its own card under this ref. */
+const cardRef = (q: Question) => `question:${q.id}:card:${q.rounds}`;
+
+async function cardFor(deps: AskDeps, tx: Executor, q: Question, t: Translate, locale: Locale): Promise<string> {
+  return questionCard(deps, q, await threadOf(tx, q.id), slaHours(deps), t, locale);
+}
+
+/** Sends the question's card (as it stands) to staff, with the Answer button. */
+async function postCard(deps: AskDeps, tx: Executor, now: number, q: Question): Promise<void> {
+  const thread = await threadOf(tx, q.id);
+  await routeToStaff(deps, tx, now, { communityId: q.community_id, ref: cardRef(q) }, (t, locale) => ({
+    text: questionCard(deps, q, thread, slaHours(deps), t, locale),
+    keyboard: answerKeyboard(q.id, t),
+  }));
+}
+
+export async function submitQuestion(deps: AskDeps, draft: NewQuestion): Promise<Question> {
+  const now = deps.clock.now();
+  const q = await deps.db.transaction().execute(async (tx) => {
+    const created = await createQuestion(tx, now, draft);
+    await postCard(deps, tx, now, created);
+    return created;
+  });
+  deps.sender.poke();
+  return q;
+}
+
+/** Staff answer: the asker hears it privately with "That answers it" / "I have a follow-up"; the group card loses its button. */
+export async function answer(deps: AskDeps, id: number, staffId: number, text: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const done = await deps.db.transaction().execute(async (tx) => {
+    if (!(await answerQuestion(tx, now, id, staffId, text))) return false;
+    const q = (await findQuestion(tx, id))!;
+    if (q.asker_id !== null) {
+      const t = deps.i18n.translator(await deps.users.localeOf(q.asker_id, tx));
+      await enqueue(tx, now, {
+        chatId: q.asker_id,
+        ...answerMessage(q, text, t),
+        priority: PRIORITY.personal,
+        ref: `question:${id}:answer:${q.rounds}`,
+      });
+    }
+    // The group's card, in the group's language, loses its Answer button.
+    const locale = (await committeeGroup(tx, q.community_id, deps.config.defaultLocale))?.locale ?? deps.config.defaultLocale;
+    const t = deps.i18n.translator(locale);
+    await enqueueEdit(tx, now, { ref: cardRef(q), text: await cardFor(deps, tx, q, t, locale), keyboard: [], priority: PRIORITY.group });
+    return true;
+  });
+  if (done) deps.sender.poke();
+  return done;
+}
+
+export async function markAnswered(deps: AskDeps, id: number, askerId: number): Promise<boolean> {
+  return resolveQuestion(deps.db, deps.clock.now(), id, askerId);
+}
+
+/** A follow-up: the question waits for staff again, and a fresh card goes to them with the whole thread. */
+export async function sendFollowUp(deps: AskDeps, id: number, askerId: number, text: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const done = await deps.db.transaction().execute(async (tx) => {
+    if (!(await followUp(tx, now, id, askerId, text))) return false;
+    await postCard(deps, tx, now, (await findQuestion(tx, id))!);
+    return true;
+  });
+  if (done) deps.sender.poke();
+  return done;
+}
+
+/** SLA: a wait past its deadline is marked overdue and staff are told once. */
+export async function markOverdue(deps: AskDeps, now: number, q: Question): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    if (!(await markQuestionOverdue(tx, now, q))) return;
+    await routeToStaff(deps, tx, now, { communityId: q.community_id, ref: `question:${q.id}:overdue:${q.rounds}` }, (t) => ({
+      text: t('ask.overdue', { ref: questionRef(q.id), hours: slaHours(deps) }),
+      keyboard: answerKeyboard(q.id, t),
+    }));
+  });
+}

@@ -1,0 +1,48 @@
+import type { CoreDeps } from '../../../deps';
+import { ballotOf, castVote, inElectorate, optionsOf, voterKey, type Ballot, type PollRow, type VoteOutcome } from '../../../domain/polls';
+import type { User } from '../../../store/schema';
+import { maskOptions } from '../buttons';
+
+/**
+ * A resident's vote: who they vote as (themselves, or their household), whether the poll was
+ * sent to them, and whether the ticked options make a valid ballot; then castVote.
+ */
+
+export type Refused = 'not_recipient' | 'no_household' | 'pick_one' | 'pick_some';
+
+/** Why this person may not vote in this poll at all, if they may not. */
+export async function mayVote(deps: Pick<CoreDeps, 'db'>, poll: PollRow, user: User): Promise<Refused | undefined> {
+  if (user.community_id !== poll.community_id || !(await inElectorate(deps.db, poll, user.id))) return 'not_recipient';
+  return voterKey(poll, user) ? undefined : 'no_household';
+}
+
+/** The ballot the person (or their household) has cast, if any. */
+export function currentBallot(deps: Pick<CoreDeps, 'db'>, poll: PollRow, user: User): Promise<Ballot | undefined> {
+  const key = voterKey(poll, user);
+  return key ? ballotOf(deps.db, poll, key) : Promise.resolve(undefined);
+}
+
+/** What a press of an option does to the ticked set: a single-choice poll keeps one. */
+export function toggled(poll: PollRow, mask: number, option: number): number {
+  const bit = 1 << option;
+  if (poll.multiple) return mask ^ bit;
+  return mask & bit ? 0 : bit;
+}
+
+/** A forged mask (options the poll does not have) is not a ballot. */
+export const validMask = (poll: PollRow, mask: number) => mask >= 0 && mask < 1 << optionsOf(poll).length;
+
+export async function vote(
+  deps: Pick<CoreDeps, 'db'>,
+  now: number,
+  poll: PollRow,
+  user: User,
+  mask: number,
+): Promise<VoteOutcome | Refused> {
+  const refused = await mayVote(deps, poll, user);
+  if (refused) return refused;
+  const options = maskOptions(mask, optionsOf(poll).length);
+  if (options.length === 0) return poll.multiple ? 'pick_some' : 'pick_one';
+  if (!poll.multiple && options.length > 1) return 'pick_one';
+  return castVote(deps.db, now, poll, { key: voterKey(poll, user)!, userId: user.id, buildingId: user.building_id }, options);
+}

@@ -1,0 +1,10 @@
+import { callbackCodec } from '../../bot/callback';
+
+/** The workbench's buttons: a volunteer's certificate, revoking a role, a team's members, removing a member. */
+
+export const certificateButton = callbackCodec('wbc', { u: 'id' });
+export const revokeStaffButton = callbackCodec('wbrs', { u: 'id' });
+export const revokeLeadButton = callbackCodec('wbrl', { m: 'id' });
+/** A team's members, page `p` (a big team does not fit one message's buttons). */
+export const teamMembersButton = callbackCodec('wbtm', { c: 'str', t: 'str', p: 'int' });
+export const removeMemberButton = callbackCodec('wbrm', { m: 'id' });
