@@ -1,20 +1,13 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionData } from '../src/bot/context';
 import type { EmulatedUser } from '../src/sandbox/emulator';
-import { startWorld, type World } from './helpers/world';
+import { worldSuite } from './helpers/world';
 
 /** Issue 17: the same conversation in fewer Bot API calls and writes; what people see stays as it was or gets tidier. */
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  expect(world.emu.rejected).toEqual([]);
-  await world.stop();
-});
+const world = worldSuite();
 
 /** The Bot API calls the bot made while `act` ran (polling aside). */
 async function callsDuring(act: () => Promise<unknown>) {
