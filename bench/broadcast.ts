@@ -46,8 +46,8 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
       value: fmt(rate),
       reference: `Telegram's limit ${LIMIT_PER_SECOND}/s`,
       ratio: share.toFixed(3),
-      target: '≥ 95% of the limit',
-      met: share >= 0.95 ? 'yes' : 'no',
+      target: '≥ 97% of the limit',
+      met: share >= 0.97 ? 'yes' : 'no',
     },
     {
       bench: '2 broadcast',
@@ -55,8 +55,8 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
       value: `${tooMany} / ${rejected}`,
       reference: '—',
       ratio: '—',
-      target: '0 refused',
-      met: rejected === 0 ? 'yes' : 'no',
+      target: '0 429s, 0 refused',
+      met: tooMany === 0 && rejected === 0 ? 'yes' : 'no',
     },
     {
       bench: '2 broadcast',

@@ -17,6 +17,19 @@ export interface WallClock {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+const named = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An Intl.DateTimeFormat is slow to build (it loads locale data) and the views use the same few
+ * over and over: each (name, locale, zone) is built once. `name` stands for the options.
+ */
+export function dateFormat(name: string, locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${name}|${locale}|${timeZone}`;
+  let f = named.get(key);
+  if (!f) named.set(key, (f = new Intl.DateTimeFormat(locale, { ...options, timeZone })));
+  return f;
+}
+
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {

@@ -159,6 +159,7 @@ export function confirmStep<S extends AudienceState>(
       return {
         text: `${preview.text}\n\n————————\n${summary}${extra}`,
         photo: preview.photo,
+        exact: true,
         choices: recipients.length > 0 ? [{ label: c.t('notices.send_button', { count: recipients.length }), value: 'send' }] : [],
         columns: 1,
       };

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { Telegram } from 'telegraf';
 import type { CoreDeps } from '../deps';
 import { effectiveRole } from '../domain/roles';
 import type { Locale } from '../i18n';
-import type { Role } from '../store/schema';
+import type { Role, User } from '../store/schema';
 import type { CommandSpec } from './feature';
+
+/** What refresh needs to know of a person. */
+export type MenuOwner = Pick<User, 'id' | 'role' | 'locale' | 'command_menu'>;
 
 /**
  * The command menus Telegram shows: one per language for residents in private chats and for
@@ -15,20 +19,38 @@ export function commandMenus(
   telegram: () => Telegram,
   commandsFor: (role: Role, chat: 'private' | 'group') => CommandSpec[],
 ) {
-  const { config, i18n, log, users } = deps;
+  const { config, i18n, log, users, clock } = deps;
   const describe = (list: CommandSpec[], locale: Locale) => {
     const t = i18n.translator(locale);
     return list.map((c) => ({ command: c.name, description: t(c.description).slice(0, 256) }));
   };
 
-  /** Sets the menu a person sees in their private chat to match their role and language. */
-  const refresh = async (userId: number) => {
-    const user = await users.find(userId);
-    const locale = users.localeOfUser(user);
-    const role = effectiveRole(user, config.adminIds, userId);
-    await telegram()
-      .setMyCommands(describe(commandsFor(role, 'private'), locale), { scope: { type: 'chat', chat_id: userId } })
-      .catch((err) => log.warn({ err, userId }, 'setMyCommands for a user failed'));
+  /** What setMyCommands gets for a role and language, and its key (the digest covers the commands, so a release that changes them sets every menu again). */
+  const menuFor = (role: Role, locale: Locale) => {
+    const commands = describe(commandsFor(role, 'private'), locale);
+    return { commands, key: `${locale}:${createHash('sha1').update(JSON.stringify(commands)).digest('base64url').slice(0, 16)}` };
+  };
+  /** The menu registerAll gives private chats in this Telegram language (matched on its first two letters). */
+  const defaultLocaleFor = (languageCode: string): Locale =>
+    languageCode.startsWith('en') ? 'en' : languageCode.startsWith('zh') ? 'zh-CN' : config.defaultLocale;
+
+  /**
+   * Sets the menu a person sees in their private chat to match their role and language, unless
+   * the menu they see is that one already: the one last set for them (users.command_menu), or,
+   * if none was, the menu for everyone in their Telegram language (`languageCode`, when known).
+   * `known`: the person as the caller has them (their language just changed), to save a read.
+   */
+  const refresh = async (userId: number, known?: MenuOwner, languageCode?: string) => {
+    const user = known ?? (await users.find(userId));
+    const wanted = menuFor(effectiveRole(user, config.adminIds, userId), users.localeOfUser(user));
+    const shown = user?.command_menu ?? (languageCode === undefined ? undefined : menuFor('resident', defaultLocaleFor(languageCode)).key);
+    if (shown === wanted.key) return;
+    try {
+      await telegram().setMyCommands(wanted.commands, { scope: { type: 'chat', chat_id: userId } });
+      if (user) await users.update(userId, { command_menu: wanted.key }, clock.now());
+    } catch (err) {
+      log.warn({ err, userId }, 'setMyCommands for a user failed');
+    }
   };
 
   const registerAll = async () => {

@@ -88,13 +88,13 @@ export class FlowEngine {
       if (p.value === BACK) {
         const previous = s.history.pop();
         if (previous) s.step = previous;
-        await this.clearButtons(ctx);
-        await this.ask(ctx, flow, s);
+        const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
+        await this.replyPrompt(ctx, s, prompt, { pressed: {} });
         return;
       }
       const input: Input = p.value === SKIP ? { kind: 'skip' } : { kind: 'choice', value: p.value };
-      await this.clearButtons(ctx, input.kind === 'choice' ? this.labelOf(ctx, p.value) : ctx.t('common.skip'));
-      await this.handle(ctx, flow, s, input);
+      const answer = input.kind === 'choice' ? this.labelOf(ctx, p.value) : ctx.t('common.skip');
+      await this.handle(ctx, flow, s, input, { pressed: { answer } });
     });
     c.on('message', async (ctx, next) => {
       const s = ctx.session?.flow;
@@ -126,12 +126,23 @@ export class FlowEngine {
       }
       // The answer to the step just before this one was corrected: take it again in its place.
       s.step = s.history.pop()!;
-      await this.handle(ctx, flow, s, toInput(edited), ctx.t('common.edit_taken'));
+      await this.handle(ctx, flow, s, toInput(edited), { heading: ctx.t('common.edit_taken') });
     });
     return c;
   }
 
-  private async handle(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, input: Input, heading?: string): Promise<void> {
+  /**
+   * Takes one answer. `pressed`: it came from a button on the step's own message, which then
+   * becomes the next question (one edit instead of an edit and a new message).
+   */
+  private async handle(
+    ctx: BotContext,
+    flow: Flow<unknown, any>,
+    s: FlowSession,
+    input: Input,
+    opts: { heading?: string; pressed?: Pressed } = {},
+  ): Promise<void> {
+    const { heading, pressed } = opts;
     // A part of an album: the answer waits for the album's last part (src/bot/chat-queue.ts).
     const say = (send: () => Promise<void>) => (ctx.holdAnswer ? ctx.holdAnswer(send) : send());
     const step = flow.steps[s.step];
@@ -145,7 +156,13 @@ export class FlowEngine {
       const note = this.albumNote(ctx, s, false);
       const prompt = await step.ask(this.context(ctx, s));
       // Photos beyond what a step takes get the album's one polite line, not "please send text".
-      return say(() => this.replyPrompt(ctx, s, prompt, note ? undefined : ctx.t(`common.expect_${step.accepts[0]}`), note));
+      return say(() =>
+        this.replyPrompt(ctx, s, prompt, {
+          warning: note ? undefined : ctx.t(`common.expect_${step.accepts[0]}`),
+          note,
+          pressed: refused(pressed),
+        }),
+      );
     }
     // Steps change a copy: a refused answer leaves the stored state untouched.
     const c = this.context(ctx, { ...s, data: structuredClone(s.data) });
@@ -153,7 +170,7 @@ export class FlowEngine {
     const note = [heading, this.albumNote(ctx, s, !('retry' in outcome))].filter(Boolean).join('\n') || undefined;
     if ('retry' in outcome) {
       const prompt = await step.ask(this.context(ctx, s));
-      return say(() => this.replyPrompt(ctx, s, prompt, outcome.retry, note));
+      return say(() => this.replyPrompt(ctx, s, prompt, { warning: outcome.retry, note, pressed: refused(pressed) }));
     }
     s.data = c.state as Record<string, unknown>;
     if ('next' in outcome) {
@@ -161,8 +178,10 @@ export class FlowEngine {
       s.history.push(s.step);
       s.step = outcome.next;
       const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
-      return say(() => this.replyPrompt(ctx, s, prompt, undefined, note));
+      return say(() => this.replyPrompt(ctx, s, prompt, { note, pressed }));
     }
+    // The last answer: its question keeps the answer written under it; the reply brings the main menu back.
+    if (pressed) await this.clearButtons(ctx, pressed.answer);
     delete ctx.session.flow;
     ctx.session.done = {
       flow: s.id,
@@ -198,18 +217,26 @@ export class FlowEngine {
     await this.replyPrompt(ctx, s, prompt);
   }
 
-  private async replyPrompt(ctx: BotContext, s: FlowSession, prompt: Prompt, warning?: string, note?: string): Promise<void> {
+  private async replyPrompt(
+    ctx: BotContext,
+    s: FlowSession,
+    prompt: Prompt,
+    opts: { warning?: string; note?: string; pressed?: Pressed } = {},
+  ): Promise<void> {
+    const { warning, note, pressed } = opts;
+    // After a share-location (or contact) hint the pressed question is not the chat's last message: the next one goes below.
+    const belowHint = s.requestKeyboard === true;
     if (!prompt.request) await this.menuBack(ctx, s);
     const text = [note, warning && `⚠️ ${warning}`, prompt.text].filter(Boolean).join('\n\n');
     const extra = { parse_mode: 'HTML' as const, reply_markup: { inline_keyboard: promptKeyboard(s, prompt, ctx.t) } };
-    const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
-    const sent =
-      picture?.method === 'sendPhoto'
-        ? await ctx.replyWithPhoto(picture.fileId, { caption: text.slice(0, 1024), ...extra })
-        : picture
-          ? await ctx.replyWithDocument(picture.fileId, { caption: text.slice(0, 1024), ...extra })
-          : await ctx.reply(text, extra);
-    s.prompt = sent.message_id;
+    const answered = pressed?.answer ? `✓ ${escapeHtml(pressed.answer)}\n\n` : '';
+    const inPlace =
+      pressed && !prompt.photo && !prompt.exact && !belowHint ? await this.editPressed(ctx, s, answered + text, extra) : undefined;
+    if (inPlace !== undefined) s.prompt = inPlace;
+    else {
+      if (pressed) await this.clearButtons(ctx, pressed.answer);
+      s.prompt = (await this.sendPrompt(ctx, prompt, text, extra)).message_id;
+    }
     if (prompt.request) {
       const key = prompt.request === 'location' ? 'common.share_location' : 'common.share_contact';
       const requestButton =
@@ -218,6 +245,30 @@ export class FlowEngine {
         reply_markup: { keyboard: [[requestButton]], resize_keyboard: true, one_time_keyboard: true },
       });
       s.requestKeyboard = true;
+    }
+  }
+
+  private sendPrompt(ctx: BotContext, prompt: Prompt, text: string, extra: PromptExtra): Promise<Message> {
+    const picture = prompt.photo ? pictureSend(prompt.photo) : undefined;
+    if (picture?.method === 'sendPhoto') return ctx.replyWithPhoto(picture.fileId, { caption: text.slice(0, 1024), ...extra });
+    if (picture) return ctx.replyWithDocument(picture.fileId, { caption: text.slice(0, 1024), ...extra });
+    return ctx.reply(text, extra);
+  }
+
+  /**
+   * Turns the pressed message into the next question: its id, or undefined when it cannot be edited
+   * (a photo, or not the flow's current question).
+   */
+  private async editPressed(ctx: BotContext, s: FlowSession, text: string, extra: PromptExtra): Promise<number | undefined> {
+    const msg = ctx.callbackQuery?.message;
+    if (!msg || !('text' in msg) || msg.message_id !== s.prompt) return undefined;
+    try {
+      await ctx.editMessageText(text, extra);
+      return msg.message_id;
+    } catch (err) {
+      // Too old to edit, or deleted: the question goes out as a new message instead.
+      ctx.log.debug({ err }, 'could not edit the pressed question into the next one');
+      return undefined;
     }
   }
 
@@ -274,6 +325,16 @@ export class FlowEngine {
     return { ...this.baseContext(ctx), state: s.data };
   }
 }
+
+/** A flow button's press: the label of the answer it gave (none for Back). */
+interface Pressed {
+  answer?: string;
+}
+
+/** A refused press: its question is asked again in place, without a ✓ for an answer that was not taken. */
+const refused = (pressed?: Pressed): Pressed | undefined => pressed && {};
+
+type PromptExtra = { parse_mode: 'HTML'; reply_markup: { inline_keyboard: InlineKeyboard } };
 
 /** A step's buttons: its choices, Skip when it may be skipped, then Back (after the first step) and Cancel. */
 export function promptKeyboard(s: Pick<FlowSession, 'id' | 'step' | 'history'>, prompt: Prompt, t: Translate): InlineKeyboard {

@@ -27,6 +27,11 @@ export interface Prompt {
   request?: 'location' | 'contact';
   /** Attach a picture (src/delivery/media.ts) to the prompt, e.g. a review with the resident's photo. */
   photo?: string;
+  /**
+   * The text shows something exactly as others will see it (a notice's preview): it is sent as
+   * a message of its own, never written over the question just answered with a ✓ line on top.
+   */
+  exact?: boolean;
 }
 
 export type Input =

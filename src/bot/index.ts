@@ -9,10 +9,12 @@ import { commandMenus } from './command-menus';
 import type { BotContext, SessionData } from './context';
 import type { CommandSpec, Feature, FeatureParts, JobSpec, PrivacySpec } from './feature';
 import { floodGuard } from './flood';
+import { writeWhenChanged } from './session-store';
 import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
 import { ALBUM_HOLD_MS, countDirectSends, oneAtATimePerChat } from './middleware/chat-order';
 import { contextMiddleware, guard, pressAnswered } from './middleware/context';
+import { keepAlive, keepAliveCalls } from './middleware/keep-alive';
 import { measureUpdates } from './middleware/metrics';
 import { claimUpdates } from './middleware/update-claims';
 import type { BotServices } from './services';
@@ -39,6 +41,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     telegram: { apiRoot: config.apiRoot, webhookReply: false },
     handlerTimeout: 60_000,
   });
+  keepAlive(bot.telegram);
 
   const parts: FeatureParts[] = [];
   const commands: CommandSpec[] = [];
@@ -72,6 +75,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 
   bot.use(
     oneAtATimePerChat(queues),
+    keepAliveCalls,
     measureUpdates(deps.metrics),
     countDirectSends(deps.sender),
     claimUpdates(deps),
@@ -80,7 +84,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   bot.use(floodGuard({ burst: 30, perSecond: 1, buckets: deps.flood, log }));
   bot.use(
     session<SessionData, BotContext>({
-      store: deps.sessions as never,
+      store: writeWhenChanged(deps.sessions),
       defaultSession: () => ({}),
       // One conversation per person per chat.
       getSessionKey: (ctx) => (ctx.from && ctx.chat ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
@@ -102,15 +106,23 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   };
 }
 
-/** Each command, typed or tapped on the main keyboard (in any language), behind its guard. */
+/**
+ * Each command, typed or tapped on the main keyboard (in any language), behind its guard. Two
+ * middlewares look them up (one for /commands, one for keyboard labels) rather than one
+ * middleware per command and label, which every update used to walk through.
+ */
 function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: CommandSpec[]): void {
+  const byName = new Map<string, CommandSpec>();
+  const byLabel = new Map<string, CommandSpec>();
   for (const cmd of commands) {
-    bot.command(cmd.name, guard(cmd), (ctx) => cmd.run(ctx));
-    if (cmd.menuLabel) {
-      const labels = LOCALES.map((l) => deps.i18n.t(l, cmd.menuLabel!));
-      bot.hears(labels, guard(cmd), (ctx) => cmd.run(ctx));
-    }
+    if (!byName.has(cmd.name)) byName.set(cmd.name, cmd);
+    for (const label of cmd.menuLabel ? LOCALES.map((l) => deps.i18n.t(l, cmd.menuLabel!)) : [])
+      if (!byLabel.has(label)) byLabel.set(label, cmd);
   }
+  const guards = new Map(commands.map((cmd) => [cmd, guard(cmd)]));
+  const run = (cmd: CommandSpec, ctx: BotContext) => guards.get(cmd)!(ctx, async () => void (await cmd.run(ctx)));
+  bot.command([...byName.keys()], (ctx) => run(byName.get(ctx.command)!, ctx));
+  bot.hears([...byLabel.keys()], (ctx) => run(byLabel.get(ctx.match[0])!, ctx));
 }
 
 /** Nothing above understood this update: a press is stale; a private message gets a polite hint. */

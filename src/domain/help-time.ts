@@ -1,6 +1,6 @@
 import { DAY, HOUR } from '../clock';
 import type { Locale } from '../i18n';
-import { zoneOffset } from '../zoned-time';
+import { dateFormat, zoneOffset } from '../zoned-time';
 
 /**
  * Local days and time windows in the configured time zone, done in TypeScript so SQL stays
@@ -39,11 +39,11 @@ export function localTime(now: number, timeZone: string, plusDays: number, text:
 const INTL: Record<Locale, string> = { 'zh-CN': 'zh-CN', 'zh-TW': 'zh-TW', en: 'en-GB' };
 
 export function formatDay(at: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(INTL[locale], { timeZone, month: 'short', day: 'numeric', weekday: 'short' }).format(at);
+  return dateFormat('day', INTL[locale], timeZone, { month: 'short', day: 'numeric', weekday: 'short' }).format(at);
 }
 
 export function formatTime(at: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(INTL[locale], { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return dateFormat('time', INTL[locale], timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
 /** "Thu 5 Dec 14:00–17:00"; undefined for "as soon as possible". */
@@ -55,7 +55,7 @@ export function formatWindow(start: number | null, end: number | null, locale: L
 
 /** "2026-11" in the local zone, for /hours. */
 export function monthKey(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
+  return dateFormat('month', 'en-CA', timeZone, { year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
 }
 
 /** The same local time one week or one month later. */

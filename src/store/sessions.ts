@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Keyv from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
 import { createRequire } from 'node:module';
 import type * as KeyvRedisModule from '@keyv/redis';
+import { SqliteSessionStorage } from './sqlite-sessions';
 
 /**
  * Conversation state (which flow a person is in, and their answers so far) lives in keyv:
@@ -19,12 +19,5 @@ export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; 
     return new Keyv({ store: new KeyvRedis(opts.redisUrl), namespace, useKeyPrefix: false });
   }
   if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
-  const store = new KeyvSqlite({ uri: `sqlite://${opts.sqlitePath}`, table: 'sessions', busyTimeout: 5000 });
-  // As for the main database: WAL with NORMAL sync commits without an fsync per write, and a
-  // crash loses nothing that was committed (only a power cut can drop the last moments).
-  void store
-    .query('PRAGMA journal_mode = WAL')
-    .then(() => store.query('PRAGMA synchronous = NORMAL'))
-    .catch(() => undefined);
-  return new Keyv({ store, namespace });
+  return new Keyv({ store: new SqliteSessionStorage(opts.sqlitePath), namespace });
 }

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,5 +141,16 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+  return world;
+}
+
+/** Starts a world before a suite's first test and stops it after the last, checking that Telegram refused no call; its fields are filled in by then. */
+export function worldSuite(opts: WorldOptions = {}): World {
+  const world = {} as World;
+  beforeAll(async () => void Object.assign(world, await startWorld(opts)));
+  afterAll(async () => {
+    expect(world.emu.rejected).toEqual([]);
+    await world.stop();
+  });
   return world;
 }

@@ -1,5 +1,6 @@
-import type { Middleware } from 'telegraf';
+import type { Middleware, MiddlewareFn } from 'telegraf';
 import type { CoreDeps } from '../../deps';
+import type { Logger } from '../../logger';
 import { atLeast, effectiveRole } from '../../domain/roles';
 import { guessLocale, isLocale } from '../../i18n';
 import type { BotContext } from '../context';
@@ -21,7 +22,12 @@ export function contextMiddleware(deps: CoreDeps): Middleware<BotContext> {
         return answered;
       };
     }
-    ctx.log = log.child({ updateId: ctx.update.update_id, userId: ctx.from?.id, chatId: ctx.chat?.id });
+    // Most updates log nothing: the child logger is made on first use.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx, 'log', {
+      get: () => (child ??= log.child({ updateId: ctx.update.update_id, userId: ctx.from?.id, chatId: ctx.chat?.id })),
+      configurable: true,
+    });
     const from = ctx.from;
     if (from && !from.is_bot) {
       let profile = await users.find(from.id);
@@ -49,7 +55,7 @@ export function contextMiddleware(deps: CoreDeps): Middleware<BotContext> {
 }
 
 /** Checks chat type, onboarding and role before a command runs; says politely why not. */
-export function guard(cmd: CommandSpec): Middleware<BotContext> {
+export function guard(cmd: CommandSpec): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const isPrivate = ctx.chat?.type === 'private';
     if (cmd.chat === 'private' && !isPrivate) return void (await ctx.reply(ctx.t('common.private_only')));

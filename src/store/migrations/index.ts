@@ -15,6 +15,7 @@ import { ask } from './013_ask';
 import { grid } from './014_grid';
 import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
+import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '014_grid': grid,
   '015_dashboard_menus': dashboardMenus,
   '017_group_locale': groupLocale,
+  '018_command_menus': commandMenus,
 };

@@ -18,6 +18,8 @@ export interface UsersTable {
   reachable: Generated<number>;
   /** Added by 014_grid: a staff member the escalation ladder reaches after the committee group (1). */
   community_head: Generated<number>;
+  /** The command menu last set for their private chat (src/bot/command-menus.ts); null: never set. */
+  command_menu: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }

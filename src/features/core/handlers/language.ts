@@ -29,7 +29,7 @@ export function languageButton(composer: Composer<BotContext>, { deps, bot, onbo
       await ctx.answerCbQuery(LOCALE_NAMES[locale]);
       // The picker keeps the choice written under it, its buttons gone.
       await ctx.editMessageText(`${ctx.t('core.choose_language')}\n\n✓ ${LOCALE_NAMES[locale]}`).catch(() => undefined);
-      await bot.refreshCommands(ctx.from.id);
+      await bot.refreshCommands(ctx.from.id, ctx.profile && { ...ctx.profile, locale }, ctx.from.language_code);
       if (!onboarded(ctx) && !bot.flows.active(ctx)) return bot.flows.start(ctx, onboarding);
       return ctx.reply(ctx.t('core.language_set'), { reply_markup: onboarded(ctx) ? bot.mainMenu(ctx) : undefined });
     },

@@ -8,6 +8,7 @@ import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
+import { dateFormat } from '../../../zoned-time';
 
 /**
  * How a hazard report looks to staff: the committee group's card with the buttons the state
@@ -218,8 +219,7 @@ export function clip(text: string, max: number): string {
 }
 
 export function formatTime(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
+  return dateFormat('minute', 'sv-SE', timeZone, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
