@@ -1,6 +1,7 @@
 import { defineFlow, requiredTextStep } from '../../src/bot/flow';
 import type { CoreDeps } from '../../src/deps';
 import { MAX_ANSWER, MAX_QUESTION, questionRef } from '../../src/domain/ask';
+import { atLeast } from '../../src/domain/roles';
 import { answer, sendFollowUp } from '../../src/features/ask/services/questions';
 import { toFaqKeyboard } from '../../src/features/ask/views/ask';
 
@@ -24,7 +25,10 @@ export function answerFlow(deps: CoreDeps) {
         max: MAX_ANSWER,
         then: async (text, c) => {
           if (!(await answer(deps, c.state.id, c.userId, text))) return { finish: { text: c.t('ask.already_answered') } };
-          return { finish: { text: c.t('ask.answer_sent', { ref: questionRef(c.state.id) }), keyboard: toFaqKeyboard(c.state.id, c.t) } };
+          // Only staff keep an FAQ (a grid worker answers, and that is all).
+          const keyboard = atLeast(c.role, 'staff') ? toFaqKeyboard(c.state.id, c.t) : undefined;
+          const sent = c.t(keyboard ? 'ask.answer_sent' : 'ask.answer_sent_plain', { ref: questionRef(c.state.id) });
+          return { finish: { text: sent, keyboard, menu: !keyboard } };
         },
       }),
     },

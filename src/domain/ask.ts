@@ -343,3 +343,32 @@ export async function askFigures(
     replies: satisfied + Number(followUps.n),
   };
 }
+
+/** The question goes to its building's grid worker first; the committee group gets it at `groupDueAt` if still unanswered. */
+export async function routeToResponder(tx: Executor, id: number, responderId: number, groupDueAt: number): Promise<void> {
+  await tx.updateTable('questions').set({ responder_id: responderId, group_due_at: groupDueAt }).where('id', '=', id).execute();
+}
+
+/** Questions their grid worker left unanswered past the wait: due to go to the committee group. */
+export function questionsDueForGroup(db: Executor, now: number): Promise<Question[]> {
+  return db
+    .selectFrom('questions')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('group_due_at', 'is not', null)
+    .where('group_due_at', '<=', now)
+    .orderBy('id')
+    .execute();
+}
+
+/** Takes one question for the committee group, once however many schedulers run (group_due_at as read). */
+export async function takeForGroup(tx: Executor, q: Question): Promise<boolean> {
+  const taken = await tx
+    .updateTable('questions')
+    .set({ group_due_at: null })
+    .where('id', '=', q.id)
+    .where('status', '=', 'open')
+    .where('group_due_at', '=', q.group_due_at)
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
+}

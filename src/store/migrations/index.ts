@@ -15,6 +15,7 @@ import { ask } from './013_ask';
 import { grid } from './014_grid';
 import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
+import { questionResponder } from './019_question_responder';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '014_grid': grid,
   '015_dashboard_menus': dashboardMenus,
   '017_group_locale': groupLocale,
+  '019_question_responder': questionResponder,
   '018_command_menus': commandMenus,
 };

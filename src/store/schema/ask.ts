@@ -26,6 +26,10 @@ export interface QuestionsTable {
   resolved_at: number | null;
   /** 1 + the number of follow-ups. */
   rounds: Generated<number>;
+  /** Added by 019: the building's grid worker who has the card privately (null: none). */
+  responder_id: number | null;
+  /** Added by 019: when the card goes to the committee group if still unanswered (null: it went, or no grid worker). */
+  group_due_at: number | null;
 }
 
 export interface QuestionMessagesTable {

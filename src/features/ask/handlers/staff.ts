@@ -17,11 +17,15 @@ const staffOnQuestion = (env: AskEnv) => ({
   may: (ctx: BotContext, q: { community_id: string }) => canStaff(ctx.role, ctx.profile, q.community_id),
 });
 
-/** Answer: in the private chat the answer step opens; pressed in the group, the card comes to the private chat to answer there. */
+/**
+ * Answer: in the private chat the answer step opens; pressed in the group, the card comes to the
+ * private chat to answer there. Staff of the community may, and the grid worker the question went to.
+ */
 export function onAnswer(composer: Composer<BotContext>, env: AskEnv): void {
   onButton(composer, {
     codec: answerButton,
-    ...staffOnQuestion(env),
+    load: (p) => findQuestion(env.deps.db, p.id),
+    may: (ctx, q) => canStaff(ctx.role, ctx.profile, q.community_id) || q.responder_id === ctx.from.id,
     refuse: (ctx, q) => (q.status === 'open' ? undefined : { text: ctx.t('ask.already_answered') }),
     run: async (ctx, q) => {
       if (ctx.chat?.type === 'private') {

@@ -8,6 +8,8 @@ import {
   markQuestionOverdue,
   questionRef,
   resolveQuestion,
+  routeToResponder,
+  takeForGroup,
   threadOf,
   type NewQuestion,
   type Question,
@@ -15,6 +17,8 @@ import {
 import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
 import type { Locale, Translate } from '../../../i18n';
 import type { Executor } from '../../../store/db';
+import { MINUTE } from '../../../clock';
+import { firstResponderFor } from '../../grid/services/responders';
 import { answerKeyboard, answerMessage, questionCard } from '../views/ask';
 import { routeToStaff } from './routing';
 
@@ -26,15 +30,51 @@ import { routeToStaff } from './routing';
 export type AskDeps = Pick<CoreDeps, 'db' | 'users' | 'clock' | 'sender' | 'config' | 'communities' | 'i18n'>;
 
 const slaHours = (deps: AskDeps) => deps.communities.settings.askSlaHours;
-/** Each wait (the question, then each follow-up) gets its own card under this ref. */
+/** Each wait (the question, then each follow-up) gets its own card under this ref; the grid worker's copy, under its own. */
 const cardRef = (q: Question) => `question:${q.id}:card:${q.rounds}`;
+const responderRef = (q: Question) => `question:${q.id}:responder:${q.rounds}`;
 
 async function cardFor(deps: AskDeps, tx: Executor, q: Question, t: Translate, locale: Locale): Promise<string> {
   return questionCard(deps, q, await threadOf(tx, q.id), slaHours(deps), t, locale);
 }
 
-/** Sends the question's card (as it stands) to staff, with the Answer button. */
+/**
+ * A new question or follow-up goes, like a report, to the building's grid worker first (privately,
+ * with Answer); unanswered after settings.gridAckMinutes it goes to staff (fallBackQuestions).
+ * A partner unit's contact never gets residents' questions: their frontage is about hazards.
+ */
 async function postCard(deps: AskDeps, tx: Executor, now: number, q: Question): Promise<void> {
+  const responder = await firstResponderFor(tx, q.community_id, q.building_id);
+  if (responder?.kind === 'grid' && responder.userId !== q.asker_id) return sendToResponder(deps, tx, now, q, responder.userId);
+  return postToStaff(deps, tx, now, q);
+}
+
+async function sendToResponder(deps: AskDeps, tx: Executor, now: number, q: Question, userId: number): Promise<void> {
+  const minutes = deps.communities.settings.gridAckMinutes;
+  await routeToResponder(tx, q.id, userId, now + minutes * MINUTE);
+  const locale = await deps.users.localeOf(userId, tx);
+  const t = deps.i18n.translator(locale);
+  const text = `${t('ask.first_grid', { ref: questionRef(q.id), minutes })}\n\n${await cardFor(deps, tx, q, t, locale)}`;
+  await enqueue(tx, now, { chatId: userId, text, keyboard: answerKeyboard(q.id, t), priority: PRIORITY.personal, ref: responderRef(q) });
+}
+
+/** Questions their grid worker did not answer in time go to staff; the grid worker hears it. */
+export async function fallBackQuestions(deps: AskDeps, now: number, due: Question[]): Promise<void> {
+  for (const q of due) {
+    await deps.db.transaction().execute(async (tx) => {
+      if (!(await takeForGroup(tx, q))) return;
+      await postToStaff(deps, tx, now, q);
+      if (q.responder_id === null) return;
+      const t = deps.i18n.translator(await deps.users.localeOf(q.responder_id, tx));
+      const text = t('ask.went_to_group', { ref: questionRef(q.id), minutes: deps.communities.settings.gridAckMinutes });
+      await enqueue(tx, now, { chatId: q.responder_id, text, priority: PRIORITY.personal, ref: `${responderRef(q)}:fallback` });
+    });
+  }
+  if (due.length > 0) deps.sender.poke();
+}
+
+/** Sends the question's card (as it stands) to staff, with the Answer button. */
+async function postToStaff(deps: AskDeps, tx: Executor, now: number, q: Question): Promise<void> {
   const thread = await threadOf(tx, q.id);
   await routeToStaff(deps, tx, now, { communityId: q.community_id, ref: cardRef(q) }, (t, locale) => ({
     text: questionCard(deps, q, thread, slaHours(deps), t, locale),
@@ -72,6 +112,12 @@ export async function answer(deps: AskDeps, id: number, staffId: number, text: s
     const locale = (await committeeGroup(tx, q.community_id, deps.config.defaultLocale))?.locale ?? deps.config.defaultLocale;
     const t = deps.i18n.translator(locale);
     await enqueueEdit(tx, now, { ref: cardRef(q), text: await cardFor(deps, tx, q, t, locale), keyboard: [], priority: PRIORITY.group });
+    // The grid worker's copy too, in their language.
+    if (q.responder_id !== null) {
+      const mine = await deps.users.localeOf(q.responder_id, tx);
+      const text = await cardFor(deps, tx, q, deps.i18n.translator(mine), mine);
+      await enqueueEdit(tx, now, { ref: responderRef(q), text, keyboard: [], priority: PRIORITY.personal });
+    }
     return true;
   });
   if (done) deps.sender.poke();
