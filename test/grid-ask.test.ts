@@ -95,3 +95,42 @@ describe('questions go to the building’s grid worker first', () => {
     expect(wu.inbox().some((m) => (m.text ?? '').includes(ref))).toBe(false);
   });
 });
+
+describe('staff take a grid duty back from /staff', () => {
+  const h = hazardSuite();
+
+  it('lists the grid worker, revokes once, tells them, and what waited on them goes to the group', async () => {
+    await h.lin.send('/grid');
+    await h.lin.press(/Grid worker · Meiyuan Xincun Building 1$/);
+    const wu = await acceptInvite(h.world, 'Wu', h.lin.last()!.text!);
+    await wu.waitFor(/You are now a grid worker/);
+    const ann = await h.world.resident('Ann');
+    await ann.send('/ask');
+    await ann.press('❓ 提问');
+    await ann.press('证件与办事');
+    await ann.send('居住证明在哪里开？');
+    await h.world.flush();
+    const ref = /Q-\d+/.exec(ann.last()!.text!)![0];
+    expect(wu.last()!.text).toContain(ref);
+
+    await h.lin.send('/staff');
+    const list = h.lin.last()!;
+    expect(list.text).toContain('Grid workers and building heads');
+    expect(list.text).toMatch(/Wu · Meiyuan Xincun Building 1 · Grid worker/);
+    const revoke = list.buttons().find((b) => b.startsWith('✖ Revoke Wu'))!;
+    expect(revoke).toBe('✖ Revoke Wu (Meiyuan Xincun Building 1)');
+    const presses = await h.lin.press(revoke, { messageId: list.message_id, times: 2 });
+    expect(presses.answers?.map((a) => a?.text).sort()).toEqual(
+      ['Done: they no longer answer for that building.', 'Already done ✓ — that button was pressed before.'].sort(),
+    );
+    expect(await h.world.db.selectFrom('grid_roles').selectAll().execute()).toEqual([]);
+    await h.world.flush();
+    expect(wu.inbox().some((m) => /no longer answer for your building/.test(m.text ?? ''))).toBe(true);
+
+    // The question waiting on Wu goes to the committee group at the next fallback run, not 30 minutes on.
+    h.world.clock.advance(MINUTE);
+    await h.job('ask.fallback');
+    await h.world.flush();
+    expect(h.group.messages().filter((m) => (m.text ?? '').includes(ref))).toHaveLength(1);
+  });
+});

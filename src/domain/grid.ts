@@ -1,4 +1,4 @@
-import type { Executor } from '../store/db';
+import type { Db, Executor } from '../store/db';
 import type { GridKind } from '../store/schema/grid';
 import { audit } from './audit';
 
@@ -38,6 +38,38 @@ export async function setGridRole(
     .onConflict((oc) => oc.columns(['community_id', 'building_id', 'kind']).doUpdateSet({ user_id: r.userId, since: now }))
     .execute();
   await audit(db, now, r.userId, `grid.${r.kind}`, `building:${r.communityId}:${r.buildingId}`);
+}
+
+/**
+ * Takes a building's grid duty back (staff, from /staff), if that person still holds it: what was
+ * waiting on them privately goes to the committee group at the next minute's fallback run.
+ */
+export async function revokeGridRole(
+  db: Db,
+  now: number,
+  by: number,
+  r: { communityId: string; buildingId: string; kind: GridKind; userId: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const gone = await tx
+      .deleteFrom('grid_roles')
+      .where('community_id', '=', r.communityId)
+      .where('building_id', '=', r.buildingId)
+      .where('kind', '=', r.kind)
+      .where('user_id', '=', r.userId)
+      .executeTakeFirst();
+    if (Number(gone.numDeletedRows) === 0) return false;
+    for (const table of ['reports', 'questions'] as const)
+      await tx
+        .updateTable(table)
+        .set({ group_due_at: now })
+        .where('responder_id', '=', r.userId)
+        .where('community_id', '=', r.communityId)
+        .where('group_due_at', 'is not', null)
+        .execute();
+    await audit(tx, now, by, `grid.${r.kind}.revoke`, `building:${r.communityId}:${r.buildingId}`, { user: r.userId });
+    return true;
+  });
 }
 
 export async function gridPersonOf(db: Executor, communityId: string, buildingId: string, kind: GridKind): Promise<number | undefined> {
@@ -163,4 +195,5 @@ export async function eraseResponder(db: Executor, userId: number): Promise<void
     .execute();
   await db.updateTable('partner_units').set({ created_by: null }).where('created_by', '=', userId).execute();
   await db.updateTable('reports').set({ responder_id: null }).where('responder_id', '=', userId).execute();
+  await db.updateTable('questions').set({ responder_id: null }).where('responder_id', '=', userId).execute();
 }

@@ -323,6 +323,8 @@ await (async () => {
     allowed: ['staff', 'admin'],
     data: `wbrl|${await membershipOf(await newPerson('lead'))}`,
   });
+  // A grid duty nobody holds (nothing to take back): staff get "already done", others are refused.
+  buttons.push({ name: 'revoke a grid duty (wbrg)', allowed: ['staff', 'admin'], data: `wbrg|meiyuan|b9|worker|${people.volunteer.id}` });
   buttons.push({ name: "a team's members (wbtm)", allowed: ['staff', 'admin'], data: 'wbtm|meiyuan|elder|0' });
   buttons.push({
     name: 'remove a member (wbrm)',

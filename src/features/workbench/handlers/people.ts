@@ -5,12 +5,21 @@ import type { BotContext } from '../../../bot/context';
 import type { BotServices } from '../../../bot/services';
 import type { CoreDeps } from '../../../deps';
 import { enqueue } from '../../../delivery/outbox';
+import { revokeGridRole } from '../../../domain/grid';
 import { findMember } from '../../../domain/volunteers';
 import { canStaff } from '../../../domain/roles';
 import { escapeHtml } from '../../../i18n';
-import { removeMemberButton, revokeLeadButton, revokeStaffButton, teamMembersButton } from '../buttons';
+import { removeMemberButton, revokeGridButton, revokeLeadButton, revokeStaffButton, teamMembersButton } from '../buttons';
 import { findResidents } from '../services/find';
-import { membersOfCommunity, removeFromTeam, revokeLead, revokeStaff, staffOfCommunity, type Revoked } from '../services/people';
+import {
+  gridOfCommunity,
+  membersOfCommunity,
+  removeFromTeam,
+  revokeLead,
+  revokeStaff,
+  staffOfCommunity,
+  type Revoked,
+} from '../services/people';
 import { foundView, membersView, peopleView, teamChoiceKeyboard, type ViewCtx } from '../views/people';
 
 /** Staff managing people in chat: /find, /staff (staff and team leads, with Revoke), /members (a team, with Remove). */
@@ -49,7 +58,7 @@ async function renderPeople(env: WorkbenchEnv, ctx: BotContext, communityId: str
     // Only admins make staff (/invite), so only admins take it back.
     { section: 'staff', people: await staffOfCommunity(db, communityId), mayRevoke: ctx.role === 'admin' },
     { section: 'lead', people: await membersOfCommunity(db, communityId, { role: 'lead' }), mayRevoke: true },
-    // GRID_WORKER_SECTION_HOOK: grid workers' section goes here (services/people.ts PEOPLE_SECTIONS).
+    { section: 'grid', people: await gridOfCommunity(db, communityId), mayRevoke: true },
   ]);
 }
 
@@ -119,6 +128,19 @@ export function peopleButtons(composer: Composer<BotContext>, env: WorkbenchEnv)
       await ctx.answerCbQuery(ctx.t('workbench.revoked_done'));
       await tellRevoked(env, done, 'workbench.told_lead_revoked', m.community_id);
       await refreshList(ctx, await renderPeople(env, ctx, m.community_id));
+    },
+  });
+  onButton(composer, {
+    codec: revokeGridButton,
+    minRole: 'staff',
+    allowed: (ctx, p) => canStaff(ctx.role, ctx.profile, p.c),
+    run: async (ctx, _none, p) => {
+      const duty = { communityId: p.c, buildingId: p.b, kind: p.k, userId: p.u };
+      if (!(await revokeGridRole(deps.db, deps.clock.now(), ctx.from.id, duty)))
+        return ctx.answerCbQuery(already(ctx).text, { show_alert: true });
+      await ctx.answerCbQuery(ctx.t('workbench.revoked_grid_done'));
+      await tellRevoked(env, { ok: true, userId: p.u }, 'workbench.told_grid_revoked', p.c);
+      await refreshList(ctx, await renderPeople(env, ctx, p.c));
     },
   });
   onButton(composer, {

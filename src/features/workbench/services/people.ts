@@ -1,6 +1,7 @@
 import { audit } from '../../../domain/audit';
 import type { Db, Executor } from '../../../store/db';
 import type { Role } from '../../../store/schema';
+import type { GridKind } from '../../../store/schema/grid';
 
 /**
  * Who holds a role in a community, and taking it back: staff (by an admin, as only admins make
@@ -10,19 +11,18 @@ import type { Role } from '../../../store/schema';
  */
 
 export interface RoleHolder {
-  /** The row a button names: the user id for staff, the team_members id for leads and members. */
+  /** The row a button names: the user id for staff and grid duties, the team_members id for leads and members. */
   id: number;
   userId: number;
   name: string;
   username: string | null;
   teamId?: string;
+  /** A grid duty's building and kind (grid worker or building head). */
+  grid?: { buildingId: string; kind: GridKind };
 }
 
-/**
- * The sections of the /staff list, in order. Grid workers (网格员) get their own section here
- * when their role lands: a lister and a revoker beside these two (GRID_WORKER_SECTION_HOOK).
- */
-export const PEOPLE_SECTIONS = ['staff', 'lead'] as const;
+/** The sections of the /staff list, in order: staff, team leads, grid workers and building heads. */
+export const PEOPLE_SECTIONS = ['staff', 'lead', 'grid'] as const;
 export type PeopleSection = (typeof PEOPLE_SECTIONS)[number];
 
 export function staffOfCommunity(db: Executor, communityId: string): Promise<RoleHolder[]> {
@@ -33,6 +33,25 @@ export function staffOfCommunity(db: Executor, communityId: string): Promise<Rol
     .where('role', '=', 'staff')
     .orderBy('first_name')
     .execute();
+}
+
+/** The community's grid workers and building heads (src/features/grid), by building. */
+export async function gridOfCommunity(db: Executor, communityId: string): Promise<RoleHolder[]> {
+  const rows = await db
+    .selectFrom('grid_roles')
+    .innerJoin('users', 'users.id', 'grid_roles.user_id')
+    .select(['users.id', 'users.first_name', 'users.username', 'grid_roles.building_id', 'grid_roles.kind'])
+    .where('grid_roles.community_id', '=', communityId)
+    .orderBy('grid_roles.building_id')
+    .orderBy('grid_roles.kind', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    userId: Number(r.id),
+    name: r.first_name,
+    username: r.username,
+    grid: { buildingId: r.building_id, kind: r.kind },
+  }));
 }
 
 /** Approved members of a community's teams; only its leads when `role` says so. */

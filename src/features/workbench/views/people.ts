@@ -2,7 +2,7 @@ import type { Communities } from '../../../community/config';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
 import type { User } from '../../../store/schema';
-import { removeMemberButton, revokeLeadButton, revokeStaffButton, teamMembersButton } from '../buttons';
+import { removeMemberButton, revokeGridButton, revokeLeadButton, revokeStaffButton, teamMembersButton } from '../buttons';
 import type { PeopleSection, RoleHolder } from '../services/people';
 
 /** The lists staff manage people from: /staff (staff and team leads), /members (a team), /find. */
@@ -32,13 +32,22 @@ export function peopleView(
     lines.push('', `<b>${t(`workbench.section_${section}`)}</b>`);
     if (people.length === 0) lines.push(t('workbench.nobody'));
     for (const p of people) {
-      lines.push(`• ${who(p)}${p.teamId ? ` · ${teamName(v, p.teamId)}` : ''}`);
+      const building = p.grid
+        ? escapeHtml(v.communities.building(v.communityId, p.grid.buildingId)?.name[v.locale] ?? p.grid.buildingId)
+        : '';
+      const duty = p.grid ? ` · ${building} · ${t(`grid.${p.grid.kind}`)}` : '';
+      lines.push(`• ${who(p)}${p.teamId ? ` · ${teamName(v, p.teamId)}` : ''}${duty}`);
       if (!mayRevoke) continue;
-      const data = section === 'staff' ? revokeStaffButton.pack({ u: p.userId }) : revokeLeadButton.pack({ m: p.id });
-      keyboard.push([{ text: t(`workbench.revoke_${section}`, { name: p.name }), callback_data: data }]);
+      keyboard.push([{ text: t(`workbench.revoke_${section}`, { name: p.name, building }), callback_data: revokeData(v, section, p) }]);
     }
   }
   return { text: lines.join('\n'), keyboard };
+}
+
+function revokeData(v: ViewCtx, section: PeopleSection, p: RoleHolder): string {
+  if (section === 'staff') return revokeStaffButton.pack({ u: p.userId });
+  if (section === 'lead') return revokeLeadButton.pack({ m: p.id });
+  return revokeGridButton.pack({ c: v.communityId, b: p.grid!.buildingId, k: p.grid!.kind, u: p.userId });
 }
 
 export function teamChoiceKeyboard(v: ViewCtx): InlineKeyboard {
