@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../src/clock';
 import { slotAt } from '../src/domain/duty';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { gridSection, routeNotes } from './helpers/grid';
 import { hazardSuite } from './helpers/hazards';
+import { zonedEpoch } from '../src/zoned-time';
 
 /**
  * The duty rota (/duty) and emergency paging through it (on duty → all staff → admins, N rounds
@@ -16,6 +17,8 @@ const EN_DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 describe('the duty rota, emergency paging and hand-ups', () => {
   const h = hazardSuite();
   let mei: EmulatedUser;
+  // A Tuesday morning in Shanghai, so the 08–20 day slot lasts the whole paging story (whatever the real time of day).
+  beforeAll(() => h.world.clock.set(zonedEpoch({ year: 2031, month: 3, day: 4, hour: 9 }, 'Asia/Shanghai')));
 
   async function emergency(who: EmulatedUser, latitude = 31.2305) {
     await who.send('/report');

@@ -266,6 +266,8 @@ export class FlowEngine {
       await ctx.editMessageText(text, extra);
       return msg.message_id;
     } catch (err) {
+      // Already the next question (a press handled again after a crash): nothing more to send.
+      if (/message is not modified/.test(String((err as Error).message))) return msg.message_id;
       // Too old to edit, or deleted: the question goes out as a new message instead.
       ctx.log.debug({ err }, 'could not edit the pressed question into the next one');
       return undefined;

@@ -2,6 +2,7 @@ import { isLocale, type Locale } from '../i18n';
 import type { Db, Executor } from '../store/db';
 import type { Audience, Topic } from '../store/schema/delivery';
 import { enqueue, PRIORITY, type InlineKeyboard } from './outbox';
+import { currentUpdateId } from '../update-scope';
 
 /**
  * A broadcast is one message to many people: a row in broadcasts plus one outbox row per
@@ -33,6 +34,14 @@ export interface NewBroadcast {
   render(locale: Locale): { text: string; keyboard?: InlineKeyboard };
 }
 
+/** The broadcast the update being handled already started (before a crash cut it short), if any. */
+export async function broadcastOfThisUpdate(db: Executor): Promise<number | undefined> {
+  const updateId = currentUpdateId();
+  if (updateId === undefined) return undefined;
+  const row = await db.selectFrom('broadcasts').select('id').where('update_id', '=', updateId).executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
 /** Writes the broadcast and its messages (in the caller's transaction); returns its id. */
 export async function startBroadcast(tx: Executor, now: number, b: NewBroadcast): Promise<number> {
   const row = await tx
@@ -52,6 +61,7 @@ export async function startBroadcast(tx: Executor, now: number, b: NewBroadcast)
       progress_text: null,
       created_at: now,
       finished_at: null,
+      update_id: currentUpdateId() ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

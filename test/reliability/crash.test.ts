@@ -89,7 +89,9 @@ describe('a bot killed at random moments', () => {
 
   beforeAll(
     async () => {
-      emu = await startEmulator();
+      // An update the bot was killed in is confirmed only by the restarted bot, which first waits out the
+      // dead one's polling lease (6 s) and starts (seconds more on a loaded machine): give it 30 s.
+      emu = await startEmulator({ confirmTimeoutMs: 30_000 });
       dir = mkdtempSync(join(tmpdir(), 'linli-crash-'));
       // The neighbourhood is set up in-process, then the bot moves to its own process on the same data.
       const world = await startWorld({ emulator: emu, dir });
@@ -236,7 +238,9 @@ describe('a bot killed at random moments', () => {
         `crash run: ${bot.kills} kills (slowest restart ${bot.slowestStartMs} ms), ${ledger.actions} actions, ${ledger.reports.size} reports, ${ledger.requests.size} requests, ${ledger.claims.size} claims, ${ledger.done.size} tasks done, ${ledger.ratings.size} ratings confirmed; outbox ${outbox.sent} sent, ${outbox.failed} failed, ${outbox.duplicates} duplicates within the window of ${window.size} in-flight rows`,
       );
       expect(bot.deaths).toEqual([]);
-      expect(emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
+      // A press handled again after a kill re-does its edit, which Telegram answers "not modified" (harmless).
+      const rejected = emu.rejected.filter((c) => !/message is not modified/.test(c.error?.description ?? ''));
+      expect(rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
       const ana = town.residents[0]!;
       await ana.send('/myreports');
       expect(ana.last()!.text).toMatch(/R-\d+/);

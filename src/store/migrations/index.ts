@@ -16,6 +16,7 @@ import { grid } from './014_grid';
 import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
 import { questionResponder } from './019_question_responder';
+import { broadcastUpdate } from './020_broadcast_update';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '015_dashboard_menus': dashboardMenus,
   '017_group_locale': groupLocale,
   '019_question_responder': questionResponder,
+  '020_broadcast_update': broadcastUpdate,
   '018_command_menus': commandMenus,
 };

@@ -34,6 +34,8 @@ export interface BroadcastsTable {
   progress_text: string | null;
   created_at: number;
   finished_at: number | null;
+  /** Added by 020: the update that started it (once per update, even when handled again after a crash). */
+  update_id?: number | null;
 }
 
 /** Only changes from the defaults are stored (see domain/notices.ts TOPIC_DEFAULTS). */

@@ -4,6 +4,7 @@ import {
   broadcastTotals,
   finishBroadcast,
   recordProgress,
+  broadcastOfThisUpdate,
   startBroadcast,
   stopBroadcast,
   unfinishedBroadcasts,
@@ -44,6 +45,9 @@ export function recipientsOf(
 
 /** Writes the broadcast, its messages and its sender's progress message in one transaction; returns its id. */
 export async function sendBroadcast(tx: Executor, now: number, deps: CoreDeps, b: Omit<NewBroadcast, 'defaultLocale'>): Promise<number> {
+  // An update handled again after a crash: its broadcast is under way already, never a second one.
+  const started = await broadcastOfThisUpdate(tx);
+  if (started !== undefined) return started;
   const id = await startBroadcast(tx, now, { ...b, defaultLocale: deps.i18n.defaultLocale });
   const t = deps.i18n.translator(await deps.users.localeOf(b.createdBy, tx));
   const totals = { sent: 0, unreachable: 0, failed: 0, cancelled: 0, pending: b.recipients.length };
