@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../src/clock';
 import { parseConfig } from '../src/config';
@@ -116,6 +117,34 @@ describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(asked.text).toContain('Guihua Community');
     // The street office's page is the admins' alone.
     expect((await d.get('street', { s: other })).status).toBe(404);
+  });
+
+  it('the trends page offers the ledger of any days as XLSX: the reports sheet lists what the database holds', async () => {
+    const lin = (await d.signIn(d.lin)).body.token!;
+    const trendsPage = await d.get('trends', { s: lin });
+    expect(trendsPage.text).toContain('action="/dashboard/ledger.xlsx"');
+    const day = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
+    const now = d.world.clock.now();
+    const [from, to] = [day(now - 30 * DAY), day(now)];
+    const got = await fetch(`${d.base}/dashboard/ledger.xlsx?s=${lin}&from=${from}&to=${to}`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-disposition')).toBe(`attachment; filename="ledger-meiyuan-${from}-${to}.xlsx"`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await got.arrayBuffer()) as never);
+    const reports = await d.world.db
+      .selectFrom('reports')
+      .select('id')
+      .where('community_id', '=', 'meiyuan')
+      .where('created_at', '>=', now - 31 * DAY)
+      .execute();
+    expect(reports.length).toBeGreaterThan(0);
+    const sheet = wb.worksheets[0];
+    const listed = new Set<string>();
+    sheet.eachRow((row) => listed.add(String((row.values as unknown[])[1])));
+    for (const r of reports) expect(listed.has(`R-${r.id + 1000}`)).toBe(true);
+    // Days the wrong way round: a polite page, no file; no session: refused.
+    expect((await d.get('ledger.xlsx', { s: lin, from: to, to: from })).status).toBe(400);
+    expect((await d.get('ledger.xlsx', { from, to })).status).toBe(401);
   });
 
   it('ranks every community for the admins, on the page and in a weekly message', async () => {

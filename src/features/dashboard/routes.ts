@@ -13,6 +13,7 @@ import { layout, messagePage, signInPage, type PageName } from './views/layout';
 import { eventsBody, streetBody, trendsBody, volunteersBody } from './views/pages';
 import { detailBody, listBody, mapBody } from './views/reports';
 import { publicId } from '../../domain/hazards';
+import { ledgerDays, ledgerWorkbook, workbookFilename } from '../summary/services/workbook';
 
 /**
  * The staff dashboard's HTTP routes under /dashboard, served by the bot's own HTTP server
@@ -136,6 +137,22 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
     return notFound(res, pc);
   }
 
+  /** The ledger of the days picked on the trends page, as the XLSX workbook /ledger sends (a bad range: the page again, with why). */
+  async function ledger(res: Res, pc: PageContext, q: URLSearchParams): Promise<void> {
+    const days = ledgerDays(q.get('from') ?? undefined, q.get('to') ?? undefined, pc.timeZone);
+    if (typeof days === 'string')
+      return html(res, 400, messagePage(pc.t, pc.locale, pc.t('dashboard.ledger_title'), pc.t(`dashboard.ledger_${days}`)));
+    const rc = { t: pc.t, locale: pc.locale, communities: pc.communities, timeZone: pc.timeZone };
+    const workbook = await ledgerWorkbook(deps.db, { communityId: pc.communityId, from: days.from, to: days.to }, rc);
+    res
+      .writeHead(200, {
+        ...HEADERS,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="${workbookFilename(pc.communityId, days.fromDay, days.toDay)}"`,
+      })
+      .end(workbook);
+  }
+
   /** A report photo, fetched from Telegram through the bot (getFile), for a viewer of its community. */
   async function photo(res: Res, pc: PageContext, id: number): Promise<void> {
     const row = await photoWithCommunity(deps.db, id);
@@ -169,6 +186,7 @@ export function dashboardRoutes(deps: CoreDeps): ((req: Req, res: Res) => Promis
       if (!pc) return true;
       const photoId = /^\/photo\/(\d{1,9})$/.exec(path);
       if (photoId) await photo(res, pc, Number(photoId[1]));
+      else if (path === '/ledger.xlsx') await ledger(res, pc, url.searchParams);
       else await page(res, pc, path.slice(1), url.searchParams);
     }
     return true;

@@ -7,11 +7,9 @@ import type { CoreDeps } from '../../deps';
 import { canStaff } from '../../domain/roles';
 import { weekOf, type Week } from '../../domain/summary';
 import { communityButton, earlierButton, unpackWeek, weekButton } from './buttons';
-import { DAY } from '../../clock';
 import { escapeHtml } from '../../i18n';
-import { addDays, isoDate, zonedEpoch } from '../../zoned-time';
 import { buildSummary, renderContext } from './services/build';
-import { ledgerWorkbook, workbookFilename } from './services/workbook';
+import { LEDGER_MAX_DAYS, ledgerDays, ledgerWorkbook, workbookFilename } from './services/workbook';
 import { communityChoiceKeyboard, earlierWeeksKeyboard, weekChoiceKeyboard } from './views/keyboards';
 import { chartFilename, communityName, ledgerFilename } from './views/render';
 
@@ -90,29 +88,16 @@ async function sendSummary(deps: CoreDeps, ctx: PressContext, communityId: strin
   });
 }
 
-/** A period of /ledger: at most a year, so one workbook stays a reasonable size. */
-const LEDGER_MAX_DAYS = 366;
-
-/** "2026-11-01" as a real calendar day, or undefined. */
-function calendarDay(text: string | undefined): { year: number; month: number; day: number } | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
-  if (!m) return undefined;
-  const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-  return isoDate(addDays(d, 0)) === m[0] ? d : undefined;
-}
-
 /**
  * /ledger 2026-11-01 2026-11-30 [community]: the ledger of those days (both included, local
  * time) as an XLSX workbook. Staff get their own community's; an admin names one.
  */
 export const ledgerCommand = (deps: CoreDeps) => async (ctx: BotContext) => {
   const [fromText, toText, asked] = commandText(ctx).split(/\s+/);
-  const from = calendarDay(fromText);
-  const to = calendarDay(toText);
-  if (!from || !to || isoDate(from) > isoDate(to)) return ctx.reply(ctx.t('ledger.usage'));
-  const tz = deps.config.timezone;
-  const range = { from: zonedEpoch(from, tz), to: zonedEpoch(addDays(to, 1), tz) };
-  if (range.to - range.from > LEDGER_MAX_DAYS * DAY) return ctx.reply(ctx.t('ledger.too_long', { days: LEDGER_MAX_DAYS }));
+  const days = ledgerDays(fromText, toText, deps.config.timezone);
+  if (days === 'usage') return ctx.reply(ctx.t('ledger.usage'));
+  if (days === 'too_long') return ctx.reply(ctx.t('ledger.too_long', { days: LEDGER_MAX_DAYS }));
+  const range = { from: days.from, to: days.to };
   const communityId = asked ?? ctx.profile?.community_id ?? undefined;
   if (!communityId || !deps.communities.community(communityId))
     return ctx.reply(ctx.t('ledger.which_community', { ids: deps.communities.all.map((c) => c.id).join(', ') }));
@@ -120,8 +105,8 @@ export const ledgerCommand = (deps: CoreDeps) => async (ctx: BotContext) => {
   const rc = renderContext(deps, ctx.locale);
   const workbook = await ledgerWorkbook(deps.db, { communityId, ...range }, rc);
   const community = escapeHtml(communityName(rc, communityId));
-  return ctx.replyWithDocument(Input.fromBuffer(workbook, workbookFilename(communityId, isoDate(from), isoDate(to))), {
-    caption: ctx.t('ledger.caption', { community, from: isoDate(from), to: isoDate(to) }),
+  return ctx.replyWithDocument(Input.fromBuffer(workbook, workbookFilename(communityId, days.fromDay, days.toDay)), {
+    caption: ctx.t('ledger.caption', { community, from: days.fromDay, to: days.toDay }),
     parse_mode: 'HTML',
   });
 };

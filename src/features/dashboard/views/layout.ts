@@ -31,6 +31,9 @@ form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end}
 form.filters label{display:flex;flex-direction:column;font-size:13px;color:#52606d}
 form.filters select,form.filters button{font:inherit;padding:5px 8px;border-radius:6px;border:1px solid #b8c4ce;background:#fff;min-height:34px}
 form.filters button{background:#1e5b8a;color:#fff;border-color:#1e5b8a}
+form.ledger{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+form.ledger input,form.ledger button{font:inherit;padding:5px 8px;border-radius:6px;border:1px solid #b8c4ce;min-height:34px}
+form.ledger button{background:#1e5b8a;color:#fff;border-color:#1e5b8a}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;background:#e4e9ee;white-space:nowrap}
 .badge.overdue{background:#fde2e1;color:#b42318}
 .badge.emergency{background:#b42318;color:#fff}

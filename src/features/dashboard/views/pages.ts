@@ -1,7 +1,7 @@
 import type { EventRow, Trends, VolunteerRow } from '../services/data';
 import type { StreetView } from '../services/street';
 import { categoryChart, ratesChart } from './charts';
-import { communityName, esc, formatDay, formatTime, hours, rate, table, type PageContext } from './html';
+import { BASE, communityName, esc, formatDay, formatTime, hours, rate, table, type PageContext } from './html';
 
 /** Trends, volunteers, events and the street office's ranking. */
 
@@ -14,7 +14,18 @@ export function trendsBody(pc: PageContext, t: Trends): string {
     .map((w) => [esc(formatDay(pc, w.week.start)), rate(w.rates.response), rate(w.rates.resolution), rate(w.rates.satisfaction)]);
   return `<div class="card"><h3>${esc(pc.t('dashboard.rates_title'))}</h3>${ratesChart(pc, t)}</div>
 <div class="card"><h3>${esc(pc.t('dashboard.categories_title'))}</h3>${categoryChart(pc, t)}</div>
-<div class="card">${table(head, rows, 'rates', false)}</div>`;
+<div class="card">${table(head, rows, 'rates', false)}</div>
+${ledgerForm(pc)}`;
+}
+
+/** The ledger (台账) of any days as an XLSX workbook, the same one /ledger sends in chat. */
+function ledgerForm(pc: PageContext): string {
+  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${esc(value)}">`;
+  return `<div class="card"><h3>${esc(pc.t('dashboard.ledger_title'))}</h3>
+<form class="ledger" method="get" action="${BASE}/ledger.xlsx">${hidden('s', pc.token)}${hidden('c', pc.communityId)}${hidden('lang', pc.locale)}
+<label>${esc(pc.t('dashboard.ledger_from'))} <input type="date" name="from" required></label>
+<label>${esc(pc.t('dashboard.ledger_to'))} <input type="date" name="to" required></label>
+<button type="submit">${esc(pc.t('dashboard.ledger_download'))}</button></form></div>`;
 }
 
 const teamName = (pc: PageContext, id: string) =>
