@@ -48,13 +48,13 @@ export async function linkChat(db: Db, now: number, chat: { id: number; title: s
   });
 }
 
-/** Only where the group is; its language does not matter here (hence any fallback). */
+/** Where the community's committee group is (its language does not matter here). */
 export async function committeeChat(db: Executor, communityId: string): Promise<number | undefined> {
-  return (await committeeGroup(db, communityId, 'en'))?.chatId;
+  return (await linkedRow(db, communityId, 'committee', ''))?.chat_id;
 }
 
 export async function teamChat(db: Executor, communityId: string, teamId: string): Promise<number | undefined> {
-  return (await teamGroup(db, communityId, teamId, 'en'))?.chatId;
+  return (await linkedRow(db, communityId, 'team', teamId))?.chat_id;
 }
 
 /** The community's committee group and its language (`fallback`, i.e. DEFAULT_LOCALE, when it has none set). */
@@ -67,14 +67,18 @@ export function teamGroup(db: Executor, communityId: string, teamId: string, fal
 }
 
 async function linkedGroup(db: Executor, communityId: string, kind: LinkTarget['kind'], teamId: string, fallback: Locale) {
-  const row = await db
+  const row = await linkedRow(db, communityId, kind, teamId);
+  return row && { chatId: row.chat_id, locale: isLocale(row.locale) ? row.locale : fallback };
+}
+
+function linkedRow(db: Executor, communityId: string, kind: LinkTarget['kind'], teamId: string) {
+  return db
     .selectFrom('chat_links')
     .select(['chat_id', 'locale'])
     .where('community_id', '=', communityId)
     .where('kind', '=', kind)
     .where('team_id', '=', teamId)
     .executeTakeFirst();
-  return row && { chatId: row.chat_id, locale: isLocale(row.locale) ? row.locale : fallback };
 }
 
 /** /lang in a linked group: its cards, escalations and summaries are written in `locale` from now on. */
