@@ -217,7 +217,8 @@ export async function askForHelp(u: EmulatedUser, rng: Rng, text: string, paceMs
   await u.waitFor(/describe briefly/, { after: before, ...wait });
   await sleep(paceMs);
   await u.send(text);
-  await step(/When is it needed/, rng.pick(['⚡ As soon as possible', 'Today', 'Tomorrow']));
+  // "Today" is offered only while one of today's slots is still ahead, so pick among what is shown.
+  await step(/When is it needed/, (shown) => rng.pick(['⚡ As soon as possible', 'Today', 'Tomorrow'].filter((b) => shown.includes(b))));
   const when = await u.waitFor(/What time of day|Where should/, { after: before, ...wait });
   await sleep(paceMs);
   if (/What time of day/.test(when.text ?? '')) await u.press(latestChoice(when.buttons()), { messageId: when.message_id });
