@@ -19,6 +19,13 @@ export interface BotFiles {
   remove(): void;
 }
 
+/**
+ * For the update mixes: bench residents answer each step the moment the bot has handled the
+ * last, far faster than a person and than Telegram's one message a second per chat (which the
+ * emulator does not enforce there). Paced, they would measure that second, not the bot's work.
+ */
+export const UNPACED = { REPLY_BURST: '0' };
+
 /** A fresh SQLite database and session store in a temporary directory. */
 export function botFiles(): BotFiles {
   const dir = mkdtempSync(join(tmpdir(), 'linli-bench-'));

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
-import { botFiles, built, cpuMs, seedResidents } from './bot';
+import { botFiles, built, cpuMs, seedResidents, UNPACED } from './bot';
 import { fmt, type Row } from './lib';
 import { drive, residentScript, seedMix } from './updates';
 
@@ -148,7 +148,7 @@ async function updatesOn(n: number, opts: { users: number; concurrency: number; 
   await seedResidents(db, opts.registered);
   const { people, world } = await seedMix(emu, db, opts.users);
   await db.destroy();
-  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL });
+  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL, ...UNPACED });
   const probe = emu.user({ first_name: 'probe', language_code: 'en' });
   await probe.send('/start');
   const cpu0 = bots.cpuMs();

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DAY } from '../src/clock';
 import { createEvent } from '../src/domain/events';
 import { startEmulator, type EmulatedGroup, type Emulator, type EmulatedUser } from '../src/sandbox/emulator';
-import { botFiles, built, cpuMs, rssMb, seedNeighbourhood, seedResidents, startBot, stopBot } from './bot';
+import { botFiles, built, cpuMs, rssMb, seedNeighbourhood, seedResidents, startBot, stopBot, UNPACED } from './bot';
 import { fmt, percentile, type Row } from './lib';
 
 /**
@@ -192,7 +192,7 @@ async function linliRun(users: number, concurrency: number, registered: number) 
   const files = botFiles();
   await seedResidents(files.dbPath, registered);
   const { people, world } = await seedMix(emu, files.dbPath, users);
-  const { child, startMs } = await startBot(emu, await built('linli'), files.env);
+  const { child, startMs } = await startBot(emu, await built('linli'), { ...files.env, ...UNPACED });
   const result = await measuredDrive(emu, child, people, concurrency, (i) => residentScript(i, world));
   const rss = rssMb(child.pid!);
   const rejected = emu.rejected.length;

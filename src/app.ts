@@ -135,7 +135,7 @@ function coreDeps(
       if (rateLimited) metrics.rateLimited.inc();
     },
     peers: shared?.peers,
-    replySpacingMs: config.replySpacingMs,
+    replyBurst: config.replyBurst || Infinity,
     ...options.sender,
   });
   return {

@@ -57,7 +57,8 @@ const common = {
   COMMUNITY_CONFIG: z.string().default('src/community/example.json'),
   SESSION_DB: z.string().default('data/sessions.db'),
   /** How far apart one update's direct replies to one chat go (Telegram: one message a second per chat); 0 turns it off. */
-  REPLY_SPACING_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(5000).default(1050),
+  /** Direct replies one chat may get back to back before the rest wait for Telegram's one a second; 0: never wait (a Bot API server without limits, like the sandbox). */
+  REPLY_BURST: z.coerce.number({ error: 'must be a whole number from 0 to 3' }).int().min(0).max(3).default(2),
   /** When the weekly summary goes to the committee groups (cron, in TIMEZONE); Monday 09:00 by default. */
   SUMMARY_CRON: z
     .string()
@@ -107,7 +108,7 @@ export interface Config {
   logLevel: string;
   communityConfigPath: string;
   summaryCron: string;
-  replySpacingMs: number;
+  replyBurst: number;
   /** The staff dashboard; absent when DASHBOARD_URL is not set. */
   dashboard?: { url: string; authMaxAgeSeconds: number };
 }
@@ -143,7 +144,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     communityConfigPath: e.COMMUNITY_CONFIG,
     summaryCron: e.SUMMARY_CRON,
-    replySpacingMs: e.REPLY_SPACING_MS,
+    replyBurst: e.REPLY_BURST,
     dashboard: e.DASHBOARD_URL ? { url: e.DASHBOARD_URL.replace(/\/+$/, ''), authMaxAgeSeconds: e.DASHBOARD_AUTH_MAX_AGE } : undefined,
   };
 }

@@ -388,20 +388,25 @@ describe('emulator faults and limits', () => {
     expect(first).toContain(false);
   });
 
-  it('enforces one message per second per chat and 20 per minute per group', async () => {
+  it('enforces one message per second per chat after a burst of three, and 20 per minute per group', async () => {
     emu.limits.enable();
-    await bot.telegram.sendMessage(alice.id, 'one');
-    const error = await rejection(bot.telegram.sendMessage(alice.id, 'two'));
+    for (const text of ['one', 'two', 'three']) await bot.telegram.sendMessage(alice.id, text);
+    const error = await rejection(bot.telegram.sendMessage(alice.id, 'four'));
     expect(error.code).toBe(429);
     expect(error.parameters?.retry_after).toBe(1);
     expect(emu.stats.tooManyRequests).toBe(1);
+    // The bucket refills one message a second, not a whole burst.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await bot.telegram.sendMessage(alice.id, 'four, a second later');
+    expect((await rejection(bot.telegram.sendMessage(alice.id, 'five'))).code).toBe(429);
+    expect(emu.stats.tooManyRequests).toBe(2);
 
-    emu.limits.enable({ perChatPerSec: 100, globalPerSec: 100 });
+    emu.limits.enable({ perChatPerSec: 100, perChatBurst: 100, globalPerSec: 100 });
     const group = emu.group({ title: 'Committee' });
     for (let i = 0; i < 20; i++) await bot.telegram.sendMessage(group.id, `notice ${i}`);
     const groupError = await rejection(bot.telegram.sendMessage(group.id, 'one too many'));
     expect(groupError.parameters?.retry_after).toBeGreaterThan(55);
-    expect(emu.stats.tooManyRequests).toBe(2);
+    expect(emu.stats.tooManyRequests).toBe(3);
     expect(group.messages()).toHaveLength(20);
   });
 

@@ -55,8 +55,12 @@ export interface SenderOptions {
   watchMs?: number;
   /** Told each call's outcome (for /metrics); 429 also counts as a retry. */
   onResult?: (result: 'sent' | 'retry' | 'failed' | 'unreachable', rateLimited: boolean) => void;
-  /** How far apart one update's direct replies to one chat go (Telegram: one a second; tests that do not enforce it use 0). */
-  replySpacingMs?: number;
+  /**
+   * How many direct replies one chat may get back to back before the rest wait for Telegram's one
+   * a second (a bucket of this size, refilled once a second). Telegram allows short bursts; tests
+   * that do not enforce its limits use Infinity.
+   */
+  replyBurst?: number;
   /** The other instances (when REDIS_URL is set). */
   peers?: SenderPeers;
 }
@@ -90,8 +94,8 @@ const CATCH_UP = 3;
 /** How long to wait before looking again when only calls still under way stand in the way. */
 const BUSY_MS = 5;
 const FORGET_EVERY_MS = 60_000;
-/** How far back a chat's messages count: a second in a private chat, a minute in a group (with the margin). */
-const chatWindowMs = (chatId: number) => (chatId < 0 ? 60_000 : 1000) / MARGIN;
+/** How far back a chat's messages count: a minute in a group, in a private chat long enough to refill a reply burst (with the margin). */
+const chatWindowMs = (chatId: number) => (chatId < 0 ? 60_000 : 3000) / MARGIN;
 
 export class Sender {
   private running = false;
@@ -133,7 +137,7 @@ export class Sender {
       idleMs: 200,
       leaseMs: 10_000,
       watchMs: 2000,
-      replySpacingMs: 1050,
+      replyBurst: 2,
       onResult: () => undefined,
       ...opts,
     };
@@ -163,8 +167,23 @@ export class Sender {
     return this.globalBudget();
   }
 
-  get replySpacingMs(): number {
-    return this.opts.replySpacingMs;
+  /**
+   * Milliseconds until the chat may get one more direct reply: a token bucket of `replyBurst`
+   * over every message it got lately (replies, the outbox, other instances), refilled at the
+   * chat's rate. Telegram counts a burst the same way, with a larger bucket (src/sandbox/emulator/traffic.ts).
+   */
+  replyWait(chatId: number): number {
+    const burst = this.opts.replyBurst;
+    if (!Number.isFinite(burst)) return 0;
+    const perMs = ((chatId < 0 ? 1 : this.opts.privatePerSecond) * MARGIN) / 1000;
+    let tokens = burst;
+    let at = -Infinity;
+    for (const t of this.chatDone.get(chatId) ?? []) {
+      tokens = Math.min(burst, tokens + (t - at) * perMs) - 1;
+      at = t;
+    }
+    tokens = Math.min(burst, tokens + (Date.now() - at) * perMs) - (this.chatSending.get(chatId) ?? 0);
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / perMs);
   }
 
   /** The Bot API call the sender uses, for watchers that edit a message in place. */

@@ -62,7 +62,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     LOG_LEVEL: o.logLevel ?? 'warn',
   });
   // Real cron timers, by the sandbox clock: time passes by itself too, and the time control jumps it.
-  const app = await createApp(config, { clock, logger: createLogger(config.logLevel), sender: { idleMs: 50, replySpacingMs: 0 } }); // the sandbox's emulator enforces no limits
+  const app = await createApp(config, { clock, logger: createLogger(config.logLevel), sender: { idleMs: 50, replyBurst: Infinity } }); // the sandbox's emulator enforces no limits
   await app.start();
   const seeded = await seedSandbox(app, emu);
   const web = await startWebChat({ emu, app, clock, seeded, port: o.port });

@@ -100,7 +100,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     cron: false,
     logger: opts.logger ?? createLogger(config.logLevel),
     // The emulator enforces no limits unless a test enables them: one update's replies need not wait a second.
-    sender: { idleMs: 20, replySpacingMs: 0, ...opts.sender },
+    sender: { idleMs: 20, replyBurst: Infinity, ...opts.sender },
   });
   await app.start();
 

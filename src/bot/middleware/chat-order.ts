@@ -33,34 +33,28 @@ const postsMessage = (method: string) =>
 /**
  * The bot's direct replies (not from the outbox) are counted with the sender (and, through
  * Redis, with the instance that sends the outbox), so that a broadcast at full pace leaves room
- * for them instead of earning a 429 from Telegram. An update that posts two messages to one
- * chat (a greeting, then the first question) spaces them a second apart, as Telegram asks.
- * (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
+ * for them instead of earning a 429 from Telegram. A chat may get a short burst (a greeting,
+ * then the first question) at once; beyond it, replies wait for Telegram's one a second
+ * (Sender.replyWait). (Telegraf gives each update its own Telegram client, so this wraps ctx.telegram.)
  */
 export function countDirectSends(sender: Sender): Middleware<BotContext> {
   return (ctx, next) => {
     const telegram = ctx.telegram;
     const call = telegram.callApi.bind(telegram);
-    // When this update last posted to each chat: its second message to one chat waits out Telegram's second.
-    const postedAt = new Map<number, number>();
     telegram.callApi = (async (method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
       if (!postsMessage(method) || typeof chatId !== 'number') return call(method as never, payload as never, options);
-      const wait = (postedAt.get(chatId) ?? -Infinity) + sender.replySpacingMs - Date.now();
+      const wait = sender.replyWait(chatId);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const post = () => sender.countedDirect(chatId, () => call(method as never, payload as never, options));
-      try {
-        return await post().catch(async (err: unknown) => {
-          // The chat got another message within the second (the outbox, sent by another instance
-          // perhaps): wait as Telegram asks and send once more, rather than fail the update.
-          const retryAfter = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 1) : undefined;
-          if (retryAfter === undefined || retryAfter > MAX_REPLY_WAIT_S) throw err;
-          await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-          return post();
-        });
-      } finally {
-        postedAt.set(chatId, Date.now());
-      }
+      return post().catch(async (err: unknown) => {
+        // The chat got more messages than Telegram's burst (from another instance perhaps): wait
+        // as Telegram asks and send once more, rather than fail the update.
+        const retryAfter = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 1) : undefined;
+        if (retryAfter === undefined || retryAfter > MAX_REPLY_WAIT_S) throw err;
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+        return post();
+      });
     }) as typeof telegram.callApi;
     return next();
   };

@@ -95,13 +95,21 @@ export class Faults {
 export interface LimitOptions {
   globalPerSec?: number;
   perChatPerSec?: number;
+  /** How many messages one chat may get at once before its one a second applies (Telegram "may allow short bursts"). */
+  perChatBurst?: number;
   perGroupPerMin?: number;
   /** Multiplies all three limits (e.g. 10 for a quick run with a proportionally faster bot). */
   scale?: number;
 }
 
+interface Limit {
+  /** Milliseconds until one more event fits (0 when it fits now). */
+  waitMs(now: number): number;
+  record(now: number): void;
+}
+
 /** A sliding window: at most `limit` events in any `windowMs`. */
-class Window {
+class Window implements Limit {
   private times: number[] = [];
   constructor(
     private readonly limit: number,
@@ -119,17 +127,44 @@ class Window {
   }
 }
 
+/** A token bucket: `burst` events at once, then `perSec` a second. */
+class Bucket implements Limit {
+  private tokens: number;
+  private at = 0;
+  constructor(
+    private readonly burst: number,
+    private readonly perSec: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  private refill(now: number): number {
+    return Math.min(this.burst, this.tokens + ((now - this.at) * this.perSec) / 1000);
+  }
+
+  waitMs(now: number): number {
+    const tokens = this.refill(now);
+    return tokens >= 1 ? 0 : ((1 - tokens) * 1000) / this.perSec;
+  }
+
+  record(now: number): void {
+    this.tokens = this.refill(now) - 1;
+    this.at = now;
+  }
+}
+
 /**
- * Telegram's flood limits for sending messages: about 30 per second overall, one per second per
- * chat, 20 per minute per group. Off until enabled.
+ * Telegram's flood limits for sending messages: about 30 per second overall; one per second per
+ * chat, after a short burst of 3 (Telegram: "we may allow short bursts that go over this limit");
+ * 20 per minute per group. Off until enabled.
  */
 export class RateLimits {
   private options?: Required<LimitOptions>;
   private global?: Window;
-  private perChat = new Map<number, Window[]>();
+  private perChat = new Map<number, Limit[]>();
 
   enable(options: LimitOptions = {}): void {
-    this.options = { globalPerSec: 30, perChatPerSec: 1, perGroupPerMin: 20, scale: 1, ...options };
+    this.options = { globalPerSec: 30, perChatPerSec: 1, perChatBurst: 3, perGroupPerMin: 20, scale: 1, ...options };
     this.global = new Window(this.limit(this.options.globalPerSec), 1000);
     this.perChat.clear();
   }
@@ -144,13 +179,13 @@ export class RateLimits {
    */
   admit(chatId: number, isGroup: boolean): number | undefined {
     if (!this.options || !this.global) return undefined;
-    let windows = this.perChat.get(chatId);
-    if (!windows) {
-      windows = [new Window(this.limit(this.options.perChatPerSec), 1000)];
-      if (isGroup) windows.push(new Window(this.limit(this.options.perGroupPerMin), 60_000));
-      this.perChat.set(chatId, windows);
+    let limits = this.perChat.get(chatId);
+    if (!limits) {
+      limits = [new Bucket(this.options.perChatBurst, this.limit(this.options.perChatPerSec))];
+      if (isGroup) limits.push(new Window(this.limit(this.options.perGroupPerMin), 60_000));
+      this.perChat.set(chatId, limits);
     }
-    const all = [this.global, ...windows];
+    const all = [this.global, ...limits];
     const now = performance.now();
     const waitMs = Math.max(...all.map((w) => w.waitMs(now)));
     if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
