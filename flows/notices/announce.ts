@@ -36,6 +36,7 @@ export function announceFlow(deps: CoreDeps) {
         text: c.state.text!,
         photo: c.state.photo,
         recipients,
+        updateId: c.updateId,
       }),
   });
 

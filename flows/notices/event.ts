@@ -56,6 +56,7 @@ export function eventFlow(deps: CoreDeps) {
         audience: c.state.audience!,
         event: view(c),
         recipients,
+        updateId: c.updateId,
       }),
   });
 

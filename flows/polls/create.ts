@@ -136,6 +136,7 @@ export function pollFlow(deps: CoreDeps) {
           keepTop: c.state.keepTop,
         },
         recipients,
+        c.updateId,
       );
     },
   });

@@ -320,7 +320,15 @@ export class FlowEngine {
   }
 
   private baseContext(ctx: BotContext): Omit<FlowContext<unknown>, 'state'> {
-    return { userId: ctx.from!.id, user: ctx.profile!, role: ctx.role, locale: ctx.locale, t: ctx.t, now: this.clock.now() };
+    return {
+      userId: ctx.from!.id,
+      user: ctx.profile!,
+      role: ctx.role,
+      locale: ctx.locale,
+      t: ctx.t,
+      now: this.clock.now(),
+      updateId: ctx.update.update_id,
+    };
   }
 
   private context(ctx: BotContext, s: FlowSession): FlowContext<any> {

@@ -56,6 +56,8 @@ export interface FlowContext<S> {
   locale: Locale;
   t: Translate;
   now: number;
+  /** The Telegram update being handled: what must happen once per update (a broadcast) records it. */
+  updateId: number;
   /** The flow's answers so far; steps change it in place. */
   state: S;
 }

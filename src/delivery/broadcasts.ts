@@ -2,7 +2,6 @@ import { isLocale, type Locale } from '../i18n';
 import type { Db, Executor } from '../store/db';
 import type { Audience, Topic } from '../store/schema/delivery';
 import { enqueue, PRIORITY, type InlineKeyboard } from './outbox';
-import { currentUpdateId } from '../update-scope';
 
 /**
  * A broadcast is one message to many people: a row in broadcasts plus one outbox row per
@@ -30,13 +29,17 @@ export interface NewBroadcast {
   photo?: string;
   recipients: BroadcastRecipient[];
   defaultLocale: Locale;
+  /** The Telegram update whose handling started it: handled again after a crash, that update finds it (broadcastOfUpdate). */
+  updateId?: number;
   /** The message as each recipient sees it, in their language. */
   render(locale: Locale): { text: string; keyboard?: InlineKeyboard };
 }
 
-/** The broadcast the update being handled already started (before a crash cut it short), if any. */
-export async function broadcastOfThisUpdate(db: Executor): Promise<number | undefined> {
-  const updateId = currentUpdateId();
+/**
+ * The broadcast that this update started already, when it is handled again after a crash cut it
+ * short (src/bot/middleware/update-claims.ts): a notice, poll or event is sent once per update.
+ */
+export async function broadcastOfUpdate(db: Executor, updateId: number | undefined): Promise<number | undefined> {
   if (updateId === undefined) return undefined;
   const row = await db.selectFrom('broadcasts').select('id').where('update_id', '=', updateId).executeTakeFirst();
   return row ? Number(row.id) : undefined;
@@ -61,7 +64,7 @@ export async function startBroadcast(tx: Executor, now: number, b: NewBroadcast)
       progress_text: null,
       created_at: now,
       finished_at: null,
-      update_id: currentUpdateId() ?? null,
+      update_id: b.updateId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -100,6 +100,45 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
     expect(bot.output).toContain('handling again an update');
   }, 120_000);
 
+  it('a notice whose Send press died after the notice was written is not sent twice after the restart', async () => {
+    const mei = town.staff[0]!;
+    const text = 'The lift in building 2 is serviced on Monday';
+    await mei.send('/announce');
+    await mei.send(text);
+    await mei.press('Skip');
+    await mei.press(/Regular notice/);
+    await mei.press('🏘 The whole community');
+    const send = mei
+      .last()!
+      .buttons()
+      .find((b) => /^✅ Send to \d+/.test(b))!;
+
+    // What the press says to Mei once the notice is written hangs, and the bot is killed meanwhile.
+    emu.faults.add({ method: /^(editMessageText|sendMessage)$/, chatId: mei.id, kind: 'slow', delayMs: 5000 });
+    const hanging = faultHit(emu);
+    const pressed = mei.press(send);
+    await hanging;
+    await bot.kill();
+    expect(await db.selectFrom('processed_updates').select('update_id').where('finished_at', 'is', null).execute()).toHaveLength(1);
+    expect(await db.selectFrom('broadcasts').select('id').where('text', '=', text).execute()).toHaveLength(1);
+
+    await bot.start();
+    await pressed;
+    await emu.waitForCalls(
+      (c) =>
+        c.ok &&
+        c.method === 'sendMessage' &&
+        String(c.params.text ?? '').includes(text) &&
+        Number(c.params.chat_id) === town.residents[0]!.id,
+      { count: 1, timeoutMs: 20_000 },
+    );
+    expect(await db.selectFrom('broadcasts').select('id').where('text', '=', text).execute()).toHaveLength(1);
+    // Handled again, the press found its notice under way: Mei is told it is sending, not that something went wrong.
+    expect(mei.inbox().some((m) => /Sending to \d+ recipients/.test(m.text ?? ''))).toBe(true);
+    expect(mei.inbox().filter((m) => /something went wrong/.test(m.text ?? ''))).toEqual([]);
+    expect(bot.output).toContain('handling again an update');
+  }, 120_000);
+
   it('the same update delivered twice without a crash is handled once', async () => {
     const ana = town.residents[0]!;
     await reportUpToReview(ana, 'Rubbish', 'Bags left by the bike shed');

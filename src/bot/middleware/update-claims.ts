@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'telegraf';
 import type { CoreDeps } from '../../deps';
 import type { BotContext } from '../context';
-import { inUpdate } from '../../update-scope';
 
 /** How long a claim on an update holds unless its owner renews it (every third of that while handling). */
 const CLAIM_LEASE_MS = 10_000;
@@ -74,7 +73,7 @@ export function claimUpdates(deps: CoreDeps): Middleware<BotContext> {
     const renewal = setInterval(() => void renew(updateId), CLAIM_LEASE_MS / 3);
     renewal.unref();
     try {
-      return await inUpdate(updateId, next);
+      return await next();
     } finally {
       clearInterval(renewal);
       await db

@@ -29,7 +29,7 @@ const privateSessionKey = (userId: number) => `${userId}:${userId}`;
  */
 export async function openPrivateStep<S extends { id: number }>(
   deps: PrivateStepDeps,
-  who: { userId: number; role: Role },
+  who: { userId: number; role: Role; updateId: number },
   flow: Flow<S, ReportArgs>,
   args: ReportArgs,
 ): Promise<PrivateStep> {
@@ -43,7 +43,7 @@ export async function openPrivateStep<S extends { id: number }>(
   const locale = deps.users.localeOfUser(user);
   const t = deps.i18n.translator(locale);
   const now = deps.clock.now();
-  const base = { userId: who.userId, user, role: who.role, locale, t, now };
+  const base = { userId: who.userId, user, role: who.role, locale, t, now, updateId: who.updateId };
   const state = flow.initial(base, args);
   const step = typeof flow.first === 'function' ? flow.first(state) : flow.first;
   const prompt = await flow.steps[step].ask({ ...base, state });

@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
 
 /**
- * broadcasts.update_id: the update that started the broadcast (src/update-scope.ts), unique, so an
+ * broadcasts.update_id: the update that started the broadcast (FlowContext.updateId), unique, so an
  * update handled again after a crash finds its broadcast instead of sending the notice twice.
  */
 export const broadcastUpdate: Migration = {

@@ -73,7 +73,7 @@ async function startWordyMove(env: HazardsEnv, ctx: PressContext, r: Report, act
   const params = { id: publicId(r.id), action: ctx.t(`hazards.act_${action}`) };
   // Written in the private chat's line, so an update of theirs in hand there cannot overwrite it.
   const step = await env.bot.inChat(ctx.from.id, () =>
-    openPrivateStep(env.deps, { userId: ctx.from.id, role: ctx.role }, flow, { reportId: r.id }),
+    openPrivateStep(env.deps, { userId: ctx.from.id, role: ctx.role, updateId: ctx.update.update_id }, flow, { reportId: r.id }),
   );
   if (step !== 'busy') return ctx.answerCbQuery(ctx.t(`hazards.continue_private_${step}`, params));
   // Another conversation is under way there: it is kept, and the step waits behind its button.

@@ -4,7 +4,7 @@ import {
   broadcastTotals,
   finishBroadcast,
   recordProgress,
-  broadcastOfThisUpdate,
+  broadcastOfUpdate,
   startBroadcast,
   stopBroadcast,
   unfinishedBroadcasts,
@@ -45,9 +45,6 @@ export function recipientsOf(
 
 /** Writes the broadcast, its messages and its sender's progress message in one transaction; returns its id. */
 export async function sendBroadcast(tx: Executor, now: number, deps: CoreDeps, b: Omit<NewBroadcast, 'defaultLocale'>): Promise<number> {
-  // An update handled again after a crash: its broadcast is under way already, never a second one.
-  const started = await broadcastOfThisUpdate(tx);
-  if (started !== undefined) return started;
   const id = await startBroadcast(tx, now, { ...b, defaultLocale: deps.i18n.defaultLocale });
   const t = deps.i18n.translator(await deps.users.localeOf(b.createdBy, tx));
   const totals = { sent: 0, unreachable: 0, failed: 0, cancelled: 0, pending: b.recipients.length };
@@ -70,13 +67,17 @@ export interface NewNotice {
   text: string;
   photo?: string;
   recipients: Recipient[];
+  updateId: number;
 }
 
 /** /announce's send: the broadcast and its audit entry in one transaction, then the sender is woken. */
 export async function sendNotice(deps: CoreDeps, now: number, n: NewNotice): Promise<void> {
   const name = deps.communities.community(n.communityId)!.name;
   await deps.db.transaction().execute(async (tx) => {
+    // Handled again after a crash: the notice is under way already, never a second one.
+    if ((await broadcastOfUpdate(tx, n.updateId)) !== undefined) return;
     const id = await sendBroadcast(tx, now, deps, {
+      updateId: n.updateId,
       communityId: n.communityId,
       kind: 'notice',
       createdBy: n.createdBy,

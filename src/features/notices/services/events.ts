@@ -32,6 +32,7 @@ import {
   type Card,
   type EventView,
 } from '../views/events';
+import { broadcastOfUpdate } from '../../../delivery/broadcasts';
 import { sendBroadcast } from './broadcasts';
 
 /** What happens around an event: the invitation, RSVPs, a freed place, reminders, ratings. */
@@ -56,6 +57,7 @@ export interface NewInvitation {
   audience: Audience;
   event: EventView;
   recipients: Recipient[];
+  updateId: number;
 }
 
 /** /event's send: the event and its invitation broadcast (with Going / Can't go) in one transaction. */
@@ -63,6 +65,8 @@ export async function inviteToEvent(deps: CoreDeps, now: number, n: NewInvitatio
   const tz = deps.config.timezone;
   const e = n.event;
   await deps.db.transaction().execute(async (tx) => {
+    // Handled again after a crash: the event and its invitation exist already (see sendNotice).
+    if ((await broadcastOfUpdate(tx, n.updateId)) !== undefined) return;
     const id = await createEvent(tx, now, {
       communityId: n.communityId,
       title: e.title,
@@ -75,6 +79,7 @@ export async function inviteToEvent(deps: CoreDeps, now: number, n: NewInvitatio
       createdBy: n.createdBy,
     });
     await sendBroadcast(tx, now, deps, {
+      updateId: n.updateId,
       communityId: n.communityId,
       kind: 'event',
       eventId: id,

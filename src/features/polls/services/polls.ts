@@ -4,6 +4,7 @@ import { audit } from '../../../domain/audit';
 import { attachBroadcast, createPoll, tallies, turnoutByBuilding, type NewPoll, type PollRow } from '../../../domain/polls';
 import type { Recipient } from '../../../domain/notices';
 import { escapeHtml, type Locale } from '../../../i18n';
+import { broadcastOfUpdate } from '../../../delivery/broadcasts';
 import { sendBroadcast } from '../../notices/services/broadcasts';
 import { pollKeyboard, pollView, renderPoll, type PollLook, type PollView } from '../views/poll';
 import type { Standings } from '../views/results';
@@ -27,11 +28,14 @@ export function pollLook(deps: Pick<CoreDeps, 'communities' | 'config' | 'i18n'>
   };
 }
 
-export async function sendPoll(deps: CoreDeps, now: number, p: NewPoll, recipients: Recipient[]): Promise<number> {
-  const pollId = await deps.db.transaction().execute(async (tx) => {
+/** /poll's send: the poll, its broadcast and audit entry in one transaction, once per update (see sendNotice). */
+export async function sendPoll(deps: CoreDeps, now: number, p: NewPoll, recipients: Recipient[], updateId: number): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    if ((await broadcastOfUpdate(tx, updateId)) !== undefined) return;
     const id = await createPoll(tx, now, p);
     const view: PollView = { ...p, id, round: p.round };
     const broadcastId = await sendBroadcast(tx, now, deps, {
+      updateId,
       communityId: p.communityId,
       kind: 'poll',
       createdBy: p.createdBy,
@@ -47,10 +51,8 @@ export async function sendPoll(deps: CoreDeps, now: number, p: NewPoll, recipien
     });
     await attachBroadcast(tx, id, broadcastId);
     await audit(tx, now, p.createdBy, 'poll.broadcast', `broadcast:${broadcastId}`, { poll: id, recipients: recipients.length });
-    return id;
   });
   deps.sender.poke();
-  return pollId;
 }
 
 /** The standings now; with turnout per building (named in `locale`) for staff and the committee group. */
