@@ -74,7 +74,7 @@ export async function startBot(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; startMs: number }> {
   const t0 = performance.now();
-  const flags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? [])];
+  const flags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...flags, script], {
     env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

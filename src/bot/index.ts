@@ -14,7 +14,7 @@ import { FlowEngine } from './flow-engine';
 import { mainMenu } from './keyboards';
 import { ALBUM_HOLD_MS, countDirectSends, oneAtATimePerChat } from './middleware/chat-order';
 import { contextMiddleware, guard, pressAnswered } from './middleware/context';
-import { keepAlive, keepAliveCalls } from './middleware/keep-alive';
+import { leanTransport, leanTransportCalls } from './middleware/transport';
 import { measureUpdates } from './middleware/metrics';
 import { claimUpdates } from './middleware/update-claims';
 import type { BotServices } from './services';
@@ -41,7 +41,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     telegram: { apiRoot: config.apiRoot, webhookReply: false },
     handlerTimeout: 60_000,
   });
-  keepAlive(bot.telegram);
+  leanTransport(bot.telegram);
 
   const parts: FeatureParts[] = [];
   const commands: CommandSpec[] = [];
@@ -75,7 +75,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 
   bot.use(
     oneAtATimePerChat(queues),
-    keepAliveCalls,
+    leanTransportCalls,
     measureUpdates(deps.metrics),
     countDirectSends(deps.sender),
     claimUpdates(deps),

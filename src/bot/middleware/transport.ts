@@ -1,0 +1,111 @@
+import http from 'node:http';
+import https from 'node:https';
+import { TelegramError, type Middleware, type Telegram } from 'telegraf';
+import type { BotContext } from '../context';
+
+/**
+ * How Bot API calls travel. telegraf sends each through node-fetch: a Request, Headers, body
+ * streams and a pure-JavaScript URL parser for every call, which cost more CPU and garbage per
+ * update than the rest of Linli's work (bench 1's profile). A plain JSON call goes instead as one
+ * node:http request over a keep-alive connection, with telegraf's error semantics: a Telegram
+ * error is a TelegramError, a 5xx one with its status. Calls that upload a file (multipart) and
+ * getUpdates (aborted on stop, retried by telegraf's polling on its own error types) keep
+ * telegraf's path. (telegraf also drops any agent for a plain http:// Bot API root, such as a
+ * local Bot API server, so there it would open a new connection per call.)
+ */
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
+  'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
+};
+/** As telegraf: a call may take this long (getUpdates aside, none comes close). */
+const TIMEOUT_MS = 500_000;
+
+type CallApi = Telegram['callApi'];
+interface ClientParts {
+  token: string;
+  options: { apiRoot: string; apiMode: string; testEnv: boolean; agent?: unknown };
+}
+
+/** Whether telegraf would send the payload as multipart (a file to upload by source or URL). */
+function uploads(payload: Record<string, unknown>): boolean {
+  const file = (v: unknown) => typeof v === 'object' && v !== null && ('source' in v || 'url' in v);
+  return Object.entries(payload).some(
+    ([key, value]) =>
+      key !== 'link_preview_options' &&
+      (file(value) ||
+        (typeof value === 'object' && value !== null && file((value as { media?: unknown }).media)) ||
+        (Array.isArray(value) && value.some((item) => file((item as { media?: unknown })?.media)))),
+  );
+}
+
+/** JSON without the null and undefined fields, as telegraf sends it. */
+const withoutNulls = (_key: string, value: unknown) => (value == null ? undefined : value);
+
+/** Hides the bot token in an error's message (it holds the URL), as telegraf does. */
+function redacted(err: Error): Error {
+  err.message = err.message.replace(/\/(bot|user)(\d+):[^/]+\//, '/$1$2:[REDACTED]/');
+  return err;
+}
+
+function post(base: URL, method: string, payload: Record<string, unknown>): Promise<unknown> {
+  const body = JSON.stringify(payload, withoutNulls);
+  const url = new URL(method, base);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      url,
+      {
+        method: 'POST',
+        agent: agents[url.protocol as keyof typeof agents],
+        timeout: TIMEOUT_MS,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (err) => reject(redacted(err)));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 500)
+            return reject(new TelegramError({ error_code: status, description: response.statusMessage ?? '' }, { method, payload }));
+          try {
+            const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+              ok: boolean;
+              result?: unknown;
+              error_code: number;
+              description: string;
+            };
+            if (data.ok) resolve(data.result);
+            else reject(new TelegramError(data, { method, payload }));
+          } catch (err) {
+            reject(new Error(`invalid JSON from the Bot API for ${method} (HTTP ${status}): ${(err as Error).message}`));
+          }
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer from the Bot API to ${method} within ${TIMEOUT_MS} ms`)));
+    request.on('error', (err) => reject(redacted(err)));
+    request.end(body);
+  });
+}
+
+/** Sends this client's plain JSON calls over node:http (see above); returns the client. */
+export function leanTransport(telegram: Telegram): Telegram {
+  const { token, options } = telegram as unknown as ClientParts;
+  const base = new URL(`./${options.apiMode}${token}${options.testEnv ? '/test' : ''}/`, options.apiRoot);
+  const viaTelegraf = telegram.callApi.bind(telegram);
+  telegram.callApi = ((method: string, payload: Record<string, unknown> = {}, opts?: { signal?: unknown }) =>
+    method === 'getUpdates' || opts?.signal !== undefined || uploads(payload)
+      ? viaTelegraf(method as never, payload as never, opts as never)
+      : post(base, method, payload)) as CallApi;
+  // telegraf's own path (uploads, getUpdates) keeps a connection open too, even for http://.
+  if (options.apiRoot.startsWith('http://')) options.agent = agents['http:'];
+  return telegram;
+}
+
+/** telegraf gives each update its own Telegram client (made from the bot's options): give it the same transport. */
+export const leanTransportCalls: Middleware<BotContext> = (ctx, next) => {
+  leanTransport(ctx.telegram);
+  return next();
+};
