@@ -38,10 +38,34 @@ export interface ButtonSpec<S extends Fields, T> {
   run: (ctx: PressContext, thing: T, p: Payload<S>) => Promise<unknown>;
 }
 
+type PressHandler = (ctx: PressContext, data: string) => Promise<unknown>;
+const routes = new WeakMap<Composer<BotContext>, Map<string, PressHandler>>();
+
+/**
+ * A composer's buttons, found by their payload's prefix: one lookup per composer, rather than one
+ * middleware per button that every update (a typed message too) used to walk through, each step
+ * costing telegraf a promise and a closure. The first button registered for a prefix handles it,
+ * as the first matching action would.
+ */
+function buttonsOf(composer: Composer<BotContext>): Map<string, PressHandler> {
+  let table = routes.get(composer);
+  if (!table) {
+    const handlers = new Map<string, PressHandler>();
+    composer.on('callback_query', (ctx, next) => {
+      const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+      const bar = data.indexOf('|');
+      const handler = bar > 0 ? handlers.get(data.slice(0, bar)) : undefined;
+      return handler ? handler(ctx as PressContext, data) : next();
+    });
+    routes.set(composer, (table = handlers));
+  }
+  return table;
+}
+
 export function onButton<const S extends Fields, T = undefined>(composer: Composer<BotContext>, spec: ButtonSpec<S, T>): void {
-  composer.action(spec.codec.pattern, async (raw) => {
-    const ctx = raw as PressContext;
-    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+  const table = buttonsOf(composer);
+  if (table.has(spec.codec.prefix)) return;
+  table.set(spec.codec.prefix, async (ctx, data) => {
     const p = spec.codec.unpack(data);
     if (!p) return ctx.answerCbQuery(ctx.t('common.stale_button'));
     const notAllowed = () => ctx.answerCbQuery(ctx.t(spec.notAllowed ?? 'common.not_allowed'), { show_alert: true });

@@ -3,7 +3,17 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type PgModule from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type Transaction,
+  type TransactionSettings,
+} from 'kysely';
 import type { Database } from './schema';
 import { migrations } from './migrations';
 
@@ -33,7 +43,7 @@ export function openDatabase(config: DatabaseConfig): Db {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    return new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   const pg = loadPg();
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }) });
@@ -58,6 +68,49 @@ function withStatementCache(sqlite: SQLite.Database, size = 500) {
     },
     close: () => sqlite.close(),
   };
+}
+
+/**
+ * SQLite has one connection, which Kysely's driver guards with a lock whose every release wakes
+ * every waiter to race for it again: with a hundred updates waiting, each query cost a hundred
+ * promises. This one hands the connection to the next waiter in line (first come, first served).
+ */
+class QueuedSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new QueuedDriver(super.createDriver());
+  }
+}
+
+class QueuedDriver implements Driver {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly inner: Driver) {}
+
+  init = () => this.inner.init();
+  destroy = () => this.inner.destroy();
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    // Never contended now: the inner driver's own lock is free whenever we get here.
+    return this.inner.acquireConnection();
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection);
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+
+  beginTransaction = (c: DatabaseConnection, settings: TransactionSettings) => this.inner.beginTransaction(c, settings);
+  commitTransaction = (c: DatabaseConnection) => this.inner.commitTransaction(c);
+  rollbackTransaction = (c: DatabaseConnection) => this.inner.rollbackTransaction(c);
+  savepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) => this.inner.savepoint!(c, name, compile);
+  rollbackToSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
+    this.inner.rollbackToSavepoint!(c, name, compile);
+  releaseSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
+    this.inner.releaseSavepoint!(c, name, compile);
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {
