@@ -189,6 +189,16 @@ for (const mode of ['polling', 'webhook'] as const) {
       expect(group.messages().at(-1)!.text).toMatch(/No such team/);
     });
 
+    it('in a group, a command addressed to another bot is left to it; one addressed to this bot is answered', async () => {
+      const lin = await world.staff('Lin Two');
+      const group = world.emu.group({ title: 'Meiyuan volunteers' });
+      await lin.send('/link@some_other_bot committee', { in: group });
+      expect(group.messages()).toEqual([]);
+      const me = world.app.built.bot.botInfo!.username;
+      await lin.send(`/link@${me.toUpperCase()} committee`, { in: group });
+      expect(group.messages().at(-1)!.text).toMatch(/this group is now the group of the Meiyuan Community committee/);
+    });
+
     it("staff invite a team lead; a stranger pressing the admin's buttons is refused", async () => {
       const admin = world.admin();
       await admin.send('/invite');

@@ -51,8 +51,9 @@ function buttonsOf(composer: Composer<BotContext>): Map<string, PressHandler> {
   let table = routes.get(composer);
   if (!table) {
     const handlers = new Map<string, PressHandler>();
-    composer.on('callback_query', (ctx, next) => {
-      const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+    // A plain middleware: telegraf's on() filter costs promises of its own on every update.
+    composer.use((ctx, next) => {
+      const data = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
       const bar = data.indexOf('|');
       const handler = bar > 0 ? handlers.get(data.slice(0, bar)) : undefined;
       return handler ? handler(ctx as PressContext, data) : next();

@@ -1,4 +1,5 @@
 import { session, Telegraf, type Composer } from 'telegraf';
+import type { Message } from 'telegraf/types';
 import type { CoreDeps } from '../deps';
 import { atLeast } from '../domain/roles';
 import { LOCALES } from '../i18n';
@@ -107,9 +108,9 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
 }
 
 /**
- * Each command, typed or tapped on the main keyboard (in any language), behind its guard. Two
- * middlewares look them up (one for /commands, one for keyboard labels) rather than one
- * middleware per command and label, which every update used to walk through.
+ * Each command, typed or tapped on the main keyboard (in any language), behind its guard. One
+ * middleware looks it up by name or label, where telegraf's command() and hears() would try
+ * every name and every label in turn on each message.
  */
 function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: CommandSpec[]): void {
   const byName = new Map<string, CommandSpec>();
@@ -121,8 +122,25 @@ function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: Comman
   }
   const guards = new Map(commands.map((cmd) => [cmd, guard(cmd)]));
   const run = (cmd: CommandSpec, ctx: BotContext) => guards.get(cmd)!(ctx, async () => void (await cmd.run(ctx)));
-  bot.command([...byName.keys()], (ctx) => run(byName.get(ctx.command)!, ctx));
-  bot.hears([...byLabel.keys()], (ctx) => run(byLabel.get(ctx.match[0])!, ctx));
+  bot.use((ctx, next) => {
+    const message = ctx.message;
+    if (!message || !('text' in message)) return next();
+    const typed = typedCommand(message, ctx.me);
+    const cmd = typed ? byName.get(typed.name) : byLabel.get(message.text);
+    if (!cmd) return next();
+    // What telegraf's command() sets, for handlers that read the words after the command (commandText).
+    if (typed) Object.assign(ctx, { command: typed.name, payload: typed.payload });
+    return run(cmd, ctx);
+  });
+}
+
+/** "/name@this_bot words" as telegraf reads it: a bot_command entity at the start, for this bot or for any. */
+function typedCommand(message: Message.TextMessage, me: string): { name: string; payload: string } | undefined {
+  const entity = message.entities?.[0];
+  if (entity?.type !== 'bot_command' || entity.offset > 0) return undefined;
+  const [command, to] = message.text.slice(0, entity.length).split('@');
+  if (!command || (to && to.toLowerCase() !== me.toLowerCase())) return undefined;
+  return { name: command.slice(1), payload: message.text.slice(entity.length + 1) };
 }
 
 /** Nothing above understood this update: a press is stale; a private message gets a polite hint. */
