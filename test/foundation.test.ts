@@ -107,6 +107,13 @@ for (const mode of ['polling', 'webhook'] as const) {
       await ed.send('❓ Help');
       expect(ed.last()!.text).toMatch(/You are: Resident/);
       expect((await world.app.deps.users.find(ed.id))!.locale).toBe('en');
+
+      // The same language again: the picker says so, and nothing else is sent (the menu stands as it is).
+      await ed.send('/lang');
+      const again = ed.inbox().length;
+      await ed.press('✓ English');
+      expect(ed.inbox()).toHaveLength(again);
+      expect(ed.last()!.text).toMatch(/✓ English$/);
     });
 
     it('/cancel leaves a flow from any step, and Back goes one step back', async () => {

@@ -23,12 +23,15 @@ export function languageButton(composer: Composer<BotContext>, { deps, bot, onbo
   onButton(composer, {
     codec: langButton,
     run: async (ctx, _, { locale }) => {
-      await deps.users.update(ctx.from.id, { locale }, deps.clock.now());
+      // The language they had chosen already: the picker and the press say so; menus and keyboard stay as they are.
+      const kept = ctx.profile?.locale === locale && onboarded(ctx);
+      if (!kept) await deps.users.update(ctx.from.id, { locale }, deps.clock.now());
       ctx.locale = locale;
       ctx.t = deps.i18n.translator(locale);
       await ctx.answerCbQuery(LOCALE_NAMES[locale]);
       // The picker keeps the choice written under it, its buttons gone.
       await ctx.editMessageText(`${ctx.t('core.choose_language')}\n\n✓ ${LOCALE_NAMES[locale]}`).catch(() => undefined);
+      if (kept) return;
       await bot.refreshCommands(ctx.from.id, ctx.profile && { ...ctx.profile, locale }, ctx.from.language_code);
       if (!onboarded(ctx) && !bot.flows.active(ctx)) return bot.flows.start(ctx, onboarding);
       return ctx.reply(ctx.t('core.language_set'), { reply_markup: onboarded(ctx) ? bot.mainMenu(ctx) : undefined });
