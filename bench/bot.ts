@@ -61,7 +61,7 @@ export async function built(bot: 'linli' | 'bare'): Promise<string> {
   return outfile;
 }
 
-/** The node flags of `npm start` (memory limits, source maps), so bots run here as in production. */
+/** The node flags of `npm start` (memory limits), so bots run here as in production. */
 function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
   return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
