@@ -136,6 +136,9 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
     // Handled again, the press found its notice under way: Mei is told it is sending, not that something went wrong.
     expect(mei.inbox().some((m) => /Sending to \d+ recipients/.test(m.text ?? ''))).toBe(true);
     expect(mei.inbox().filter((m) => /something went wrong/.test(m.text ?? ''))).toEqual([]);
+    // The dead process had made the press's edit already; made again, Telegram answers "not modified" (counted as done).
+    const notModified = emu.rejected.findIndex((c) => c.method === 'editMessageText' && /not modified/.test(c.error?.description ?? ''));
+    if (notModified >= 0) emu.rejected.splice(notModified, 1);
     expect(bot.output).toContain('handling again an update');
   }, 120_000);
 
