@@ -230,7 +230,7 @@ export async function benchUpdates(opts: { users: number; concurrency: number; r
       ratio: ratio.toFixed(2),
       target: 'ratio ≥ 0.4',
       met: met(ratio >= 0.4),
-      why: `the bot process is the bottleneck (one core busy; the emulator and the residents share the other): Linli spends ${fmt(cpuRatio, 1)}× the echo bot's CPU per update, so its rate is bounded near 1/${fmt(cpuRatio, 1)} of the echo bot's. See the CPU row.`,
+      why: `the bot's one JavaScript thread is the bottleneck (the emulator and the residents share the other core): Linli spends ${fmt(cpuRatio, 1)}× the echo bot's CPU per update, so its rate is bounded near 1/${fmt(cpuRatio, 1)} of the echo bot's. See the CPU row.`,
     },
     {
       bench: '1 updates',
@@ -251,7 +251,7 @@ export async function benchUpdates(opts: { users: number; concurrency: number; r
       // 0.5 ms was set on a machine where the echo bot spent 0.18 ms; on a busier machine the ratio (≤ 2.8×) is what compares.
       target: '≤ 0.5 ms (≤ 2.8× the echo bot)',
       met: met(linli.cpuPerUpdate <= 0.5 || cpuRatio <= 2.8),
-      why: `per update Linli makes ${fmt(linli.callsPerUpdate, 2)} Bot API calls against 1 and runs its SQLite queries, a session read (and a write when it changed) and telegraf's middleware chain; the profile's heaviest frames are HTTP (undici/node-fetch), SQLite and the garbage collector, not one hot spot of ours.`,
+      why: `per update Linli makes ${fmt(linli.callsPerUpdate, 2)} Bot API calls against 1, about seven SQL statements (two of them the update's claim, which lets it be handled again after a crash), a session read (and a write when it changed) and its middleware; no one hot spot of ours is left (README, Benchmarks: the profile).`,
     },
     {
       bench: '1 updates',
@@ -261,7 +261,7 @@ export async function benchUpdates(opts: { users: number; concurrency: number; r
       ratio: (linli.callsPerUpdate / bare.callsPerUpdate).toFixed(2),
       target: '≤ 1.2',
       met: met(linli.callsPerUpdate <= 1.2),
-      why: `by method: ${linli.perMethod.join(', ')}.`,
+      why: `by method: ${linli.perMethod.join(', ')}. A press needs its answer and its edit, a message its reply: about 1.37 for this mix at best; the rest are the extra messages that show and take away the location and phone keyboards (a reply keyboard cannot share a message with inline buttons), the committee group's cards and the step's buttons taken off a typed answer.`,
     },
     {
       bench: '1 updates',
