@@ -31,6 +31,7 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
     missing,
     tooMany,
     rejected,
+    refusals: refused,
     seconds: allSeconds,
   } = await announceToAll(emu, staff, people, opts.recipients);
   const rss = rssMb(child.pid!);
@@ -57,6 +58,7 @@ export async function benchBroadcast(opts: { recipients: number }): Promise<Row[
       ratio: '—',
       target: '0 429s, 0 refused',
       met: tooMany === 0 && rejected === 0 ? 'yes' : 'no',
+      why: `each 429: ${refused.slice(0, 5).join('; ')}.`,
     },
     {
       bench: '2 broadcast',
@@ -151,7 +153,9 @@ function refusals(emu: Emulator): string[] {
     .filter((c) => c.error?.code === 429)
     .map((c) => {
       const before = posted.filter((p) => p.at > c.at - 1000 && p.at <= c.at);
-      const detail = process.env.BENCH_REFUSAL_DETAIL ? ` [${before.map((p) => `${p.method}:${Math.round(c.at - p.at)}`).join(' ')}]` : '';
+      const detail = process.env.BENCH_REFUSAL_DETAIL
+        ? ` [${before.map((p) => `${String(p.params.chat_id).slice(-4)}${String(p.params.text ?? '').includes(MARKER) ? '' : '(other)'}:${Math.round(c.at - p.at)}`).join(' ')}]`
+        : '';
       return `${c.method} to ${String(c.params.chat_id)}: ${before.length} in the second before, ${before.filter((p) => p.params.chat_id === c.params.chat_id).length} of them to that chat${detail}`;
     });
 }

@@ -418,8 +418,11 @@ export class Sender {
       prune(this.globalDone, now - 1000);
       if (this.nextAt < now - CATCH_UP * interval) this.nextAt = now - CATCH_UP * interval;
       const paceWait = this.nextAt - now;
-      const full = this.sendingNow + this.globalDone.length >= this.globalBudget();
-      const windowWait = !full ? 0 : this.globalDone.length > 0 ? this.globalDone[0] + 1000 - now : BUSY_MS;
+      // How many of the second's messages must leave it before one more fits: wait until the last of
+      // those is over a second old (not merely the oldest, which a late timer's catch-up would
+      // take for room enough for several), or for calls under way to be answered.
+      const excess = this.sendingNow + this.globalDone.length - this.globalBudget() + 1;
+      const windowWait = excess <= 0 ? 0 : excess > this.globalDone.length ? BUSY_MS : this.globalDone[excess - 1] + 1001 - now;
       const wait = Math.max(paceWait, windowWait, this.chatWait(chatId, now));
       if (wait <= 0) {
         this.nextAt += interval;
