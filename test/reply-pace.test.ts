@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { worldSuite } from './helpers/world';
+import { seedResidents } from './helpers/residents';
 
 /**
  * Direct replies at Telegram's real limits: the emulator allows a chat a burst of three messages,
@@ -28,3 +29,31 @@ it('a resident typing faster than Telegram allows gets every reply, in bursts of
   expect(sends.slice(1).some((c, i) => c.at - sends[i]!.at < 500)).toBe(true);
   expect(world.emu.stats.tooManyRequests).toBe(0);
 }, 30_000);
+
+it('a resident asking for help while a notice goes out at the full 30 a second is answered, and Telegram refuses nothing', async () => {
+  const mei = await world.staff('Mei Pace');
+  const residents = await seedResidents(world, 300, 6_100_000);
+  const bo = await world.resident('Bo Pace');
+  await mei.send('/announce');
+  await mei.send('The stairwell lights in building 2 are replaced on Friday.');
+  await mei.press('Skip');
+  await mei.press(/Regular notice/);
+  await mei.press('🏘 The whole community');
+  const send = mei
+    .last()!
+    .buttons()
+    .find((b) => /^✅ Send to \d+/.test(b))!;
+  world.emu.limits.enable();
+  await mei.press(send);
+  // While the sender fills each second, Bo asks three times, as a person would.
+  await world.emu.waitForCalls((c) => c.ok && String(c.params.text ?? '').includes('stairwell lights'), { count: 60, timeoutMs: 10_000 });
+  for (let i = 0; i < 3; i++) {
+    const before = bo.inbox().length;
+    await bo.send('/help');
+    expect(bo.inbox().length).toBeGreaterThan(before);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  }
+  await world.app.sender.flush(60_000);
+  for (const r of residents) expect(r.inbox().filter((m) => (m.text ?? '').includes('stairwell lights'))).toHaveLength(1);
+  expect(world.emu.stats.tooManyRequests).toBe(0);
+}, 60_000);

@@ -86,7 +86,7 @@ interface LeasedRow {
   attempts: number;
 }
 
-/** Keeps a little under Telegram's limits, so clock jitter between us and them never earns a 429. */
+/** Keeps a little under Telegram's limits for one chat (its second and a group's minute), whose counting we do not see. */
 const MARGIN = 0.97;
 const PAGE = 250;
 /** How many sends a late timer may make up at once. */
@@ -170,11 +170,14 @@ export class Sender {
   /**
    * Milliseconds until the chat may get one more direct reply: a token bucket of `replyBurst`
    * over every message it got lately (replies, the outbox, other instances), refilled at the
-   * chat's rate. Telegram counts a burst the same way, with a larger bucket (src/sandbox/emulator/traffic.ts).
+   * chat's rate (Telegram counts a burst the same way, with a larger bucket:
+   * src/sandbox/emulator/traffic.ts), and a place in the overall second, which the outbox may be
+   * filling (a reply takes the next place that frees, as the outbox's next message would).
    */
   replyWait(chatId: number): number {
     const burst = this.opts.replyBurst;
     if (!Number.isFinite(burst)) return 0;
+    const now = Date.now();
     const perMs = ((chatId < 0 ? 1 : this.opts.privatePerSecond) * MARGIN) / 1000;
     let tokens = burst;
     let at = -Infinity;
@@ -182,8 +185,8 @@ export class Sender {
       tokens = Math.min(burst, tokens + (t - at) * perMs) - 1;
       at = t;
     }
-    tokens = Math.min(burst, tokens + (Date.now() - at) * perMs) - (this.chatSending.get(chatId) ?? 0);
-    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / perMs);
+    tokens = Math.min(burst, tokens + (now - at) * perMs) - (this.chatSending.get(chatId) ?? 0);
+    return Math.max(tokens >= 1 ? 0 : Math.ceil((1 - tokens) / perMs), this.globalWait(now));
   }
 
   /** The Bot API call the sender uses, for watchers that edit a message in place. */
@@ -379,8 +382,13 @@ export class Sender {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
   }
 
+  /**
+   * Messages per second across all chats: Telegram's 30 itself, without MARGIN. A message counts
+   * from before it leaves until a second after its answer is back, so no second at Telegram's end
+   * ever holds more than this however the network and the clocks differ (slot()).
+   */
   private globalBudget(): number {
-    return Math.max(1, Math.floor(this.opts.globalPerSecond * MARGIN));
+    return Math.max(1, Math.floor(this.opts.globalPerSecond));
   }
 
   /**
@@ -415,21 +423,28 @@ export class Sender {
     const interval = 1000 / this.globalBudget();
     for (;;) {
       const now = Date.now();
-      prune(this.globalDone, now - 1000);
       if (this.nextAt < now - CATCH_UP * interval) this.nextAt = now - CATCH_UP * interval;
       const paceWait = this.nextAt - now;
-      // How many of the second's messages must leave it before one more fits: wait until the last of
-      // those is over a second old (not merely the oldest, which a late timer's catch-up would
-      // take for room enough for several), or for calls under way to be answered.
-      const excess = this.sendingNow + this.globalDone.length - this.globalBudget() + 1;
-      const windowWait = excess <= 0 ? 0 : excess > this.globalDone.length ? BUSY_MS : this.globalDone[excess - 1] + 1001 - now;
-      const wait = Math.max(paceWait, windowWait, this.chatWait(chatId, now));
+      const wait = Math.max(paceWait, this.globalWait(now), this.chatWait(chatId, now));
       if (wait <= 0) {
         this.nextAt += interval;
         return;
       }
       await sleep(wait);
     }
+  }
+
+  /**
+   * Milliseconds until one more message fits the overall second: as many of the second's messages
+   * must leave it as would overfill it, so wait until the last of those is over a second old (not
+   * merely the oldest, which a late timer's catch-up took for room for several), or for calls
+   * under way to be answered.
+   */
+  private globalWait(now: number): number {
+    prune(this.globalDone, now - 1000);
+    const excess = this.sendingNow + this.globalDone.length - this.globalBudget() + 1;
+    if (excess <= 0) return 0;
+    return excess > this.globalDone.length ? BUSY_MS : this.globalDone[excess - 1] + 1001 - now;
   }
 
   /** Whether the chat got more than the refused message in the last second. */

@@ -44,8 +44,8 @@ export function countDirectSends(sender: Sender): Middleware<BotContext> {
     telegram.callApi = (async (method: string, payload: { chat_id?: unknown }, options?: object) => {
       const chatId = payload?.chat_id;
       if (!postsMessage(method) || typeof chatId !== 'number') return call(method as never, payload as never, options);
-      const wait = sender.replyWait(chatId);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let wait = sender.replyWait(chatId); wait > 0; wait = sender.replyWait(chatId))
+        await new Promise((resolve) => setTimeout(resolve, wait));
       const post = () => sender.countedDirect(chatId, () => call(method as never, payload as never, options));
       return post().catch(async (err: unknown) => {
         // The chat got more messages than Telegram's burst (from another instance perhaps): wait
