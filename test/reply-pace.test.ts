@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { worldSuite } from './helpers/world';
 import { seedResidents } from './helpers/residents';
+import { announceUpToSend } from './helpers/simulation';
 
 /**
  * Direct replies at Telegram's real limits: the emulator allows a chat a burst of three messages,
@@ -34,15 +35,7 @@ it('a resident asking for help while a notice goes out at the full 30 a second i
   const mei = await world.staff('Mei Pace');
   const residents = await seedResidents(world, 300, 6_100_000);
   const bo = await world.resident('Bo Pace');
-  await mei.send('/announce');
-  await mei.send('The stairwell lights in building 2 are replaced on Friday.');
-  await mei.press('Skip');
-  await mei.press(/Regular notice/);
-  await mei.press('🏘 The whole community');
-  const send = mei
-    .last()!
-    .buttons()
-    .find((b) => /^✅ Send to \d+/.test(b))!;
+  const send = await announceUpToSend(mei, 'The stairwell lights in building 2 are replaced on Friday.');
   world.emu.limits.enable();
   await mei.press(send);
   // While the sender fills each second, Bo asks three times, as a person would.

@@ -196,6 +196,19 @@ export async function fileReport(u: EmulatedUser, rng: Rng, text: string): Promi
   return Number(/R-(\d+)/.exec(done.text!)![1]) - 1000;
 }
 
+/** Staff write a regular notice to the whole community up to its preview; resolves with the label of its Send button. */
+export async function announceUpToSend(staff: EmulatedUser, text: string): Promise<string> {
+  await staff.send('/announce');
+  await staff.send(text);
+  await staff.press('Skip');
+  await staff.press(/Regular notice/);
+  await staff.press('🏘 The whole community');
+  return staff
+    .last()!
+    .buttons()
+    .find((b) => /^✅ Send to \d+/.test(b))!;
+}
+
 /** The latest time of day offered (earlier ones may have passed today). */
 const latestChoice = (buttons: string[]) => buttons.filter((b) => !/Back|Cancel/.test(b)).at(-1)!;
 

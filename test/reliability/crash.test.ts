@@ -7,6 +7,7 @@ import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
 import { BotProcess } from '../helpers/bot-process';
 import {
   approveHelp,
+  announceUpToSend,
   askForHelp,
   claimCard,
   expectLedgerKept,
@@ -150,16 +151,7 @@ describe('a bot killed at random moments', () => {
     async () => {
       const staff = town.staff[0]!;
       const title = `Water cut on Friday (${SEED})`;
-      await staff.send('/announce');
-      await staff.send(title);
-      await staff.press('Skip');
-      await staff.press(/Regular notice/);
-      await staff.press('🏘 The whole community');
-      const send = staff
-        .inbox()
-        .at(-1)!
-        .buttons()
-        .find((b) => /^✅ Send to \d+/.test(b))!;
+      const send = await announceUpToSend(staff, title);
       const recipients = Number(/\d+/.exec(send)![0]);
       expect(recipients).toBeGreaterThan(10);
       // Kill the moment the fourth resident has it.

@@ -55,9 +55,10 @@ function busiestSecond(calls: CallRecord[]): number {
 }
 
 /**
- * Telegram's 429s over the whole suite: 0 in every run on a quiet machine, but one was seen when CI
- * ran it beside the rest of the suite (busiest second 29, so a per-chat limit; cause not found yet,
- * see issue 16). Each one is printed with its chat; more than this fails.
+ * Telegram's 429s over the whole suite: 0 in every run on a quiet machine; one was seen when CI ran
+ * it beside the rest of the suite. The likely cause, a late timer's catch-up overfilling a second,
+ * is fixed (Sender.globalWait) and none has been seen since, but a loaded CI machine is allowed
+ * this one until more runs say otherwise. Each one is printed with its chat; more than this fails.
  */
 const TOLERATED_429S = 1;
 

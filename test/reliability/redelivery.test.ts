@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from '../../src/sandbox/emulator';
 import { openDatabase, type Db } from '../../src/store/db';
 import { BotProcess } from '../helpers/bot-process';
-import { setUpCommunity, type Community } from '../helpers/simulation';
+import { announceUpToSend, setUpCommunity, type Community } from '../helpers/simulation';
 import { newUserId, startWorld, type World } from '../helpers/world';
 
 /**
@@ -103,15 +103,7 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
   it('a notice whose Send press died after the notice was written is not sent twice after the restart', async () => {
     const mei = town.staff[0]!;
     const text = 'The lift in building 2 is serviced on Monday';
-    await mei.send('/announce');
-    await mei.send(text);
-    await mei.press('Skip');
-    await mei.press(/Regular notice/);
-    await mei.press('🏘 The whole community');
-    const send = mei
-      .last()!
-      .buttons()
-      .find((b) => /^✅ Send to \d+/.test(b))!;
+    const send = await announceUpToSend(mei, text);
 
     // What the press says to Mei once the notice is written hangs, and the bot is killed meanwhile.
     emu.faults.add({ method: /^(editMessageText|sendMessage)$/, chatId: mei.id, kind: 'slow', delayMs: 5000 });
