@@ -241,6 +241,7 @@ export async function benchInstances(opts: { users: number; concurrency: number;
       ratio: elected.share.toFixed(3),
       target: '≥ 95% of the limit, 0 429s',
       met: elected.share >= 0.95 && elected.tooMany === 0 ? 'yes' : 'no',
+      why: `each 429: ${elected.refusals.slice(0, 5).join('; ')}.`,
     },
     {
       bench: '6 instances',

@@ -385,10 +385,12 @@ export class Sender {
   /**
    * Messages per second across all chats: Telegram's 30 itself, without MARGIN. A message counts
    * from before it leaves until a second after its answer is back, so no second at Telegram's end
-   * ever holds more than this however the network and the clocks differ (slot()).
+   * ever holds more than this however the network and the clocks differ (slot()). Other
+   * instances' direct replies are counted only once Redis tells of them, after they went out:
+   * with peers, one place a second stays free for them.
    */
   private globalBudget(): number {
-    return Math.max(1, Math.floor(this.opts.globalPerSecond));
+    return Math.max(1, Math.floor(this.opts.globalPerSecond) - (this.peers ? 1 : 0));
   }
 
   /**

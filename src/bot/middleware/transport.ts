@@ -48,7 +48,7 @@ function redacted(err: Error): Error {
   return err;
 }
 
-function post(base: URL, method: string, payload: Record<string, unknown>): Promise<unknown> {
+function post(base: URL, method: string, payload: Record<string, unknown>, retried = false): Promise<unknown> {
   const body = JSON.stringify(payload, withoutNulls);
   const url = new URL(method, base);
   const client = url.protocol === 'https:' ? https : http;
@@ -85,7 +85,13 @@ function post(base: URL, method: string, payload: Record<string, unknown>): Prom
       },
     );
     request.on('timeout', () => request.destroy(new Error(`no answer from the Bot API to ${method} within ${TIMEOUT_MS} ms`)));
-    request.on('error', (err) => reject(redacted(err)));
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed just as it was reused: the request never got
+      // there (Node's documented case), so it is sent once more on a fresh connection.
+      if (!retried && request.reusedSocket && err.code === 'ECONNRESET')
+        return void post(base, method, payload, true).then(resolve, reject);
+      reject(redacted(err));
+    });
     request.end(body);
   });
 }
