@@ -225,6 +225,7 @@ async function submit(deps: CoreDeps, c: C): Promise<Outcome> {
     reporterId: c.userId,
     photos: c.state.photos,
     pageAfterMinutes: deps.communities.settings.emergencyAckMinutes,
+    updateId: c.updateId,
   });
   const said = report.emergency ? 'hazards.submitted_emergency' : 'hazards.submitted';
   return { finish: { text: c.t(said, { id: publicId(report.id), hours: category.slaAckHours }) } };

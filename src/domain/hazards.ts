@@ -46,6 +46,12 @@ export function findReport(db: Executor, id: number) {
   return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The report this update filed already, when it is handled again after a crash cut it short. */
+export function reportOfUpdate(db: Executor, updateId: number | undefined) {
+  if (updateId === undefined) return Promise.resolve(undefined);
+  return db.selectFrom('reports').selectAll().where('update_id', '=', updateId).executeTakeFirst();
+}
+
 export interface NewReport {
   communityId: string;
   category: HazardCategory;
@@ -59,6 +65,8 @@ export interface NewReport {
   photos: string[];
   /** Minutes before an unacknowledged emergency page goes to the committee group. */
   pageAfterMinutes: number;
+  /** The Telegram update whose Submit press files it (handled again after a crash, it finds this report). */
+  updateId?: number;
 }
 
 export async function createReport(tx: Tx, now: number, r: NewReport): Promise<Report> {
@@ -95,6 +103,7 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
       ack_overdue_at: null,
       fix_overdue_at: null,
       page_due_at: r.category.emergency ? now + r.pageAfterMinutes * MINUTE : null,
+      update_id: r.updateId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -7,6 +7,7 @@ import {
   addSupport,
   commentFix,
   createReport,
+  reportOfUpdate,
   findReport,
   followersOf,
   isFollower,
@@ -344,6 +345,9 @@ export async function continueInPrivate(deps: HazardDeps, userId: number, t: Tra
  */
 export async function submitReport(deps: HazardDeps, now: number, draft: NewReport): Promise<Report> {
   const report = await deps.db.transaction().execute(async (tx) => {
+    // Handled again after a crash: the report and its card exist already.
+    const filed = await reportOfUpdate(tx, draft.updateId);
+    if (filed) return filed;
     const r = await createReport(tx, now, draft);
     const responder = r.emergency ? undefined : await firstResponderFor(tx, r.community_id, r.building_id);
     if (responder) await sendToResponder(deps, tx, now, r, responder);

@@ -17,6 +17,7 @@ import { dashboardMenus } from './015_dashboard_menus';
 import { groupLocale } from './017_group_locale';
 import { questionResponder } from './019_question_responder';
 import { broadcastUpdate } from './020_broadcast_update';
+import { reportUpdate } from './021_report_update';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '017_group_locale': groupLocale,
   '019_question_responder': questionResponder,
   '020_broadcast_update': broadcastUpdate,
+  '021_report_update': reportUpdate,
   '018_command_menus': commandMenus,
 };

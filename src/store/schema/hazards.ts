@@ -45,6 +45,8 @@ export interface ReportsTable {
   fix_overdue_at: number | null;
   /** Emergency pages: when the next escalation is due (null once acknowledged) and how many were sent. */
   page_due_at: number | null;
+  /** Added by 021: the update whose Submit press filed it (once per update, see submitReport). */
+  update_id?: number | null;
   page_count: Generated<number>;
   /** Added by 014_grid: who got the report first, privately (a grid worker or a partner unit's contact). */
   responder_id: number | null;
