@@ -62,9 +62,11 @@ export async function built(bot: 'linli' | 'bare'): Promise<string> {
 }
 
 /** The node flags of `npm start` (memory limits), so bots run here as in production. */
-function startFlags(): string[] {
+/** `npm start`'s Node flags, and BENCH_NODE_FLAGS (e.g. --cpu-prof) after them. */
+export function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+  const flags = pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+  return [...flags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 }
 
 /** Starts a built bot process on the emulator and waits until it has handled a probe's /start. */
@@ -74,8 +76,7 @@ export async function startBot(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; startMs: number }> {
   const t0 = performance.now();
-  const flags = [...startFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
-  const child = spawn(process.execPath, [...flags, script], {
+  const child = spawn(process.execPath, [...startFlags(), script], {
     env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

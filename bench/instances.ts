@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
-import { botFiles, built, cpuMs, seedResidents, UNPACED } from './bot';
+import { botFiles, built, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
 import { fmt, type Row } from './lib';
 import { drive, residentScript, seedMix } from './updates';
 
@@ -80,11 +79,6 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
-}
-
 /** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
 async function startInstances(emu: Emulator, n: number, env: Record<string, string>) {
   const script = await built('linli');
@@ -140,7 +134,7 @@ async function startInstances(emu: Emulator, n: number, env: Record<string, stri
 const uniqueToken = () => `${7_200_000_000 + Math.floor(Math.random() * 1e8)}:AABenchInstancesToken000000000000`;
 
 /** The update mix through `n` instances on a fresh PostgreSQL database and Redis. */
-async function updatesOn(n: number, opts: { users: number; concurrency: number; registered: number }) {
+export async function updatesOn(n: number, opts: { users: number; concurrency: number; registered: number }) {
   const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 120_000 });
   const database = await freshPostgres();
   const db: Db = openDatabase({ kind: 'postgres', url: database.url });
