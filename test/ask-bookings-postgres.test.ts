@@ -41,10 +41,19 @@ describe.each(storages)('ask and bookings on $name', ({ run, env }) => {
       await ana.press('Other');
       await ana.send('Is the library open on Sundays?');
       await world.flush();
-      await lin.press('✍️ Answer');
+      const card = lin.last()!;
+      expect(card.buttons()).toEqual(['✍️ Answer']);
+      // /questions lists it, and its Answer starts the answer there.
+      await lin.send('/questions');
+      expect(lin.last()!.text).toContain('🙋 Is the library open on Sundays?');
+      await lin.press('✍️ Answer Q-1');
       await lin.send('Yes, from 9 to 5.');
       await world.flush();
       expect(ana.last()!.text).toContain('Yes, from 9 to 5.');
+      // Lin's private copy of the card (no group linked) says it is answered, without Answer.
+      const answered = lin.inbox().find((m) => m.message_id === card.message_id)!;
+      expect(answered.text).toContain('✅ Answered');
+      expect(answered.buttons()).toEqual([]);
       await ana.press('✅ That answers it');
       const q = await world.db.selectFrom('questions').selectAll().executeTakeFirstOrThrow();
       expect({ status: q.status, rounds: Number(q.rounds) }).toEqual({ status: 'closed', rounds: 1 });

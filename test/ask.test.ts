@@ -210,3 +210,100 @@ describe('ask the committee', () => {
     expect(words).toEqual([{ text: '', author_id: null }]);
   });
 });
+
+/**
+ * The SLA as reports have it: an overdue question's card says so where staff read it (still with
+ * Answer), /questions lists what waits with an Answer button each, and a follow-up starts a wait
+ * of its own that can go overdue in its turn. (A world of its own: the summary above counts.)
+ */
+describe('questions past their SLA', () => {
+  let world: World;
+  let lin: EmulatedUser;
+  let group: EmulatedGroup;
+
+  const runOverdue = async () => {
+    await world.app.scheduler.run(world.app.scheduler.jobs.find((j) => j.name === 'ask.overdue')!);
+    await world.flush();
+  };
+  const inGroup = (messageId: number) => group.messages().find((m) => m.message_id === messageId)!;
+  const overdueNotes = (ref: string) => group.messages().filter((m) => (m.text ?? '').startsWith(`⏰ ${ref} `));
+
+  beforeAll(async () => {
+    world = await startWorld();
+    world.clock.set(zonedEpoch({ year: 2027, month: 3, day: 2, hour: 10 }, 'Asia/Shanghai'));
+    lin = await world.staff('Lin');
+    group = world.emu.group({ title: '梅园居委会', members: [lin] });
+    await lin.send('/link committee', { in: group });
+  });
+  afterAll(async () => {
+    expect(world.emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
+    await world.stop();
+  });
+
+  it('an overdue card says so, /questions answers it, and the follow-up’s own wait goes overdue too', async () => {
+    const ana = await world.resident('Ana');
+    await ana.send('/ask');
+    await ana.press('❓ 提问');
+    await ana.press('证件与办事');
+    await ana.send('老年卡在哪里办？');
+    await world.flush();
+    const ref = /Q-\d+/.exec(ana.last()!.text!)![0];
+    const card = group.messages().find((m) => (m.text ?? '').includes(ref))!;
+    expect(card.text).toContain('⏱ 请在');
+
+    await lin.send('/questions');
+    expect(lin.last()!.text).toContain(`⏱ ${ref} · Papers and procedures · Meiyuan Xincun Building 1 · waiting 0 hours`);
+    expect(lin.last()!.buttons()).toEqual(['⬜ Overdue only', `✍️ Answer ${ref}`]);
+    await lin.press('⬜ Overdue only');
+    expect(lin.last()!.text).toContain('Nothing is waiting for an answer');
+
+    world.clock.advance(49 * HOUR);
+    await runOverdue();
+    // The group's card is edited in place, as a report's is, and keeps its Answer button.
+    expect(inGroup(card.message_id).text).toContain('⏰ 已超时：应在');
+    expect(inGroup(card.message_id).buttons()).toEqual(['✍️ 答复']);
+    expect(overdueNotes(ref)).toHaveLength(1);
+
+    await lin.send('/questions');
+    await lin.press('⬜ Overdue only');
+    const list = lin.last()!;
+    expect(list.text).toContain('Overdue, waiting for an answer: 1');
+    expect(list.text).toContain(`⏰ ${ref} · Papers and procedures · Meiyuan Xincun Building 1 · waiting 49 hours\n🙋 老年卡在哪里办？`);
+    await lin.press(`✍️ Answer ${ref}`);
+    expect(lin.last()!.text).toContain(`Please write your answer to ${ref}`);
+    await lin.send('带身份证到社区服务大厅办理。');
+    await world.flush();
+    expect(inGroup(card.message_id).text).toContain('✅ 已答复');
+    expect(inGroup(card.message_id).buttons()).toEqual([]);
+
+    // The follow-up waits afresh: its new card is not overdue 47 h on, and is at 49 h, heard once more.
+    await ana.press('💬 我还有问题');
+    await ana.send('需要带照片吗？');
+    await world.flush();
+    const again = group.messages().findLast((m) => (m.text ?? '').includes('需要带照片吗'))!;
+    expect(again.message_id).not.toBe(card.message_id);
+    world.clock.advance(47 * HOUR);
+    await runOverdue();
+    expect(inGroup(again.message_id).text).toContain('⏱ 请在');
+    expect(overdueNotes(ref)).toHaveLength(1);
+    world.clock.advance(2 * HOUR);
+    await runOverdue();
+    await runOverdue();
+    expect(inGroup(again.message_id).text).toContain('⏰ 已超时');
+    expect(inGroup(again.message_id).buttons()).toEqual(['✍️ 答复']);
+    expect(overdueNotes(ref)).toHaveLength(2);
+    // The first wait's card stays as it was answered.
+    expect(inGroup(card.message_id).text).toContain('✅ 已答复');
+    await lin.send('/questions');
+    expect(lin.last()!.text).toContain(`⏰ ${ref}`);
+    expect(lin.last()!.text).toContain('🙋 需要带照片吗？');
+  });
+
+  it('/questions shows staff their own community only', async () => {
+    const olga = await world.staff('Olga', { community: 'guihua' });
+    await olga.send('/questions');
+    expect(olga.last()!.text).toContain('Waiting for an answer: 0');
+    expect(olga.last()!.text).toContain('Nothing is waiting for an answer');
+    expect(olga.last()!.buttons()).toEqual(['⬜ Overdue only']);
+  });
+});

@@ -189,8 +189,23 @@ describe('the staff dashboard in a browser', () => {
       const [app] = await Promise.all([browser.waitForEvent('page'), button.click()]);
       await app.locator('nav a[aria-current]', { hasText: '平面图' }).waitFor();
       expect(app.url()).not.toContain('tgWebAppData');
-      await chat.close();
       await app.close();
+
+      // /dashboard also set the chat's menu button to the Mini App: it shows the bot's label and opens the dashboard signed in.
+      // (setChatMenuButton goes through the outbox, after the reply.)
+      await expect.poll(() => sandbox.emu.menuButton(STAFF).type).toBe('web_app');
+      const set = sandbox.emu.menuButton(STAFF) as { type: string; text: string };
+      expect(set.text).toBe('工作台');
+      const menu = chat.locator('#menu-button', { hasText: set.text });
+      await menu.waitFor();
+      await chat.screenshot({ path: join(ARTIFACTS, 'dashboard-sandbox-menu-button.png') });
+      const [fromMenu] = await Promise.all([browser.waitForEvent('page'), menu.click()]);
+      await fromMenu.locator('nav a[aria-current]', { hasText: '平面图' }).waitFor();
+      expect(fromMenu.url()).not.toContain('tgWebAppData');
+      // The command list is not what it opens.
+      expect(await chat.locator('#panel').isHidden()).toBe(true);
+      await chat.close();
+      await fromMenu.close();
     } finally {
       await sandbox.stop();
     }

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, MINUTE } from '../src/clock';
+import { DAY, HOUR, MINUTE } from '../src/clock';
 import { parseConfig } from '../src/config';
 import { lastCompleteWeek } from '../src/domain/summary';
 import { ADMIN_ID } from './helpers/world';
@@ -174,6 +174,18 @@ describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(sent[0].text).toMatch(/Meiyuan Street Office: the communities side by side/);
     expect(sent[0].text).toMatch(/1\. Meiyuan Community\nResponse 100% · resolution 100% · satisfaction 100%/);
     expect(sent[0].text).toMatch(/2\. Guihua Community\nResponse 0%/);
+  });
+
+  it('a report’s history tells its routing and escalation steps in words, not their codes', async () => {
+    const id = await d.fileLightReport(await d.world.resident('Dai'), '三号楼门口的路灯一闪一闪');
+    // A street light is acknowledged within 24 hours: past that, the ladder's first rung with someone on it is the committee group.
+    d.world.clock.advance(25 * HOUR);
+    await job('hazards.overdue');
+    const lin = (await d.signIn(d.lin)).body.token!;
+    const detail = await d.get(`report/${id}`, { s: lin });
+    expect(detail.text).toContain('<b>Routed</b>');
+    expect(detail.text).toContain('⏫ Sent to the committee group (not acknowledged in time)');
+    expect(detail.text).not.toContain('ladder:');
   });
 });
 

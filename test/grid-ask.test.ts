@@ -86,6 +86,16 @@ describe('questions go to the building’s grid worker first', () => {
       .where('id', '=', Number(ref.slice(2)))
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'open', responder_id: wu.id, group_due_at: null });
+
+    // Past the SLA, both copies say it is overdue: the grid worker's (in English) and the group's.
+    const wuCard = wu.inbox().find((m) => (m.text ?? '').includes(`A question from your building, ${ref}`))!;
+    h.world.clock.advance(48 * 60 * MINUTE);
+    await h.job('ask.overdue');
+    await h.world.flush();
+    const wuNow = wu.inbox().find((m) => m.message_id === wuCard.message_id)!;
+    expect(wuNow.text).toContain('⏰ Overdue: it should have been answered by');
+    expect(wuNow.buttons()).toEqual(['✍️ Answer']);
+    expect(questionCards(ref)[0].text).toContain('⏰ 已超时');
   });
 
   it('a building without a grid worker: straight to the committee group, as before', async () => {
@@ -93,6 +103,30 @@ describe('questions go to the building’s grid worker first', () => {
     const ref = await ask(cy, '社区医院几点开门？');
     expect(questionCards(ref)).toHaveLength(1);
     expect(wu.inbox().some((m) => (m.text ?? '').includes(ref))).toBe(false);
+  });
+
+  it('a partner unit’s frontage covering the building changes nothing: the question still goes to its grid worker', async () => {
+    // The unit takes the hazard reports of its frontage (building 1 here), never residents' questions.
+    await h.lin.send('/units');
+    await h.lin.press('➕ Register a unit');
+    await h.lin.send('Meiyuan Bank');
+    await h.lin.press('Meiyuan Xincun Building 1');
+    await h.lin.press('✅ Done');
+    const zhou = await acceptInvite(h.world, 'Zhou', h.lin.last()!.text ?? '');
+    await zhou.waitFor(/your unit's contact/);
+
+    const dee = await h.world.resident('Dee');
+    const ref = await ask(dee, '社区有没有老年食堂？');
+    expect(wu.last()!.text).toContain(`A question from your building, ${ref}`);
+    expect(wu.last()!.buttons()).toEqual(['✍️ Answer']);
+    expect(zhou.inbox().some((m) => (m.text ?? '').includes(ref))).toBe(false);
+    expect(questionCards(ref)).toEqual([]);
+    const row = await h.world.db
+      .selectFrom('questions')
+      .selectAll()
+      .where('id', '=', Number(ref.slice(2)))
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'open', responder_id: wu.id });
   });
 });
 

@@ -3,8 +3,8 @@ import { DAY, MINUTE } from '../src/clock';
 import { slotAt } from '../src/domain/duty';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
-import { gridSection, routeNotes } from './helpers/grid';
-import { hazardSuite } from './helpers/hazards';
+import { gridSection, historyOnR, routeNotes } from './helpers/grid';
+import { hazardSuite, type HazardWorld } from './helpers/hazards';
 import { zonedEpoch } from '../src/zoned-time';
 
 /**
@@ -13,6 +13,8 @@ import { zonedEpoch } from '../src/zoned-time';
  */
 
 const EN_DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const handUpRow = (h: HazardWorld, id: number) =>
+  h.world.db.selectFrom('hand_ups').selectAll().where('report_id', '=', id).executeTakeFirstOrThrow();
 
 describe('the duty rota, emergency paging and hand-ups', () => {
   const h = hazardSuite();
@@ -97,6 +99,7 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     await h.world.flush();
     await h.lin.press(/the street office/);
     await h.lin.send('JD-2026-118');
+    await h.lin.press(/^📅 In 7 days/);
     expect((await h.latest()).status).toBe('handed_up');
     const handUp = await h.world.db.selectFrom('hand_ups').selectAll().where('report_id', '=', r.id).executeTakeFirstOrThrow();
     expect(handUp.expected_at - handUp.handed_at).toBe(7 * DAY);
@@ -133,5 +136,91 @@ describe('the duty rota, emergency paging and hand-ups', () => {
     // The summary counts it: settled this week, not in time.
     const section = { text: await gridSection(h.lin) };
     expect(section.text).toMatch(/Handed up: 0 this week; 1 settled \(0 in time\); 0 still awaiting an answer/);
+  });
+
+  /** Lin hands a report up to the street office from the group's card: the default date, or one typed. The confirmation. */
+  async function handUp(r: { id: number }, due?: string) {
+    const card = h.cardOf(r.id);
+    await h.lin.pressData(staffButton.pack({ action: 'hand_up', id: r.id }), { in: h.group, messageId: card.message_id });
+    await h.world.flush();
+    await h.lin.press(/the street office/);
+    await h.lin.send('JD-2031-7');
+    await (due ? h.lin.send(due) : h.lin.press(/^📅 In 7 days/));
+    await h.world.flush();
+    return h.lin.last()!;
+  }
+  const handUpOf = (id: number) => handUpRow(h, id);
+  const localDay = (at: number) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
+  it('a hand-up answered in time from its card: the date staff gave is on the card, and it counts as answered in time', async () => {
+    const eva = await h.world.resident('Eva', { building: 'b3' });
+    const r = await h.reportAtHome(eva, '路灯损坏', '三号楼后面的路灯不亮');
+    const day = localDay(h.world.clock.now() + 10 * DAY);
+    const done = await handUp(r, `${day} 17:00`);
+    expect(done.text).toContain(`Their answer is expected by ${day} 17:00`);
+    expect(done.buttons()).toEqual(['✅ Fixed', '🚫 Refused', '⏳ Still pending']);
+    const [year, month, date] = day.split('-').map(Number);
+    expect((await handUpOf(r.id)).expected_at).toBe(zonedEpoch({ year, month, day: date, hour: 17 }, 'Asia/Shanghai'));
+    const card = h.cardOf(r.id);
+    expect(card.text ?? card.caption).toContain(`⏳ 预计 ${day} 17:00 前答复`);
+    expect(card.buttons()).toEqual(['✅ 已解决', '🚫 不予受理', '⏳ 仍在处理']);
+
+    // Two days on, the street office says it is fixed: recorded from the group's card, the note asked privately.
+    h.world.clock.advance(2 * DAY);
+    const press = await h.lin.press('✅ 已解决', { in: h.group, messageId: card.message_id });
+    expect(press.answer?.text).toMatch(/continues in your private chat/);
+    await h.world.flush();
+    await h.lin.send('The street office replaced the lamp');
+    await h.world.flush();
+    expect((await h.latest()).status).toBe('fixed');
+    expect(eva.last()!.text).toMatch(/问题解决了吗/);
+    const answered = await handUpOf(r.id);
+    expect(answered).toMatchObject({ answer: 'fixed', answer_note: 'The street office replaced the lamp' });
+    expect(answered.answered_at!).toBeLessThanOrEqual(answered.first_expected_at);
+    const section = { text: await gridSection(h.lin) };
+    expect(section.text).toMatch(/Handed up: 1 this week; 2 settled \(1 in time\); 0 still awaiting an answer/);
+  });
+
+  it('a hand-up refused: the report is rejected, the reporter told, the answer in staff’s history', async () => {
+    const fu = await h.world.resident('Fu', { building: 'b4' });
+    const r = await h.reportAtHome(fu, '违章搭建', '四号楼顶楼加盖了一间房');
+    const done = await handUp(r);
+    const due = await handUpOf(r.id);
+    expect(due.expected_at - due.handed_at).toBe(7 * DAY);
+    // Answered from the hand-up's confirmation in the private chat.
+    await h.lin.press('🚫 Refused', { messageId: done.message_id });
+    await h.lin.send('Not a matter for the street office');
+    await h.world.flush();
+    expect(await h.latest()).toMatchObject({ status: 'rejected', reject_reason: 'not_ours' });
+    expect(fu.last()!.text).toMatch(new RegExp(`R-${r.id + 1000}.*不予处理`));
+    expect(await handUpOf(r.id)).toMatchObject({ answer: 'refused', answer_note: 'Not a matter for the street office' });
+    expect((await handUpOf(r.id)).answered_at).not.toBeNull();
+    const history = await historyOnR(h.lin, r.id);
+    expect(history).toContain('🚫 The outside body will not handle it: Not a matter for the street office');
+    expect(history).toContain("🚫 The outside body's answer recorded: refused");
+  });
+});
+
+describe('a handed-up report fixed by any path', () => {
+  const h = hazardSuite();
+
+  it('any fix of a handed-up report settles its hand-up with the move (Fixed pressed on an older copy of the card)', async () => {
+    const gao = await h.world.resident('Gao', { building: 'b5' });
+    const r = await h.reportAtHome(gao, '公共设施损坏', '五号楼的健身器材坏了');
+    const card = h.cardOf(r.id);
+    await h.lin.pressData(staffButton.pack({ action: 'hand_up', id: r.id }), { in: h.group, messageId: card.message_id });
+    await h.world.flush();
+    await h.lin.press(/the street office/);
+    await h.lin.send('JD-2031-8');
+    await h.lin.press(/^📅 In 7 days/);
+    await h.lin.pressData(staffButton.pack({ action: 'fix', id: r.id }));
+    await h.lin.send('Repaired by the city');
+    await h.lin.press('Skip');
+    await h.world.flush();
+    expect((await h.latest()).status).toBe('fixed');
+    expect(await handUpRow(h, r.id)).toMatchObject({ answer: 'fixed', answer_note: 'Repaired by the city' });
+    expect((await handUpRow(h, r.id)).answered_at).not.toBeNull();
+    expect(await routeNotes(h.world, r.id)).toContain('handup:fixed');
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../src/clock';
+import { gridInviteButton } from '../src/features/grid/buttons';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { hazardSuite } from './helpers/hazards';
 import { waitingApprovals } from './helpers/simulation';
-import { acceptInvite, gridSection, listsReport, routeNotes } from './helpers/grid';
+import { acceptInvite, gridSection, historyOnR, listsReport, routeNotes } from './helpers/grid';
 
 /**
  * Who handles what (issue 18): a building's grid worker gets its reports first, privately; the
@@ -116,6 +117,8 @@ describe('grid workers and the escalation ladder', () => {
     h.world.clock.advance(24 * HOUR);
     expect(await rungs()).toBe(2);
     expect(h.group.last()!.text).toMatch(/已超过 24 小时未受理|has not been acknowledged within 24 hours|24 小时/);
+    // Staff's /r tells each step in words, in their language.
+    expect(await historyOnR(h.lin, r.id)).toContain('⏫ Sent to the committee group (not acknowledged in time)');
     h.world.clock.advance(24 * HOUR);
     expect(await rungs()).toBe(3);
     expect(h.lin.last()!.text).toMatch(/Escalated to you as community head/);
@@ -131,6 +134,21 @@ describe('grid workers and the escalation ladder', () => {
       'ladder:ack:head',
       'ladder:ack:admins',
     ]);
+    const history = await historyOnR(h.lin, r.id);
+    for (const line of [
+      '🗺 Sent to its grid worker first',
+      '⏰ Sent to the committee group (the grid worker or unit did not acknowledge it in time)',
+      '⏫ Its grid worker or unit reminded (not acknowledged in time)',
+      '⏫ Sent to the community head (not acknowledged in time)',
+      '⏫ Sent to the street office (not acknowledged in time)',
+    ])
+      expect(history).toContain(line);
+    expect(history).not.toMatch(/ladder:|grid:\d|route/);
+    // The resident's own view of the report leaves the internal routing out.
+    await dan.send('/myreports');
+    await dan.press(new RegExp(`R-${r.id + 1000}`));
+    expect(dan.last()!.text).toMatch(/处理记录/);
+    expect(dan.last()!.text).not.toMatch(/⏫|网格员|居委会群/);
   });
 
   it('a help request of the building waits for its grid worker first, and for staff in the group once gridAckMinutes pass', async () => {
@@ -179,5 +197,115 @@ describe('grid workers and the escalation ladder', () => {
     // Posting it to the group decides nothing: it still waits for someone to approve it.
     const cards = await h.world.db.selectFrom('help_requests').select('status').where('id', '=', second.id).executeTakeFirstOrThrow();
     expect(cards.status).toBe('pending');
+  });
+});
+
+describe('the escalation ladder of a report not fixed in time', () => {
+  const h = hazardSuite();
+
+  it('a report acknowledged but not fixed in time climbs the fix ladder: its grid worker, then the committee group', async () => {
+    await h.lin.send('/grid');
+    await h.lin.press(/Grid worker · Meiyuan Xincun Building 1$/);
+    const wu = await acceptInvite(h.world, 'Wu', h.lin.last()!.text!);
+    await wu.waitFor(/You are now a grid worker/);
+    const fay = await h.world.resident('Fay');
+    const r = await h.reportAtHome(fay, '楼道堆物', '楼梯口停满了自行车');
+    await wu.press('👀 Acknowledge', { messageId: wu.last()!.message_id });
+    expect((await h.latest()).status).toBe('acknowledged');
+    const climb = async () => {
+      await h.job('hazards.overdue');
+      await h.world.flush();
+      return (await h.latest()).ladder_step;
+    };
+    // Stairwell clutter: fixed within 72 hours.
+    h.world.clock.advance(71 * HOUR);
+    expect(await climb()).toBe(0);
+    h.world.clock.advance(2 * HOUR);
+    expect(await climb()).toBe(1);
+    const toWu = new RegExp(`R-${r.id + 1000} .* has not been fixed within 72 hours`);
+    expect(wu.inbox().some((m) => toWu.test(m.text ?? m.caption ?? ''))).toBe(true);
+    h.world.clock.advance(72 * HOUR);
+    expect(await climb()).toBe(2);
+    expect(h.group.messages().some((m) => (m.text ?? '').includes(`R-${r.id + 1000}`) && /72 小时/.test(m.text ?? ''))).toBe(true);
+    expect((await routeNotes(h.world, r.id)).filter((n) => n.startsWith('ladder:'))).toEqual(['ladder:fix:responder', 'ladder:fix:group']);
+    const history = await historyOnR(h.lin, r.id);
+    expect(history).toContain('⏫ Its grid worker or unit reminded (not fixed in time)');
+    expect(history).toContain('⏫ Sent to the committee group (not fixed in time)');
+  });
+});
+
+describe('building heads', () => {
+  const h = hazardSuite();
+  let hu: EmulatedUser;
+  const heard = (id: number) => hu.inbox().filter((m) => (m.text ?? '').includes(`R-${id + 1000}`));
+  const invite = async (data: string, name: string, welcome: RegExp) => {
+    await h.lin.send('/grid');
+    await h.lin.pressData(data, { messageId: h.lin.last()!.message_id });
+    const who = await acceptInvite(h.world, name, h.lin.last()!.text!);
+    await who.waitFor(welcome);
+    return who;
+  };
+
+  it('hear of every new report of their building and who has it: the committee, the staff paged, its grid worker, its unit', async () => {
+    hu = await invite(gridInviteButton.pack({ kind: 'head', b: 'b2' }), 'Hu', /You are now a building head/);
+    const ann = await h.world.resident('Ann', { building: 'b2' });
+
+    // Nobody named for the building: the committee group has it.
+    const first = await h.reportAtHome(ann, '楼道堆物', '二号楼楼道堆了纸箱');
+    expect(heard(first.id).map((m) => m.text)).toEqual([
+      `🏠 A report R-${first.id + 1000} (Stairwell clutter) was made in your building; the committee has it.`,
+    ]);
+    expect(h.cardOf(first.id)).toBeDefined();
+
+    // An emergency: staff are paged at once.
+    await ann.send('/report');
+    await ann.press('🚨 燃气泄漏');
+    await ann.press('我已知晓，继续上报');
+    await ann.send('楼道里有煤气味');
+    await ann.press('跳过');
+    await ann.press(/就在我住的/);
+    await ann.press('跳过');
+    await ann.press('✅ 确认提交');
+    await h.world.flush();
+    const gas = await h.latest();
+    expect(heard(gas.id).map((m) => m.text)).toEqual([
+      `🏠 A report R-${gas.id + 1000} (Gas leak) was made in your building; it is an emergency: staff are being paged.`,
+    ]);
+
+    // With a grid worker: they have it first.
+    const wu = await invite(gridInviteButton.pack({ kind: 'worker', b: 'b2' }), 'Wu', /You are now a grid worker/);
+    const second = await h.reportAtHome(ann, '小广告', '二号楼门口贴了小广告');
+    expect(wu.last()!.text).toMatch(new RegExp(`New report R-${second.id + 1000} in your building`));
+    expect(heard(second.id).map((m) => m.text)).toEqual([
+      `🏠 A report R-${second.id + 1000} (Flyers) was made in your building; its grid worker has it.`,
+    ]);
+
+    // In a partner unit's frontage: its contact has it.
+    await h.lin.send('/units');
+    await h.lin.press('➕ Register a unit');
+    await h.lin.send('Meiyuan Bank');
+    await h.lin.press('Meiyuan Xincun Building 2');
+    await h.lin.press('✅ Done');
+    const zhou = await acceptInvite(h.world, 'Zhou', h.lin.last()!.text ?? '');
+    await zhou.waitFor(/your unit's contact/);
+    const third = await h.reportAtHome(ann, '垃圾堆放', '二号楼门口堆了垃圾');
+    expect(zhou.last()!.text).toMatch(new RegExp(`New report R-${third.id + 1000} in your unit's frontage`));
+    expect(heard(third.id).map((m) => m.text)).toEqual([
+      `🏠 A report R-${third.id + 1000} (Rubbish) was made in your building; the partner unit whose frontage it is has it.`,
+    ]);
+  });
+
+  it('hear nothing of help requests or questions (residents’ own needs), and /mydata says they are a building head', async () => {
+    const before = hu.inbox().length;
+    const bo = await h.world.resident('Bo', { building: 'b2' });
+    await bo.send('/ask');
+    await bo.press('❓ 提问');
+    await bo.press('证件与办事');
+    await bo.send('居住证明在哪里开？');
+    await h.world.flush();
+    expect(hu.inbox().length).toBe(before);
+
+    await hu.send('/mydata');
+    expect(hu.last()!.text).toContain('Building head: meiyuan / b2');
   });
 });

@@ -112,10 +112,12 @@ describe('hazard reports: the gaps found by using them', () => {
     await world.flush();
     await lin.press('the street office');
     await lin.send('JD-2026-7');
-    await lin.press('✅ 已处理', card());
+    await lin.press(/^📅 In 7 days/);
+    await world.flush();
+    // Handed up, the card offers the outside body's answers: fixed, with what they said.
+    await lin.press('✅ 已解决', card());
     await world.flush();
     await lin.send('Lights replaced');
-    await lin.press('Skip');
     await world.flush();
     await ben.press('😐 Partly');
     await world.flush();

@@ -20,7 +20,8 @@ describe('hazard reports: staff', () => {
     await bo.press('✅ 确认提交');
     expect(bo.last()!.text).toMatch(/值班工作人员已收到通知/);
     const r = await h.latest();
-    expect(r).toMatchObject({ emergency: 1, latitude: 31.2305, longitude: 121.4738, building_id: null });
+    // The example places Building 4 about 45 m from there.
+    expect(r).toMatchObject({ emergency: 1, latitude: 31.2305, longitude: 121.4738, building_id: 'b4' });
 
     await h.world.flush();
     expect(h.lin.last()!.text).toMatch(new RegExp(`Emergency R-${r.id + 1000}: please acknowledge now`));
@@ -47,7 +48,7 @@ describe('hazard reports: staff', () => {
     await h.world.flush();
     expect(h.group.messages().filter((m) => /分钟无人受理/.test(m.text ?? '')).length).toBe(2);
     // The group card followed the private acknowledgement.
-    expect(h.cardOf(r.id).text).toMatch(/状态: 已受理/);
+    expect(h.cardOf(r.id).text).toMatch(/状态：已受理/);
   });
 
   it('refuses a resident on staff buttons, staff of another community, and a stale press', async () => {
@@ -107,6 +108,7 @@ describe('hazard reports: staff', () => {
     await h.world.flush();
     await h.lin.press('the street office');
     await h.lin.send('JD-2026-118');
+    await h.lin.press(/^📅 In 7 days/);
     const handed = await h.world.db.selectFrom('reports').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
     expect(handed).toMatchObject({ status: 'handed_up', handed_to: 'street', handed_ref: 'JD-2026-118' });
     await h.world.flush();
@@ -152,7 +154,7 @@ describe('hazard reports: staff', () => {
     expect(h.lin.last()!.text).toMatch(/Overdue: not acknowledged in time/);
     await h.lin.press('👀 Acknowledge');
     await h.world.flush();
-    expect(h.cardOf(r.id).text).toMatch(/状态: 已受理/);
+    expect(h.cardOf(r.id).text).toMatch(/状态：已受理/);
     // The longest payloads still fit in 64 bytes (pack throws otherwise).
     expect(
       queueButton.pack({ status: 'acknowledged', cat: 'a'.repeat(16), com: 'b'.repeat(16), overdue: '1', page: 999 }).length,

@@ -45,7 +45,7 @@ describe('hazard reports', () => {
 
     // Staff acknowledge on the card: edited in place, the reporter hears it.
     await lin.press('👀 受理', { in: group });
-    expect(h.cardOf(report.id).caption).toMatch(/状态: 已受理/);
+    expect(h.cardOf(report.id).caption).toMatch(/状态：已受理/);
     expect(h.cardOf(report.id).buttons()).not.toContain('👀 受理');
     await world().flush();
     expect(ana.last()!.text).toMatch(new RegExp(`${id}.*已由居委会受理`));

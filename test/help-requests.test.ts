@@ -120,7 +120,7 @@ describe('help requests', () => {
     await li.press('✅ Done');
     await li.send('Bought rice and milk, delivered to the door.');
     await li.press('Skip');
-    expect(li.last()!.text).toContain('1 h 30 min');
+    expect(li.last()!.text).toContain('1 hour 30 minutes');
     await li.press("👍 That's right");
     expect(li.last()!.text).toMatch(/hours have been counted/);
     await world.flush();
@@ -141,7 +141,7 @@ describe('help requests', () => {
     expect(hood.teams.elder.last()!.text).toContain('已完成');
 
     await li.send('/hours');
-    expect(li.last()!.text).toMatch(/1 h 30 min \(1 time\)/);
+    expect(li.last()!.text).toMatch(/1 hour 30 minutes \(1 time\)/);
   });
 
   it('twenty volunteers press Claim at the same moment: exactly one wins', async () => {

@@ -133,7 +133,7 @@ describe('volunteer teams', () => {
     await ling.send('4');
     expect(ling.last()!.text).toMatch(/wait for the team lead/);
     await world.flush();
-    expect(lead.last()!.text).toMatch(/Ling corrected the hours .* measured 30 min, claimed 4 h 0 min/);
+    expect(lead.last()!.text).toMatch(/Ling corrected the hours .* measured 30 minutes, claimed 4 hours/);
     await lead.press('✅ Approve');
     await world.flush();
     expect(ling.last()!.text).toMatch(/have been approved/);
@@ -210,12 +210,14 @@ describe('volunteer teams', () => {
     await runJob('help.shift-hours');
     const hoursOf = () => world.db.selectFrom('hours').select(['volunteer_id', 'minutes']).where('shift_id', '=', shiftId).execute();
     expect(await hoursOf()).toEqual([{ volunteer_id: b.id, minutes: 120 }]);
-    expect(b.last()!.text).toMatch(new RegExp(`Thank you for patrolling on shift #${shiftId} .*2 h 0 min have been added`));
+    expect(b.last()!.text).toMatch(
+      new RegExp(`Thank you for patrolling on shift #${shiftId} .*We have added 2 hours to your volunteer hours`),
+    );
     world.clock.advance(10 * MINUTE);
     await runJob('help.shift-hours');
     expect(await hoursOf()).toHaveLength(1);
     await b.send('/hours');
-    expect(b.last()!.text).toMatch(/: 2 h 0 min/);
+    expect(b.last()!.text).toMatch(/: 2 hours/);
   });
 
   it('a resident sees, notes and cancels their requests, and /deleteme erases their details', async () => {

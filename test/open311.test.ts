@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedEpoch } from '../src/zoned-time';
 import { startHazardWorld, type HazardWorld } from './helpers/hazards';
@@ -31,20 +34,42 @@ const REQUEST_FIELDS = [
   'long',
   'media_url',
 ];
+/** Optional in the spec: given only where the place is known. */
+const PLACE_FIELDS = ['lat', 'long'];
+/** Every field of the spec's list, lat/long together or not at all. */
+const expectSpecFields = (r: Record<string, unknown>) =>
+  expect(Object.keys(r).sort()).toEqual(REQUEST_FIELDS.filter((f) => 'lat' in r || !PLACE_FIELDS.includes(f)).sort());
+
+/** The example configuration with one building placed: Building 3 has a location, the others none. */
+function configWithBuilding3Placed(dir: string): string {
+  const config = JSON.parse(readFileSync('src/community/example.json', 'utf8'));
+  for (const b of config.communities[0].buildings as { id: string; location?: object }[]) {
+    if (b.id === 'b3') b.location = B3;
+    else delete b.location;
+  }
+  const path = join(dir, 'community.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+const B3 = { latitude: 31.2312, longitude: 121.4745 };
 
 const TZ = 'Asia/Shanghai';
 const at = (month: number, day: number, hour: number) => zonedEpoch({ year: 2031, month, day, hour }, TZ);
 
 let h: HazardWorld;
 let base: string;
+const dir = mkdtempSync(join(tmpdir(), 'linli-open311-'));
 beforeAll(async () => {
   const port = await freePort();
-  h = await startHazardWorld({ env: { METRICS_PORT: String(port), ...(await storageEnv()) } });
+  h = await startHazardWorld({
+    env: { METRICS_PORT: String(port), COMMUNITY_CONFIG: configWithBuilding3Placed(dir), ...(await storageEnv()) },
+  });
   base = `http://127.0.0.1:${port}/open311/v2`;
 });
 afterAll(async () => {
   await h.stop();
   await dropFreshDatabases();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const get = async (path: string) => {
@@ -82,7 +107,7 @@ describe('Open311 GeoReport v2', () => {
 
     const { status, body } = await get('requests.json');
     expect(status).toBe(200);
-    for (const r of body) expect(Object.keys(r).sort()).toEqual([...REQUEST_FIELDS].sort());
+    for (const r of body) expectSpecFields(r);
     expect(body.map((r) => r.service_request_id)).toEqual([`R-${later.id + 1000}`, `R-${open.id + 1000}`]);
     expect(body[1]).toMatchObject({
       status: 'open',
@@ -92,10 +117,10 @@ describe('Open311 GeoReport v2', () => {
       agency_responsible: '梅园社区',
       address: '梅园社区 梅园新村2号楼',
       requested_datetime: new Date(open.created_at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      // No location was shared: the community's centre.
-      lat: 31.2304,
-      long: 121.4737,
     });
+    // No location was shared and Building 2 has none configured: no lat/long (not the community's centre).
+    expect(body[1]).not.toHaveProperty('lat');
+    expect(body[1]).not.toHaveProperty('long');
     expect(body[0]).toMatchObject({ status: 'closed', updated_datetime: '2031-03-06T02:00:00Z' });
     // The resident's words (her name and phone number) are not in the feed.
     expect(JSON.stringify(body)).not.toMatch(/王芳|13912345678|Ana/);
@@ -126,5 +151,27 @@ describe('Open311 GeoReport v2', () => {
     expect((await get('requests.json?status=pending')).status).toBe(400);
     expect((await get('requests.json?jurisdiction_id=nowhere')).status).toBe(400);
     expect((await get('services.xml')).status).toBe(404);
+  });
+
+  it('gives lat/long only for a known place: the location shared, else the building’s configured location', async () => {
+    h.world.clock.set(at(3, 8, 10));
+    const eve = await h.world.resident('Eve', { building: 'b3' });
+    const atHome = await h.reportAtHome(eve, '垃圾堆放', '楼下垃圾没人收');
+    await eve.send('/report');
+    await eve.press('其他');
+    await eve.send('河边栏杆松了');
+    await eve.press('跳过');
+    await eve.sendLocation(31.3, 121.5);
+    if (eve.last()!.buttons().includes('不是，这是另一件事')) await eve.press('不是，这是另一件事');
+    await eve.press('✅ 确认提交');
+    await h.world.flush();
+    const shared = await h.latest();
+
+    const { body } = await get(`requests.json?start_date=${new Date(at(3, 8, 0)).toISOString()}`);
+    for (const r of body) expectSpecFields(r);
+    expect(body.map((r) => [r.service_request_id, r.lat, r.long])).toEqual([
+      [`R-${shared.id + 1000}`, 31.3, 121.5],
+      [`R-${atHome.id + 1000}`, B3.latitude, B3.longitude],
+    ]);
   });
 });

@@ -1,23 +1,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DAY, MINUTE } from '../src/clock';
 import { formatLocalTime } from '../src/domain/events';
 import { seedResidents } from './helpers/residents';
 import { startWorld, type World } from './helpers/world';
 
 /**
- * A poll to 2,000 residents through the outbox, with the emulator enforcing Telegram's limits
- * (30 messages a second, 1 a second per chat) scaled up twice and the sender scaled to match,
- * as test/outbox.test.ts does: the same pacing code at 60/s, so the send takes about 35 s
- * instead of 70 (POLLS_SCALE=1 runs it at Telegram's own 30/s). Twice, not five times: at 150/s
- * the sender and the in-process emulator share a busy 2-core machine's CPU and the rate then
- * measures the machine. Then residents vote from the delivered messages while the live count
- * follows, a day before closing the reminder reaches exactly those who have not voted, and at
- * closing the result shows the turnout of all six buildings.
+ * A poll to 2,000 residents through the outbox at Telegram's real limits, which the emulator
+ * enforces (30 messages a second, 1 a second per chat): 2,001 messages take about 67 s.
+ * POLLS_SCALE=2 scales the limits and the sender up together, as test/outbox.test.ts does, for
+ * a quicker run of the same pacing code (not higher: at 150/s the sender and the in-process
+ * emulator share a busy 2-core machine's CPU and the rate then measures the machine). Then
+ * residents vote from the delivered messages while the live count follows, a day before
+ * closing the reminder reaches exactly those who have not voted, and at closing the result
+ * shows the turnout of all six buildings.
  */
 
-const SCALE = Number(process.env.POLLS_SCALE ?? 2);
+const SCALE = Number(process.env.POLLS_SCALE ?? 1);
 const RESIDENTS = 2000;
+const TOTAL = RESIDENTS + 1; // Mei lives in the community too
+/** The send at the allowed rate, with half as long again and 15 s to spare; then a minute for the rest of the story. */
+const FLUSH_MS = Math.ceil(((TOTAL / (30 * SCALE)) * 1000 * 3) / 2) + 15_000;
+vi.setConfig({ testTimeout: FLUSH_MS + 60_000 });
 const VOTERS = 60;
 let world: World;
 
@@ -49,13 +53,12 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   await mei.send(formatLocalTime(closesAt, 'en', 'Asia/Shanghai'));
   await mei.press(/No, this vote decides/);
   await mei.press(/The whole community/);
-  const total = RESIDENTS + 1; // Mei lives in the community too
-  expect(mei.last()!.text).toContain(`Recipients: ${total}`);
+  expect(mei.last()!.text).toContain(`Recipients: ${TOTAL}`);
 
   world.emu.limits.enable({ scale: SCALE });
   const started = Date.now();
-  await mei.press(`✅ Send to ${total}`);
-  await world.app.sender.flush(60_000);
+  await mei.press(`✅ Send to ${TOTAL}`);
+  await world.app.sender.flush(FLUSH_MS);
   const seconds = (Date.now() - started) / 1000;
   world.emu.limits.disable();
 
@@ -68,8 +71,9 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   }
   const sends = world.emu.calls.filter((c) => c.method === 'sendMessage' && c.at >= started).map((c) => c.at);
   const rate = sends.length / ((sends[sends.length - 1] - sends[0]) / 1000);
-  console.log(`poll: ${total} messages in ${seconds.toFixed(1)} s, ${rate.toFixed(0)}/s of ${30 * SCALE}/s allowed`);
-  expect(world.emu.stats.tooManyRequests).toBeLessThan(10);
+  const refused = world.emu.stats.tooManyRequests;
+  console.log(`poll: ${TOTAL} messages in ${seconds.toFixed(1)} s, ${rate.toFixed(1)}/s of ${30 * SCALE}/s allowed, ${refused} × 429`);
+  expect(refused).toBeLessThan(10);
   expect(rate).toBeGreaterThan(30 * SCALE * 0.8);
   expect(await world.app.deps.db.selectFrom('broadcasts').select('status').where('kind', '=', 'poll').executeTakeFirst()).toEqual({
     status: 'done',
@@ -103,8 +107,8 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   expect(await world.app.scheduler.tick()).toContain('polls.remind');
   const reminders = await world.db.selectFrom('outbox').select('chat_id').where('ref', '=', `poll:${poll.id}:reminder`).execute();
   const reminded = new Set(reminders.map((r) => r.chat_id));
-  expect(reminders).toHaveLength(total - VOTERS);
-  expect(reminded.size).toBe(total - VOTERS);
+  expect(reminders).toHaveLength(TOTAL - VOTERS);
+  expect(reminded.size).toBe(TOTAL - VOTERS);
   for (const v of voters) expect(reminded.has(v.id)).toBe(false);
 
   // At closing: the result with turnout in all six buildings (at group priority, ahead of the reminders still going out), and its chart.
@@ -122,4 +126,4 @@ it('a poll reaches 2,000 residents once each at Telegram’s pace; their votes c
   const photo = group.messages().find((m) => m.photo)!;
   mkdirSync('test/.artifacts', { recursive: true });
   writeFileSync('test/.artifacts/poll-result-2000.png', world.emu.file(photo.photo!.at(-1)!.file_id)!.bytes);
-}, 120_000);
+});

@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../src/clock';
 import { formatLocalTime } from '../src/domain/events';
-import type { EmulatedUser } from '../src/sandbox/emulator';
+import { changeButton, pickAgainButton } from '../src/features/polls/buttons';
+import type { BotMessageView, EmulatedUser } from '../src/sandbox/emulator';
+import { volunteer } from './help-support';
 import { startWorld, type World } from './helpers/world';
 
 /**
  * Issue 20, resident votes: staff create polls with /poll, residents vote with the buttons, a
  * household votes once, a named vote changes, an anonymous one leaves nothing that names a
- * choice, the result and its chart reach the committee group on time, and a selection runs in
- * two rounds. (The 2,000-recipient run is in test/polls-scale.test.ts.)
+ * choice and changes only with the receipt in its voter's message, the result and its chart
+ * reach the committee group on time, a selection runs in two rounds, and polls reach a team,
+ * all volunteers or a topic's subscribers. (The 2,000-recipient run is in
+ * test/polls-scale.test.ts; the anonymity on PostgreSQL in test/polls-postgres.test.ts.)
  */
 
 const TZ = 'Asia/Shanghai';
@@ -43,8 +47,24 @@ interface PollSpec {
   /** From now. */
   closesIn?: number;
   keepTop?: number;
-  building: string;
+  /** The audience: a building's number, or a volunteer team's, all volunteers' or a topic's subscribers' button. */
+  building?: string;
+  team?: string;
+  volunteers?: boolean;
+  topic?: string;
 }
+
+/** The audience step as staff press it. */
+async function chooseAudience(p: PollSpec) {
+  if (p.team) return pressAll(/One volunteer team/, p.team);
+  if (p.volunteers) return pressAll(/All volunteers/);
+  if (p.topic) return pressAll(/Subscribers of a topic/, p.topic);
+  return pressAll(/Chosen buildings/, new RegExp(`Building ${p.building}$`), /Done/);
+}
+
+const pressAll = async (...labels: (string | RegExp)[]) => {
+  for (const label of labels) await mei.press(label);
+};
 
 /** The closing time as staff type it: a whole minute, in the staff member's (English) form. */
 const closingTime = (fromNow: number) => {
@@ -52,7 +72,7 @@ const closingTime = (fromNow: number) => {
   return { at, typed: formatLocalTime(at, 'en', TZ) };
 };
 
-/** /poll through every step to the preview, for one building; returns the preview's recipient count and the closing time. */
+/** /poll through every step to the preview, for its audience; returns the preview's recipient count and the closing time. */
 async function pollUpToPreview(p: PollSpec): Promise<{ count: number; closesAt: number }> {
   await mei.send('/poll');
   await mei.send(p.question);
@@ -64,9 +84,7 @@ async function pollUpToPreview(p: PollSpec): Promise<{ count: number; closesAt: 
   const closes = closingTime(p.closesIn ?? 2 * DAY);
   await mei.send(closes.typed);
   await mei.press(p.keepTop ? `Yes: the top ${p.keepTop} go on` : /No, this vote decides/);
-  await mei.press(/Chosen buildings/);
-  await mei.press(new RegExp(`Building ${p.building}$`));
-  await mei.press(/Done/);
+  await chooseAudience(p);
   const count = Number(/Recipients: (\d+)/.exec(mei.last()!.text!)![1]);
   return { count, closesAt: closes.at };
 }
@@ -217,8 +235,8 @@ describe('an anonymous poll', () => {
     expect((await vote(gus, q, 'Blue')).answer?.text).toMatch(/your vote is counted/);
     expect(pollMessage(fay, q).text).toContain('You have voted (anonymously)');
     expect(pollMessage(fay, q).text).not.toContain('You voted: Red');
-    // Final: no change, since nothing could tell which count to take back.
-    expect((await fay.pressData(`vv|${poll.id}|2`)).answer?.text).toMatch(/cannot be changed/);
+    // A Vote press without her receipt (not from the message she voted on) changes nothing: the database cannot tell what to take back.
+    expect((await fay.pressData(`vv|${poll.id}|2`)).answer?.text).toMatch(/can be changed only under the message you voted on/);
     expect(await talliesOf(poll.id)).toEqual([1, 1]);
     expect(await world.db.selectFrom('poll_choices').selectAll().where('poll_id', '=', poll.id).execute()).toEqual([]);
 
@@ -423,5 +441,143 @@ describe('bad input', () => {
     expect(buttonsOf(mei.last()!)).toContain('No, this vote decides');
     await mei.send('/cancel');
     expect((await world.db.selectFrom('polls').select('id').execute()).length).toBe(before);
+  });
+});
+
+/** The callback data of a button on a message, by its label. */
+const dataOf = (m: BotMessageView, label: RegExp) =>
+  (m.reply_markup?.inline_keyboard ?? []).flat().find((b) => label.test(b.text))!.callback_data!;
+const CHANGE = /Change my vote/;
+
+describe('an anonymous vote changed', () => {
+  it('changes with the receipt in its voter’s own message; an old, forged or borrowed receipt changes nothing, and a lost one leaves the vote', async () => {
+    const hana = await world.resident('Neighbour', { building: 'b4', locale: 'en' });
+    const ike = await world.resident('Neighbour', { building: 'b4', locale: 'en' });
+    const q = 'Where should the new bench go?';
+    const poll = await createPoll({
+      question: q,
+      options: ['Gate', 'Garden', 'Lifts'],
+      anonymous: true,
+      resultsAfterVote: true,
+      building: '4',
+    });
+    await vote(hana, q, 'Gate');
+    await vote(ike, q, 'Garden');
+    // Her own message, and only it, shows what she chose, and offers the change.
+    const voted = pollMessage(hana, q);
+    expect(voted.text).toContain('You have voted (anonymously)');
+    expect(buttonsOf(voted)).toEqual(['✅ 1. Gate', '⬜ 2. Garden', '⬜ 3. Lifts', '🗳 Change my vote', '📊 Results so far']);
+    const firstReceipt = dataOf(voted, CHANGE);
+
+    expect((await vote(hana, q, 'Lifts')).answer?.text).toBe('Your vote is changed.');
+    expect((await vote(ike, q, 'Gate')).answer?.text).toBe('Your vote is changed.');
+    expect(await talliesOf(poll.id)).toEqual([1, 0, 1]);
+    expect(buttonsOf(pollMessage(hana, q))).toEqual(['⬜ 1. Gate', '⬜ 2. Garden', '✅ 3. Lifts', '🗳 Change my vote', '📊 Results so far']);
+    expect(await world.db.selectFrom('poll_choices').selectAll().where('poll_id', '=', poll.id).execute()).toEqual([]);
+    // Each changed once, in opposite directions: their stored rows are still the same.
+    expect(rowsMentioning(hana.id)).toEqual(rowsMentioning(ike.id));
+
+    // The receipt from before her change; another ballot claimed under her signature; a bad signature; hers, pressed by Ike.
+    const current = dataOf(pollMessage(hana, q), CHANGE);
+    const fields = changeButton.unpack(current)!;
+    const otherSig = `${fields.sig.startsWith('A') ? 'B' : 'A'}${fields.sig.slice(1)}`;
+    const presses = [
+      await hana.pressData(firstReceipt),
+      await hana.pressData(changeButton.pack({ ...fields, mask: 2, was: 2 })),
+      await hana.pressData(changeButton.pack({ ...fields, mask: 2, sig: otherSig })),
+      await ike.pressData(current),
+    ];
+    for (const p of presses) expect(p.answer?.text).toMatch(/from before your last change/);
+    expect(await talliesOf(poll.id)).toEqual([1, 0, 1]);
+
+    // A double tap on Change counts once.
+    const messageId = pollMessage(hana, q).message_id;
+    await hana.press(/^⬜ 2\. Garden/, { messageId });
+    const tapped = await hana.press(CHANGE, { messageId, times: 2 });
+    expect(tapped.answers!.map((a) => a?.text)).toEqual(['Your vote is changed.', expect.stringMatching(/from before your last change/)]);
+    expect(await talliesOf(poll.id)).toEqual([1, 1, 0]);
+
+    // Without the message (deleted, or another one): /polls says she voted and cannot redraw it; the vote stands.
+    await hana.send('/polls');
+    const card = pollMessage(hana, q);
+    expect(card.text).toContain('You have voted (anonymously)');
+    expect(buttonsOf(card)).toEqual(['📊 Results so far']);
+    expect((await hana.pressData(`vv|${poll.id}|1`)).answer?.text).toMatch(/without it, your vote stands/);
+    expect(await talliesOf(poll.id)).toEqual([1, 1, 0]);
+
+    world.clock.set(poll.closesAt);
+    await world.app.scheduler.tick();
+    await world.flush();
+    expect((await hana.press(CHANGE, { messageId })).answer?.text).toMatch(/has closed/);
+    expect(await talliesOf(poll.id)).toEqual([1, 1, 0]);
+  });
+
+  it('on a per-household poll only the member who voted can change it, even with their buttons', async () => {
+    const jo = await world.resident('Jo', { building: 'b4', unit: '5-501', locale: 'en' });
+    const kim = await world.resident('Kim', { building: 'b4', unit: '5-501', locale: 'en' });
+    const q = 'Should the courtyard gate lock at night?';
+    const poll = await createPoll({ question: q, options: ['Yes', 'No'], anonymous: true, household: true, building: '4' });
+    await vote(jo, q, 'Yes');
+    const change = changeButton.unpack(dataOf(pollMessage(jo, q), CHANGE))!;
+    const borrowed = await kim.pressData(changeButton.pack({ ...change, mask: 2 }));
+    expect(borrowed.answer?.text).toMatch(/Your household .* has already voted/);
+    expect(await talliesOf(poll.id)).toEqual([1, 0]);
+    expect((await vote(jo, q, 'No')).answer?.text).toBe('Your vote is changed.');
+    expect(await talliesOf(poll.id)).toEqual([0, 1]);
+  });
+
+  it('its longest buttons fit in 64 bytes', () => {
+    const longest = { poll: 999_999_999_999_999, mask: 1023, was: 1023, changes: 9_999_999, sig: 'x'.repeat(22) };
+    expect(() => pickAgainButton.pack({ ...longest, option: 9 })).not.toThrow();
+    expect(() => changeButton.pack(longest)).not.toThrow();
+  });
+});
+
+describe('audiences', () => {
+  it('a poll reaches one team, all volunteers or a topic’s subscribers, and its reminder follows their subscriptions as they are then', async () => {
+    const approver = { user: mei, in: group };
+    const vic = await volunteer(world, 'Vic', 'Night patrol', approver);
+    const wen = await volunteer(world, 'Wen', 'Cleanup team', approver);
+    const xia = await world.resident('Xia', { building: 'b3', locale: 'en' });
+    const yan = await world.resident('Yan', { building: 'b3', locale: 'en' });
+    const zed = await world.resident('Zed', { building: 'b3', locale: 'en' });
+    for (const u of [xia, yan, zed]) {
+      await u.send('/subscribe');
+      await u.press('⬜ Volunteering opportunities');
+    }
+    // Vic takes no community notices: his team's business reaches him all the same, as notices to a team do.
+    await vic.send('/subscribe');
+    await vic.press(/Community notices/);
+
+    const polls = {
+      team: await createPoll({ question: 'Patrol night: Friday or Saturday?', options: ['Friday', 'Saturday'], team: 'Night patrol' }),
+      volunteers: await createPoll({ question: 'Volunteers’ tea: which afternoon?', options: ['Saturday', 'Sunday'], volunteers: true }),
+      topic: await createPoll({ question: 'Which project next?', options: ['Library', 'Garden'], topic: 'Volunteering opportunities' }),
+    };
+    const people = [vic, wen, xia, yan, zed];
+    const questions = { team: 'Patrol night', volunteers: 'Volunteers’ tea', topic: 'Which project next?' };
+    const received = (words: string) => people.map((u) => u.inbox().filter((m) => m.text?.includes(words)).length);
+    expect([polls.team.count, polls.volunteers.count, polls.topic.count]).toEqual([1, 2, 3]);
+    expect(received(questions.team)).toEqual([1, 0, 0, 0, 0]);
+    expect(received(questions.volunteers)).toEqual([1, 1, 0, 0, 0]);
+    expect(received(questions.topic)).toEqual([0, 0, 1, 1, 1]);
+
+    expect((await vote(wen, questions.volunteers, 'Sunday')).answer?.text).toMatch(/your vote is counted/);
+    expect((await vote(xia, questions.topic, 'Garden')).answer?.text).toMatch(/your vote is counted/);
+    // Yan no longer takes volunteering news by the time the reminders go.
+    await yan.send('/subscribe');
+    await yan.press('✅ Volunteering opportunities');
+
+    world.clock.set(polls.topic.closesAt - DAY);
+    expect(await world.app.scheduler.tick()).toContain('polls.remind');
+    await world.flush();
+    const reminded = (words: string) =>
+      people.map((u) => u.inbox().filter((m) => m.text?.includes('closes in a day') && m.text.includes(words)).length);
+    expect(reminded(questions.team)).toEqual([1, 0, 0, 0, 0]);
+    expect(reminded(questions.volunteers)).toEqual([1, 0, 0, 0, 0]);
+    expect(reminded(questions.topic)).toEqual([0, 0, 0, 0, 1]);
+    // The reminder's buttons vote.
+    expect((await vote(vic, questions.team, 'Friday')).answer?.text).toMatch(/your vote is counted/);
+    expect(await talliesOf(polls.team.id)).toEqual([1, 0]);
   });
 });

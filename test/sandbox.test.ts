@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOUR } from '../src/clock';
 import { committeeChat, teamChat } from '../src/domain/chat-links';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox';
-import { ADMIN, LEAD, PATROLLER, RESIDENT, STAFF, VOLUNTEER } from '../src/sandbox/seed';
+import { ADMIN, LEAD, PATROLLER, RESIDENT, RESIDENT_TW, STAFF, VOLUNTEER } from '../src/sandbox/seed';
 
 /** The sandbox without a browser: the demo it seeds and the web chat's API, as the page uses it. */
 
@@ -52,6 +52,16 @@ describe('the sandbox', () => {
     } finally {
       controller.abort();
     }
+  };
+
+  /** The persona's own chat's last message, after what they just did. */
+  const lastMessage = async (as: number) => (await get(`/api/chat?as=${as}&chat=${as}`)).body.messages.at(-1) as Record<string, any>;
+  /** Presses the button whose words are `text` on the persona's last message, as the page does. */
+  const press = async (as: number, text: string) => {
+    const m = await lastMessage(as);
+    const button = m.buttons?.flat().find((b: { text: string }) => b.text === text);
+    if (!button) throw new Error(`no "${text}" button on: ${m.text ?? m.caption}`);
+    return post('/api/press', { as, chat: as, messageId: m.id, data: button.data });
   };
 
   beforeAll(async () => {
@@ -139,6 +149,31 @@ describe('the sandbox', () => {
     const { body: chats } = await get(`/api/chats?as=${body.persona.id}`);
     expect(chats.chats).toHaveLength(1);
     expect(chats.centre).toEqual({ latitude: 31.2304, longitude: 121.4737 });
+  });
+
+  it('names the building nearest to the location the page fills in when a report is made by sharing it', async () => {
+    const { body: chats } = await get(`/api/chats?as=${RESIDENT_TW}`);
+    await post('/api/send', { as: RESIDENT_TW, chat: RESIDENT_TW, text: '/report' });
+    await press(RESIDENT_TW, '路燈損壞');
+    await post('/api/send', { as: RESIDENT_TW, chat: RESIDENT_TW, text: '花園邊的路燈不亮' });
+    await press(RESIDENT_TW, '跳過');
+    await post('/api/send', { as: RESIDENT_TW, chat: RESIDENT_TW, location: chats.centre });
+    if ((await lastMessage(RESIDENT_TW)).buttons?.flat().some((b: { text: string }) => b.text === '不是，這是另一件事'))
+      await press(RESIDENT_TW, '不是，這是另一件事');
+    expect((await lastMessage(RESIDENT_TW)).text).toMatch(/地點：桂花苑\d+號樓附近/);
+    await press(RESIDENT_TW, '✅ 確認提交');
+
+    const { db } = sandbox.app.deps;
+    const r = await db.selectFrom('reports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(r).toMatchObject({ community_id: 'guihua', latitude: chats.centre.latitude, building_id: expect.stringMatching(/^b\d+$/) });
+    // The committee's card (sent through the outbox, so a moment later) says "near" too.
+    const group = sandbox.emu.chat((await committeeChat(db, 'guihua'))!);
+    const card = await vi.waitFor(() => {
+      const found = group.messages().find((m) => (m.text ?? m.caption ?? '').includes(`R-${r.id + 1000}`));
+      if (!found) throw new Error('no card yet');
+      return found.text ?? found.caption ?? '';
+    });
+    expect(card).toMatch(/📍 桂花苑\S+附近/);
   });
 
   it('serves the tab an icon', async () => {

@@ -4,7 +4,8 @@ import { communityConfigSchema } from '../src/community/config';
 import { isOpenAt, parseHours } from '../src/domain/office-hours';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { zonedEpoch } from '../src/zoned-time';
-import { startWorld, type World } from './helpers/world';
+import { acceptInvite } from './helpers/grid';
+import { newUserId, startWorld, type World } from './helpers/world';
 
 /**
  * The service directory: /services lists the community's points by kind with phone, hours and
@@ -145,5 +146,41 @@ describe('/services', () => {
     expect(await lineOf(ana, office)).toContain('🔴 现在关闭');
     world.clock.set(at(2027, 1, 2, 23));
     expect(await lineOf(ana, office)).toContain('🟢 正在开放');
+  });
+
+  it("opens with the household's contact card: the committee's office, then the building's grid worker and head by name", async () => {
+    await ana.send('/services');
+    const before = ana.last()!.text!;
+    expect(before).toContain('📇 您的联系卡\n• 梅园社区居委会 🟢 正在开放\n  📞 021-5555 0199');
+    expect(before).toContain('💬 向居委会提问或提建议：/ask');
+    expect(before).not.toContain('网格员');
+    // The office is on the card, not listed a second time under its kind.
+    expect(before).not.toContain('🏛 居委会');
+    expect(before.indexOf('📇')).toBeLessThan(before.indexOf('卫生服务站'));
+
+    await lin.send('/grid');
+    await lin.press(/Grid worker · Meiyuan Xincun Building 1$/);
+    const wu = await acceptInvite(world, 'Wu', lin.last()!.text!);
+    await wu.waitFor(/You are now a grid worker/);
+    await lin.send('/grid');
+    // The first "Building head" button is Building 1's (the row begins with its grid worker).
+    await lin.press('➕ Building head');
+    // The building head has a Telegram username, and it goes on the card with the name.
+    const mei = world.emu.user({ id: newUserId(), first_name: 'Mei', username: 'mei_b1', language_code: 'en' });
+    await mei.send(`/start ${/start=(inv-[\w-]+)/.exec(lin.last()!.text!)![1]}`);
+    await mei.press(/Building 1$/);
+    await mei.press('Skip');
+    await mei.press('✅ I agree');
+    await mei.waitFor(/You are now a building head/);
+
+    await ana.send('/services');
+    const card = ana.last()!.text!.split('\n\n')[1];
+    expect(card.split('\n').slice(-3)).toEqual(['🧑‍💼 您的网格员：Wu', '🏠 您的楼长：Mei @mei_b1', '💬 向居委会提问或提建议：/ask']);
+    // A neighbour of another building has the office on their card, and nobody else's name.
+    const bo = await world.resident('Bo', { building: 'b2', locale: 'en' });
+    await bo.send('/services');
+    const theirs = bo.last()!.text!.split('\n\n')[1];
+    expect(theirs).toContain("📇 Your contact card\n• Meiyuan Residents' Committee office");
+    expect(theirs).not.toMatch(/grid worker|building head/);
   });
 });

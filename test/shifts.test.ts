@@ -281,7 +281,9 @@ describe('patrol shifts', () => {
       expect(listOf(shift.id).buttons()).toEqual([]);
       await world.flush();
       expect(await hoursOf(shift.id)).toEqual([{ volunteer_id: e.id, minutes: 60 }]);
-      expect(e.last()!.text).toMatch(new RegExp(`Thank you for patrolling on shift #${shift.id} .*1 h 0 min have been added`));
+      expect(e.last()!.text).toMatch(
+        new RegExp(`Thank you for patrolling on shift #${shift.id} .*We have added 1 hour to your volunteer hours`),
+      );
       expect(textsOf(f).filter((t) => t.includes(`Thank you for patrolling on shift #${shift.id}`))).toEqual([]);
 
       // The old list's buttons, pressed again: a clear answer, nothing changes.

@@ -1,9 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as canvas from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import jsQR from 'jsqr';
-import { MINUTE } from '../src/clock';
+import { HOUR, MINUTE } from '../src/clock';
+import { formatLocalTime } from '../src/domain/events';
+import { tallies } from '../src/domain/polls';
 import { ensureLead, membership } from '../src/domain/volunteers';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { zonedEpoch } from '../src/zoned-time';
@@ -169,6 +174,65 @@ async function seedEvent(title: string, starts: number, attendees: { id: number;
   return Number(id);
 }
 
+/** Lin sends a poll through /poll to one building, closing in `closesIn`; returns its row. */
+async function sendPoll(p: {
+  question: string;
+  options: string[];
+  anonymous?: boolean;
+  several?: boolean;
+  building: string;
+  closesIn: number;
+}) {
+  const lin = h.lin;
+  await lin.send('/poll');
+  await lin.send(p.question);
+  await lin.send(p.options.join('\n'));
+  await lin.press(p.several ? /Several/ : /One$/);
+  await lin.press(p.anonymous ? /Anonymous/ : /Named/);
+  await lin.press(/Every person/);
+  await lin.press(/Only when the poll closes/);
+  await lin.send(formatLocalTime(Math.ceil((h.world.clock.now() + p.closesIn) / MINUTE) * MINUTE, 'en', TZ));
+  await lin.press(/No, this vote decides/);
+  await lin.press(/Chosen buildings/);
+  await lin.press(new RegExp(`Building ${p.building}$`));
+  await lin.press(/Done/);
+  await lin.press(/^✅ Send to \d+/);
+  await h.world.flush();
+  return db().selectFrom('polls').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+}
+
+/** A resident ticks options on the poll message (by their labels) and presses Vote. */
+async function vote(u: EmulatedUser, question: string, ...labels: string[]) {
+  const messageId = u
+    .inbox()
+    .filter((m) => (m.text ?? '').includes(question) && m.reply_markup)
+    .at(-1)!.message_id;
+  for (const label of labels) await u.press(new RegExp(`^⬜ \\d+\\. ${label}`), { messageId });
+  await u.press(/🗳 (Vote|投票)/, { messageId });
+}
+
+/** A zh-CN resident asks the committee about papers and procedures (/ask). */
+async function askCommittee(u: EmulatedUser, text: string) {
+  await u.send('/ask');
+  await u.press('❓ 提问');
+  await u.press('证件与办事');
+  await u.send(text);
+  await h.world.flush();
+}
+
+/** Lin answers a question from its card in the committee group, in his private chat. */
+async function answerQuestion(ref: string, text: string) {
+  const card = h.group
+    .messages()
+    .filter((m) => (m.text ?? '').includes(ref) && m.buttons().includes('✍️ 答复'))
+    .at(-1)!;
+  await h.lin.press('✍️ 答复', { in: h.group, messageId: card.message_id });
+  await h.world.flush();
+  await h.lin.press('✍️ Answer');
+  await h.lin.send(text);
+  await h.world.flush();
+}
+
 /** A workbook's sheets as arrays of cell values (header first), as Excel would show them. */
 async function readWorkbook(bytes: Buffer): Promise<Map<string, unknown[][]>> {
   const wb = new ExcelJS.Workbook();
@@ -186,6 +250,130 @@ const local = (ms: number | null) =>
   ms === null ? null : new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, dateStyle: 'short', timeStyle: 'short' }).format(ms);
 /** Trailing empty cells are not stored in a row; pad to the header's width. */
 const pad = (row: unknown[], n: number) => [...row, ...Array(Math.max(0, n - row.length)).fill(null)];
+const communities = () => h.world.app.deps.communities;
+const en = (key: string, params?: Record<string, string | number>) => h.world.app.deps.i18n.t('en', key, params);
+const buildingName = (id: string) => communities().building('meiyuan', id)!.name.en;
+
+const CLEANING = '周末清洗楼道好吗？';
+const CLINIC = 'Which days suit the clinic?';
+
+/**
+ * March's polls and questions: a named poll to Building 1 that Cy and Bea vote in and that
+ * closes; an anonymous one of several choices to Building 2, still open; Cy's question answered,
+ * followed up, answered again and settled; Bea's, still waiting.
+ */
+async function pollAndAskStory(cy: EmulatedUser) {
+  const bea = await h.world.resident('Bea');
+  const dan = await h.world.resident('Dan', { building: 'b2' });
+  await sendPoll({ question: CLEANING, options: ['好', '不好'], building: '1', closesIn: 2 * HOUR });
+  await vote(cy, CLEANING, '好');
+  await vote(bea, CLEANING, '不好');
+  await sendPoll({
+    question: CLINIC,
+    options: ['Monday', 'Friday', 'Sunday'],
+    anonymous: true,
+    several: true,
+    building: '2',
+    closesIn: 48 * HOUR,
+  });
+  await vote(dan, CLINIC, 'Monday', 'Sunday');
+  h.world.clock.advance(3 * HOUR);
+  await h.job('polls.close');
+  await h.world.flush();
+
+  await askCommittee(cy, '怎么开居住证明？我是陈阿姨，住1号楼');
+  const ref = `Q-${(await db().selectFrom('questions').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id}`;
+  await answerQuestion(ref, '带身份证到服务大厅办理。');
+  await cy.press('💬 我还有问题');
+  await cy.send('租房的人也能开吗？');
+  await h.world.flush();
+  await answerQuestion(ref, '可以，带上租房合同。');
+  await cy.press('✅ 解答了');
+  await askCommittee(bea, '户口迁移要多久？');
+}
+
+/** The Polls sheet against the polls table, their messages that reached someone and their tallies. */
+async function expectPollSheet(sheet: unknown[][]) {
+  const polls = await db().selectFrom('polls').selectAll().where('community_id', '=', 'meiyuan').orderBy('id').execute();
+  const optionsOf = (p: (typeof polls)[number]) => JSON.parse(p.options) as string[];
+  const widest = Math.max(...polls.map((p) => optionsOf(p).length));
+  const options = Array.from({ length: widest }, (_, i) => [
+    en('ledger.col_option', { number: i + 1 }),
+    en('ledger.col_option_votes', { number: i + 1 }),
+  ]);
+  expect(sheet[0]).toEqual([
+    'Question',
+    'Sent to',
+    'Kind',
+    'Counting',
+    'Opened',
+    'Closes',
+    'Closed',
+    'Recipients',
+    'Voted',
+    ...options.flat(),
+  ]);
+  const rows = await Promise.all(
+    polls.map(async (p) => {
+      const reached = await db()
+        .selectFrom('outbox')
+        .select('id')
+        .where('broadcast_id', '=', p.broadcast_id)
+        .where('status', '=', 'sent')
+        .execute();
+      const votes = await tallies(db(), p.id);
+      const audience = JSON.parse(p.audience) as { buildings: string[] };
+      return pad(
+        [
+          p.question,
+          audience.buildings.map(buildingName).join(', '),
+          `${en(p.multiple ? 'polls.rule_multiple' : 'polls.rule_single')} · ${en(p.anonymous ? 'polls.rule_anonymous' : 'polls.rule_named')}`,
+          en(p.per_household ? 'polls.rule_household' : 'polls.rule_person'),
+          local(p.created_at),
+          local(p.closes_at),
+          local(p.closed_at),
+          reached.length,
+          p.voters,
+          ...optionsOf(p).flatMap((o, i) => [o, votes[i]]),
+        ],
+        2 * widest + 9,
+      );
+    }),
+  );
+  expect(sheet.slice(1).map((row) => pad(row, 2 * widest + 9))).toEqual(rows);
+  // As the residents voted: the first closed with one vote each, the second still open.
+  expect(rows.map((row) => [row[0], row[6] === null, ...row.slice(8)])).toEqual([
+    [CLEANING, false, 2, '好', 1, '不好', 1, null, null],
+    [CLINIC, true, 1, 'Monday', 1, 'Friday', 0, 'Sunday', 1],
+  ]);
+  // Counts only: nobody who voted is named.
+  expect(JSON.stringify(sheet)).not.toMatch(/Cy|Bea|Dan/);
+}
+
+/** The Questions sheet against the questions table: numbers, topics, times, the SLA; no asker and no words. */
+async function expectQuestionSheet(sheet: unknown[][]) {
+  const sla = communities().settings.askSlaHours * HOUR;
+  const questions = await db().selectFrom('questions').selectAll().where('community_id', '=', 'meiyuan').orderBy('id').execute();
+  const inTime = (q: (typeof questions)[number]) =>
+    q.first_answered_at === null ? (q.overdue_at === null ? null : 'No') : q.first_answered_at <= q.created_at + sla ? 'Yes' : 'No';
+  const rows = questions.map((q) => [
+    `Q-${q.id}`,
+    communities().askTopic(q.topic)!.name.en,
+    buildingName(q.building_id),
+    local(q.created_at),
+    local(q.first_answered_at),
+    inTime(q),
+    q.rounds,
+    q.resolved_at === null ? null : 'Yes',
+  ]);
+  expect(sheet[0]).toEqual(['No.', 'Topic', 'Building', 'Asked', 'First answered', 'Answered in time', 'Rounds', 'Resident satisfied']);
+  expect(sheet.slice(1).map((row) => pad(row, 8))).toEqual(rows);
+  expect(rows.map((row) => row.slice(5))).toEqual([
+    ['Yes', 2, 'Yes'],
+    [null, 1, null],
+  ]);
+  expect(JSON.stringify(sheet)).not.toMatch(/居住证明|陈阿姨|租房|户口|Cy|Bea/);
+}
 
 describe('the ledger as an XLSX workbook', () => {
   it('/ledger for a date range sends a workbook whose every cell matches the database, a sheet per kind', async () => {
@@ -201,6 +389,7 @@ describe('the ledger as an XLSX workbook', () => {
     ]);
     // Outside the range: not in the workbook.
     await seedEvent('下月讲座', at(4, 2, 9), []);
+    await pollAndAskStory(cy);
 
     await h.lin.send('/ledger 2031-03-01 2031-03-31');
     const doc = lastDocument(h.lin);
@@ -209,7 +398,7 @@ describe('the ledger as an XLSX workbook', () => {
     const bytes = fileOf(doc);
     writeArtifact('workbench-ledger.xlsx', bytes);
     const sheets = await readWorkbook(bytes);
-    expect([...sheets.keys()]).toEqual(['Hazard reports', 'Help requests and tasks', 'Volunteer hours', 'Events']);
+    expect([...sheets.keys()]).toEqual(['Hazard reports', 'Help requests and tasks', 'Volunteer hours', 'Events', 'Polls', 'Questions']);
 
     // Reports: every report of March in the database, cell by cell.
     const reports = await db().selectFrom('reports').selectAll().where('community_id', '=', 'meiyuan').orderBy('id').execute();
@@ -230,20 +419,26 @@ describe('the ledger as an XLSX workbook', () => {
       ]),
     );
 
-    const help = sheets.get('Help requests and tasks')!;
-    const task = await db().selectFrom('tasks').selectAll().where('id', '=', vol.taskId).executeTakeFirstOrThrow();
-    expect(help.slice(1)).toEqual([
-      [
-        `#${vol.requestId}`,
-        local(h.world.clock.now()),
-        'Errands and shopping',
-        'Meiyuan Xincun Building 2',
-        'Yes',
-        'Done',
-        'Vi',
-        local(task.done_at),
-      ],
-    ]);
+    // Help: every request of March with its task and the volunteer who did it, from the database.
+    const requests = await db().selectFrom('help_requests').selectAll().where('community_id', '=', 'meiyuan').orderBy('id').execute();
+    const helpRows = await Promise.all(
+      requests.map(async (x) => {
+        const task = await db().selectFrom('tasks').selectAll().where('request_id', '=', x.id).executeTakeFirstOrThrow();
+        const volunteer = await db().selectFrom('users').select('first_name').where('id', '=', task.claimed_by!).executeTakeFirstOrThrow();
+        return [
+          `#${x.id}`,
+          local(x.created_at),
+          communities().helpType(x.type)!.name.en,
+          buildingName(x.building_id!),
+          en(x.urgent ? 'ledger.yes' : 'ledger.no'),
+          en(`summary.task_status.${task.status}`),
+          volunteer.first_name,
+          local(task.done_at),
+        ];
+      }),
+    );
+    expect(sheets.get('Help requests and tasks')!.slice(1)).toEqual(helpRows);
+    expect(helpRows.map((row) => row[0])).toEqual([`#${vol.requestId}`]);
     // No phone number or address of the person helped anywhere in the workbook.
     expect(JSON.stringify([...sheets.values()])).not.toMatch(/1370000|2-301|王阿姨/);
 
@@ -262,10 +457,41 @@ describe('the ledger as an XLSX workbook', () => {
         Math.round((x.minutes / 60) * 10) / 10,
       ]),
     );
-    expect(sheets.get('Events')!).toEqual([
-      ['Event', 'Starts', 'Title', 'Place', 'Places', 'Going', 'Attended', 'Ratings', 'Average rating'],
-      [`E-${eventId}`, '2031-03-08 09:00', '=1+1 邻里节', '广场', 30, 2, 2, 2, 4.5],
-    ]);
+    // Events: those starting in March, counted from their RSVPs in the database.
+    const events = await db()
+      .selectFrom('events')
+      .selectAll()
+      .where('community_id', '=', 'meiyuan')
+      .where('starts_at', '>=', at(3, 1, 0))
+      .where('starts_at', '<', at(4, 1, 0))
+      .orderBy('starts_at')
+      .execute();
+    const rsvps = await db().selectFrom('rsvps').selectAll().execute();
+    const eventRows = events.map((e) => {
+      const of = rsvps.filter((x) => x.event_id === e.id);
+      const ratings = of.flatMap((x) => (x.rating === null ? [] : [x.rating]));
+      const average = ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null;
+      const going = of.filter((x) => x.status === 'going').length;
+      return [
+        `E-${e.id}`,
+        local(e.starts_at),
+        e.title,
+        e.place,
+        e.capacity,
+        going,
+        of.filter((x) => x.attended === 1).length,
+        ratings.length,
+        average,
+      ];
+    });
+    const eventSheet = sheets.get('Events')!;
+    expect(eventSheet[0]).toEqual(['Event', 'Starts', 'Title', 'Place', 'Places', 'Going', 'Attended', 'Ratings', 'Average rating']);
+    expect(eventSheet.slice(1).map((row) => pad(row, 9))).toEqual(eventRows);
+    // A title that starts like a formula is text, not a formula.
+    expect(eventRows.map((row) => row.slice(0, 3))).toEqual([[`E-${eventId}`, '2031-03-08 09:00', '=1+1 邻里节']]);
+
+    await expectPollSheet(sheets.get('Polls')!);
+    await expectQuestionSheet(sheets.get('Questions')!);
   });
 
   it('refuses bad dates, too long a period, residents, and another community for staff', async () => {
@@ -292,7 +518,13 @@ describe('the ledger as an XLSX workbook', () => {
     expect(files.map((m) => m.document!.file_name)).toEqual(['ledger-meiyuan-2031-03-03.csv', 'ledger-meiyuan-2031-03-03-2031-03-09.xlsx']);
     const sheets = await readWorkbook(fileOf(files[1]));
     // The group's language is the committee's (zh-CN).
-    expect([...sheets.keys()]).toEqual(['隐患报告', '求助与任务', '志愿服务时长', '活动']);
+    expect([...sheets.keys()]).toEqual(['隐患报告', '求助与任务', '志愿服务时长', '活动', '投票', '居民提问']);
+    expect(
+      sheets
+        .get('投票')!
+        .slice(1)
+        .map((row) => row[0]),
+    ).toEqual([CLEANING, CLINIC]);
     expect(sheets.get('隐患报告')!.length).toBe(2);
     expect(sheets.get('活动')![1].slice(0, 3)).toEqual([expect.stringMatching(/^E-\d+$/), '2031-03-08 09:00', '=1+1 邻里节']);
   });
@@ -303,13 +535,41 @@ function writeArtifact(name: string, bytes: Buffer) {
   writeFileSync(`test/.artifacts/${name}`, bytes);
 }
 
-async function decodeQr(png: Buffer): Promise<string | undefined> {
+/** A PNG's pixels, RGBA. */
+async function pixelsOf(png: Buffer): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
   const image = await canvas.loadImage(png);
   const c = canvas.createCanvas(image.width, image.height);
   const ctx = c.getContext('2d');
   ctx.drawImage(image, 0, 0);
   const { data, width, height } = ctx.getImageData(0, 0, image.width, image.height);
-  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width, height)?.data;
+  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width, height };
+}
+
+async function decodeQr(png: Buffer): Promise<string | undefined> {
+  const { data, width, height } = await pixelsOf(png);
+  return jsQR(data, width, height)?.data;
+}
+
+type Pixels = Awaited<ReturnType<typeof pixelsOf>>;
+
+/** The share of the rows top…bottom (inside the page's borders) that is dark ink: text, not paper. */
+function inkShare(p: Pixels, top: number, bottom: number): number {
+  let ink = 0;
+  let all = 0;
+  for (let y = top; y < bottom; y++)
+    for (let x = 100; x < p.width - 100; x++, all++) {
+      const i = 4 * (y * p.width + x);
+      if (0.3 * p.data[i] + 0.59 * p.data[i + 1] + 0.11 * p.data[i + 2] < 160) ink++;
+    }
+  return ink / all;
+}
+
+/** The share of pixels in rows top…bottom that differ between two pages of one size. */
+function changedShare(a: Pixels, b: Pixels, top: number, bottom: number): number {
+  let changed = 0;
+  for (let i = 4 * top * a.width; i < 4 * bottom * a.width; i += 4)
+    if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) changed++;
+  return changed / ((bottom - top) * a.width);
 }
 
 describe('QR posters', () => {
@@ -341,6 +601,25 @@ describe('QR posters', () => {
     });
   });
 
+  it('`npm run posters` writes one poster per building of every community, each QR code its deep link', async () => {
+    const folder = join(h.world.dir, 'posters');
+    // The bot's @username is asked from Telegram (here the emulator) with the bot token.
+    const env = { ...process.env, BOT_TOKEN: h.world.emu.token, TELEGRAM_API_ROOT: h.world.emu.apiRoot };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/ops/posters.ts', folder], { env });
+    const all = communities().all;
+    const buildings = all.flatMap((c) => c.buildings.map((b) => ({ community: c.id, building: b.id })));
+    expect(stdout).toContain(`Wrote ${buildings.length} posters to ${folder}`);
+    expect(all.flatMap((c) => readdirSync(join(folder, c.id)).map((f) => `${c.id}/${f}`)).sort()).toEqual(
+      buildings.map((b) => `${b.community}/poster-${b.community}-${b.building}.png`).sort(),
+    );
+    const bot = h.world.app.deps.botUsername();
+    for (const b of buildings) {
+      const png = readFileSync(join(folder, b.community, `poster-${b.community}-${b.building}.png`));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1240, 1754]);
+      expect(await decodeQr(png)).toBe(`https://t.me/${bot}?start=c-${b.community}-b-${b.building}`);
+    }
+  });
+
   it('refuses residents', async () => {
     const fay = await h.world.resident('Fay');
     await fay.send('/posters');
@@ -350,19 +629,38 @@ describe('QR posters', () => {
 
 describe("a volunteer's hours certificate", () => {
   it('a volunteer gets their own; staff choose one of their volunteers; another community sees none', async () => {
-    const { v } = await seedVolunteer('Wang', 'patrol', 90, 150);
+    const { v, taskId } = await seedVolunteer('Wang', 'patrol', 90, 150);
     await v.send('/certificate');
     const own = lastDocument(v);
     expect(own.caption).toBe('📜 Wang：志愿服务时长证明（4 小时）');
     const png = fileOf(own);
     writeArtifact('workbench-certificate.png', png);
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1240, 1754]);
+    // Not a blank page: the text between the title and the seal is there (a blank or failed render has none).
+    const page = await pixelsOf(png);
+    expect(inkShare(page, 380, 1200)).toBeGreaterThan(0.005);
+    expect(inkShare(page, 200, 280)).toBeGreaterThan(0.01);
+
+    // Staff correct the task's 90 minutes to 120: the next certificate says 4.5 hours, and differs from the first where the hours are written.
+    await db()
+      .updateTable('hours')
+      .set({ corrected_minutes: 120 })
+      .where('task_id', '=', taskId)
+      .where('volunteer_id', '=', v.id)
+      .execute();
+    await v.send('/certificate');
+    const more = lastDocument(v);
+    expect(more.caption).toBe('📜 Wang：志愿服务时长证明（4.5 小时）');
+    const morePage = await pixelsOf(fileOf(more));
+    expect(changedShare(page, morePage, 380, 1200)).toBeGreaterThan(0.001);
+    // The border and the seal's place are the same: only the words changed.
+    expect(changedShare(page, morePage, 0, 60)).toBe(0);
 
     await h.lin.send('/certificate');
-    expect(h.lin.last()!.buttons()).toContain('Wang · 4 hours');
-    await h.lin.press('Wang · 4 hours');
+    expect(h.lin.last()!.buttons()).toContain('Wang · 4.5 hours');
+    await h.lin.press('Wang · 4.5 hours');
     const staffCopy = lastDocument(h.lin);
-    expect(staffCopy.caption).toBe('📜 Wang: volunteer hours certificate (4 hours)');
+    expect(staffCopy.caption).toBe('📜 Wang: volunteer hours certificate (4.5 hours)');
     writeArtifact('workbench-certificate-en.png', fileOf(staffCopy));
 
     // Gu (Guihua) pressing Lin's button: Wang is Meiyuan's volunteer, so Gu is refused and gets no certificate.

@@ -1,9 +1,9 @@
 import { choiceStep, defineFlow, type FlowContext } from '../../src/bot/flow';
 import { localName } from '../../src/community/config';
 import type { CoreDeps } from '../../src/deps';
-import { bookableDays, bookSlot, slotsOfDay } from '../../src/domain/bookings';
+import { bookableDays, bookSlot, holidayClosures, slotsOfDay } from '../../src/domain/bookings';
 import { formatDay, formatTime } from '../../src/domain/help-time';
-import { bookingLine, cancelKeyboard } from '../../src/features/bookings/views/bookings';
+import { bookedText, cancelKeyboard } from '../../src/features/bookings/views/bookings';
 
 /**
  * /book: a service of the service hall, a day with a slot still to come, and a slot. Full
@@ -20,6 +20,12 @@ export function bookFlow(deps: CoreDeps) {
   const community = (c: C) => deps.communities.community(c.user.community_id ?? '');
   const service = (c: C) => community(c)?.bookableServices.find((s) => s.id === c.state.service);
   const tz = deps.config.timezone;
+  /** The holidays that took this service's slots away in the days offered, said politely (none: nothing). */
+  const holidayNote = (c: C): string[] => {
+    const closed = holidayClosures(service(c)!, c.now, tz, community(c)!.holidays);
+    const list = new Intl.ListFormat(c.locale === 'en' ? 'en-GB' : c.locale, { type: 'conjunction' });
+    return closed.length ? [c.t('bookings.holiday_closed', { days: list.format(closed.map((d) => formatDay(d, c.locale, tz))) })] : [];
+  };
   const slots = (c: C) => slotsOfDay(deps.db, community(c)!.id, service(c)!, c.state.day!, c.now, tz, community(c)!.holidays);
 
   return defineFlow<State>({
@@ -42,7 +48,7 @@ export function bookFlow(deps: CoreDeps) {
         ask: (c) => {
           const days = bookableDays(service(c)!, c.now, tz, community(c)!.holidays);
           return {
-            text: c.t(days.length ? 'bookings.ask_day' : 'bookings.no_days'),
+            text: [c.t(days.length ? 'bookings.ask_day' : 'bookings.no_days'), ...holidayNote(c)].join('\n'),
             choices: days.map((d) => ({ label: formatDay(d.start, c.locale, tz), value: String(d.start) })),
             columns: 2,
           };
@@ -75,7 +81,7 @@ export function bookFlow(deps: CoreDeps) {
           if (!result.ok) return { retry: c.t(`bookings.refused_${result.reason}`) };
           const b = result.booking;
           return {
-            finish: { text: c.t('bookings.booked', { booking: bookingLine(deps, b, c.locale) }), keyboard: cancelKeyboard(b, c.t) },
+            finish: { text: bookedText(deps, b, c.t, c.locale), keyboard: cancelKeyboard(b, c.t) },
           };
         },
       }),

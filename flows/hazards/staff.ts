@@ -1,14 +1,20 @@
-import { choiceStep, defineFlow, type FlowContext, type Outcome, requiredTextStep } from '../../src/bot/flow';
+import { choiceStep, defineFlow, type FlowContext, type Outcome, requiredTextStep, type Step } from '../../src/bot/flow';
+import { DAY } from '../../src/clock';
 import type { CoreDeps } from '../../src/deps';
-import { HAND_UP_TARGETS, MAX_NOTE, publicId, type TransitionDetails } from '../../src/domain/hazards';
+import { parseLocalTime } from '../../src/domain/events';
+import { findHandUp } from '../../src/domain/handups';
+import { HAND_UP_TARGETS, MAX_NOTE, publicId } from '../../src/domain/hazards';
 import type { Action } from '../../src/domain/hazard-status';
 import { moveReport } from '../../src/features/hazards/services';
-import { refusalText } from '../../src/features/hazards/views/card';
+import { formatTime, handUpAnswerKeyboard, refusalText } from '../../src/features/hazards/views/card';
+import { timeExample } from '../steps';
 import type { ReportArgs } from './steps';
 
 /**
  * The staff moves that need words: "Fixed" (a note, then an optional photo) and "Hand upward"
- * (to whom, then their reference). Pressed in the group, they continue in the private chat.
+ * (to whom, their reference, then when their answer is expected: the default of
+ * settings.handUpAnswerDays, or a date typed as event times are). Pressed in the group, they
+ * continue in the private chat.
  */
 interface FixState {
   id: number;
@@ -17,6 +23,7 @@ interface FixState {
 interface HandUpState {
   id: number;
   to?: string;
+  ref?: string;
 }
 
 const MAX_REF = 100;
@@ -25,11 +32,16 @@ async function finishMove<S extends { id: number }>(
   deps: CoreDeps,
   c: FlowContext<S>,
   action: Action,
-  details: TransitionDetails & { fixPhoto?: string },
+  details: Parameters<typeof moveReport>[4],
 ): Promise<Outcome> {
   const result = await moveReport(deps, c.state.id, action, { id: c.userId, role: c.role, communityId: c.user.community_id }, details);
   if (!result.ok) return { finish: { text: refusalText(c.t, result) } };
-  return { finish: { text: c.t(`hazards.done_${action}`, { id: publicId(c.state.id) }) } };
+  const done = c.t(`hazards.done_${action}`, { id: publicId(c.state.id) });
+  if (action !== 'hand_up') return { finish: { text: done } };
+  // Handed up: when the answer is expected, and the buttons to record it when it comes.
+  const due = (await findHandUp(deps.db, c.state.id))?.expected_at ?? c.now;
+  const text = `${done}\n${c.t('grid.handup_expected', { at: formatTime(due, deps.config.timezone) })}`;
+  return { finish: { text, keyboard: handUpAnswerKeyboard(c.state.id, c.t) } };
 }
 
 export function fixFlow(deps: CoreDeps) {
@@ -76,8 +88,37 @@ export function handUpFlow(deps: CoreDeps) {
       ref: requiredTextStep({
         ask: (c) => ({ text: c.t('hazards.ask_hand_ref') }),
         max: MAX_REF,
-        then: (ref, c) => finishMove(deps, c, 'hand_up', { note: `${c.state.to}: ${ref}`, handedTo: c.state.to, handedRef: ref }),
+        then: (ref, c) => {
+          c.state.ref = ref;
+          return { next: 'due' };
+        },
       }),
+      due: handUpDueStep(deps),
     },
   });
+}
+
+/** When the outside body's answer is expected: the default date's button, or a date and time typed. */
+function handUpDueStep(deps: CoreDeps): Step<HandUpState> {
+  const tz = deps.config.timezone;
+  const days = deps.communities.settings.handUpAnswerDays;
+  const hand = (c: FlowContext<HandUpState>, dueAt: number | undefined) => {
+    const { to, ref } = c.state;
+    return finishMove(deps, c, 'hand_up', { note: `${to}: ${ref}`, handedTo: to, handedRef: ref, handUpDueAt: dueAt });
+  };
+  return {
+    accepts: ['choice', 'text'],
+    ask: (c) => ({
+      text: c.t('grid.ask_handup_due', { example: timeExample(c.now + days * DAY, c.locale, tz) }),
+      choices: [{ label: c.t('grid.handup_due_default', { days, at: formatTime(c.now + days * DAY, tz) }), value: 'default' }],
+      columns: 1,
+    }),
+    answer: (input, c) => {
+      if (input.kind === 'choice') return input.value === 'default' ? hand(c, undefined) : { retry: c.t('common.pick_a_button') };
+      const at = input.kind === 'text' ? parseLocalTime(input.text, tz, c.now) : undefined;
+      if (at === undefined) return { retry: c.t('notices.bad_time', { example: timeExample(c.now + days * DAY, c.locale, tz) }) };
+      if (at <= c.now) return { retry: c.t('notices.time_in_past') };
+      return hand(c, at);
+    },
+  };
 }

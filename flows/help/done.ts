@@ -1,8 +1,8 @@
 import { chosen, defineFlow, textStep, type FlowContext } from '../../src/bot/flow';
 import type { CoreDeps } from '../../src/deps';
 import { findTask, measuredMinutes } from '../../src/domain/help';
-import { formatMinutes } from '../../src/domain/help-time';
 import type { HelpServices } from '../../src/features/help/services';
+import { duration } from '../../src/phrases';
 
 /**
  * Done: a short note → an optional photo → the hours (measured from Start, correctable) →
@@ -64,7 +64,7 @@ export function doneFlow(deps: CoreDeps, s: HelpServices) {
           const task = await findTask(deps.db, c.state.task);
           const measured = task ? measuredMinutes(task, c.now) : 0;
           return {
-            text: c.t('help.ask_hours', { measured: formatMinutes(measured, c.locale) }),
+            text: c.t('help.ask_hours', { measured: duration(c.t, measured) }),
             choices: [{ label: c.t('help.hours_ok'), value: 'ok' }],
             columns: 1,
           };

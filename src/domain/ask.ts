@@ -372,3 +372,50 @@ export async function takeForGroup(tx: Executor, q: Question): Promise<boolean> 
     .executeTakeFirst();
   return Number(taken.numUpdatedRows) === 1;
 }
+
+// ---- the staff list (/questions) ------------------------------------------------------------
+
+export const QUESTION_PAGE = 8;
+
+export interface WaitingQuestion extends Question {
+  /** What the asker wrote last: the question, or the follow-up this wait is for. */
+  latest: string;
+}
+
+/**
+ * Questions waiting for staff, the longest wait first: of one community (all when undefined), and
+ * only those past the SLA when `overdue` (the job's rule, so the list does not wait for its run).
+ */
+export async function waitingQuestions(
+  db: Executor,
+  now: number,
+  slaHours: number,
+  f: { communityId?: string; overdue: boolean },
+  page: number,
+): Promise<{ rows: WaitingQuestion[]; total: number }> {
+  let q = db.selectFrom('questions').where('status', '=', 'open');
+  if (f.communityId) q = q.where('community_id', '=', f.communityId);
+  if (f.overdue) q = q.where('waiting_since', '<=', now - slaHours * HOUR);
+  const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll()
+    .orderBy('waiting_since')
+    .orderBy('id')
+    .limit(QUESTION_PAGE)
+    .offset(page * QUESTION_PAGE)
+    .execute();
+  if (rows.length === 0) return { rows: [], total: Number(n) };
+  const said = await db
+    .selectFrom('question_messages')
+    .select(['question_id', 'text'])
+    .where(
+      'question_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where('role', '=', 'resident')
+    .orderBy('id')
+    .execute();
+  const latest = new Map(said.map((m) => [Number(m.question_id), m.text]));
+  return { rows: rows.map((r) => ({ ...r, latest: latest.get(Number(r.id)) ?? '' })), total: Number(n) };
+}

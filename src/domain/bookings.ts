@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from '../clock';
 import type { BookableService } from '../community/config';
 import type { Executor } from '../store/db';
 import type { BookingsTable } from '../store/schema/ask';
-import { addDays, wallClock, zonedEpoch } from '../zoned-time';
+import { addDays, isoDate, wallClock, zonedEpoch } from '../zoned-time';
 import { audit } from './audit';
 import { parseHours, slotStarts } from './office-hours';
 
@@ -37,6 +37,22 @@ export function bookableDays(service: BookableService, now: number, timeZone: st
     if (starts.length > 0) days.push({ ...day, start: zonedEpoch(day, timeZone) });
   }
   return days;
+}
+
+/**
+ * The days ahead (as bookableDays counts them) on which the service would have had a slot but for
+ * a holiday in the config: what the resident is told when no slot is offered on them.
+ */
+export function holidayClosures(service: BookableService, now: number, timeZone: string, holidays: readonly string[]): number[] {
+  const today = wallClock(now, timeZone);
+  const closed: number[] = [];
+  for (let i = 0; i < BOOKING_DAYS; i++) {
+    const day = addDays(today, i);
+    if (!holidays.includes(isoDate(day))) continue;
+    const starts = slotStarts(parseHours(service.hours)!, day, service.durationMinutes, timeZone, []).filter((s) => s > now);
+    if (starts.length > 0) closed.push(zonedEpoch(day, timeZone));
+  }
+  return closed;
 }
 
 /** The slots of one local day still to come, with how many places each has taken. */
@@ -100,9 +116,7 @@ export async function bookSlot(
         created_at: now,
         cancelled_at: null,
         marked_at: null,
-        // Booked after the evening before: that reminder has nothing left to say.
-        day_reminded_at: now >= dayReminderAt(b.start, timeZone) ? now : null,
-        hour_reminded_at: null,
+        ...remindersSettledAtBooking(b.start, now, timeZone),
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
@@ -170,6 +184,24 @@ export function bookingsBetween(db: Executor, communityId: string, from: number,
     .orderBy('starts_at')
     .orderBy('seat')
     .execute();
+}
+
+/**
+ * A reminder due less than this after the booking is never sent. Decision: the confirmation the
+ * resident has just read says it all, and "in an hour" would be untrue for a slot 20 minutes away
+ * (or one already begun when the five-minutely job comes round). So a booking made within an hour
+ * and a quarter of its start gets no "in an hour" reminder, and one made after 19:45 the evening
+ * before none for that evening; the confirmation says which reminders will come (bookedText).
+ */
+export const REMINDER_MIN_GAP = 15 * MINUTE;
+
+/** The reminders a new booking is born with as sent (their moment passed, or comes too soon). */
+export function remindersSettledAtBooking(start: number, now: number, timeZone: string) {
+  const tooSoon = (at: number) => at - now < REMINDER_MIN_GAP;
+  return {
+    day_reminded_at: tooSoon(dayReminderAt(start, timeZone)) ? now : null,
+    hour_reminded_at: tooSoon(start - HOUR) ? now : null,
+  };
 }
 
 /** The day-before reminder goes at 20:00 local time the evening before. */

@@ -132,6 +132,16 @@ export async function placesOf(db: Executor, userId: number): Promise<{ communit
   ];
 }
 
+/** The buildings someone is building head of (/mydata: a head answers for nothing, but is told of its reports). */
+export function buildingsHeadedBy(db: Executor, userId: number) {
+  return db
+    .selectFrom('grid_roles')
+    .select(['community_id', 'building_id'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'head')
+    .execute();
+}
+
 /**
  * May this person act on the report as staff would, without being staff? Its grid worker and
  * the contact of the unit whose frontage it is may; anyone else (a unit's contact elsewhere) may not.
@@ -196,4 +206,25 @@ export async function eraseResponder(db: Executor, userId: number): Promise<void
   await db.updateTable('partner_units').set({ created_by: null }).where('created_by', '=', userId).execute();
   await db.updateTable('reports').set({ responder_id: null }).where('responder_id', '=', userId).execute();
   await db.updateTable('questions').set({ responder_id: null }).where('responder_id', '=', userId).execute();
+}
+
+/** A building's contact on a household's contact card (电话联系卡): who holds the duty, by their Telegram name. */
+export interface BuildingContact {
+  kind: GridKind;
+  name: string;
+  username: string | null;
+}
+
+/** The building's grid worker, then its building head, whoever of them is named. */
+export async function buildingContacts(db: Executor, communityId: string, buildingId: string): Promise<BuildingContact[]> {
+  const rows = await db
+    .selectFrom('grid_roles')
+    .innerJoin('users', 'users.id', 'grid_roles.user_id')
+    .select(['grid_roles.kind', 'users.first_name', 'users.username'])
+    .where('grid_roles.community_id', '=', communityId)
+    .where('grid_roles.building_id', '=', buildingId)
+    .execute();
+  return rows
+    .map((r) => ({ kind: r.kind, name: r.first_name, username: r.username }))
+    .sort((a, b) => GRID_KINDS.indexOf(a.kind) - GRID_KINDS.indexOf(b.kind));
 }

@@ -17,14 +17,15 @@ export function findHandUp(db: Executor, reportId: number) {
   return db.selectFrom('hand_ups').selectAll().where('report_id', '=', reportId).executeTakeFirst();
 }
 
-/** The report was handed up (again): the answer is expected in `days`. */
+/** The report was handed up (again): the answer is expected by `dueAt` (staff's date), else in `days`. */
 export async function recordHandUp(
   db: Executor,
   now: number,
   r: { id: number; community_id: string; handed_to: string | null },
   days: number,
+  dueAt?: number,
 ) {
-  const expected = now + days * DAY;
+  const expected = dueAt ?? now + days * DAY;
   const row = {
     community_id: r.community_id,
     handed_to: r.handed_to ?? 'street',
@@ -75,7 +76,7 @@ export async function recordAnswer(
   db: Executor,
   now: number,
   reportId: number,
-  a: { answer: HandUpAnswer; note: string; by: number; days: number },
+  a: { answer: HandUpAnswer; note: string; by: number | null; days: number },
 ): Promise<boolean> {
   const patch =
     a.answer === 'pending'

@@ -68,10 +68,3 @@ export function nextOccurrence(at: number, every: 'week' | 'month', timeZone: st
   const local = Date.UTC(d.getUTCFullYear() + Math.floor(month / 12), month % 12, day, d.getUTCHours(), d.getUTCMinutes());
   return local - zoneOffset(local - offset, timeZone);
 }
-
-export function formatMinutes(minutes: number, locale: Locale): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (locale === 'en') return h > 0 ? `${h} h ${m} min` : `${m} min`;
-  return h > 0 ? `${h}小时${m}分钟` : `${m}分钟`;
-}

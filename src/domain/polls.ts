@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Executor } from '../store/db';
 import type { User } from '../store/schema';
 import type { Audience } from '../store/schema/delivery';
@@ -8,13 +9,14 @@ import { audit } from './audit';
  * Resident votes (居民议事, 评选 in rounds). A ballot is cast by a voter: a person, or on a
  * per-household poll the household (building + unit). That someone voted (poll_voters) and
  * the counts (poll_tallies) are kept apart; only a named poll also keeps which options a voter
- * chose (poll_choices), so that they can change them until it closes. An anonymous poll's vote
- * is final: nothing anywhere could tell which counts to take back.
+ * chose (poll_choices), so that they can change them until it closes. An anonymous poll keeps
+ * no link: its voter changes their vote with the receipt their own message carries in its
+ * buttons (poll-receipts.ts), which says what they cast; the database cannot.
  *
  * Decisions (issue 20):
  * - A household is the building and the unit as the resident typed it at registration, folded
  *   by normalizeUnit. A resident with no unit cannot vote in a per-household poll (told why).
- * - The household's first ballot counts; the member who cast it may change it (named polls).
+ * - The household's first ballot counts; the member who cast it may change it.
  *   A second member who presses Vote hears that the household has voted and that only the
  *   member who voted can change it; /polls shows them "your household has voted" without what
  *   was chosen, and they may see the standings where the poll shows them to voters.
@@ -24,6 +26,13 @@ import { audit } from './audit';
  *   every answer to a press is a direct reply: no outbox row, audit line or session names a
  *   choice on an anonymous poll (test/polls.test.ts compares every stored row of two voters).
  *   A ballot leaves no audit line either: its time beside the tallies' changes could name it.
+ * - Every ballot, cast or changed, writes every option row of the poll in one statement
+ *   (recount), so the rows its transaction wrote are the same whatever was chosen: on
+ *   PostgreSQL all tally rows carry the voter's transaction id (xmin), not just the chosen ones
+ *   (test/polls-postgres.test.ts).
+ * - An anonymous vote changes only with its receipt: the options as cast and the voter's change
+ *   count, signed with a key derived from the bot token. A receipt lost (the message deleted,
+ *   the bot token replaced) leaves the vote standing as cast; /polls cannot redraw it.
  * - A reminder goes once, a day before closing, to those reached who have not voted and still
  *   take notices; a poll sent less than a day before closing has none.
  * - Next round: the top K, and any tied with the K-th, with at least one vote each.
@@ -132,6 +141,8 @@ export async function inElectorate(db: Executor, poll: Pick<PollRow, 'broadcast_
 export interface Ballot {
   user_id: number | null;
   voter_key: string;
+  /** Times it was changed: signed into an anonymous voter's receipt. */
+  changes: number;
   /** Named polls: the options chosen; anonymous: undefined. */
   choices?: number[];
 }
@@ -140,12 +151,13 @@ export interface Ballot {
 export async function ballotOf(db: Executor, poll: Pick<PollRow, 'id' | 'anonymous'>, key: string): Promise<Ballot | undefined> {
   const row = await db
     .selectFrom('poll_voters')
-    .select(['user_id', 'voter_key'])
+    .select(['user_id', 'voter_key', 'changes'])
     .where('poll_id', '=', poll.id)
     .where('voter_key', '=', key)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (poll.anonymous) return row;
+  const ballot = { ...row, changes: Number(row.changes) };
+  if (poll.anonymous) return ballot;
   const choices = await db
     .selectFrom('poll_choices')
     .select('option')
@@ -153,23 +165,38 @@ export async function ballotOf(db: Executor, poll: Pick<PollRow, 'id' | 'anonymo
     .where('voter_key', '=', key)
     .orderBy('option')
     .execute();
-  return { ...row, choices: choices.map((c) => c.option) };
+  return { ...ballot, choices: choices.map((c) => c.option) };
 }
 
-export type VoteOutcome = 'voted' | 'changed' | 'unchanged' | 'closed' | 'household_voted' | 'final';
+/** 'stale': an anonymous voter's receipt from before their last change. */
+export type VoteOutcome = 'voted' | 'changed' | 'unchanged' | 'closed' | 'household_voted' | 'final' | 'stale';
+
+/** An anonymous ballot as its voter's receipt says it was cast; the caller has checked the receipt's signature. */
+export interface CastAs {
+  options: number[];
+  changes: number;
+}
+
+interface Voter {
+  key: string;
+  userId: number;
+  buildingId: string | null;
+}
 
 /**
  * Casts or changes a ballot in one transaction. The guard UPDATE on the poll row comes first,
  * so a closing that runs at the same instant waits for this ballot (PostgreSQL locks the row)
  * or this ballot sees the poll closed; the voter row's primary key lets one ballot per voter
- * in, whichever process or household member is first.
+ * in, whichever process or household member is first. An anonymous ballot changes only with
+ * the receipt of it (`castAs`); without one it is 'final'.
  */
 export async function castVote(
   db: Db,
   now: number,
   poll: Pick<PollRow, 'id' | 'anonymous'>,
-  voter: { key: string; userId: number; buildingId: string | null },
+  voter: Voter,
   options: number[],
+  castAs?: CastAs,
 ): Promise<VoteOutcome> {
   return db.transaction().execute(async (tx) => {
     const open = await tx
@@ -180,43 +207,72 @@ export async function castVote(
       .where('closes_at', '>', now)
       .executeTakeFirst();
     if (Number(open.numUpdatedRows) === 0) return 'closed';
-    const inserted = await tx
-      .insertInto('poll_voters')
-      .values({ poll_id: poll.id, voter_key: voter.key, user_id: voter.userId, building_id: voter.buildingId, voted_at: now })
-      .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doNothing())
-      .returning('poll_id')
-      .executeTakeFirst();
-    if (inserted) {
-      await count(tx, poll.id, options, +1);
-      if (!poll.anonymous) await writeChoices(tx, poll.id, voter.key, options);
-      await tx
-        .updateTable('polls')
-        .set((eb) => ({ voters: eb('voters', '+', 1) }))
-        .where('id', '=', poll.id)
-        .execute();
-      return 'voted';
-    }
+    if (await firstBallot(tx, now, poll, voter, options)) return 'voted';
     const ballot = await ballotOf(tx, poll, voter.key);
     if (ballot?.user_id !== voter.userId) return 'household_voted';
-    if (poll.anonymous) return 'final';
-    const before = ballot.choices ?? [];
-    if (before.join() === [...options].sort((a, b) => a - b).join()) return 'unchanged';
-    await count(tx, poll.id, before, -1);
-    await tx.deleteFrom('poll_choices').where('poll_id', '=', poll.id).where('voter_key', '=', voter.key).execute();
-    await count(tx, poll.id, options, +1);
-    await writeChoices(tx, poll.id, voter.key, options);
-    await tx.updateTable('poll_voters').set({ voted_at: now }).where('poll_id', '=', poll.id).where('voter_key', '=', voter.key).execute();
-    return 'changed';
+    if (!poll.anonymous) return changeBallot(tx, now, poll, ballot, { options: ballot.choices ?? [], changes: ballot.changes }, options);
+    if (!castAs) return 'final';
+    return ballot.changes === castAs.changes ? changeBallot(tx, now, poll, ballot, castAs, options) : 'stale';
   });
 }
 
-async function count(tx: Executor, pollId: number, options: number[], by: 1 | -1): Promise<void> {
-  if (options.length === 0) return;
+/** The voter's first ballot, unless they (or their household) have one. */
+async function firstBallot(tx: Executor, now: number, poll: Pick<PollRow, 'id' | 'anonymous'>, voter: Voter, options: number[]) {
+  const inserted = await tx
+    .insertInto('poll_voters')
+    .values({ poll_id: poll.id, voter_key: voter.key, user_id: voter.userId, building_id: voter.buildingId, voted_at: now })
+    .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doNothing())
+    .returning('poll_id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await recount(tx, poll.id, options, []);
+  if (!poll.anonymous) await writeChoices(tx, poll.id, voter.key, options);
+  await tx
+    .updateTable('polls')
+    .set((eb) => ({ voters: eb('voters', '+', 1) }))
+    .where('id', '=', poll.id)
+    .execute();
+  return true;
+}
+
+/** Moves a ballot from `was` to `options`; the change count guards against a second change from the same receipt. */
+async function changeBallot(
+  tx: Executor,
+  now: number,
+  poll: Pick<PollRow, 'id' | 'anonymous'>,
+  ballot: Ballot,
+  was: CastAs,
+  options: number[],
+): Promise<VoteOutcome> {
+  const sorted = (list: number[]) => [...list].sort((a, b) => a - b).join();
+  if (sorted(was.options) === sorted(options)) return 'unchanged';
+  const bumped = await tx
+    .updateTable('poll_voters')
+    .set((eb) => ({ voted_at: now, changes: eb('changes', '+', 1) }))
+    .where('poll_id', '=', poll.id)
+    .where('voter_key', '=', ballot.voter_key)
+    .where('changes', '=', was.changes)
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) === 0) return 'stale';
+  await recount(tx, poll.id, options, was.options);
+  if (poll.anonymous) return 'changed';
+  await tx.deleteFrom('poll_choices').where('poll_id', '=', poll.id).where('voter_key', '=', ballot.voter_key).execute();
+  await writeChoices(tx, poll.id, ballot.voter_key, options);
+  return 'changed';
+}
+
+/**
+ * Adds a ballot's options and takes back the ones it had, in one statement that writes every
+ * option row of the poll (most by +0): which rows a ballot wrote, and with which transaction
+ * (PostgreSQL's xmin), is the same whatever it chose.
+ */
+async function recount(tx: Executor, pollId: number, plus: number[], minus: number[]): Promise<void> {
+  const delta = (list: number[]) =>
+    list.length === 0 ? sql<number>`0` : sql<number>`case when ${sql.ref('option')} in (${sql.join(list)}) then 1 else 0 end`;
   await tx
     .updateTable('poll_tallies')
-    .set((eb) => ({ votes: eb('votes', '+', by) }))
+    .set({ votes: sql<number>`${sql.ref('votes')} + ${delta(plus)} - ${delta(minus)}` })
     .where('poll_id', '=', pollId)
-    .where('option', 'in', options)
     .execute();
 }
 

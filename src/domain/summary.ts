@@ -7,6 +7,8 @@ import type { ReportStatus } from '../store/schema/hazards';
 import { isOverdue, dueAt } from './hazards';
 import { OPEN_STATUSES } from './hazard-status';
 import { askFigures, type AskFigures } from './ask';
+import { parseAudience } from './notices';
+import { electorate, optionsOf, tallies } from './polls';
 import { bookingFigures } from './bookings';
 import { countedMinutes, helpCounts, helpRatingsIn, hoursWithTeam } from './help';
 
@@ -600,6 +602,8 @@ export async function ledgerRows(db: Executor, communityId: string, w: Pick<Week
   const doneByTask = new Map(doneBy.map((d) => [d.task_id, d.actor_id]));
   return {
     events: await ledgerEvents(db, communityId, w),
+    polls: await ledgerPolls(db, communityId, w),
+    questions: await ledgerQuestions(db, communityId, w),
     reports: reports.map((r) => ({ ...r, owner: r.owner_id === null ? '' : (who.get(r.owner_id) ?? '') })),
     requests: requests.map((r) => {
       const task = latestTask.get(r.id);
@@ -654,6 +658,68 @@ async function ledgerEvents(db: Executor, communityId: string, w: Pick<Week, 'st
     ratings: Number(e.ratings),
     averageRating: e.averageRating === null ? null : Math.round(Number(e.averageRating) * 10) / 10,
   }));
+}
+
+/**
+ * The polls opened in [start, end): their rules, how many the poll reached and how many voted,
+ * and the counts per option (tallies). Never who chose what: the ledger reads no ballot.
+ */
+async function ledgerPolls(db: Executor, communityId: string, w: Pick<Week, 'start' | 'end'>) {
+  const polls = await db
+    .selectFrom('polls')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', w.start)
+    .where('created_at', '<', w.end)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return Promise.all(
+    polls.map(async (p) => ({
+      id: p.id,
+      question: p.question,
+      options: optionsOf(p),
+      audience: parseAudience(p.audience),
+      multiple: Boolean(p.multiple),
+      anonymous: Boolean(p.anonymous),
+      perHousehold: Boolean(p.per_household),
+      round: Number(p.round),
+      selection: p.keep_top !== null || Number(p.round) > 1,
+      openedAt: p.created_at,
+      closesAt: p.closes_at,
+      closedAt: p.closed_at,
+      recipients: (await electorate(db, p)).length,
+      voters: Number(p.voters),
+      votes: await tallies(db, p.id),
+    })),
+  );
+}
+
+/** The questions and suggestions (/ask) asked in [start, end): when, where and how they went; no asker and no text. */
+async function ledgerQuestions(db: Executor, communityId: string, w: Pick<Week, 'start' | 'end'>) {
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'topic', 'building_id', 'created_at', 'first_answered_at', 'overdue_at', 'resolved_at', 'rounds'])
+    .where('community_id', '=', communityId)
+    .where('created_at', '>=', w.start)
+    .where('created_at', '<', w.end)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((q) => ({ ...q, rounds: Number(q.rounds) }));
+}
+
+/**
+ * Was the question's first wait answered within the SLA? Yes or no once it is settled (first
+ * answered, or marked overdue unanswered); null while it still waits in time. As the weekly
+ * summary's figure (askFigures), only the first wait counts.
+ */
+export function answeredInSla(
+  q: { created_at: number; first_answered_at: number | null; overdue_at: number | null },
+  slaHours: number,
+): boolean | null {
+  if (q.first_answered_at !== null) return q.first_answered_at <= q.created_at + slaHours * HOUR;
+  return q.overdue_at !== null ? false : null;
 }
 
 /** First names by user id (people who erased their data have none). */

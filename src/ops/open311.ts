@@ -13,7 +13,8 @@ import type { ReportStatus } from '../store/schema/hazards';
  * - GET /open311/v2/requests.json?start_date=&end_date=&status=open,closed&service_code=a,b&jurisdiction_id=
  * - GET /open311/v2/requests/R-1042.json
  * No personal data: no reporter, no phone, and not the resident's own words (they may name
- * neighbours); the description is the category and the place, the address the building.
+ * neighbours); the description is the category and the place, the address the building;
+ * lat/long only where the place is known (a shared location, or the building's configured one).
  * Withdrawn reports are left out. Dates are W3C date-times in UTC, to the second.
  */
 
@@ -146,11 +147,10 @@ function serviceRequest(
   const community = deps.communities.community(r.community_id);
   const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
   const category = deps.communities.hazardCategory(r.category)?.name[locale] ?? r.category;
-  // A report without a shared location is placed at its building, else at the community's centre.
-  const point =
-    r.latitude !== null && r.longitude !== null
-      ? { latitude: r.latitude, longitude: r.longitude }
-      : (building?.location ?? community?.centre);
+  // Only a known place: the location shared, else the building's configured one. The community's
+  // centre is where the plan draws what has no place, not where the hazard is: lat/long are then
+  // left out (the spec makes them optional), so a city's map does not pile them on one point.
+  const point = r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : building?.location;
   const address = [community?.name[locale], building?.name[locale]].filter(Boolean).join(' ');
   return {
     service_request_id: publicId(r.id),
@@ -167,8 +167,7 @@ function serviceRequest(
     address: address || null,
     address_id: r.building_id ? `${r.community_id}/${r.building_id}` : null,
     zipcode: null,
-    lat: point?.latitude ?? null,
-    long: point?.longitude ?? null,
+    ...(point && { lat: point.latitude, long: point.longitude }),
     media_url: null,
   };
 }

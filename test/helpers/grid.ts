@@ -15,6 +15,16 @@ export async function routeNotes(world: World, reportId: number): Promise<string
   return rows.map((e) => e.note ?? '');
 }
 
+/** Staff open the report with /r: the text of its history (the reply after the card). */
+export async function historyOnR(staff: EmulatedUser, reportId: number): Promise<string> {
+  await staff.send(`/r R-${reportId + 1000}`);
+  const history = staff
+    .inbox()
+    .map((m) => m.text ?? '')
+    .findLast((text) => /History|处理记录|處理記錄/.test(text));
+  return history ?? '';
+}
+
 /** Does this person's /reports list the report? */
 export async function listsReport(who: EmulatedUser, reportId: number): Promise<boolean> {
   await who.send('/reports');

@@ -16,6 +16,7 @@ import type { Role } from '../../src/store/schema';
 import { codecsInSource, snapshot, unauthorisedChanges } from '../helpers/hostile';
 import { approveHelp, askForHelp, drainOutbox, fileReport, Rng, waitingApprovals } from '../helpers/simulation';
 import { startWorld, type World } from '../helpers/world';
+import { wallClock } from '../../src/zoned-time';
 
 /**
  * Who may do what: every command above resident level (read from the bot itself, so new ones
@@ -297,6 +298,8 @@ await (async () => {
   await answerQuestion(world.db, now(), answeredQuestion.id, s.id, 'At 90 Meiyuan Road.');
   buttons.push({ name: 'answer a question (qa)', allowed: ['staff', 'admin'], data: `qa|${waitingQuestion.id}` });
   buttons.push({ name: 'turn an answer into an FAQ entry (qf)', allowed: ['staff', 'admin'], data: `qf|${answeredQuestion.id}` });
+  // /questions and /bookings show the presser's own community: staff of another community see theirs (not refused).
+  buttons.push({ name: 'a page of /questions (ql)', allowed: ['staff of another community', 'staff', 'admin'], data: 'ql|1|0' });
   const hall = world.app.deps.communities.bookableService('meiyuan', 'hall')!;
   const booked = await bookSlot(
     world.db,
@@ -306,6 +309,12 @@ await (async () => {
   );
   if (!booked.ok) throw new Error('the booking for the attendance cells was refused');
   buttons.push({ name: 'mark who came to a booking (ka)', allowed: ['staff', 'admin'], data: `ka|${booked.booking.id}|n` });
+  const today = wallClock(now(), 'Asia/Shanghai');
+  buttons.push({
+    name: 'another day of /bookings (kd)',
+    allowed: ['staff of another community', 'staff', 'admin'],
+    data: `kd|${today.year * 10000 + today.month * 100 + today.day}`,
+  });
   // A point of the presser's own community: staff of another community find no such point there (stale, not refused).
   buttons.push({
     name: "change a service point's hours (se)",
@@ -403,7 +412,7 @@ describe('staff, lead and admin buttons', () => {
     const tested = new Set(buttons.map((b) => b.data.split('|')[0]));
     // Buttons anyone may press on their own things (the handlers check ownership; the hostile-input test forges them).
     // A resident's or member's own buttons (their own shift attendance, pq, like joining one).
-    // A poll's ticks, vote and standings (vt, vv, vr) are every recipient's own.
+    // A poll's ticks, vote and standings (vt, vv, vr) are every recipient's own, as are an anonymous voter's ticks and change with their receipt (vc, vx).
     // The asker's reply to an answer (qr) and cancelling one's booking (kc) are their own; a service point (sp) is anyone's to open.
     const residents = new Set([
       'qr',
@@ -427,6 +436,8 @@ describe('staff, lead and admin buttons', () => {
       'vt',
       'vv',
       'vr',
+      'vc',
+      'vx',
     ]);
     const unclassified = codecsInSource()
       .map((c) => c.prefix)

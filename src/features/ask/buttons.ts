@@ -8,3 +8,5 @@ export const answerButton = callbackCodec('qa', { id: 'id' });
 export const replyButton = callbackCodec('qr', { id: 'id', op: ['y', 'f'] });
 /** Staff, after answering: turn the question and the answer into an FAQ entry. */
 export const toFaqButton = callbackCodec('qf', { id: 'id' });
+/** Staff: a page of /questions, all waiting or only the overdue (1). */
+export const questionsPageButton = callbackCodec('ql', { overdue: ['0', '1'], page: 'int' });

@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { bookFlow } from '../../../flows/bookings/book';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
-import { onAttendance, onCancelBooking, showDay, startBooking, type BookingsEnv } from './handlers/bookings';
+import { onAttendance, onBookingsDay, onCancelBooking, showDay, startBooking, type BookingsEnv } from './handlers/bookings';
 import { bookingJobs } from './jobs';
 import { bookingsPrivacy } from './privacy';
 
@@ -12,6 +12,7 @@ export const bookingsFeature: Feature = (deps, bot) => {
   const composer = new Composer<BotContext>();
   onCancelBooking(composer, env);
   onAttendance(composer, env);
+  onBookingsDay(composer, env);
   return {
     name: 'bookings',
     composer,

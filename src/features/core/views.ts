@@ -1,6 +1,7 @@
 import { localName, type Communities } from '../../community/config';
 import type { InlineKeyboard } from '../../delivery/outbox';
 import { escapeHtml, isLocale, LOCALE_NAMES, LOCALES, type Locale, type Translate } from '../../i18n';
+import { label } from '../../phrases';
 import type { Role, User } from '../../store/schema';
 import { deleteButton, langButton } from './buttons';
 
@@ -20,18 +21,19 @@ export function helpText(t: Translate, role: Role, commands: { name: string; des
 export function profileLines(t: Translate, locale: Locale, u: User, role: Role, communities: Communities): string[] {
   const community = u.community_id ? communities.community(u.community_id) : undefined;
   const building = u.community_id && u.building_id ? communities.building(u.community_id, u.building_id) : undefined;
+  const field = (name: string, value: string | number) => label(t, t(`core.field_${name}`), value);
   return [
     t('core.mydata_title'),
     '',
-    `${t('core.field_id')}: ${u.id}`,
-    `${t('core.field_name')}: ${escapeHtml(u.first_name)}${u.username ? ` (@${escapeHtml(u.username)})` : ''}`,
-    `${t('core.field_language')}: ${isLocale(u.locale) ? LOCALE_NAMES[u.locale] : u.locale}`,
-    `${t('core.field_role')}: ${t(`roles.${role}`)}`,
-    `${t('core.field_community')}: ${community ? escapeHtml(localName(community.name, locale)) : '—'}`,
-    `${t('core.field_building')}: ${building ? escapeHtml(localName(building.name, locale)) : '—'}`,
-    `${t('core.field_unit')}: ${u.unit ? escapeHtml(u.unit) : '—'}`,
-    `${t('core.field_phone')}: ${u.phone ? escapeHtml(u.phone) : '—'}`,
-    `${t('core.field_privacy')}: ${u.privacy_accepted_at ? new Date(u.privacy_accepted_at).toISOString().slice(0, 10) : '—'}`,
+    field('id', u.id),
+    field('name', `${escapeHtml(u.first_name)}${u.username ? ` (@${escapeHtml(u.username)})` : ''}`),
+    field('language', isLocale(u.locale) ? LOCALE_NAMES[u.locale] : u.locale),
+    field('role', t(`roles.${role}`)),
+    field('community', community ? escapeHtml(localName(community.name, locale)) : '—'),
+    field('building', building ? escapeHtml(localName(building.name, locale)) : '—'),
+    field('unit', u.unit ? escapeHtml(u.unit) : '—'),
+    field('phone', u.phone ? escapeHtml(u.phone) : '—'),
+    field('privacy', u.privacy_accepted_at ? new Date(u.privacy_accepted_at).toISOString().slice(0, 10) : '—'),
   ];
 }
 

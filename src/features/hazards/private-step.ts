@@ -27,11 +27,11 @@ const privateSessionKey = (userId: number) => `${userId}:${userId}`;
  * this report (a second press starts no second prompt) or another flow is under way there (it is
  * not thrown away: the caller offers the step's button instead).
  */
-export async function openPrivateStep<S extends { id: number }>(
+export async function openPrivateStep<S extends { id: number }, A extends ReportArgs = ReportArgs>(
   deps: PrivateStepDeps,
   who: { userId: number; role: Role; updateId: number },
-  flow: Flow<S, ReportArgs>,
-  args: ReportArgs,
+  flow: Flow<S, A>,
+  args: A,
 ): Promise<PrivateStep> {
   const key = privateSessionKey(who.userId);
   const session = ((await deps.sessions.get(key)) as SessionData | undefined) ?? {};

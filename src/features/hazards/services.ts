@@ -29,8 +29,10 @@ import { TRANSITIONS, type Action } from '../../domain/hazard-status';
 import { voiceLength } from '../../delivery/media';
 import { deliveredMessage, enqueue, enqueueAlbum, enqueueEdit, PRIORITY, queuedSince, sentUnder } from '../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../i18n';
-import { gridPersonOf, type Responder } from '../../domain/grid';
-import { handedUp } from '../grid/services/handups';
+import type { Responder } from '../../domain/grid';
+import { tellBuildingHead } from '../grid/services/heads';
+import { findHandUp } from '../../domain/handups';
+import { handedUp, settleHandUp, type HandUpDetails } from '../grid/services/handups';
 import { firstResponderFor } from '../grid/services/responders';
 import { pageRounds, pageTargets, recordRouting } from '../grid/services/paging';
 import type { Executor } from '../../store/db';
@@ -57,7 +59,14 @@ export async function renderCard(
   place: PlaceOptions = { mapLink: true },
 ): Promise<string> {
   const owner = r.owner_id ? await deps.users.find(r.owner_id, db) : undefined;
-  const facts = { supporters: await supportCount(db, r.id), ownerName: owner?.first_name, now: deps.clock.now() };
+  // Handed up and not answered yet: when the outside body's answer is expected.
+  const handUp = r.status === 'handed_up' ? await findHandUp(db, r.id) : undefined;
+  const facts = {
+    supporters: await supportCount(db, r.id),
+    ownerName: owner?.first_name,
+    now: deps.clock.now(),
+    handUpDueAt: handUp && handUp.answered_at === null ? handUp.expected_at : undefined,
+  };
   return cardText(deps, r, facts, locale, place);
 }
 
@@ -121,7 +130,7 @@ export const responderCardRef = (id: number) => `report:${id}:responder`;
 
 /**
  * A report's first responder gets its card privately, with the staff buttons, and the group's
- * fallback is set; the building head hears of it (no buttons). Recorded in the history.
+ * fallback is set. Recorded in the history.
  */
 async function sendToResponder(deps: HazardDeps, tx: Executor, now: number, r: Report, to: Responder): Promise<void> {
   const due = now + deps.communities.settings.gridAckMinutes * MINUTE;
@@ -138,17 +147,6 @@ async function sendToResponder(deps: HazardDeps, tx: Executor, now: number, r: R
     priority: PRIORITY.personal,
     ref: responderCardRef(r.id),
   });
-  const head = r.building_id ? await gridPersonOf(tx, r.community_id, r.building_id, 'head') : undefined;
-  if (head && head !== to.userId) {
-    const headT = deps.i18n.translator(await deps.users.localeOf(head, tx));
-    const category = categoryName(deps, r.category, await deps.users.localeOf(head, tx));
-    await enqueue(tx, now, {
-      chatId: head,
-      text: headT('grid.head_notice', { id: publicId(r.id), category: escapeHtml(category) }),
-      priority: PRIORITY.personal,
-      ref: `report:${r.id}:head`,
-    });
-  }
 }
 
 /**
@@ -272,7 +270,7 @@ export async function moveReport(
   reportId: number,
   action: Action,
   actor: Actor,
-  details: TransitionDetails & { fixPhoto?: string } = {},
+  details: TransitionDetails & { fixPhoto?: string } & HandUpDetails = {},
   opts: { cardEditedInPlace?: boolean } = {},
 ): Promise<TransitionResult> {
   const now = deps.clock.now();
@@ -285,7 +283,10 @@ export async function moveReport(
       await closePages(deps, tx, now, moved.report, actor.id);
     if (action === 'reopen') await tellOwnerReopened(deps, tx, now, moved.report);
     // Handed upward: the outside body's answer is now expected and followed (grid/services/handups.ts).
-    if (action === 'hand_up') await handedUp(deps, tx, now, moved.report);
+    if (action === 'hand_up') await handedUp(deps, tx, now, moved.report, details.handUpDueAt);
+    // Fixed or rejected while handed up: that is the outside body's answer, settled with the move.
+    if (moved.from === 'handed_up')
+      await settleHandUp(deps, tx, now, moved.report, { action, actorId: actor.id, note: details.handUpNote ?? details.note ?? '' });
     if (!opts.cardEditedInPlace) await refreshCard(deps, tx, now, moved.report);
     return moved;
   });
@@ -353,6 +354,8 @@ export async function submitReport(deps: HazardDeps, now: number, draft: NewRepo
     if (responder) await sendToResponder(deps, tx, now, r, responder);
     else await postCard(deps, tx, now, r);
     if (r.emergency) await pageStaff(deps, tx, now, r);
+    // The building head hears of it, whoever has it (grid/services/heads.ts).
+    await tellBuildingHead(deps, tx, now, r, responder);
     return r;
   });
   deps.sender.poke();

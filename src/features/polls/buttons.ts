@@ -1,4 +1,5 @@
 import { callbackCodec } from '../../bot/callback';
+import type { Receipt } from '../../domain/poll-receipts';
 
 /**
  * The buttons of a poll. The options ticked so far travel in the button itself (a bit per
@@ -12,6 +13,14 @@ export const pickButton = callbackCodec('vt', { poll: 'id', mask: 'int', option:
 /** Cast (or change) the vote with the ticked options. */
 export const voteButton = callbackCodec('vv', { poll: 'id', mask: 'int' });
 
+/**
+ * An anonymous voter's keyboard once they voted: the same ticks and Change my vote, each also
+ * carrying the receipt of the ballot as cast (`was`, `changes`, `sig`: domain/poll-receipts.ts),
+ * the only record of what that voter chose.
+ */
+export const pickAgainButton = callbackCodec('vc', { poll: 'id', mask: 'int', option: 'int', was: 'int', changes: 'int', sig: 'str' });
+export const changeButton = callbackCodec('vx', { poll: 'id', mask: 'int', was: 'int', changes: 'int', sig: 'str' });
+
 /** The standings: for a voter where the poll allows it, the live count for staff. */
 export const resultsButton = callbackCodec('vr', { poll: 'id' });
 
@@ -22,3 +31,6 @@ export const nextRoundButton = callbackCodec('vn', { poll: 'id' });
 export const maskOptions = (mask: number, count: number): number[] => [...Array(count).keys()].filter((i) => (mask >> i) & 1);
 
 export const optionsMask = (options: number[]): number => options.reduce((m, i) => m | (1 << i), 0);
+
+/** The receipt a receipt-carrying button holds. */
+export const receiptOf = (p: { was: number; changes: number; sig: string }): Receipt => ({ mask: p.was, changes: p.changes, sig: p.sig });

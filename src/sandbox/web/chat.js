@@ -276,8 +276,40 @@ function applyMeta(data) {
   const unstarted = state.chat.type === 'private' && empty;
   $('start').hidden = !unstarted;
   $('composer').hidden = unstarted;
-  $('menu-button').hidden = state.commands.length === 0;
+  state.menuButton = data.menuButton;
+  renderMenuButton();
   renderKeyboard();
+}
+
+/**
+ * Telegram's menu button: the Mini App the bot set for this chat (setChatMenuButton, e.g. the
+ * staff dashboard), under the label the bot gave it; else the list of commands.
+ */
+function renderMenuButton() {
+  const button = $('menu-button');
+  const label = button.querySelector('span');
+  const app = state.menuButton;
+  if (app) {
+    label.removeAttribute('data-i18n');
+    button.removeAttribute('data-i18n-title');
+    label.textContent = app.text;
+    button.title = app.text;
+  } else {
+    label.dataset.i18n = 'menu';
+    button.dataset.i18nTitle = 'commands';
+    label.textContent = t('menu');
+    button.title = t('commands');
+  }
+  button.setAttribute('aria-label', button.title);
+  button.hidden = !app && state.commands.length === 0;
+}
+
+/** Opens a Mini App as Telegram does: its page with launch data signed for this persona. */
+async function openWebApp(url) {
+  // Opened right away (a popup after an await would be blocked), then sent to the signed address.
+  const tab = window.open('about:blank', '_blank');
+  const { url: signed } = await api('/api/webapp', { as: state.me.id, url });
+  if (tab) tab.location.href = signed;
 }
 
 async function refreshMeta() {
@@ -423,13 +455,7 @@ async function sendText(text) {
 
 async function pressInline(m, button) {
   if (button.url) return window.open(button.url, '_blank', 'noopener');
-  if (button.webApp) {
-    // Opened right away (a popup after an await would be blocked), then sent to the signed address.
-    const tab = window.open('about:blank', '_blank');
-    const { url } = await api('/api/webapp', { as: state.me.id, url: button.webApp });
-    if (tab) tab.location.href = url;
-    return;
-  }
+  if (button.webApp) return act(() => openWebApp(button.webApp));
   if (button.data === undefined) return toast(t('deadButton'));
   await act(async () => {
     const { answer } = await api('/api/press', inChat({ messageId: m.id, data: button.data }));
@@ -630,6 +656,7 @@ function listen() {
     const e = JSON.parse(ev.data);
     if (e.type === 'clock' || e.type === 'hello') return setClock(e.clock);
     if (e.type === 'chats') return refreshChatsSoon();
+    if (e.type === 'menu') return (e.chatId ?? state.chatId) === state.chatId && !$('chat').hidden && act(refreshMeta);
     // Every change may change a chat's preview, and what the bot knows of the persona (registered now?).
     refreshChatsSoon();
     if (e.chatId !== state.chatId || $('chat').hidden) {
@@ -711,7 +738,10 @@ $('input').addEventListener('keydown', (ev) => {
     $('composer').requestSubmit();
   }
 });
-$('menu-button').addEventListener('click', () => ($('panel').hidden ? openCommands() : closePanel()));
+$('menu-button').addEventListener('click', () => {
+  if (state.menuButton) return act(() => openWebApp(state.menuButton.webApp));
+  $('panel').hidden ? openCommands() : closePanel();
+});
 $('attach-button').addEventListener('click', () => ($('panel').hidden ? openAttach() : closePanel()));
 $('keyboard-button').addEventListener('click', () => {
   state.keyboardHidden = false;

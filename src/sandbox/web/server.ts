@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 import type { App } from '../../app';
 import { HOUR, MINUTE, type ManualClock } from '../../clock';
 import { effectiveRole } from '../../domain/roles';
-import { webAppLaunchUrl, type BotCommand, type EmulatedUser, type Emulator, type TgChat, type TgMessage } from '../emulator';
+import {
+  webAppLaunchUrl,
+  type BotCommand,
+  type CallRecord,
+  type EmulatedUser,
+  type Emulator,
+  type TgChat,
+  type TgMessage,
+} from '../emulator';
 import type { Persona, Seeded } from '../seed';
 
 /**
@@ -158,6 +166,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(json);
 }
 
+/** A MenuButtonWebApp the bot set (label and Mini App address), or null for the default menu (the commands). */
+function webAppMenu(button: Record<string, unknown>): { text: string; webApp: string } | null {
+  const url = (button.web_app as { url?: unknown } | undefined)?.url;
+  return button.type === 'web_app' && typeof button.text === 'string' && typeof url === 'string'
+    ? { text: button.text, webApp: url }
+    : null;
+}
+
 export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
   const { emu, app, clock } = o;
   const personas = [...o.seeded.personas];
@@ -298,9 +314,16 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
     broadcast({ type: 'edit', chatId, message: viewMessage(message, emu.bot.id) }, chatId);
   const onDelete = ({ chatId, messageId }: { chatId: number; messageId: number }) =>
     broadcast({ type: 'delete', chatId, messageId }, chatId);
+  // The bot set a chat's menu button (the staff dashboard): that chat redraws its menu button.
+  const onCall = (call: CallRecord) => {
+    if (call.method !== 'setChatMenuButton' || !call.ok) return;
+    const chatId = call.params.chat_id === undefined ? undefined : Number(call.params.chat_id);
+    broadcast({ type: 'menu', chatId }, chatId);
+  };
   emu.events.on('message', onMessage);
   emu.events.on('edit', onEdit);
   emu.events.on('delete', onDelete);
+  emu.events.on('call', onCall);
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const route = `${req.method} ${url.pathname}`;
@@ -337,6 +360,7 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
           ? { rows: keyboard.keyboard, oneTime: Boolean(keyboard.one_time_keyboard), placeholder: keyboard.input_field_placeholder }
           : null,
         commands: commandsFor(p.id, chatId),
+        menuButton: chatId === p.id ? webAppMenu(emu.menuButton(chatId)) : null,
       });
     }
     if (route === 'GET /api/events') {
@@ -463,6 +487,7 @@ export async function startWebChat(o: WebChatOptions): Promise<WebChat> {
       emu.events.off('message', onMessage);
       emu.events.off('edit', onEdit);
       emu.events.off('delete', onDelete);
+      emu.events.off('call', onCall);
       for (const s of streams) s.res.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

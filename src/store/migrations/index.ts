@@ -18,6 +18,7 @@ import { groupLocale } from './017_group_locale';
 import { questionResponder } from './019_question_responder';
 import { broadcastUpdate } from './020_broadcast_update';
 import { reportUpdate } from './021_report_update';
+import { pollReceipts } from './023_poll_receipts';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '019_question_responder': questionResponder,
   '020_broadcast_update': broadcastUpdate,
   '021_report_update': reportUpdate,
+  '023_poll_receipts': pollReceipts,
   '018_command_menus': commandMenus,
 };

@@ -42,6 +42,8 @@ export interface PollVotersTable {
   user_id: number | null;
   building_id: string | null;
   voted_at: number;
+  /** Times the ballot was changed (023): signed into an anonymous voter's receipt, so an older receipt is refused. */
+  changes: Generated<number>;
 }
 
 /** Counts per option, with no voter. */

@@ -1,5 +1,4 @@
 import type { CoreDeps } from '../../../deps';
-import { committeeGroup } from '../../../domain/chat-links';
 import {
   answerQuestion,
   createQuestion,
@@ -14,13 +13,13 @@ import {
   type NewQuestion,
   type Question,
 } from '../../../domain/ask';
-import { enqueue, enqueueEdit, PRIORITY } from '../../../delivery/outbox';
+import { enqueue, enqueueEdit, PRIORITY, type InlineKeyboard } from '../../../delivery/outbox';
 import type { Locale, Translate } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 import { MINUTE } from '../../../clock';
-import { firstResponderFor } from '../../grid/services/responders';
+import { gridWorkerFor } from '../../grid/services/responders';
 import { answerKeyboard, answerMessage, questionCard } from '../views/ask';
-import { routeToStaff } from './routing';
+import { editAtStaff, routeToStaff } from './routing';
 
 /**
  * What happens when a question moves: the domain change and, in the same transaction, who
@@ -44,8 +43,9 @@ async function cardFor(deps: AskDeps, tx: Executor, q: Question, t: Translate, l
  * A partner unit's contact never gets residents' questions: their frontage is about hazards.
  */
 async function postCard(deps: AskDeps, tx: Executor, now: number, q: Question): Promise<void> {
-  const responder = await firstResponderFor(tx, q.community_id, q.building_id);
-  if (responder?.kind === 'grid' && responder.userId !== q.asker_id) return sendToResponder(deps, tx, now, q, responder.userId);
+  // The grid worker, even where a unit's frontage covers the building (the unit takes its reports, never questions).
+  const worker = await gridWorkerFor(tx, q.community_id, q.building_id);
+  if (worker && worker !== q.asker_id) return sendToResponder(deps, tx, now, q, worker);
   return postToStaff(deps, tx, now, q);
 }
 
@@ -108,16 +108,8 @@ export async function answer(deps: AskDeps, id: number, staffId: number, text: s
         ref: `question:${id}:answer:${q.rounds}`,
       });
     }
-    // The group's card, in the group's language, loses its Answer button.
-    const locale = (await committeeGroup(tx, q.community_id, deps.config.defaultLocale))?.locale ?? deps.config.defaultLocale;
-    const t = deps.i18n.translator(locale);
-    await enqueueEdit(tx, now, { ref: cardRef(q), text: await cardFor(deps, tx, q, t, locale), keyboard: [], priority: PRIORITY.group });
-    // The grid worker's copy too, in their language.
-    if (q.responder_id !== null) {
-      const mine = await deps.users.localeOf(q.responder_id, tx);
-      const text = await cardFor(deps, tx, q, deps.i18n.translator(mine), mine);
-      await enqueueEdit(tx, now, { ref: responderRef(q), text, keyboard: [], priority: PRIORITY.personal });
-    }
+    // Staff's card (the group's, or each one's private copy) and the grid worker's lose their Answer button.
+    await refreshCards(deps, tx, now, q, () => []);
     return true;
   });
   if (done) deps.sender.poke();
@@ -140,10 +132,21 @@ export async function sendFollowUp(deps: AskDeps, id: number, askerId: number, t
   return done;
 }
 
-/** SLA: a wait past its deadline is marked overdue and staff are told once. */
+/** Every copy of this wait's card (staff's, and the grid worker's) shows the question as it stands now. */
+async function refreshCards(deps: AskDeps, tx: Executor, now: number, q: Question, keyboard: (t: Translate) => InlineKeyboard) {
+  const thread = await threadOf(tx, q.id);
+  const say = (t: Translate, locale: Locale) => ({ text: questionCard(deps, q, thread, slaHours(deps), t, locale), keyboard: keyboard(t) });
+  await editAtStaff(deps, tx, now, { communityId: q.community_id, ref: cardRef(q) }, say);
+  if (q.responder_id === null) return;
+  const mine = await deps.users.localeOf(q.responder_id, tx);
+  await enqueueEdit(tx, now, { ref: responderRef(q), ...say(deps.i18n.translator(mine), mine), priority: PRIORITY.personal });
+}
+
+/** SLA: a wait past its deadline is marked overdue, its cards say so (still with Answer), and staff are told once. */
 export async function markOverdue(deps: AskDeps, now: number, q: Question): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     if (!(await markQuestionOverdue(tx, now, q))) return;
+    await refreshCards(deps, tx, now, (await findQuestion(tx, q.id))!, (t) => answerKeyboard(q.id, t));
     await routeToStaff(deps, tx, now, { communityId: q.community_id, ref: `question:${q.id}:overdue:${q.rounds}` }, (t) => ({
       text: t('ask.overdue', { ref: questionRef(q.id), hours: slaHours(deps) }),
       keyboard: answerKeyboard(q.id, t),

@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../deps';
 import { committeeGroup } from '../../../domain/chat-links';
-import { enqueue, PRIORITY, type InlineKeyboard } from '../../../delivery/outbox';
+import { enqueue, enqueueEdit, PRIORITY, type InlineKeyboard } from '../../../delivery/outbox';
 import type { Locale, Translate } from '../../../i18n';
 import type { Executor } from '../../../store/db';
 
@@ -33,5 +33,27 @@ export async function routeToStaff(
       priority: PRIORITY.personal,
       ref: `${to.ref}:${s.id}`,
     });
+  }
+}
+
+/**
+ * Re-renders what routeToStaff sent under `ref`: the group's card in the group's language, or each
+ * staff member's private copy in theirs. A copy not delivered yet is left alone (enqueueEdit).
+ */
+export async function editAtStaff(
+  deps: RoutingDeps,
+  tx: Executor,
+  now: number,
+  at: { communityId: string; ref: string },
+  say: (t: Translate, locale: Locale) => { text: string; keyboard: InlineKeyboard },
+): Promise<void> {
+  const group = await committeeGroup(tx, at.communityId, deps.config.defaultLocale);
+  if (group) {
+    await enqueueEdit(tx, now, { ref: at.ref, ...say(deps.i18n.translator(group.locale), group.locale), priority: PRIORITY.group });
+    return;
+  }
+  for (const s of await deps.users.staffOf(at.communityId, tx)) {
+    const locale = deps.users.localeOfUser(s);
+    await enqueueEdit(tx, now, { ref: `${at.ref}:${s.id}`, ...say(deps.i18n.translator(locale), locale), priority: PRIORITY.personal });
   }
 }

@@ -30,7 +30,9 @@ export function questionCard(deps: AskViewDeps, q: Question, thread: ThreadLine[
   });
   const lines = thread.map((m) => t(m.role === 'staff' ? 'ask.line_staff' : 'ask.line_resident', { text: escapeHtml(m.text) }));
   const due = formatWindow(q.waiting_since + slaHours * HOUR, null, locale, deps.config.timezone)!;
-  const footer = q.status === 'open' ? t('ask.card_due', { due }) : t('ask.card_answered');
+  // An overdue wait says so on the card, as a report's card does (markOverdue edits every copy).
+  const waiting = q.overdue_at === null ? t('ask.card_due', { due }) : t('ask.card_overdue', { due });
+  const footer = q.status === 'open' ? waiting : t('ask.card_answered');
   return [head, ...lines, footer].join('\n\n');
 }
 

@@ -1,9 +1,9 @@
 import { localName, type Communities } from '../../../community/config';
 import { bookingRef, type Booking } from '../../../domain/bookings';
 import { formatDay, formatTime } from '../../../domain/help-time';
-import type { InlineKeyboard } from '../../../delivery/outbox';
+import type { InlineButton, InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
-import { attendanceButton, cancelBookingButton } from '../buttons';
+import { attendanceButton, bookingsDayButton, cancelBookingButton } from '../buttons';
 
 /** What bookings look like: a booking's line, the resident's list with Cancel, and staff's day list with attendance. */
 
@@ -25,6 +25,12 @@ export function whenText(deps: BookingViewDeps, start: number, end: number, loca
 /** "B-3 Service hall · Wed 2 Dec 09:00–09:30" */
 export function bookingLine(deps: BookingViewDeps, b: Booking, locale: Locale): string {
   return `${bookingRef(b.id)} ${escapeHtml(serviceName(deps, b, locale))} · ${whenText(deps, b.starts_at, b.ends_at, locale)}`;
+}
+
+/** The confirmation, saying which reminders will come (remindersSettledAtBooking left out any due too soon). */
+export function bookedText(deps: BookingViewDeps, b: Booking, t: Translate, locale: Locale): string {
+  const key = b.day_reminded_at === null ? 'booked' : b.hour_reminded_at === null ? 'booked_hour' : 'booked_soon';
+  return t(`bookings.${key}`, { booking: bookingLine(deps, b, locale) });
 }
 
 export const cancelKeyboard = (b: Booking, t: Translate): InlineKeyboard => [
@@ -49,16 +55,43 @@ export interface DayRow extends Booking {
 
 const MARKS: Record<Booking['status'], string> = { booked: '⏳', attended: '✅', no_show: '❌', cancelled: '✖️' };
 
-/** Staff's list of one day: each booking with who booked, and Came / No-show while unmarked. */
-export function dayList(deps: BookingViewDeps, rows: DayRow[], t: Translate, locale: Locale): { text: string; keyboard: InlineKeyboard } {
-  if (rows.length === 0) return { text: t('bookings.day_none'), keyboard: [] };
+/** A neighbouring day /bookings may move to: its yyyymmdd and its local midnight. */
+export interface NearDay {
+  key: number;
+  start: number;
+}
+
+/** One day of /bookings: its bookings, its local midnight, the days to move to, and whether Came / No-show are offered. */
+export interface DayPage {
+  rows: DayRow[];
+  start: number;
+  prev?: NearDay;
+  next?: NearDay;
+  /** Today's key, when the page shows another day. */
+  today?: number;
+  /** Up to today only: nobody has come to tomorrow's booking yet. */
+  markable: boolean;
+}
+
+function dayNav(deps: BookingViewDeps, p: DayPage, t: Translate, locale: Locale): InlineButton[] {
   const tz = deps.config.timezone;
-  const lines = rows.map(
+  const nav: InlineButton[] = [];
+  if (p.prev) nav.push({ text: `◀️ ${formatDay(p.prev.start, locale, tz)}`, callback_data: bookingsDayButton.pack({ date: p.prev.key }) });
+  if (p.today !== undefined) nav.push({ text: t('bookings.btn_today'), callback_data: bookingsDayButton.pack({ date: p.today }) });
+  if (p.next) nav.push({ text: `${formatDay(p.next.start, locale, tz)} ▶️`, callback_data: bookingsDayButton.pack({ date: p.next.key }) });
+  return nav;
+}
+
+/** Staff's list of one day: each booking with who booked, Came / No-show while unmarked (up to today), and the days around. */
+export function dayList(deps: BookingViewDeps, p: DayPage, t: Translate, locale: Locale): { text: string; keyboard: InlineKeyboard } {
+  const tz = deps.config.timezone;
+  const day = formatDay(p.start, locale, tz);
+  const lines = p.rows.map(
     (b) =>
       `${MARKS[b.status]} ${formatTime(b.starts_at, locale, tz)} ${escapeHtml(serviceName(deps, b, locale))} · ${escapeHtml(b.name)} (${bookingRef(b.id)})`,
   );
-  const keyboard = rows
-    .filter((b) => b.status === 'booked')
+  const keyboard: InlineKeyboard = p.rows
+    .filter((b) => p.markable && b.status === 'booked')
     .map((b) => [
       {
         text: t('bookings.btn_came', { ref: bookingRef(b.id), name: b.name }),
@@ -66,5 +99,8 @@ export function dayList(deps: BookingViewDeps, rows: DayRow[], t: Translate, loc
       },
       { text: t('bookings.btn_no_show'), callback_data: attendanceButton.pack({ id: b.id, came: 'n' }) },
     ]);
-  return { text: [t('bookings.day_title', { day: formatDay(rows[0].starts_at, locale, tz) }), ...lines].join('\n'), keyboard };
+  const nav = dayNav(deps, p, t, locale);
+  if (nav.length) keyboard.push(nav);
+  const text = p.rows.length === 0 ? t('bookings.day_none', { day }) : [t('bookings.day_title', { day }), ...lines].join('\n');
+  return { text, keyboard };
 }

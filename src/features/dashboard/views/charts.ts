@@ -5,7 +5,9 @@ import { categoryName, esc, formatDay, type PageContext } from './html';
 
 const W = 600;
 const H = 300;
-const M = { left: 50, right: 14, top: 18, bottom: 42 };
+// A phone shows the chart at about 0.57 of its size, and the page's style draws its text at 21
+// instead of 15 there (about 12 px on screen): the margins have room for "100%" and the weeks at that size.
+const M = { left: 64, right: 14, top: 18, bottom: 42 };
 export const TARGET = 90;
 const RATE_COLOURS = { response: '#2f7dd1', resolution: '#3f9142', satisfaction: '#d98a00' } as const;
 const PALETTE = ['#2f7dd1', '#3f9142', '#d98a00', '#b04fb3', '#d64545', '#1c9aa0', '#7a6a3a', '#5b6ee1', '#8a9bab', '#c2185b', '#6d8b00'];
@@ -23,7 +25,7 @@ function axes(pc: PageContext, t: Trends, max: number, ticks: number[], unit: st
   const labels = t.weeks
     .map(
       (w, i) =>
-        `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="15" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`,
+        `<text x="${x(i, t.weeks.length)}" y="${H - M.bottom + 24}" text-anchor="middle" font-size="15" fill="#52606d">${esc(formatDay(pc, w.week.start))}</text>`,
     )
     .join('');
   return `<rect width="${W}" height="${H}" fill="#fff"/>${grid}${labels}`;

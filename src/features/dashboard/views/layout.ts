@@ -63,6 +63,8 @@ table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:
 table.stack tr{border:1px solid #d9e0e6;border-radius:8px;margin-bottom:8px;padding:4px 8px;background:#fff}
 table.stack td{border:0;display:flex;gap:10px;padding:3px 0}
 table.stack td::before{content:attr(data-label);flex:0 0 38%;color:#7b8794;font-size:13px}
+svg.chart text{font-size:21px}
+table.rates th{white-space:normal}
 }
 `;
 

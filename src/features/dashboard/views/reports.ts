@@ -4,6 +4,7 @@ import type { Community } from '../../../community/config';
 import type { ListedReport, ReportDetail, ReportFilter } from '../services/data';
 import { buildingName, categoryName, esc, formatTime, href, table, type PageContext } from './html';
 import { planLegend, renderPlan } from './plan';
+import { routeStepText } from '../../hazards/views/route-steps';
 
 /** The open reports on the plan, the filterable list, and one report with its photos and history. */
 
@@ -87,7 +88,9 @@ function historyLine(pc: PageContext, h: ReportDetail['history'][number]): strin
   const key = `dashboard.act_${h.action}`;
   const what = pc.t(key) === key ? h.action : pc.t(key);
   const status = h.to_status ? ` → ${esc(pc.t(`hazards.status_${h.to_status}`))}` : '';
-  const note = h.note ? `<br><span class="muted">${esc(h.note)}</span>` : '';
+  // A routing or escalation step keeps a code in its note: said in the reader's language.
+  const said = h.action === 'route' ? (routeStepText(h.note, pc.t) ?? h.note) : h.note;
+  const note = said ? `<br><span class="muted">${esc(said)}</span>` : '';
   return `<li><span class="muted">${esc(formatTime(pc, h.at))}</span> <b>${esc(what)}</b>${status}${h.actor ? ` · ${esc(h.actor)}` : ''}${note}</li>`;
 }
 

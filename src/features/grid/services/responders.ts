@@ -1,4 +1,4 @@
-import { firstResponder, type Responder } from '../../../domain/grid';
+import { firstResponder, gridPersonOf, type Responder } from '../../../domain/grid';
 import type { Executor } from '../../../store/db';
 
 /**
@@ -20,3 +20,11 @@ export function firstResponderFor(
 }
 
 export type { Responder };
+
+/**
+ * Who gets a resident's question first: the building's grid worker alone. A partner unit answers
+ * for the hazards of its frontage, not for residents' questions, so it is passed over here.
+ */
+export async function gridWorkerFor(db: Executor, communityId: string, buildingId: string | null | undefined): Promise<number | undefined> {
+  return buildingId ? gridPersonOf(db, communityId, buildingId, 'worker') : undefined;
+}

@@ -1,6 +1,7 @@
 import { PERIODS, WEEKDAYS, type DutyPeriod, type Slot } from '../../../domain/duty';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Translate } from '../../../i18n';
+import { label } from '../../../phrases';
 import { answerHandoverButton, handSlotButton, offerSlotButton, takeSlotButton } from '../buttons';
 
 /** /duty: the week's rota, who is on duty now, and a button per slot (take it, or hand mine over). */
@@ -25,7 +26,7 @@ export function rotaView(r: RotaPage, t: Translate): { text: string; keyboard: I
       const h = holder(s);
       const name = h ? escapeHtml(r.names.get(Number(h.user_id)) ?? '?') : t('grid.nobody');
       const current = r.now.weekday === weekday && r.now.period === period ? ' ⬅️' : '';
-      lines.push(`${slotName(t, s)}: ${name}${current}`);
+      lines.push(`${label(t, slotName(t, s), name)}${current}`);
       if (!h) row.push({ text: `➕ ${slotName(t, s)}`, callback_data: takeSlotButton.pack({ d: weekday, p: period }) });
       else if (Number(h.user_id) === r.me)
         row.push({ text: `🔁 ${slotName(t, s)}`, callback_data: handSlotButton.pack({ d: weekday, p: period }) });

@@ -1,6 +1,7 @@
 import { localName, type Community } from '../../../community/config';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { label } from '../../../phrases';
 import type { GridRolesTable } from '../../../store/schema/grid';
 import { gridInviteButton, headButton } from '../buttons';
 
@@ -21,13 +22,13 @@ export function gridView(g: GridPage, t: Translate, locale: Locale): { text: str
   };
   const lines = g.community.buildings.map(
     (b) =>
-      `🏢 <b>${escapeHtml(localName(b.name, locale))}</b>\n   ${t('grid.worker')}: ${who(b.id, 'worker')} · ${t('grid.head')}: ${who(b.id, 'head')}`,
+      `🏢 <b>${escapeHtml(localName(b.name, locale))}</b>\n   ${label(t, t('grid.worker'), who(b.id, 'worker'))} · ${label(t, t('grid.head'), who(b.id, 'head'))}`,
   );
   const heads = g.staff.filter((s) => s.community_head).map((s) => escapeHtml(s.first_name));
   const text = [
     t('grid.title', { community: escapeHtml(localName(g.community.name, locale)) }),
     ...lines,
-    `⭐ ${t('grid.community_head')}: ${heads.join(', ') || t('grid.nobody')}`,
+    `⭐ ${label(t, t('grid.community_head'), heads.join(', ') || t('grid.nobody'))}`,
   ].join('\n');
   const keyboard: InlineKeyboard = g.community.buildings.map((b) => [
     { text: `➕ ${t('grid.worker')} · ${localName(b.name, locale)}`, callback_data: gridInviteButton.pack({ kind: 'worker', b: b.id }) },
@@ -37,7 +38,7 @@ export function gridView(g: GridPage, t: Translate, locale: Locale): { text: str
     for (const s of g.staff)
       keyboard.push([
         {
-          text: `${s.community_head ? '⭐' : '☆'} ${t('grid.community_head')}: ${s.first_name}`,
+          text: `${s.community_head ? '⭐' : '☆'} ${label(t, t('grid.community_head'), s.first_name)}`,
           callback_data: headButton.pack({ u: s.id, on: s.community_head ? '0' : '1' }),
         },
       ]);

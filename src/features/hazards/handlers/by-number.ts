@@ -12,9 +12,10 @@ import { replyPictures } from './resident';
 
 /**
  * /r R-1042: staff open a report by its number, as the committee card shows it — the card with
- * its staff buttons (they work here as on the card in the group), then its history, then the
- * voice note and the photos (the reporter's and the fix's). Only staff of its community (or an
- * admin) see it; another community's report is refused without showing anything of it.
+ * its staff buttons (they work here as on the card in the group), then its history (with its
+ * routing and escalation steps), then the voice note and the photos (the reporter's and the
+ * fix's). Only staff of its community (or an admin) see it; another community's report is
+ * refused without showing anything of it.
  */
 export async function openByNumber(env: HazardsEnv, ctx: BotContext) {
   const { deps } = env;
@@ -29,7 +30,9 @@ export async function openByNumber(env: HazardsEnv, ctx: BotContext) {
     reply_markup: { inline_keyboard: staffKeyboard(r, ctx.t) },
     link_preview_options: { is_disabled: true },
   });
-  await ctx.reply(historyText(deps, r, await historyOf(deps.db, r.id), ctx.t, ctx.locale), { parse_mode: 'HTML' });
+  // Staff see how it was routed and escalated too.
+  const history = historyText(deps, r, await historyOf(deps.db, r.id), ctx.t, ctx.locale, { routing: true });
+  await ctx.reply(history, { parse_mode: 'HTML' });
   const voice = voiceOf(r);
   if (voice) await ctx.replyWithVoice(voice.fileId, { duration: voice.seconds });
   const photos = [...(await photosOf(deps.db, r.id)), ...(await photosOf(deps.db, r.id, 'fix'))].map((p) => p.file_id);

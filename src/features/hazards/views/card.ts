@@ -4,9 +4,12 @@ import { isOverdue, publicId, REJECT_REASONS, type Report, type TransitionResult
 import { movesFrom, type Action } from '../../../domain/hazard-status';
 import { LADDER_RUNGS } from '../../../domain/grid';
 import { pageRungOf } from '../../../domain/duty';
+import { HAND_UP_ANSWERS } from '../../../domain/handups';
+import { handUpAnswerButton } from '../../grid/buttons';
 import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { label } from '../../../phrases';
 import { assignButton, cardBackButton, rejectButton, staffButton } from '../buttons';
 import { dateFormat } from '../../../zoned-time';
 
@@ -102,6 +105,8 @@ export interface CardFacts {
   supporters: number;
   ownerName?: string;
   now: number;
+  /** Handed up, not answered yet: when the outside body's answer is expected. */
+  handUpDueAt?: number;
 }
 
 /**
@@ -112,7 +117,7 @@ export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Lo
   const t = deps.i18n.translator(locale);
   const lines = [
     `${STATUS_ICON[r.status] ?? ''} <b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}${r.emergency ? ` 🚨 ${t('hazards.emergency')}` : ''}`,
-    `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
+    label(t, t('hazards.field_status'), t(`hazards.status_${r.status}`)),
     `📍 ${placeText(deps, r, t, locale, place)}`,
     `📝 ${descriptionText(r, t, { max: 400, voiceKey: 'hazards.card_voice' })}`,
   ];
@@ -121,6 +126,8 @@ export function cardText(deps: ViewDeps, r: Report, facts: CardFacts, locale: Lo
   if (facts.ownerName) lines.push(t('hazards.card_owner', { name: escapeHtml(facts.ownerName) }));
   if (r.status === 'handed_up' && r.handed_to)
     lines.push(t('hazards.card_handed', { to: t(`hazards.handed_${r.handed_to}`), ref: escapeHtml(r.handed_ref ?? '') }));
+  if (r.status === 'handed_up' && facts.handUpDueAt)
+    lines.push(t('grid.card_handup_due', { at: formatTime(facts.handUpDueAt, deps.config.timezone) }));
   if (r.status === 'rejected' && r.reject_reason) lines.push(t('hazards.card_rejected', { reason: rejectText(t, r) }));
   if (r.fix_note && (r.status === 'fixed' || r.status === 'closed'))
     lines.push(t('hazards.card_fix_note', { note: escapeHtml(clip(r.fix_note, 200)) }));
@@ -159,8 +166,13 @@ export function refusalText(t: Translate, result: Extract<TransitionResult, { ok
 
 const CARD_BUTTONS_PER_ROW = 3;
 
-/** The staff buttons for the report's current status, straight from the state machine. */
+/**
+ * The staff buttons for the report's current status, straight from the state machine. Handed up,
+ * its moves (fix, reject) are the outside body's answer, so the card offers that answer instead:
+ * fixed, refused, or still pending (grid/services/handups.ts records it).
+ */
 export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): InlineKeyboard {
+  if (r.status === 'handed_up') return handUpAnswerKeyboard(r.id, t);
   const buttons = movesFrom(r.status, 'staff').map((action) => ({
     text: t(`hazards.act_${action}`),
     callback_data: staffButton.pack({ action, id: r.id }),
@@ -168,6 +180,11 @@ export function staffKeyboard(r: Pick<Report, 'id' | 'status'>, t: Translate): I
   const rows: InlineKeyboard = [];
   for (let i = 0; i < buttons.length; i += CARD_BUTTONS_PER_ROW) rows.push(buttons.slice(i, i + CARD_BUTTONS_PER_ROW));
   return rows;
+}
+
+/** The outside body's answer to a hand-up, as staff record it: fixed, refused, still pending (each asks for a note). */
+export function handUpAnswerKeyboard(reportId: number, t: Translate): InlineKeyboard {
+  return [HAND_UP_ANSWERS.map((a) => ({ text: t(`grid.handup_${a}`), callback_data: handUpAnswerButton.pack({ id: reportId, a }) }))];
 }
 
 /** One staff move as the only button, e.g. "Acknowledge" on an emergency page. */

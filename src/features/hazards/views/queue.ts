@@ -2,6 +2,7 @@ import { localName } from '../../../community/config';
 import { QUEUE_PAGE, type QueueFilter, type Report } from '../../../domain/hazards';
 import type { InlineButton, InlineKeyboard } from '../../../delivery/outbox';
 import type { Locale, Translate } from '../../../i18n';
+import { label } from '../../../phrases';
 import { openCardButton, queueButton, STATUS_CYCLE } from '../buttons';
 import { buttonLine, categoryName, type ViewDeps } from './card';
 
@@ -36,9 +37,9 @@ export function queueView(deps: Pick<ViewDeps, 'communities'>, q: QueuePage, t: 
   const statusLabel = f.status === 'open' || f.status === 'all' ? t(`hazards.filter_${f.status}`) : t(`hazards.status_${f.status}`);
   const keyboard: InlineKeyboard = [
     [
-      { text: `${t('hazards.filter_status')}: ${statusLabel}`, callback_data: pack({ status: after(STATUS_CYCLE, f.status), page: 0 }) },
+      { text: label(t, t('hazards.filter_status'), statusLabel), callback_data: pack({ status: after(STATUS_CYCLE, f.status), page: 0 }) },
       {
-        text: `${t('hazards.filter_category')}: ${f.category ? categoryName(deps, f.category, locale) : t('hazards.filter_all')}`,
+        text: label(t, t('hazards.filter_category'), f.category ? categoryName(deps, f.category, locale) : t('hazards.filter_all')),
         callback_data: pack({ cat: after(cats, f.category ?? ''), page: 0 }),
       },
     ],
@@ -53,7 +54,7 @@ export function queueView(deps: Pick<ViewDeps, 'communities'>, q: QueuePage, t: 
     const coms = ['', ...deps.communities.all.map((c) => c.id)];
     const com = f.communityId ? deps.communities.community(f.communityId) : undefined;
     keyboard[1]!.push({
-      text: `${t('hazards.filter_community')}: ${com ? localName(com.name, locale) : t('hazards.filter_all')}`,
+      text: label(t, t('hazards.filter_community'), com ? localName(com.name, locale) : t('hazards.filter_all')),
       callback_data: pack({ com: after(coms, f.communityId ?? ''), page: 0 }),
     });
   }

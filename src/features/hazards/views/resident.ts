@@ -4,7 +4,9 @@ import { canMove, FINAL_STATUSES, type Action } from '../../../domain/hazard-sta
 import { voiceLength } from '../../../delivery/media';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
+import { label } from '../../../phrases';
 import { fixedButton, mineButton, ratingButton } from '../buttons';
+import { routeStepText } from './route-steps';
 import {
   buttonLine,
   categoryName,
@@ -102,6 +104,8 @@ interface HistoryEvent {
 
 /** A hand-up's note is "<target>: <their reference>" (flows/hazards/staff.ts). */
 const HANDED_NOTE = /^(street|city): ([\s\S]*)$/;
+/** A rejection by the outside body's answer is "handup_refused: <their words>". */
+const HANDUP_REFUSED = /^handup_refused: ([\s\S]*)$/;
 
 /**
  * What an event's note says, in the reader's language. The rows keep codes (the answer to "Is it
@@ -121,6 +125,9 @@ function historyNote(deps: Pick<ViewDeps, 'communities'>, r: Report, e: HistoryE
     const team = teams.find((x) => note === `team:${x.id}` || Object.values(x.name).includes(note));
     return team ? t('hazards.card_team', { team: escapeHtml(localName(team.name, locale)) }) : t('hazards.history_assigned_staff');
   }
+  // The outside body refused a hand-up: its words (grid/services/handups.ts answerHandUp).
+  const refused = e.action === 'reject' ? HANDUP_REFUSED.exec(note) : null;
+  if (refused) return t('grid.history_handup_refused', { note: escapeHtml(clip(refused[1], MAX_HISTORY_NOTE)) });
   if (e.action === 'reject') return t('hazards.card_rejected', { reason: rejectText(t, rejectOf(note) ?? r) });
   return escapeHtml(clip(note, MAX_HISTORY_NOTE));
 }
@@ -134,17 +141,31 @@ function rejectOf(note: string): Pick<Report, 'reject_reason' | 'duplicate_of'> 
 
 /** One line of a report's history: when, what it became, and the note that came with it. */
 function historyLine(deps: ViewDeps, r: Report, e: HistoryEvent, t: Translate, locale: Locale): string {
+  if (e.action === 'route') {
+    const step = routeStepText(e.note, t) ?? `${t('hazards.event_route')} — ${escapeHtml(clip(e.note ?? '', MAX_HISTORY_NOTE))}`;
+    return `• ${formatTime(e.at, deps.config.timezone)} ${step}`;
+  }
   const what = e.to_status ? t(`hazards.status_${e.to_status}`) : t(`hazards.event_${e.action}`);
   const note = historyNote(deps, r, e, t, locale);
   const voice = e.voice_seconds !== null ? ` (${voiceLength(e.voice_seconds)})` : '';
   return `• ${formatTime(e.at, deps.config.timezone)} ${what}${note ? ` — ${note}` : ''}${voice}`;
 }
 
-/** "History:" and a line for each change, note, photo or voice note (the resident's detail and staff's /r). */
-export function historyText(deps: ViewDeps, r: Report, events: readonly HistoryEvent[], t: Translate, locale: Locale): string {
-  const history = events
-    .filter((e) => e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice')
-    .map((e) => historyLine(deps, r, e, t, locale));
+/**
+ * "History:" and a line for each change, note, photo or voice note (the resident's detail and
+ * staff's /r); staff's (`routing`) also tell who it was routed to and how it escalated.
+ */
+export function historyText(
+  deps: ViewDeps,
+  r: Report,
+  events: readonly HistoryEvent[],
+  t: Translate,
+  locale: Locale,
+  opts: { routing?: boolean } = {},
+): string {
+  const shown = (e: HistoryEvent) =>
+    e.to_status || e.action === 'note' || e.action === 'photo' || e.action === 'voice' || (opts.routing && e.action === 'route');
+  const history = events.filter(shown).map((e) => historyLine(deps, r, e, t, locale));
   const text = [t('hazards.history'), ...history].join('\n');
   return text.length > MAX_DETAIL_CHARS ? text.slice(0, MAX_DETAIL_CHARS) : text;
 }
@@ -160,7 +181,7 @@ export function reportDetailView(
 ): { text: string; keyboard: InlineKeyboard } {
   const summary = [
     `<b>${publicId(r.id)}</b> · ${escapeHtml(categoryName(deps, r.category, locale))}`,
-    `${t('hazards.field_status')}: ${t(`hazards.status_${r.status}`)}`,
+    label(t, t('hazards.field_status'), t(`hazards.status_${r.status}`)),
     `📍 ${placeText(deps, r, t, locale, { mapLink: true })}`,
     `📝 ${descriptionText(r, t)}`,
     r.fix_note ? t('hazards.card_fix_note', { note: escapeHtml(r.fix_note) }) : '',

@@ -1,6 +1,5 @@
 import type { CoreDeps } from '../../../deps';
 import { completeTask, filedByStaffFor, findRequest, measuredMinutes, type HelpRequest, type Task } from '../../../domain/help';
-import { formatMinutes } from '../../../domain/help-time';
 import { leadsOf } from '../../../domain/volunteers';
 import { escapeHtml, type Locale } from '../../../i18n';
 import type { Executor } from '../../../store/db';
@@ -67,8 +66,8 @@ export function completionService(
     const params = (l: Locale) => ({
       name: escapeHtml(volunteer?.first_name ?? ''),
       id: task.id,
-      measured: formatMinutes(measuredMinutes(task, task.done_at!), l),
-      claimed: formatMinutes(done.correctedMinutes!, l),
+      measured: h.duration(measuredMinutes(task, task.done_at!), l),
+      claimed: h.duration(done.correctedMinutes!, l),
     });
     for (const id of approvers) {
       await notices.notifyUser(tx, now, id, 'hours_approval', params, { keyboard: (l) => hoursDecisionKeyboard(h, hoursId, l) });

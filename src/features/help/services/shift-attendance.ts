@@ -1,6 +1,5 @@
 import { HOUR } from '../../../clock';
 import { enqueue, PRIORITY } from '../../../delivery/outbox';
-import { formatMinutes } from '../../../domain/help-time';
 import {
   closeAtDeadline,
   closeAttendance,
@@ -46,7 +45,7 @@ async function tellCredited(p: ShiftParts, tx: Executor, now: number, shift: Shi
     await p.notices.notifyUser(tx, now, userId, 'shift_hours_credited', (l) => ({
       id: shift.id,
       zone: escapeHtml(shift.zone),
-      hours: formatMinutes(minutes, l),
+      hours: p.h.duration(minutes, l),
     }));
 }
 

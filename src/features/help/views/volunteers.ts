@@ -1,5 +1,5 @@
 import { countedMinutes } from '../../../domain/help';
-import { formatMinutes, monthKey } from '../../../domain/help-time';
+import { monthKey } from '../../../domain/help-time';
 import type { Shift } from '../../../domain/shifts';
 import type { TeamMember } from '../../../domain/volunteers';
 import { escapeHtml, type Locale } from '../../../i18n';
@@ -45,12 +45,12 @@ export function hoursText(h: HelpText, rows: HoursRow[], locale: Locale): string
   const lines = [...months].map(([month, m]) =>
     h.t(locale, m.pending ? 'hours_month_pending' : 'hours_month', {
       month,
-      hours: formatMinutes(m.minutes, locale),
+      hours: h.duration(m.minutes, locale),
       tasks: m.tasks,
       pending: m.pending,
     }),
   );
-  return [h.t(locale, 'hours_title'), ...lines, '', h.t(locale, 'hours_total', { hours: formatMinutes(total, locale) })].join('\n');
+  return [h.t(locale, 'hours_title'), ...lines, '', h.t(locale, 'hours_total', { hours: h.duration(total, locale) })].join('\n');
 }
 
 /** /tasks: the shifts someone joined that are still to come. */

@@ -4,16 +4,18 @@ import type { BotContext } from '../../../bot/context';
 import type { CoreDeps } from '../../../deps';
 import { canStaff } from '../../../domain/roles';
 import { findPoll, type PollRow } from '../../../domain/polls';
-import { optionsMask, pickButton, resultsButton, voteButton } from '../buttons';
+import type { Receipt } from '../../../domain/poll-receipts';
+import { changeButton, optionsMask, pickAgainButton, pickButton, receiptOf, resultsButton, voteButton } from '../buttons';
 import { pollLook, standingsOf } from '../services/polls';
-import { currentBallot, mayVote, toggled, validMask, vote } from '../services/vote';
+import { currentBallot, issueReceipt, mayVote, toggled, validMask, vote } from '../services/vote';
 import { pollKeyboard, pollView, renderPoll, votedLine } from '../views/poll';
 import { renderStandings } from '../views/results';
 
 /**
  * The buttons under a poll: tick options (the message's buttons are redrawn in place), Vote,
- * and the standings. Every answer here is a direct reply (an edit of the pressed message, a
- * passing note), never an outbox row: on an anonymous poll nothing stored says what was ticked.
+ * and the standings; under an anonymous voter's own message, the same carrying their receipt.
+ * Every answer here is a direct reply (an edit of the pressed message, a passing note), never
+ * an outbox row: on an anonymous poll nothing stored says what was ticked.
  */
 
 const isStaffOf = (ctx: BotContext, communityId: string) => canStaff(ctx.role, ctx.profile, communityId);
@@ -29,51 +31,67 @@ async function voterRefusal(deps: CoreDeps, ctx: PressContext, poll: PollRow): P
   return refused ? { text: ctx.t(`polls.outcome_${refused}`), alert: true } : undefined;
 }
 
-/** Redraws the pressed poll message: the text (with the voter's line once voted) and the buttons. */
-async function redraw(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, voted?: string): Promise<void> {
+/** Redraws the pressed poll message: the text (with the voter's line once voted) and the buttons (an anonymous voter's with their receipt). */
+async function redraw(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, voted: string, receipt?: Receipt): Promise<void> {
   const look = pollLook(deps, poll.community_id, ctx.locale);
   const view = pollView(poll);
-  const canVote = !voted || !poll.anonymous;
-  const keyboard = pollKeyboard(ctx.t, view, mask, { canVote, voted: Boolean(voted) });
-  const text = renderPoll(look, view) + (voted ? `\n\n${voted}` : '');
+  const keyboard = pollKeyboard(ctx.t, view, mask, { canVote: !poll.anonymous || receipt !== undefined, voted: true, receipt });
+  const text = `${renderPoll(look, view)}\n\n${voted}`;
   await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } }).catch(() => undefined);
+}
+
+/** A tick: the message's buttons are redrawn with the new ticks (and the receipt they carried). */
+async function retick(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, option: number, receipt?: Receipt) {
+  const ticked = toggled(poll, mask, option);
+  await ctx.answerCbQuery();
+  const ballot = await currentBallot(deps, poll, ctx.profile!);
+  const keyboard = pollKeyboard(ctx.t, pollView(poll), ticked, { canVote: true, voted: Boolean(ballot), receipt });
+  return ctx.editMessageReplyMarkup({ inline_keyboard: keyboard }).catch(() => undefined);
+}
+
+/** Vote (or Change): the ballot, the answer, and the message redrawn as voted; an anonymous voter's with a new receipt. */
+async function castAndRedraw(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, receipt?: Receipt) {
+  const outcome = await vote(deps, deps.clock.now(), poll, ctx.profile!, mask, receipt);
+  await ctx.answerCbQuery(ctx.t(`polls.outcome_${outcome}`), { show_alert: !['voted', 'changed', 'unchanged'].includes(outcome) });
+  // Unchanged or final: the message already says so (Telegram refuses an edit that changes nothing).
+  if (outcome !== 'voted' && outcome !== 'changed') return;
+  const ballot = await currentBallot(deps, poll, ctx.profile!);
+  const cast = poll.anonymous ? mask : optionsMask(ballot?.choices ?? []);
+  const next = poll.anonymous && ballot ? issueReceipt(deps, poll, ctx.profile!, cast, ballot.changes) : undefined;
+  return redraw(deps, ctx, poll, cast, votedLine(ctx.t, pollView(poll), ballot?.choices), next);
 }
 
 export function onPollButtons(composer: Composer<BotContext>, deps: CoreDeps): void {
   const load = (p: { poll: number }) => findPoll(deps.db, p.poll);
+  /** Open, masks the poll can have (a forged one is stale), and a presser who may vote in it. */
+  const refuse = async (ctx: PressContext, poll: PollRow, masks: number[]) =>
+    closedRefusal(ctx, poll, deps.clock.now()) ??
+    (masks.every((m) => validMask(poll, m)) ? undefined : { text: ctx.t('common.stale_button'), alert: false }) ??
+    (await voterRefusal(deps, ctx, poll));
 
   onButton(composer, {
     codec: pickButton,
     load,
-    refuse: async (ctx, poll, p) =>
-      closedRefusal(ctx, poll, deps.clock.now()) ??
-      (!validMask(poll, p.mask) || !validMask(poll, 1 << p.option) ? { text: ctx.t('common.stale_button'), alert: false } : undefined) ??
-      (await voterRefusal(deps, ctx, poll)),
-    run: async (ctx, poll, p) => {
-      const mask = toggled(poll, p.mask, p.option);
-      await ctx.answerCbQuery();
-      const ballot = await currentBallot(deps, poll, ctx.profile!);
-      const keyboard = pollKeyboard(ctx.t, pollView(poll), mask, { canVote: true, voted: Boolean(ballot) });
-      return ctx.editMessageReplyMarkup({ inline_keyboard: keyboard }).catch(() => undefined);
-    },
+    refuse: (ctx, poll, p) => refuse(ctx, poll, [p.mask, 1 << p.option]),
+    run: (ctx, poll, p) => retick(deps, ctx, poll, p.mask, p.option),
   });
-
+  onButton(composer, {
+    codec: pickAgainButton,
+    load,
+    refuse: (ctx, poll, p) => refuse(ctx, poll, [p.mask, 1 << p.option, p.was]),
+    run: (ctx, poll, p) => retick(deps, ctx, poll, p.mask, p.option, receiptOf(p)),
+  });
   onButton(composer, {
     codec: voteButton,
     load,
-    refuse: async (ctx, poll, p) =>
-      closedRefusal(ctx, poll, deps.clock.now()) ??
-      (!validMask(poll, p.mask) ? { text: ctx.t('common.stale_button'), alert: false } : undefined) ??
-      (await voterRefusal(deps, ctx, poll)),
-    run: async (ctx, poll, p) => {
-      const outcome = await vote(deps, deps.clock.now(), poll, ctx.profile!, p.mask);
-      await ctx.answerCbQuery(ctx.t(`polls.outcome_${outcome}`), { show_alert: !['voted', 'changed', 'unchanged'].includes(outcome) });
-      // Unchanged or final: the message already says so (Telegram refuses an edit that changes nothing).
-      if (outcome !== 'voted' && outcome !== 'changed') return;
-      const ballot = await currentBallot(deps, poll, ctx.profile!);
-      const mask = optionsMask(ballot?.choices ?? []);
-      return redraw(deps, ctx, poll, mask, votedLine(ctx.t, pollView(poll), ballot?.choices));
-    },
+    refuse: (ctx, poll, p) => refuse(ctx, poll, [p.mask]),
+    run: (ctx, poll, p) => castAndRedraw(deps, ctx, poll, p.mask),
+  });
+  onButton(composer, {
+    codec: changeButton,
+    load,
+    refuse: (ctx, poll, p) => refuse(ctx, poll, [p.mask, p.was]),
+    run: (ctx, poll, p) => castAndRedraw(deps, ctx, poll, p.mask, receiptOf(p)),
   });
 
   onButton(composer, {

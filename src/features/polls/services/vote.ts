@@ -1,11 +1,13 @@
 import type { CoreDeps } from '../../../deps';
 import { ballotOf, castVote, inElectorate, optionsOf, voterKey, type Ballot, type PollRow, type VoteOutcome } from '../../../domain/polls';
+import { receiptKey, signReceipt, verifyReceipt, type Receipt } from '../../../domain/poll-receipts';
 import type { User } from '../../../store/schema';
 import { maskOptions } from '../buttons';
 
 /**
  * A resident's vote: who they vote as (themselves, or their household), whether the poll was
- * sent to them, and whether the ticked options make a valid ballot; then castVote.
+ * sent to them, whether the ticked options make a valid ballot, and (changing an anonymous
+ * vote) whether the receipt is genuine; then castVote.
  */
 
 export type Refused = 'not_recipient' | 'no_household' | 'pick_one' | 'pick_some';
@@ -32,17 +34,32 @@ export function toggled(poll: PollRow, mask: number, option: number): number {
 /** A forged mask (options the poll does not have) is not a ballot. */
 export const validMask = (poll: PollRow, mask: number) => mask >= 0 && mask < 1 << optionsOf(poll).length;
 
+/** Casts the ticked options; an anonymous voter changing their vote brings the receipt of what they cast, which must be this bot's for them. */
 export async function vote(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'db' | 'config'>,
   now: number,
   poll: PollRow,
   user: User,
   mask: number,
+  receipt?: Receipt,
 ): Promise<VoteOutcome | Refused> {
   const refused = await mayVote(deps, poll, user);
   if (refused) return refused;
-  const options = maskOptions(mask, optionsOf(poll).length);
+  const count = optionsOf(poll).length;
+  const options = maskOptions(mask, count);
   if (options.length === 0) return poll.multiple ? 'pick_some' : 'pick_one';
   if (!poll.multiple && options.length > 1) return 'pick_one';
-  return castVote(deps.db, now, poll, { key: voterKey(poll, user)!, userId: user.id, buildingId: user.building_id }, options);
+  const key = voterKey(poll, user)!;
+  if (receipt && !genuine(deps, poll, key, receipt)) return 'stale';
+  const castAs = receipt && { options: maskOptions(receipt.mask, count), changes: receipt.changes };
+  return castVote(deps.db, now, poll, { key, userId: user.id, buildingId: user.building_id }, options, castAs);
+}
+
+/** Was this receipt signed by this bot, for this voter of this anonymous poll? */
+const genuine = (deps: Pick<CoreDeps, 'config'>, poll: PollRow, key: string, r: Receipt) =>
+  poll.anonymous === 1 && validMask(poll, r.mask) && verifyReceipt(receiptKey(deps.config.botToken), poll.id, key, r);
+
+/** The receipt of an anonymous ballot, for the buttons of the voter's message. */
+export function issueReceipt(deps: Pick<CoreDeps, 'config'>, poll: PollRow, user: User, mask: number, changes: number): Receipt {
+  return signReceipt(receiptKey(deps.config.botToken), poll.id, voterKey(poll, user)!, mask, changes);
 }

@@ -2,7 +2,8 @@ import type { InlineKeyboard } from '../../../delivery/outbox';
 import { formatLocalTime } from '../../../domain/events';
 import { optionsOf, type NewPoll, type PollRow } from '../../../domain/polls';
 import { escapeHtml, type Translate } from '../../../i18n';
-import { maskOptions, pickButton, resultsButton, voteButton } from '../buttons';
+import type { Receipt } from '../../../domain/poll-receipts';
+import { changeButton, maskOptions, pickAgainButton, pickButton, resultsButton, voteButton } from '../buttons';
 
 /** What a poll looks like to the people it is sent to, in their language, and its buttons. */
 
@@ -53,22 +54,29 @@ export function renderPoll(look: PollLook, p: PollView): string {
   return `${header}${round}\n<b>${escapeHtml(p.question)}</b>\n\n${options}\n\n${rulesLine(look, p)}\n<i>${hint}</i>`;
 }
 
+export interface KeyboardOptions {
+  canVote: boolean;
+  voted: boolean;
+  /** An anonymous voter's receipt of their ballot: every tick and Change carry it. */
+  receipt?: Receipt;
+}
+
 /** The option buttons (ticked as in `mask`), then Vote, then the standings where the poll shows them. */
-export function pollKeyboard(t: Translate, p: PollView, mask: number, opts: { canVote: boolean; voted: boolean }): InlineKeyboard {
+export function pollKeyboard(t: Translate, p: PollView, mask: number, opts: KeyboardOptions): InlineKeyboard {
   const rows: InlineKeyboard = [];
   if (opts.canVote) {
     const ticked = maskOptions(mask, p.options.length);
+    const r = opts.receipt && { was: opts.receipt.mask, changes: opts.receipt.changes, sig: opts.receipt.sig };
     p.options.forEach((o, i) =>
       rows.push([
         {
           text: `${ticked.includes(i) ? '✅' : '⬜'} ${i + 1}. ${o.slice(0, 40)}`,
-          callback_data: pickButton.pack({ poll: p.id, mask, option: i }),
+          callback_data: r ? pickAgainButton.pack({ poll: p.id, mask, option: i, ...r }) : pickButton.pack({ poll: p.id, mask, option: i }),
         },
       ]),
     );
-    rows.push([
-      { text: t(opts.voted ? 'polls.change_button' : 'polls.vote_button'), callback_data: voteButton.pack({ poll: p.id, mask }) },
-    ]);
+    const vote = r ? changeButton.pack({ poll: p.id, mask, ...r }) : voteButton.pack({ poll: p.id, mask });
+    rows.push([{ text: t(opts.voted ? 'polls.change_button' : 'polls.vote_button'), callback_data: vote }]);
   }
   if (p.resultsAfterVote) rows.push([{ text: t('polls.results_button'), callback_data: resultsButton.pack({ poll: p.id }) }]);
   return rows;

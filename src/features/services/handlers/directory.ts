@@ -4,6 +4,7 @@ import type { BotContext } from '../../../bot/context';
 import type { BotServices } from '../../../bot/services';
 import { localName } from '../../../community/config';
 import type { CoreDeps } from '../../../deps';
+import { buildingContacts } from '../../../domain/grid';
 import { canStaff } from '../../../domain/roles';
 import { servicePoints } from '../../../domain/service-points';
 import type { editPointFlow } from '../../../../flows/services/point';
@@ -19,12 +20,14 @@ export interface ServicesEnv {
 const pointsNow = (env: ServicesEnv, communityId: string) =>
   servicePoints(env.deps.db, env.deps.communities, communityId, env.deps.clock.now(), env.deps.config.timezone);
 
-/** /services: the community's service points by kind, with "open now" in TIMEZONE. */
+/** /services: the household's contact card (the committee's office, the building's grid worker and head), then the service points by kind, with "open now" in TIMEZONE. */
 export async function showServices(env: ServicesEnv, ctx: BotContext) {
   const community = env.deps.communities.community(ctx.profile?.community_id ?? '');
   if (!community) return ctx.reply(ctx.t('common.start_first'));
   const points = await pointsNow(env, community.id);
-  return ctx.reply(directoryText(community, points, ctx.t, ctx.locale), {
+  const building = ctx.profile?.building_id;
+  const contacts = building ? await buildingContacts(env.deps.db, community.id, building) : [];
+  return ctx.reply(directoryText(community, points, contacts, ctx.t, ctx.locale), {
     parse_mode: 'HTML',
     reply_markup: { inline_keyboard: directoryKeyboard(points, ctx.locale) },
   });

@@ -1,4 +1,5 @@
 import { localName, SERVICE_KINDS, type Community } from '../../../community/config';
+import type { BuildingContact } from '../../../domain/grid';
 import type { PointNow } from '../../../domain/service-points';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
@@ -18,12 +19,35 @@ function pointLines(p: PointNow, t: Translate, locale: Locale): string {
   return lines.join('\n');
 }
 
-export function directoryText(community: Community, points: PointNow[], t: Translate, locale: Locale): string {
-  if (points.length === 0) return t('services.none');
-  const sections = SERVICE_KINDS.filter((k) => points.some((p) => p.kind === k)).map((k) =>
+/**
+ * The household's contact card (电话联系卡), first: the committee's office as its point says, and
+ * the resident's building's grid worker and head by name (no phone of theirs: they gave it to the
+ * committee, not for a card). Undefined when there is nobody to put on it.
+ */
+function contactCard(points: PointNow[], contacts: readonly BuildingContact[], t: Translate, locale: Locale): string | undefined {
+  const office = points.filter((p) => p.kind === 'committee').map((p) => pointLines(p, t, locale));
+  const people = contacts.map((c) =>
+    t(`services.card_${c.kind}`, { name: `${escapeHtml(c.name)}${c.username ? ` @${escapeHtml(c.username)}` : ''}` }),
+  );
+  if (office.length + people.length === 0) return undefined;
+  return [t('services.card_title'), ...office, ...people, t('services.card_ask')].join('\n');
+}
+
+export function directoryText(
+  community: Community,
+  points: PointNow[],
+  contacts: readonly BuildingContact[],
+  t: Translate,
+  locale: Locale,
+): string {
+  const card = contactCard(points, contacts, t, locale);
+  if (points.length === 0 && !card) return t('services.none');
+  // The committee's office is on the card; the other kinds follow under their headings.
+  const sections = SERVICE_KINDS.filter((k) => k !== 'committee' && points.some((p) => p.kind === k)).map((k) =>
     [`<b>${t(`services.kind_${k}`)}</b>`, ...points.filter((p) => p.kind === k).map((p) => pointLines(p, t, locale))].join('\n'),
   );
-  return [t('services.title', { community: escapeHtml(localName(community.name, locale)) }), ...sections].join('\n\n');
+  const title = t('services.title', { community: escapeHtml(localName(community.name, locale)) });
+  return [title, ...(card ? [card] : []), ...sections].join('\n\n');
 }
 
 export function directoryKeyboard(points: PointNow[], locale: Locale): InlineKeyboard {

@@ -1,14 +1,15 @@
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import type * as ExcelJs from 'exceljs';
+import { questionRef } from '../../../domain/ask';
 import { publicId } from '../../../domain/hazards';
-import type { LedgerData } from '../../../domain/summary';
+import { answeredInSla, type LedgerData } from '../../../domain/summary';
 import { isoMinute, wallClock } from '../../../zoned-time';
 import type { RenderContext } from './render';
 
 /**
  * The ledger (台账) as an Excel workbook: one sheet per kind (hazard reports, help requests and
- * their tasks, volunteer hours, events), a bold frozen header row, times as local
+ * their tasks, volunteer hours, events, polls, questions), a bold frozen header row, times as local
  * "YYYY-MM-DD HH:mm" text (Excel has no time zones, and text reads the same everywhere), counts,
  * hours and ratings as numbers. A cell's text is never a formula: exceljs writes a string as a
  * string cell (a formula only from { formula }), so a resident's "=…" stays text.
@@ -86,7 +87,87 @@ export function ledgerSheets(communityId: string, data: LedgerData, ctx: RenderC
         e.averageRating,
       ]),
     },
+    pollSheet(communityId, data.polls, ctx, when),
+    questionSheet(communityId, data.questions, ctx, when),
   ];
+}
+
+type When = (at: number | null) => string | null;
+const POLL_COLUMNS = ['question', 'audience', 'kind', 'votes_per', 'opened', 'closes', 'closed', 'recipients', 'voters'];
+
+/** A poll a row: its rules, reach and turnout, then each option beside its count (never a voter). */
+function pollSheet(communityId: string, polls: LedgerData['polls'], ctx: RenderContext, when: When): LedgerSheet {
+  const { t } = ctx;
+  const widest = Math.max(0, ...polls.map((p) => p.options.length));
+  const optionColumns = Array.from({ length: widest }, (_, i) => [
+    t('ledger.col_option', { number: i + 1 }),
+    t('ledger.col_option_votes', { number: i + 1 }),
+  ]).flat();
+  const kind = (p: LedgerData['polls'][number]) =>
+    [
+      t(p.multiple ? 'polls.rule_multiple' : 'polls.rule_single'),
+      t(p.anonymous ? 'polls.rule_anonymous' : 'polls.rule_named'),
+      ...(p.selection ? [t('polls.round', { round: p.round })] : []),
+    ].join(' · ');
+  return {
+    name: t('ledger.sheet_polls'),
+    header: [...POLL_COLUMNS.map((k) => t(`ledger.col_${k}`)), ...optionColumns],
+    rows: polls.map((p) => [
+      p.question,
+      audienceText(communityId, p.audience, ctx),
+      kind(p),
+      t(p.perHousehold ? 'polls.rule_household' : 'polls.rule_person'),
+      when(p.openedAt),
+      when(p.closesAt),
+      when(p.closedAt),
+      p.recipients,
+      p.voters,
+      ...p.options.flatMap((o, i) => [o, p.votes[i] ?? 0]),
+    ]),
+  };
+}
+
+/** Who a poll went to, as /poll's preview said it (its emoji left out of a spreadsheet cell). */
+function audienceText(communityId: string, a: LedgerData['polls'][number]['audience'], ctx: RenderContext): string {
+  const { t, communities, locale } = ctx;
+  const plain = (text: string) => text.replace(/^\p{Extended_Pictographic}\uFE0F?\s*/u, '');
+  const community = communities.community(communityId);
+  switch (a.kind) {
+    case 'community':
+      return community?.name[locale] ?? communityId;
+    case 'buildings':
+      return a.buildings.map((b) => communities.building(communityId, b)?.name[locale] ?? b).join(', ');
+    case 'team':
+      return communities.team(communityId, a.team)?.name[locale] ?? a.team;
+    case 'topic':
+      return t('notices.subscribers_of', { topic: t(`notices.topic_${a.topic}`) });
+    case 'volunteers':
+    case 'units':
+      return plain(t(`notices.audience_${a.kind}`));
+  }
+}
+
+/**
+ * A question a row, with what the reports sheet shows of a report: its number, kind (topic),
+ * building and times. No asker, no words of theirs or of the answer.
+ */
+function questionSheet(communityId: string, questions: LedgerData['questions'], ctx: RenderContext, when: When): LedgerSheet {
+  const { t, communities, locale } = ctx;
+  const yesNo = (v: boolean | null) => (v === null ? null : t(v ? 'ledger.yes' : 'ledger.no'));
+  return {
+    name: t('ledger.sheet_questions'),
+    header: ['id', 'topic', 'building', 'asked', 'answered', 'in_sla', 'rounds', 'satisfied'].map((k) => t(`ledger.col_${k}`)),
+    rows: questions.map((q) => [
+      questionRef(q.id),
+      communities.askTopic(q.topic)?.name[locale] ?? q.topic,
+      communities.building(communityId, q.building_id)?.name[locale] ?? q.building_id,
+      when(q.created_at),
+      when(q.first_answered_at),
+      yesNo(answeredInSla(q, communities.settings.askSlaHours)),
+      q.rounds,
+      q.resolved_at === null ? null : t('ledger.yes'),
+    ]),
+  };
 }
 
 let excel: typeof ExcelJs | undefined;
