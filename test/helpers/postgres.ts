@@ -33,7 +33,15 @@ export async function freshPostgres(): Promise<string> {
 export async function dropFreshDatabases(): Promise<void> {
   if (databases.length === 0) return;
   await admin(async (c) => {
-    for (const name of databases.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
+    for (const name of databases.splice(0)) {
+      // FORCE kills a connection still closing, whose client then throws 57P01 uncaught: let those go first.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await c.query(`drop database if exists ${name} with (force)`);
+    }
   });
 }
 
