@@ -30,6 +30,7 @@ async function file(deps: CoreDeps, c: C): Promise<Outcome> {
     kind: c.state.kind!,
     topic: c.state.topic!,
     text: c.state.text!,
+    updateId: c.updateId,
   });
   return { finish: { text: c.t(`ask.filed_${q.kind}`, { ref: questionRef(q.id) }), menu: true } };
 }

@@ -258,6 +258,7 @@ function reviewStep(p: Parts): Step<State> {
         unit: st.unit,
         address: st.address,
         approvedBy,
+        updateId: c.updateId,
       });
       const sent = approvedBy === undefined ? 'help.request_pending' : 'help.request_sent';
       const team = escapeHtml(p.s.text.teamName(communityId, teamId, c.locale));

@@ -26,6 +26,14 @@ export interface NewQuestion {
   kind: QuestionKind;
   topic: string;
   text: string;
+  /** The update whose press files it: handled again after a crash, it finds this question. */
+  updateId?: number;
+}
+
+/** The question an update filed already (handled again after a crash). */
+export function questionOfUpdate(tx: Executor, updateId: number | undefined): Promise<Question | undefined> {
+  if (updateId === undefined) return Promise.resolve(undefined);
+  return tx.selectFrom('questions').selectAll().where('update_id', '=', updateId).executeTakeFirst();
 }
 
 export async function createQuestion(tx: Executor, now: number, q: NewQuestion): Promise<Question> {
@@ -45,6 +53,7 @@ export async function createQuestion(tx: Executor, now: number, q: NewQuestion):
       answered_by: null,
       overdue_at: null,
       resolved_at: null,
+      update_id: q.updateId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

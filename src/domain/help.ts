@@ -128,6 +128,8 @@ export interface NewRequest {
   phone?: string;
   /** Staff filing it (for someone who phoned in) approve it at once; a resident's waits for staff. */
   approvedBy?: number;
+  /** The update whose press files it: handled again after a crash, it finds this request. */
+  updateId?: number;
 }
 
 /** The team whose group gets this type of help: the team of the type's kind, else the first team. */
@@ -135,6 +137,15 @@ export function teamFor(communities: Communities, communityId: string, type: str
   const kind = communities.helpType(type)?.teamKind;
   const community = communities.community(communityId)!;
   return (kind && communities.teamForKind(communityId, kind)?.id) ?? community.teams[0]?.id ?? '';
+}
+
+/** The request an update filed already (handled again after a crash), with its latest task. */
+async function filedByUpdate(tx: Executor, updateId: number | undefined) {
+  if (updateId === undefined) return undefined;
+  const row = await tx.selectFrom('help_requests').select('id').where('update_id', '=', updateId).executeTakeFirst();
+  if (!row) return undefined;
+  const task = await tx.selectFrom('tasks').selectAll().where('request_id', '=', row.id).orderBy('id', 'desc').executeTakeFirst();
+  return { request: (await findRequest(tx, row.id))!, task };
 }
 
 /**
@@ -152,6 +163,8 @@ export async function createRequest(
 ): Promise<{ request: HelpRequest; task: Task | undefined }> {
   const approved = r.approvedBy !== undefined;
   return db.transaction().execute(async (tx) => {
+    const filed = await filedByUpdate(tx, r.updateId);
+    if (filed) return filed;
     const { id } = await tx
       .insertInto('help_requests')
       .values({
@@ -179,6 +192,7 @@ export async function createRequest(
         approval_reminded_at: null,
         created_at: now,
         updated_at: now,
+        update_id: r.updateId ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

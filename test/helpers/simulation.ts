@@ -217,6 +217,17 @@ const latestChoice = (buttons: string[]) => buttons.filter((b) => !/Back|Cancel/
  * `paceMs`: a person's pace between steps, for a bot that keeps Telegram's one message a second per chat.
  */
 export async function askForHelp(u: EmulatedUser, rng: Rng, text: string, paceMs = 0): Promise<{ id: number; team: string }> {
+  const before = newestId(u);
+  const wait = paceMs > 0 ? { timeoutMs: 5000 } : QUICK;
+  const { team, send } = await requestUpToSend(u, rng, text, paceMs);
+  await sleep(paceMs);
+  await answer(u, /check your request/, before, send, wait);
+  const done = await u.waitFor(/Request #\d+ has been sent/, { after: before, ...wait });
+  return { id: Number(/#(\d+)/.exec(done.text!)![1]), team };
+}
+
+/** A help request filled in up to its review, where the send button waits; answers the button's label and the team. */
+export async function requestUpToSend(u: EmulatedUser, rng: Rng, text: string, paceMs = 0): Promise<{ team: string; send: string }> {
   const help = rng.pick(HELP);
   const before = newestId(u);
   const wait = paceMs > 0 ? { timeoutMs: 5000 } : QUICK;
@@ -237,9 +248,8 @@ export async function askForHelp(u: EmulatedUser, rng: Rng, text: string, paceMs
   if (/What time of day/.test(when.text ?? '')) await u.press(latestChoice(when.buttons()), { messageId: when.message_id });
   await step(/Where should/, /^My home/);
   await step((m) => /phone/i.test(m.text ?? '') && m.buttons().includes('Skip'), 'Skip');
-  await step(/check your request/, '✅ Send the request');
-  const done = await u.waitFor(/Request #\d+ has been sent/, { after: before, ...wait });
-  return { id: Number(/#(\d+)/.exec(done.text!)![1]), team: help.team };
+  await u.waitFor(/check your request/, { after: before, ...wait });
+  return { team: help.team, send: '✅ Send the request' };
 }
 
 /** Open task cards in a team group: those still showing the Claim button. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from '../../src/sandbox/emulator';
 import { openDatabase, type Db } from '../../src/store/db';
 import { BotProcess } from '../helpers/bot-process';
-import { announceUpToSend, setUpCommunity, type Community } from '../helpers/simulation';
+import { announceUpToSend, requestUpToSend, Rng, setUpCommunity, type Community } from '../helpers/simulation';
 import { newUserId, startWorld, type World } from '../helpers/world';
 
 /**
@@ -48,11 +48,13 @@ function faultHit(emu: Emulator): Promise<void> {
 }
 
 /**
- * The dead process had made the press's edit already; made again after the restart, Telegram
+ * The dead process had made the press's edit (or taken the step's buttons away) already; made again after the restart, Telegram
  * answers "message is not modified", which the flow engine counts as done: not a refused call.
  */
 function forgiveRemadeEdit(emu: Emulator): void {
-  const notModified = emu.rejected.findIndex((c) => c.method === 'editMessageText' && /not modified/.test(c.error?.description ?? ''));
+  const notModified = emu.rejected.findIndex(
+    (c) => /^editMessage(Text|ReplyMarkup)$/.test(c.method) && /not modified/.test(c.error?.description ?? ''),
+  );
   if (notModified >= 0) emu.rejected.splice(notModified, 1);
 }
 
@@ -161,6 +163,52 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
     expect(mei.inbox().filter((m) => /something went wrong/.test(m.text ?? ''))).toEqual([]);
     forgiveRemadeEdit(emu);
     expect(bot.output).toContain('handling again an update');
+  }, 120_000);
+
+  it('a help request whose Send press died after the request was written is filed once after the restart', async () => {
+    const ana = town.residents[0]!;
+    const details = 'Please help me carry a new gas cylinder upstairs';
+    const { send } = await requestUpToSend(ana, new Rng(7), details);
+    const requestsOf = () => db.selectFrom('help_requests').select('id').where('details', '=', details).execute();
+    emu.faults.add({ method: /^(editMessageText|sendMessage)$/, chatId: ana.id, kind: 'slow', delayMs: 5000 });
+    const hanging = faultHit(emu);
+    const pressed = ana.press(send);
+    await hanging;
+    await bot.kill();
+    const filed = await requestsOf();
+    expect(filed).toHaveLength(1);
+
+    await bot.start();
+    await pressed;
+    await ana.waitFor(new RegExp(`Request #${filed[0]!.id} has been sent`), { timeoutMs: 20_000 });
+    expect(await requestsOf()).toEqual(filed);
+    expect(ana.inbox().filter((m) => /something went wrong/.test(m.text ?? ''))).toEqual([]);
+    forgiveRemadeEdit(emu);
+  }, 120_000);
+
+  it('a question whose text was handled up to its write is asked once after the restart', async () => {
+    const ana = town.residents[0]!;
+    const text = 'When will the water be back on in building 1?';
+    await ana.send('/ask');
+    await ana.press('❓ A question');
+    await ana.press('Property and repairs');
+    const questionsOf = () => db.selectFrom('questions').select('id').where('asker_id', '=', ana.id).execute();
+    const before = await questionsOf();
+    // The confirmation to Ana hangs once the question is written, and the bot is killed meanwhile.
+    emu.faults.add({ method: 'sendMessage', chatId: ana.id, kind: 'slow', delayMs: 5000 });
+    const hanging = faultHit(emu);
+    const typed = ana.send(text);
+    await hanging;
+    await bot.kill();
+    const filed = await questionsOf();
+    expect(filed).toHaveLength(before.length + 1);
+
+    await bot.start();
+    await typed;
+    await ana.waitFor(/Your question Q-\d+ has gone to the committee/, { timeoutMs: 20_000 });
+    expect(await questionsOf()).toEqual(filed);
+    expect(ana.inbox().filter((m) => /something went wrong/.test(m.text ?? ''))).toEqual([]);
+    forgiveRemadeEdit(emu);
   }, 120_000);
 
   it('the same update delivered twice without a crash is handled once', async () => {

@@ -19,6 +19,7 @@ import { questionResponder } from './019_question_responder';
 import { broadcastUpdate } from './020_broadcast_update';
 import { reportUpdate } from './021_report_update';
 import { pollReceipts } from './023_poll_receipts';
+import { requestQuestionUpdate } from './024_request_question_update';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '020_broadcast_update': broadcastUpdate,
   '021_report_update': reportUpdate,
   '023_poll_receipts': pollReceipts,
+  '024_request_question_update': requestQuestionUpdate,
   '018_command_menus': commandMenus,
 };

@@ -28,6 +28,8 @@ export interface QuestionsTable {
   rounds: Generated<number>;
   /** Added by 019: the building's grid worker who has the card privately (null: none). */
   responder_id: number | null;
+  /** Added by 024: the update whose press filed it (null: filed otherwise). */
+  update_id?: number | null;
   /** Added by 019: when the card goes to the committee group if still unanswered (null: it went, or no grid worker). */
   group_due_at: number | null;
 }

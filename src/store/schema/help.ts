@@ -58,6 +58,8 @@ export interface HelpRequestsTable {
   decline_reason: string | null;
   /** When staff were reminded that it still waits for approval (once). */
   approval_reminded_at: number | null;
+  /** Added by 024: the update whose press filed it (null: filed otherwise). */
+  update_id?: number | null;
   /** Added by 014_grid: the building's grid worker, who got the approval card first, and when it falls back to staff. */
   responder_id: number | null;
   group_due_at: number | null;

@@ -2,6 +2,7 @@ import type { CoreDeps } from '../../../deps';
 import {
   answerQuestion,
   createQuestion,
+  questionOfUpdate,
   findQuestion,
   followUp,
   markQuestionOverdue,
@@ -85,6 +86,9 @@ async function postToStaff(deps: AskDeps, tx: Executor, now: number, q: Question
 export async function submitQuestion(deps: AskDeps, draft: NewQuestion): Promise<Question> {
   const now = deps.clock.now();
   const q = await deps.db.transaction().execute(async (tx) => {
+    // Handled again after a crash: the question and its card exist already.
+    const filed = await questionOfUpdate(tx, draft.updateId);
+    if (filed) return filed;
     const created = await createQuestion(tx, now, draft);
     await postCard(deps, tx, now, created);
     return created;
