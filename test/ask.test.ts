@@ -11,6 +11,21 @@ import { startWorld, type World } from './helpers/world';
  * a repeat question; an unanswered question goes overdue once.
  */
 
+/** A world on Tuesday 2 March 2027, 10:00 in Shanghai (a story stays inside one summary week): Lin is staff, the committee group linked. */
+async function committeeWorld(): Promise<{ world: World; lin: EmulatedUser; group: EmulatedGroup }> {
+  const world = await startWorld();
+  world.clock.set(zonedEpoch({ year: 2027, month: 3, day: 2, hour: 10 }, 'Asia/Shanghai'));
+  const lin = await world.staff('Lin');
+  const group = world.emu.group({ title: '梅园居委会', members: [lin] });
+  await lin.send('/link committee', { in: group });
+  return { world, lin, group };
+}
+
+async function stopClean(world: World): Promise<void> {
+  expect(world.emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
+  await world.stop();
+}
+
 describe('ask the committee', () => {
   let world: World;
   let lin: EmulatedUser;
@@ -51,18 +66,8 @@ describe('ask the committee', () => {
     await world.flush();
   };
 
-  beforeAll(async () => {
-    world = await startWorld();
-    // Tuesday 2 March 2027, 10:00 in Shanghai: the whole story stays inside one summary week.
-    world.clock.set(zonedEpoch({ year: 2027, month: 3, day: 2, hour: 10 }, 'Asia/Shanghai'));
-    lin = await world.staff('Lin');
-    group = world.emu.group({ title: '梅园居委会', members: [lin] });
-    await lin.send('/link committee', { in: group });
-  });
-  afterAll(async () => {
-    expect(world.emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
-    await world.stop();
-  });
+  beforeAll(async () => void ({ world, lin, group } = await committeeWorld()));
+  afterAll(() => stopClean(world));
 
   it('a question is answered privately, followed up, answered again and closed by "That answers it"', async () => {
     const ana = await world.resident('Ana');
@@ -228,17 +233,8 @@ describe('questions past their SLA', () => {
   const inGroup = (messageId: number) => group.messages().find((m) => m.message_id === messageId)!;
   const overdueNotes = (ref: string) => group.messages().filter((m) => (m.text ?? '').startsWith(`⏰ ${ref} `));
 
-  beforeAll(async () => {
-    world = await startWorld();
-    world.clock.set(zonedEpoch({ year: 2027, month: 3, day: 2, hour: 10 }, 'Asia/Shanghai'));
-    lin = await world.staff('Lin');
-    group = world.emu.group({ title: '梅园居委会', members: [lin] });
-    await lin.send('/link committee', { in: group });
-  });
-  afterAll(async () => {
-    expect(world.emu.rejected.map((c) => `${c.method}: ${c.error?.description}`)).toEqual([]);
-    await world.stop();
-  });
+  beforeAll(async () => void ({ world, lin, group } = await committeeWorld()));
+  afterAll(() => stopClean(world));
 
   it('an overdue card says so, /questions answers it, and the follow-up’s own wait goes overdue too', async () => {
     const ana = await world.resident('Ana');
