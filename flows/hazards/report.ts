@@ -22,6 +22,8 @@ interface State {
   voice?: VoiceNote;
   photos: string[];
   buildingId?: string;
+  /** The configured spot a shared location was near (it routes to the unit whose frontage it is). */
+  spotId?: string;
   spot?: string;
   location?: { latitude: number; longitude: number };
   similar?: number[];
@@ -134,6 +136,7 @@ const whereStep: ReportStep = (deps) => {
     },
     then: (how, c) => {
       c.state.location = undefined;
+      c.state.spotId = undefined;
       if (how === 'pick') return { next: 'building' };
       c.state.buildingId = c.user.building_id!;
       return { next: 'spot' };
@@ -147,6 +150,7 @@ const whereStep: ReportStep = (deps) => {
       c.state.location = { latitude: input.latitude, longitude: input.longitude };
       // Told as "near <building>" and kept in the ledger, when a configured building is near.
       c.state.buildingId = deps.communities.nearestBuilding(communityOf(c), c.state.location)?.id;
+      c.state.spotId = deps.communities.nearestSpot(communityOf(c), c.state.location)?.id;
       c.state.spot = undefined;
       return afterPlace(deps, c);
     },
@@ -220,6 +224,7 @@ async function submit(deps: CoreDeps, c: C): Promise<Outcome> {
     description: c.state.description!,
     voice: c.state.voice,
     buildingId: c.state.buildingId,
+    spotId: c.state.spotId,
     spot: c.state.spot,
     location: c.state.location,
     reporterId: c.userId,

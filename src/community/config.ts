@@ -16,6 +16,8 @@ const names = z.object({ 'zh-CN': z.string().min(1), 'zh-TW': z.string().min(1),
 const point = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
 /** A building's location (optional) lets a shared location be told as "near <building>". */
 const building = z.object({ id, name: names, location: point.optional() });
+/** A named spot of the community (a gate, a market entrance, a bus stop): a partner unit's frontage may name it. */
+const spot = z.object({ id, name: names, location: point });
 const team = z.object({ id, name: names, kind: z.enum(['party', 'patrol', 'environment', 'elder', 'youth', 'legal', 'repair', 'other']) });
 /** Opening hours in the grammar of src/domain/office-hours.ts, e.g. "mon-fri 08:30-17:30; sat 09:00-12:00". */
 const hours = z
@@ -44,6 +46,7 @@ const community = z.object({
   id,
   name: names,
   buildings: z.array(building).min(1),
+  spots: z.array(spot).default([]),
   teams: z.array(team).default([]),
   /** Where a location-less report or request is shown on a map; also the sandbox's default. */
   centre: point.optional(),
@@ -101,6 +104,8 @@ export const communityConfigSchema = z
         hoursCorrectionLimit: z.number().positive().default(2),
         /** A report a building's grid worker (or a partner unit) got first goes to the committee group unacknowledged after this. */
         gridAckMinutes: z.number().positive().default(30),
+        /** A location shared within this distance of a spot is "near" it (and goes to the unit whose frontage it is). */
+        spotRadiusMeters: z.number().positive().default(50),
         /** Emergency pages: how many rounds each rung gets (on duty, all staff, admins). */
         pageRepeats: z.number().int().positive().default(2),
         /** A report handed upward: days until the outside body's answer is expected. */
@@ -128,6 +133,11 @@ export const communityConfigSchema = z
         'building',
         c.buildings.map((b) => b.id),
         ['communities', i, 'buildings'],
+      );
+      unique(
+        'spot',
+        c.spots.map((s) => s.id),
+        ['communities', i, 'spots'],
       );
       unique(
         'team',
@@ -160,6 +170,7 @@ export const communityConfigSchema = z
 export type CommunityConfig = z.infer<typeof communityConfigSchema>;
 export type Community = CommunityConfig['communities'][number];
 export type Building = Community['buildings'][number];
+export type Spot = Community['spots'][number];
 export type Team = Community['teams'][number];
 export type HazardCategory = CommunityConfig['hazardCategories'][number];
 export type HelpType = CommunityConfig['helpTypes'][number];
@@ -224,6 +235,18 @@ export class Communities {
       if (meters <= maxMeters && (!best || meters < best.meters)) best = { building: b, meters };
     }
     return best?.building;
+  }
+  spot(communityId: string, spotId: string): Spot | undefined {
+    return this.community(communityId)?.spots.find((s) => s.id === spotId);
+  }
+  /** The community's spot nearest to a shared location, if one is within `spotRadiusMeters`. */
+  nearestSpot(communityId: string, at: GeoPoint): Spot | undefined {
+    let best: { spot: Spot; meters: number } | undefined;
+    for (const s of this.community(communityId)?.spots ?? []) {
+      const meters = distanceMeters(at, s.location);
+      if (meters <= this.settings.spotRadiusMeters && (!best || meters < best.meters)) best = { spot: s, meters };
+    }
+    return best?.spot;
   }
   team(communityId: string, teamId: string): Team | undefined {
     return this.community(communityId)?.teams.find((t) => t.id === teamId);

@@ -7,7 +7,7 @@ import { unitsOf } from './units';
 /**
  * The weekly summary's figures of issue 18: per grid (a grid worker and the buildings they answer
  * for) the week's reports, acknowledged in time and fixed in time; per partner unit the reports of
- * its frontage, fixed, and the median time to fix; hand-ups made, settled, settled in time (by the
+ * its frontage (its buildings and spots), fixed, and the median time to fix; hand-ups made, settled, settled in time (by the
  * first expected date) and still open. Deadlines are judged as of `asOf`, like the rest of the summary.
  */
 
@@ -27,7 +27,7 @@ export async function gridFigures(
   const until = Math.min(w.end, asOf);
   const reports = await db
     .selectFrom('reports')
-    .select(['building_id', 'category', 'created_at', 'acknowledged_at', 'fixed_at'])
+    .select(['building_id', 'spot_id', 'category', 'created_at', 'acknowledged_at', 'fixed_at'])
     .where('community_id', '=', communityId)
     .where('created_at', '>=', w.start)
     .where('created_at', '<', until)
@@ -35,7 +35,8 @@ export async function gridFigures(
   const sla = (category: string) => communities.hazardCategory(category);
   const inTime = (at: number | null, from: number, hours: number | undefined) =>
     at !== null && at <= asOf && hours !== undefined && at - from <= hours * HOUR;
-  const of = (buildings: string[]) => reports.filter((r) => r.building_id !== null && buildings.includes(r.building_id));
+  const of = (buildings: string[], spots: string[] = []) =>
+    reports.filter((r) => (r.building_id !== null && buildings.includes(r.building_id)) || (r.spot_id && spots.includes(r.spot_id)));
 
   const workers = await db
     .selectFrom('grid_roles')
@@ -63,7 +64,8 @@ export async function gridFigures(
   });
 
   const units = (await unitsOf(db, communityId)).map((u) => {
-    const mine = of(u.buildings);
+    // A unit's reports: those of its buildings and those shared near its spots.
+    const mine = of(u.buildings, u.spots);
     const fixed = mine.filter((r) => r.fixed_at !== null && r.fixed_at <= asOf);
     return {
       id: Number(u.id),

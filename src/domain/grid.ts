@@ -96,15 +96,33 @@ export function unitsCovering(db: Executor, communityId: string, buildingId: str
     .execute();
 }
 
+/** The partner units whose frontage names a spot, with a contact who accepted the invitation. */
+function unitsAtSpot(db: Executor, communityId: string, spotId: string) {
+  return db
+    .selectFrom('partner_units')
+    .innerJoin('unit_spots', 'unit_spots.unit_id', 'partner_units.id')
+    .select(['partner_units.id', 'partner_units.contact_id'])
+    .where('partner_units.community_id', '=', communityId)
+    .where('unit_spots.spot_id', '=', spotId)
+    .where('partner_units.contact_id', 'is not', null)
+    .orderBy('partner_units.id')
+    .execute();
+}
+
 /**
- * The first responder of a place: the unit whose frontage it is (the more particular duty), else
- * the building's grid worker; undefined when nobody is named (the committee group has it at once).
+ * The first responder of a place: the unit whose frontage names its spot (a report shared near a
+ * market entrance is the market's, whichever building is nearest), else the unit whose frontage
+ * is the building, else the building's grid worker; undefined when nobody is named (the committee
+ * group has it at once).
  */
 export async function firstResponder(
   db: Executor,
   communityId: string,
   buildingId: string | null | undefined,
+  spotId?: string | null,
 ): Promise<Responder | undefined> {
+  const [atSpot] = spotId ? await unitsAtSpot(db, communityId, spotId) : [];
+  if (atSpot?.contact_id) return { userId: Number(atSpot.contact_id), kind: 'unit', unitId: Number(atSpot.id) };
   if (!buildingId) return undefined;
   const [unit] = await unitsCovering(db, communityId, buildingId);
   if (unit?.contact_id) return { userId: Number(unit.contact_id), kind: 'unit', unitId: Number(unit.id) };
@@ -112,8 +130,16 @@ export async function firstResponder(
   return worker ? { userId: worker, kind: 'grid' } : undefined;
 }
 
-/** The places someone answers for: buildings as grid worker, frontage buildings as a unit's contact. */
-export async function placesOf(db: Executor, userId: number): Promise<{ communityId: string; buildingId: string; via: 'grid' | 'unit' }[]> {
+/** A place someone answers for: a building, or (a unit's contact) a spot of its frontage. */
+export interface Place {
+  communityId: string;
+  buildingId?: string;
+  spotId?: string;
+  via: 'grid' | 'unit';
+}
+
+/** The places someone answers for: buildings as grid worker, frontage buildings and spots as a unit's contact. */
+export async function placesOf(db: Executor, userId: number): Promise<Place[]> {
   const grid = await db
     .selectFrom('grid_roles')
     .select(['community_id', 'building_id'])
@@ -126,9 +152,16 @@ export async function placesOf(db: Executor, userId: number): Promise<{ communit
     .select(['partner_units.community_id', 'unit_frontage.building_id'])
     .where('partner_units.contact_id', '=', userId)
     .execute();
+  const spots = await db
+    .selectFrom('partner_units')
+    .innerJoin('unit_spots', 'unit_spots.unit_id', 'partner_units.id')
+    .select(['partner_units.community_id', 'unit_spots.spot_id'])
+    .where('partner_units.contact_id', '=', userId)
+    .execute();
   return [
     ...grid.map((g) => ({ communityId: g.community_id, buildingId: g.building_id, via: 'grid' as const })),
     ...units.map((u) => ({ communityId: u.community_id, buildingId: u.building_id, via: 'unit' as const })),
+    ...spots.map((u) => ({ communityId: u.community_id, spotId: u.spot_id, via: 'unit' as const })),
   ];
 }
 
@@ -142,18 +175,25 @@ export function buildingsHeadedBy(db: Executor, userId: number) {
     .execute();
 }
 
+/** Is the report at this place: its building, or the spot its shared location was near? */
+export function placeCovers(p: Place, r: { community_id: string; building_id: string | null; spot_id?: string | null }): boolean {
+  if (p.communityId !== r.community_id) return false;
+  return p.spotId ? p.spotId === r.spot_id : Boolean(r.building_id) && p.buildingId === r.building_id;
+}
+
 /**
  * May this person act on the report as staff would, without being staff? Its grid worker and
- * the contact of the unit whose frontage it is may; anyone else (a unit's contact elsewhere) may not.
+ * the contact of the unit whose frontage it is (its building or its spot) may; anyone else (a
+ * unit's contact elsewhere) may not.
  */
 export async function answersFor(
   db: Executor,
   userId: number,
-  r: { community_id: string; building_id: string | null; responder_id?: number | null },
+  r: { community_id: string; building_id: string | null; spot_id?: string | null; responder_id?: number | null },
 ): Promise<boolean> {
-  if (!r.building_id) return false;
+  if (!r.building_id && !r.spot_id) return false;
   const places = await placesOf(db, userId);
-  return places.some((p) => p.communityId === r.community_id && p.buildingId === r.building_id);
+  return places.some((p) => placeCovers(p, r));
 }
 
 /** What an invitation's grant makes its opener: a building's grid worker or head, or a unit's contact. */

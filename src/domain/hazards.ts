@@ -59,6 +59,8 @@ export interface NewReport {
   description: string;
   voice?: VoiceNote;
   buildingId?: string;
+  /** The configured spot a shared location was near (community config `spots`). */
+  spotId?: string;
   spot?: string;
   location?: { latitude: number; longitude: number };
   reporterId: number;
@@ -82,6 +84,7 @@ export async function createReport(tx: Tx, now: number, r: NewReport): Promise<R
       voice_seconds: r.voice?.seconds ?? null,
       building_id: r.buildingId ?? null,
       spot: r.spot ?? null,
+      spot_id: r.spotId ?? null,
       latitude: r.location?.latitude ?? null,
       longitude: r.location?.longitude ?? null,
       reporter_id: r.reporterId,
@@ -528,7 +531,7 @@ export interface QueueFilter {
   communityId?: string;
   overdue?: boolean;
   /** Only these places (a grid worker's buildings, a partner unit's frontage), or reports routed to `responderId`. */
-  places?: { communityId: string; buildingId: string }[];
+  places?: { communityId: string; buildingId?: string; spotId?: string }[];
   responderId?: number;
 }
 
@@ -551,7 +554,12 @@ export async function reportQueue(
     q = q.where((eb) =>
       eb.or([
         eb('responder_id', '=', responderId ?? -1),
-        ...places.map((p) => eb.and([eb('community_id', '=', p.communityId), eb('building_id', '=', p.buildingId)])),
+        ...places.map((p) =>
+          eb.and([
+            eb('community_id', '=', p.communityId),
+            p.spotId ? eb('spot_id', '=', p.spotId) : eb('building_id', '=', p.buildingId ?? ''),
+          ]),
+        ),
       ]),
     );
   let rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();

@@ -20,5 +20,7 @@ export const answerHandoverButton = callbackCodec('da', { h: 'id', yes: ['y', 'n
 export const handUpAnswerButton = callbackCodec('hu', { id: 'id', a: ['fixed', 'refused', 'pending'] });
 /** /units: invite a unit's contact person. */
 export const unitInviteButton = callbackCodec('ui', { id: 'id' });
+/** /units: choose a unit's frontage (buildings and spots) anew. */
+export const unitFrontageButton = callbackCodec('uf', { id: 'id' });
 /** /units: register a new unit (starts its flow). */
 export const newUnitButton = callbackCodec('un', { c: 'str' });

@@ -7,7 +7,7 @@ import { onAnswerHandover, onHandSlot, onOfferSlot, onTakeSlot, showDuty } from 
 import type { GridEnv } from './handlers/env';
 import { onGridInvite, onHead, showGrid } from './handlers/grid';
 import { onHandUpAnswer } from './handlers/hand-ups';
-import { onNewUnit, onUnitInvite, showUnits } from './handlers/units';
+import { onNewUnit, onUnitFrontage, onUnitInvite, showUnits } from './handlers/units';
 import { gridJobs } from './jobs';
 import { gridPrivacy } from './privacy';
 
@@ -28,6 +28,7 @@ export const gridFeature: Feature = (deps, bot) => {
     onAnswerHandover,
     onNewUnit,
     onUnitInvite,
+    onUnitFrontage,
     onHandUpAnswer,
   ])
     handle(composer, env);

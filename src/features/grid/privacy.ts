@@ -12,7 +12,11 @@ export function gridPrivacy(deps: CoreDeps): PrivacySpec {
       const places = await placesOf(deps.db, userId);
       const headed = await buildingsHeadedBy(deps.db, userId);
       return [
-        ...places.map((p) => t(`grid.mydata_${p.via}`, { community: p.communityId, building: p.buildingId })),
+        ...places.map((p) =>
+          p.spotId
+            ? t('grid.mydata_unit_spot', { community: p.communityId, spot: p.spotId })
+            : t(`grid.mydata_${p.via}`, { community: p.communityId, building: p.buildingId! }),
+        ),
         ...headed.map((h) => t('grid.mydata_head', { community: h.community_id, building: h.building_id })),
       ];
     },

@@ -350,7 +350,7 @@ export async function submitReport(deps: HazardDeps, now: number, draft: NewRepo
     const filed = await reportOfUpdate(tx, draft.updateId);
     if (filed) return filed;
     const r = await createReport(tx, now, draft);
-    const responder = r.emergency ? undefined : await firstResponderFor(tx, r.community_id, r.building_id);
+    const responder = r.emergency ? undefined : await firstResponderFor(tx, r.community_id, r.building_id, r.spot_id);
     if (responder) await sendToResponder(deps, tx, now, r, responder);
     else await postCard(deps, tx, now, r);
     if (r.emergency) await pageStaff(deps, tx, now, r);

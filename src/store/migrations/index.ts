@@ -18,6 +18,7 @@ import { groupLocale } from './017_group_locale';
 import { questionResponder } from './019_question_responder';
 import { broadcastUpdate } from './020_broadcast_update';
 import { reportUpdate } from './021_report_update';
+import { frontageSpots } from './022_frontage_spots';
 import { pollReceipts } from './023_poll_receipts';
 import { requestQuestionUpdate } from './024_request_question_update';
 import { commandMenus } from './018_command_menus';
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '019_question_responder': questionResponder,
   '020_broadcast_update': broadcastUpdate,
   '021_report_update': reportUpdate,
+  '022_frontage_spots': frontageSpots,
   '023_poll_receipts': pollReceipts,
   '024_request_question_update': requestQuestionUpdate,
   '018_command_menus': commandMenus,

@@ -50,6 +50,12 @@ export interface UnitFrontageTable {
   building_id: string;
 }
 
+/** A named spot of a unit's frontage (migrations/022_frontage_spots.ts; the spot is in the community config). */
+export interface UnitSpotsTable {
+  unit_id: number;
+  spot_id: string;
+}
+
 export type HandUpAnswer = 'fixed' | 'refused' | 'pending';
 
 export interface HandUpsTable {
@@ -74,5 +80,6 @@ export interface GridTables {
   duty_handovers: DutyHandoversTable;
   partner_units: PartnerUnitsTable;
   unit_frontage: UnitFrontageTable;
+  unit_spots: UnitSpotsTable;
   hand_ups: HandUpsTable;
 }

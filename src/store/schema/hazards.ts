@@ -47,6 +47,8 @@ export interface ReportsTable {
   page_due_at: number | null;
   /** Added by 021: the update whose Submit press filed it (once per update, see submitReport). */
   update_id?: number | null;
+  /** Added by 022: the configured spot a shared location was near (a partner unit's frontage may name it). */
+  spot_id?: string | null;
   page_count: Generated<number>;
   /** Added by 014_grid: who got the report first, privately (a grid worker or a partner unit's contact). */
   responder_id: number | null;

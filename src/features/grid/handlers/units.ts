@@ -1,12 +1,12 @@
 import type { Composer } from 'telegraf';
 import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
-import { localName } from '../../../community/config';
 import { findUnit, unitsOf } from '../../../domain/units';
 import { canStaff } from '../../../domain/roles';
 import { escapeHtml } from '../../../i18n';
-import { newUnitButton, unitInviteButton } from '../buttons';
+import { newUnitButton, unitFrontageButton, unitInviteButton } from '../buttons';
 import { grantInviteLink, namesOf } from '../services/people';
+import { frontageText } from '../views/units';
 import { communityOf, replyPage, type GridEnv } from './env';
 
 /** /units: the community's partner units with their contact and frontage; register one; invite its contact. */
@@ -19,17 +19,17 @@ export const showUnits = (env: GridEnv) => async (ctx: BotContext) => {
     deps,
     units.flatMap((u) => (u.contact_id ? [Number(u.contact_id)] : [])),
   );
-  const place = (b: string) => localName(deps.communities.building(communityId, b)?.name ?? { 'zh-CN': b, 'zh-TW': b, en: b }, ctx.locale);
   const lines = units.map((u) =>
     ctx.t('grid.unit_line', {
       name: escapeHtml(u.name),
       contact: u.contact_id ? escapeHtml(names.get(Number(u.contact_id)) ?? '?') : ctx.t('grid.nobody'),
-      places: escapeHtml(u.buildings.map(place).join(', ')),
+      places: escapeHtml(frontageText(deps.communities, communityId, u, ctx.locale)),
     }),
   );
   const keyboard = [
     ...units.map((u) => [
       { text: `🔗 ${ctx.t('grid.invite_contact')} · ${u.name}`, callback_data: unitInviteButton.pack({ id: Number(u.id) }) },
+      { text: `✏️ ${ctx.t('grid.edit_frontage')} · ${u.name}`, callback_data: unitFrontageButton.pack({ id: Number(u.id) }) },
     ]),
     [{ text: `➕ ${ctx.t('grid.register_unit')}`, callback_data: newUnitButton.pack({ c: communityId }) }],
   ];
@@ -43,6 +43,16 @@ export function onNewUnit(composer: Composer<BotContext>, env: GridEnv): void {
     minRole: 'staff',
     allowed: (ctx, p) => canStaff(ctx.role, ctx.profile, p.c) && Boolean(env.deps.communities.community(p.c)),
     run: (ctx, _none, p) => env.bot.flows.start(ctx, env.flows.unit, { communityId: p.c }),
+  });
+}
+
+export function onUnitFrontage(composer: Composer<BotContext>, env: GridEnv): void {
+  onButton(composer, {
+    codec: unitFrontageButton,
+    minRole: 'staff',
+    load: (p) => findUnit(env.deps.db, p.id),
+    may: (ctx, u) => canStaff(ctx.role, ctx.profile, u.community_id),
+    run: (ctx, u) => env.bot.flows.start(ctx, env.flows.unit, { communityId: u.community_id, unitId: Number(u.id), name: u.name }),
   });
 }
 

@@ -51,12 +51,12 @@ export function mapUrl(latitude: number, longitude: number): string {
 
 /**
  * Where a report is: its building ("near" it when the building was resolved from a shared
- * location), the spot, and for a shared location a map link, or its coordinates when no
+ * location; "near" a configured spot instead when one was nearer still), the spot, and for a shared location a map link, or its coordinates when no
  * configured building is near.
  */
 export function placeText(
   deps: Pick<ViewDeps, 'communities'>,
-  r: Pick<Report, 'community_id' | 'building_id' | 'spot' | 'latitude' | 'longitude'>,
+  r: Pick<Report, 'community_id' | 'building_id' | 'spot_id' | 'spot' | 'latitude' | 'longitude'>,
   t: Translate,
   locale: Locale,
   opts: PlaceOptions = {},
@@ -64,7 +64,9 @@ export function placeText(
   const parts: string[] = [];
   const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
   const located = r.latitude !== null && r.longitude !== null;
-  if (building) {
+  const near = r.spot_id ? deps.communities.spot(r.community_id, r.spot_id) : undefined;
+  if (near) parts.push(t('hazards.near_spot', { spot: escapeHtml(localName(near.name, locale)) }));
+  else if (building) {
     const name = escapeHtml(localName(building.name, locale));
     parts.push(located ? t('hazards.near_building', { building: name }) : name);
   }

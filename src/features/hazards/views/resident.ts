@@ -200,13 +200,14 @@ export function reportDetailView(
 /** The place of a report being written, for the review before it is submitted. */
 export function draftPlace(
   deps: Pick<ViewDeps, 'communities'>,
-  draft: { communityId: string; buildingId?: string; spot?: string; location?: { latitude: number; longitude: number } },
+  draft: { communityId: string; buildingId?: string; spotId?: string; spot?: string; location?: { latitude: number; longitude: number } },
   t: Translate,
   locale: Locale,
 ): string {
   const r = {
     community_id: draft.communityId,
     building_id: draft.buildingId ?? null,
+    spot_id: draft.spotId ?? null,
     spot: draft.spot ?? null,
     latitude: draft.location?.latitude ?? null,
     longitude: draft.location?.longitude ?? null,
