@@ -358,6 +358,7 @@ await (async () => {
   buttons.push({ name: 'answer a duty hand-over (da)', allowed: ['staff'], data: `da|${handover}|n` });
   const unitId = await createUnit(world.db, now(), { communityId: 'meiyuan', name: 'Bank', buildingIds: ['b4'], by: people.staff.id });
   buttons.push({ name: "invite a unit's contact (ui)", allowed: ['staff', 'admin'], data: `ui|${unitId}` });
+  buttons.push({ name: "choose a unit's frontage anew (uf)", allowed: ['staff', 'admin'], data: `uf|${unitId}` });
   buttons.push({ name: 'register a partner unit (un)', allowed: ['staff', 'admin'], data: 'un|meiyuan' });
   const handedUpId = (await fileReport(
     await world.resident('Carl', { locale: 'en', unit: '7-701' }),
