@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config';
-import { loadCommunityConfig } from '../src/community/config';
+import { Communities, loadCommunityConfig } from '../src/community/config';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,5 +92,18 @@ describe('community configuration', () => {
     expect(() => loadCommunityConfig(file)).toThrow(/COMMUNITY_CONFIG .*bad\.json at communities\.0\.id/);
     writeFileSync(file, '{ nope');
     expect(() => loadCommunityConfig(file)).toThrow(/cannot be read as JSON/);
+  });
+
+  it("reads a community's named spots: a location within spotRadiusMeters is near one, and spot ids are unique", () => {
+    const example = loadCommunityConfig('src/community/example.json');
+    const communities = new Communities(example);
+    expect(communities.settings.spotRadiusMeters).toBe(50);
+    expect(communities.nearestSpot('meiyuan', { latitude: 31.2287, longitude: 121.4734 })?.id).toBe('south_bus');
+    expect(communities.nearestSpot('meiyuan', { latitude: 31.2304, longitude: 121.4737 })).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'linli-'));
+    const file = join(dir, 'spots.json');
+    const [meiyuan] = example.communities;
+    writeFileSync(file, JSON.stringify({ ...example, communities: [{ ...meiyuan, spots: [meiyuan.spots[0], meiyuan.spots[0]] }] }));
+    expect(() => loadCommunityConfig(file)).toThrow(/communities\.0\.spots: duplicate spot id "east_market"/);
   });
 });
