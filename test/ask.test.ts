@@ -303,3 +303,36 @@ describe('questions past their SLA', () => {
     expect(olga.last()!.buttons()).toEqual(['⬜ Overdue only']);
   });
 });
+
+/**
+ * Telegram picks update ids at random after a week without updates, so an old question's update
+ * id may come back on someone else's message: it files a new question, never finds the old one.
+ */
+describe('an update id Telegram uses again after a week', () => {
+  let world: World;
+  beforeAll(async () => void (world = await startWorld({ mode: 'webhook' })));
+  afterAll(() => stopClean(world));
+
+  /** Asks through /ask, the question's text delivered under `updateId`. */
+  const askAs = async (who: EmulatedUser, text: string, updateId: number) => {
+    await who.send('/ask');
+    await who.press('❓ 提问');
+    await who.press('证件与办事');
+    await who.sendUpdate({ update_id: updateId, message: { text } });
+    return who.last()!.text ?? '';
+  };
+
+  it('files a new question for the second asker and clears the old id in the daily clean-up', async () => {
+    const ana = await world.resident('Ana');
+    expect(await askAs(ana, '社区食堂周末开门吗？', 900_000)).toMatch(/^📨 您的问题 Q-1 /);
+    world.clock.advance(8 * 24 * HOUR);
+    await world.app.scheduler.run(world.app.scheduler.jobs.find((j) => j.name === 'forget-processed-updates')!);
+    const bo = await world.resident('Bo');
+    expect(await askAs(bo, '垃圾分类的投放时间是几点？', 900_000)).toMatch(/^📨 您的问题 Q-2 /);
+    const rows = await world.db.selectFrom('questions').select(['id', 'asker_id', 'update_id']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 1, asker_id: ana.id, update_id: null },
+      { id: 2, asker_id: bo.id, update_id: 900_000 },
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import type { Locale } from '../i18n';
 import type { Executor } from '../store/db';
 import type { FaqEntriesTable, QuestionKind, QuestionsTable } from '../store/schema/ask';
 import { audit } from './audit';
+import { REDELIVERY_WINDOW } from './redelivery';
 
 /**
  * Questions and suggestions to the committee (/ask), their thread, and the FAQ. A question
@@ -31,9 +32,15 @@ export interface NewQuestion {
 }
 
 /** The question an update filed already (handled again after a crash). */
-export function questionOfUpdate(tx: Executor, updateId: number | undefined): Promise<Question | undefined> {
-  if (updateId === undefined) return Promise.resolve(undefined);
-  return tx.selectFrom('questions').selectAll().where('update_id', '=', updateId).executeTakeFirst();
+export function questionOfUpdate(tx: Executor, now: number, q: NewQuestion): Promise<Question | undefined> {
+  if (q.updateId === undefined) return Promise.resolve(undefined);
+  return tx
+    .selectFrom('questions')
+    .selectAll()
+    .where('update_id', '=', q.updateId)
+    .where('asker_id', '=', q.askerId)
+    .where('created_at', '>=', now - REDELIVERY_WINDOW)
+    .executeTakeFirst();
 }
 
 export async function createQuestion(tx: Executor, now: number, q: NewQuestion): Promise<Question> {

@@ -18,6 +18,7 @@ import {
 import { answersFor } from './grid';
 import { canStaff } from './roles';
 import type { VoiceNote } from './voice';
+import { REDELIVERY_WINDOW } from './redelivery';
 
 /**
  * Hazard reports: creating one, "same issue" support, every status change through the table
@@ -47,9 +48,15 @@ export function findReport(db: Executor, id: number) {
 }
 
 /** The report this update filed already, when it is handled again after a crash cut it short. */
-export function reportOfUpdate(db: Executor, updateId: number | undefined) {
-  if (updateId === undefined) return Promise.resolve(undefined);
-  return db.selectFrom('reports').selectAll().where('update_id', '=', updateId).executeTakeFirst();
+export function reportOfUpdate(db: Executor, now: number, draft: Pick<NewReport, 'updateId' | 'reporterId'>) {
+  if (draft.updateId === undefined) return Promise.resolve(undefined);
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('update_id', '=', draft.updateId)
+    .where('reporter_id', '=', draft.reporterId)
+    .where('created_at', '>=', now - REDELIVERY_WINDOW)
+    .executeTakeFirst();
 }
 
 export interface NewReport {

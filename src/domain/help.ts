@@ -4,6 +4,7 @@ import type { Db, Executor } from '../store/db';
 import type { HelpRequestsTable, TaskStatus, TasksTable } from '../store/schema/help';
 import { audit } from './audit';
 import { voiceOf, type VoiceNote } from './voice';
+import { REDELIVERY_WINDOW } from './redelivery';
 
 /**
  * Help requests and their tasks. A request is what a resident asked for; a task is one
@@ -140,9 +141,15 @@ export function teamFor(communities: Communities, communityId: string, type: str
 }
 
 /** The request an update filed already (handled again after a crash), with its latest task. */
-async function filedByUpdate(tx: Executor, updateId: number | undefined) {
-  if (updateId === undefined) return undefined;
-  const row = await tx.selectFrom('help_requests').select('id').where('update_id', '=', updateId).executeTakeFirst();
+async function filedByUpdate(tx: Executor, now: number, r: NewRequest) {
+  if (r.updateId === undefined) return undefined;
+  const row = await tx
+    .selectFrom('help_requests')
+    .select('id')
+    .where('update_id', '=', r.updateId)
+    .where('requester_id', '=', r.requesterId)
+    .where('created_at', '>=', now - REDELIVERY_WINDOW)
+    .executeTakeFirst();
   if (!row) return undefined;
   const task = await tx.selectFrom('tasks').selectAll().where('request_id', '=', row.id).orderBy('id', 'desc').executeTakeFirst();
   return { request: (await findRequest(tx, row.id))!, task };
@@ -163,7 +170,7 @@ export async function createRequest(
 ): Promise<{ request: HelpRequest; task: Task | undefined }> {
   const approved = r.approvedBy !== undefined;
   return db.transaction().execute(async (tx) => {
-    const filed = await filedByUpdate(tx, r.updateId);
+    const filed = await filedByUpdate(tx, now, r);
     if (filed) return filed;
     const { id } = await tx
       .insertInto('help_requests')

@@ -5,6 +5,7 @@ import { audit } from '../../domain/audit';
 import { applyGrant } from '../../domain/grid';
 import { redeemInvite } from '../../domain/invites';
 import { ensureLead } from '../../domain/volunteers';
+import { REDELIVERY_WINDOW } from '../../domain/redelivery';
 
 /** What happens when someone accepts an invitation or erases themselves. */
 
@@ -40,4 +41,13 @@ export async function forgetProcessedUpdates(deps: Pick<CoreDeps, 'db'>, now: nu
     .deleteFrom('processed_updates')
     .where('at', '<', now - 7 * DAY)
     .execute();
+  // Past the window nothing can be redelivered, and Telegram may reuse an id (src/domain/redelivery.ts).
+  for (const table of ['reports', 'help_requests', 'questions', 'broadcasts'] as const) {
+    await deps.db
+      .updateTable(table)
+      .set({ update_id: null })
+      .where('update_id', 'is not', null)
+      .where('created_at', '<', now - REDELIVERY_WINDOW)
+      .execute();
+  }
 }

@@ -347,7 +347,7 @@ export async function continueInPrivate(deps: HazardDeps, userId: number, t: Tra
 export async function submitReport(deps: HazardDeps, now: number, draft: NewReport): Promise<Report> {
   const report = await deps.db.transaction().execute(async (tx) => {
     // Handled again after a crash: the report and its card exist already.
-    const filed = await reportOfUpdate(tx, draft.updateId);
+    const filed = await reportOfUpdate(tx, now, draft);
     if (filed) return filed;
     const r = await createReport(tx, now, draft);
     const responder = r.emergency ? undefined : await firstResponderFor(tx, r.community_id, r.building_id, r.spot_id);

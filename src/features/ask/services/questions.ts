@@ -87,7 +87,7 @@ export async function submitQuestion(deps: AskDeps, draft: NewQuestion): Promise
   const now = deps.clock.now();
   const q = await deps.db.transaction().execute(async (tx) => {
     // Handled again after a crash: the question and its card exist already.
-    const filed = await questionOfUpdate(tx, draft.updateId);
+    const filed = await questionOfUpdate(tx, now, draft);
     if (filed) return filed;
     const created = await createQuestion(tx, now, draft);
     await postCard(deps, tx, now, created);
