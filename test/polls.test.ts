@@ -253,8 +253,11 @@ describe('an anonymous poll', () => {
   });
 });
 
-/** Columns that hold when or in what order something happened (not who or what): left out of the comparison. */
-const ORDER_COLUMNS = /(_at$|^at$|^message_id$|^not_before$|^lease_|^expires$)/;
+/**
+ * Columns that hold when or in what order something happened (not who or what): left out of the
+ * comparison. An update id is Telegram's sequence number of a press, as voted_at is its time.
+ */
+const ORDER_COLUMNS = /(_at$|^at$|^message_id$|^not_before$|^lease_|^expires$|update_id$)/;
 
 function rowsMentioning(userId: number): string[] {
   const mentions = new RegExp(`(^|\\D)${userId}(\\D|$)`);
@@ -449,6 +452,36 @@ const dataOf = (m: BotMessageView, label: RegExp) =>
   (m.reply_markup?.inline_keyboard ?? []).flat().find((b) => label.test(b.text))!.callback_data!;
 const CHANGE = /Change my vote/;
 
+/** What the receipt under Change my vote says: the options as cast, and the change count. */
+const receiptIn = (m: BotMessageView) => {
+  const { was, changes } = changeButton.unpack(dataOf(m, CHANGE))!;
+  return { was, changes };
+};
+
+/**
+ * Presses `label` on the voter's poll message as one update whose handler wrote the ballot but
+ * never edited the message (the edit fails, as if the process died there), then has the same
+ * update handled again as after a restart: its claim left unfinished by a dead process whose
+ * lease ran out (update-claims.ts). Returns the buttons as the first handling left them.
+ */
+async function pressDyingBeforeEdit(u: EmulatedUser, question: string, label: RegExp): Promise<string[]> {
+  const view = pollMessage(u, question);
+  const message = world.emu
+    .chat(u.id)
+    .history()
+    .find((m) => m.message_id === view.message_id);
+  world.emu.faults.add({ method: 'editMessageText', chatId: u.id, kind: '5xx' });
+  const update = await u.sendUpdate({ callback_query: { data: dataOf(view, label), message } });
+  const left = buttonsOf(pollMessage(u, question));
+  await world.db
+    .updateTable('processed_updates')
+    .set({ owner: 'a-dead-process', lease_until: world.clock.now() - 1, finished_at: null })
+    .where('update_id', '=', update.update_id)
+    .execute();
+  await world.emu.injectUpdate(update);
+  return left;
+}
+
 describe('an anonymous vote changed', () => {
   it('changes with the receipt in its voter’s own message; an old, forged or borrowed receipt changes nothing, and a lost one leaves the vote', async () => {
     const hana = await world.resident('Neighbour', { building: 'b4', locale: 'en' });
@@ -524,6 +557,55 @@ describe('an anonymous vote changed', () => {
     expect(await talliesOf(poll.id)).toEqual([1, 0]);
     expect((await vote(jo, q, 'No')).answer?.text).toBe('Your vote is changed.');
     expect(await talliesOf(poll.id)).toEqual([0, 1]);
+  });
+
+  it('a press whose answer fails (Telegram down, or the query too old) still redraws the voter’s message with a receipt that works', async () => {
+    const lu = await world.resident('Lu', { building: 'b4', locale: 'en' });
+    const q = 'Should the notice board move to the lobby?';
+    const poll = await createPoll({ question: q, options: ['Yes', 'No'], anonymous: true, building: '4' });
+    await vote(lu, q, 'Yes');
+    const messageId = pollMessage(lu, q).message_id;
+    await lu.press(/^⬜ 2\. No/, { messageId });
+    world.emu.faults.add({ method: 'answerCallbackQuery', kind: '5xx' });
+    const unanswered = await lu.press(CHANGE, { messageId });
+    expect(await talliesOf(poll.id)).toEqual([0, 1]);
+    expect(buttonsOf(pollMessage(lu, q))).toEqual(['⬜ 1. Yes', '✅ 2. No', '🗳 Change my vote']);
+    expect(receiptIn(pollMessage(lu, q))).toEqual({ was: 2, changes: 1 });
+    // The failed answer is logged, not taken for a failed update: no apology follows.
+    expect(unanswered.answer).toBeUndefined();
+    // The receipt it carries is the one for the change: Lu can change her vote again.
+    expect((await vote(lu, q, 'Yes')).answer?.text).toBe('Your vote is changed.');
+    expect(await talliesOf(poll.id)).toEqual([1, 0]);
+  });
+
+  it('a Vote or Change press handled again after its handler died before the edit counts once and gives the receipt back', async () => {
+    const mo = await world.resident('Neighbour', { building: 'b4', locale: 'en' });
+    const ned = await world.resident('Neighbour', { building: 'b4', locale: 'en' });
+    const q = 'Which evening should the courtyard film night be?';
+    const poll = await createPoll({ question: q, options: ['Friday', 'Saturday', 'Sunday'], anonymous: true, building: '4' });
+
+    await mo.press(/^⬜ 1\. Friday/, { messageId: pollMessage(mo, q).message_id });
+    expect(await pressDyingBeforeEdit(mo, q, /🗳 Vote/)).toEqual(['✅ 1. Friday', '⬜ 2. Saturday', '⬜ 3. Sunday', '🗳 Vote']);
+    expect(await talliesOf(poll.id)).toEqual([1, 0, 0]);
+    expect(buttonsOf(pollMessage(mo, q))).toEqual(['✅ 1. Friday', '⬜ 2. Saturday', '⬜ 3. Sunday', '🗳 Change my vote']);
+    expect(receiptIn(pollMessage(mo, q))).toEqual({ was: 1, changes: 0 });
+    const firstReceipt = dataOf(pollMessage(mo, q), CHANGE);
+
+    await mo.press(/^⬜ 2\. Saturday/, { messageId: pollMessage(mo, q).message_id });
+    await pressDyingBeforeEdit(mo, q, CHANGE);
+    expect(await talliesOf(poll.id)).toEqual([0, 1, 0]);
+    expect(buttonsOf(pollMessage(mo, q))).toEqual(['⬜ 1. Friday', '✅ 2. Saturday', '⬜ 3. Sunday', '🗳 Change my vote']);
+    expect(receiptIn(pollMessage(mo, q))).toEqual({ was: 2, changes: 1 });
+    const [row] = await world.db.selectFrom('polls').select('voters').where('id', '=', poll.id).execute();
+    expect(row!.voters).toBe(1);
+
+    // Any other press is judged as before: the receipt from before the change, or Mo's new one pressed by Ned.
+    expect((await mo.pressData(firstReceipt)).answer?.text).toMatch(/from before your last change/);
+    expect((await ned.pressData(dataOf(pollMessage(mo, q), CHANGE))).answer?.text).toMatch(/from before your last change/);
+    expect(await talliesOf(poll.id)).toEqual([0, 1, 0]);
+    // And the receipt given back works.
+    expect((await vote(mo, q, 'Sunday')).answer?.text).toBe('Your vote is changed.');
+    expect(await talliesOf(poll.id)).toEqual([0, 0, 1]);
   });
 
   it('its longest buttons fit in 64 bytes', () => {

@@ -4,6 +4,7 @@ import type { Db, Executor } from '../store/db';
 import type { User } from '../store/schema';
 import type { Audience } from '../store/schema/delivery';
 import { audit } from './audit';
+import { REDELIVERY_WINDOW } from './redelivery';
 
 /**
  * Resident votes (居民议事, 评选 in rounds). A ballot is cast by a voter: a person, or on a
@@ -33,6 +34,8 @@ import { audit } from './audit';
  * - An anonymous vote changes only with its receipt: the options as cast and the voter's change
  *   count, signed with a key derived from the bot token. A receipt lost (the message deleted,
  *   the bot token replaced) leaves the vote standing as cast; /polls cannot redraw it.
+ * - A Vote or Change press handled again after a crash finds its own write by its update id (kept
+ *   on the voter row) and answers as it did, counting once; the voter's message gets its receipt.
  * - A reminder goes once, a day before closing, to those reached who have not voted and still
  *   take notices; a poll sent less than a day before closing has none.
  * - Next round: the top K, and any tied with the K-th, with at least one vote each.
@@ -143,6 +146,9 @@ export interface Ballot {
   voter_key: string;
   /** Times it was changed: signed into an anonymous voter's receipt. */
   changes: number;
+  /** The update whose press last wrote it, and when. */
+  last_update_id: number | null;
+  voted_at: number;
   /** Named polls: the options chosen; anonymous: undefined. */
   choices?: number[];
 }
@@ -151,12 +157,12 @@ export interface Ballot {
 export async function ballotOf(db: Executor, poll: Pick<PollRow, 'id' | 'anonymous'>, key: string): Promise<Ballot | undefined> {
   const row = await db
     .selectFrom('poll_voters')
-    .select(['user_id', 'voter_key', 'changes'])
+    .select(['user_id', 'voter_key', 'changes', 'last_update_id', 'voted_at'])
     .where('poll_id', '=', poll.id)
     .where('voter_key', '=', key)
     .executeTakeFirst();
   if (!row) return undefined;
-  const ballot = { ...row, changes: Number(row.changes) };
+  const ballot = { ...row, changes: Number(row.changes), last_update_id: row.last_update_id ?? null, voted_at: Number(row.voted_at) };
   if (poll.anonymous) return ballot;
   const choices = await db
     .selectFrom('poll_choices')
@@ -181,6 +187,8 @@ interface Voter {
   key: string;
   userId: number;
   buildingId: string | null;
+  /** The update whose press casts it. */
+  updateId: number;
 }
 
 /**
@@ -188,7 +196,8 @@ interface Voter {
  * so a closing that runs at the same instant waits for this ballot (PostgreSQL locks the row)
  * or this ballot sees the poll closed; the voter row's primary key lets one ballot per voter
  * in, whichever process or household member is first. An anonymous ballot changes only with
- * the receipt of it (`castAs`); without one it is 'final'.
+ * the receipt of it (`castAs`); without one it is 'final'. A press handled again finds its own
+ * write done (see redone).
  */
 export async function castVote(
   db: Db,
@@ -210,17 +219,46 @@ export async function castVote(
     if (await firstBallot(tx, now, poll, voter, options)) return 'voted';
     const ballot = await ballotOf(tx, poll, voter.key);
     if (ballot?.user_id !== voter.userId) return 'household_voted';
-    if (!poll.anonymous) return changeBallot(tx, now, poll, ballot, { options: ballot.choices ?? [], changes: ballot.changes }, options);
+    const again = redone(now, poll, ballot, voter.updateId, castAs);
+    if (again) return again;
+    if (!poll.anonymous) return changeBallot(tx, now, poll, voter, { options: ballot.choices ?? [], changes: ballot.changes }, options);
     if (!castAs) return 'final';
-    return ballot.changes === castAs.changes ? changeBallot(tx, now, poll, ballot, castAs, options) : 'stale';
+    return ballot.changes === castAs.changes ? changeBallot(tx, now, poll, voter, castAs, options) : 'stale';
   });
+}
+
+/**
+ * This very press wrote the ballot last: the update was handled again after a crash
+ * (update-claims.ts), maybe before the voter's message got its new receipt. It answers as it
+ * did, without counting again, and the caller issues the receipt again for the press's options:
+ * the same update carries the same options, and its write was the last, so that is what is
+ * counted. Telegram numbers updates, so no other press (a double tap, a copied or older receipt,
+ * another person) has this id within the day it redelivers one; after a week without updates it
+ * may reuse ids (redelivery.ts), so an older write is not this press. An anonymous ballot's count
+ * must also be the one this press led to (its receipt's plus one, or 0 for a first vote).
+ * Anonymity: the update id names the press, not what it chose (the bot keeps no update's
+ * buttons; processed_updates holds the id alone). On PostgreSQL it is written in the same row,
+ * by the same transaction, as before: the voter row, the poll row and every tally row, so the
+ * rows sharing the voter's xmin are the same whatever was chosen (test/polls-postgres.test.ts).
+ */
+function redone(now: number, poll: Pick<PollRow, 'anonymous'>, ballot: Ballot, updateId: number, castAs?: CastAs) {
+  if (ballot.last_update_id !== updateId || ballot.voted_at < now - REDELIVERY_WINDOW) return undefined;
+  if (poll.anonymous && ballot.changes !== (castAs ? castAs.changes + 1 : 0)) return undefined;
+  return ballot.changes === 0 ? 'voted' : 'changed';
 }
 
 /** The voter's first ballot, unless they (or their household) have one. */
 async function firstBallot(tx: Executor, now: number, poll: Pick<PollRow, 'id' | 'anonymous'>, voter: Voter, options: number[]) {
   const inserted = await tx
     .insertInto('poll_voters')
-    .values({ poll_id: poll.id, voter_key: voter.key, user_id: voter.userId, building_id: voter.buildingId, voted_at: now })
+    .values({
+      poll_id: poll.id,
+      voter_key: voter.key,
+      user_id: voter.userId,
+      building_id: voter.buildingId,
+      voted_at: now,
+      last_update_id: voter.updateId,
+    })
     .onConflict((oc) => oc.columns(['poll_id', 'voter_key']).doNothing())
     .returning('poll_id')
     .executeTakeFirst();
@@ -240,7 +278,7 @@ async function changeBallot(
   tx: Executor,
   now: number,
   poll: Pick<PollRow, 'id' | 'anonymous'>,
-  ballot: Ballot,
+  voter: Voter,
   was: CastAs,
   options: number[],
 ): Promise<VoteOutcome> {
@@ -248,16 +286,16 @@ async function changeBallot(
   if (sorted(was.options) === sorted(options)) return 'unchanged';
   const bumped = await tx
     .updateTable('poll_voters')
-    .set((eb) => ({ voted_at: now, changes: eb('changes', '+', 1) }))
+    .set((eb) => ({ voted_at: now, last_update_id: voter.updateId, changes: eb('changes', '+', 1) }))
     .where('poll_id', '=', poll.id)
-    .where('voter_key', '=', ballot.voter_key)
+    .where('voter_key', '=', voter.key)
     .where('changes', '=', was.changes)
     .executeTakeFirst();
   if (Number(bumped.numUpdatedRows) === 0) return 'stale';
   await recount(tx, poll.id, options, was.options);
   if (poll.anonymous) return 'changed';
-  await tx.deleteFrom('poll_choices').where('poll_id', '=', poll.id).where('voter_key', '=', ballot.voter_key).execute();
-  await writeChoices(tx, poll.id, ballot.voter_key, options);
+  await tx.deleteFrom('poll_choices').where('poll_id', '=', poll.id).where('voter_key', '=', voter.key).execute();
+  await writeChoices(tx, poll.id, voter.key, options);
   return 'changed';
 }
 
@@ -426,9 +464,10 @@ export async function eraseVotes(db: Executor, userId: number): Promise<void> {
     await db.deleteFrom('poll_choices').where('poll_id', '=', r.poll_id).where('voter_key', '=', r.voter_key).execute();
     // A personal key names the person: it becomes an opaque one. A household's stays, so the household cannot vote again.
     const key = r.voter_key.startsWith('u:') ? `x:${randomUUID()}` : r.voter_key;
+    // The update id goes too: a log line of that press (its update id beside the user's) would name the person again.
     await db
       .updateTable('poll_voters')
-      .set({ user_id: null, voter_key: key })
+      .set({ user_id: null, voter_key: key, last_update_id: null })
       .where('poll_id', '=', r.poll_id)
       .where('voter_key', '=', r.voter_key)
       .execute();

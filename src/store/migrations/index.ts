@@ -21,6 +21,7 @@ import { reportUpdate } from './021_report_update';
 import { frontageSpots } from './022_frontage_spots';
 import { pollReceipts } from './023_poll_receipts';
 import { requestQuestionUpdate } from './024_request_question_update';
+import { pollVoterUpdate } from './025_poll_voter_update';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -47,5 +48,6 @@ export const migrations: Record<string, Migration> = {
   '022_frontage_spots': frontageSpots,
   '023_poll_receipts': pollReceipts,
   '024_request_question_update': requestQuestionUpdate,
+  '025_poll_voter_update': pollVoterUpdate,
   '018_command_menus': commandMenus,
 };

@@ -44,6 +44,8 @@ export interface PollVotersTable {
   voted_at: number;
   /** Times the ballot was changed (023): signed into an anonymous voter's receipt, so an older receipt is refused. */
   changes: Generated<number>;
+  /** The update whose press last wrote the ballot (025): that press, handled again after a crash, re-issues the receipt. */
+  last_update_id?: number | null;
 }
 
 /** Counts per option, with no voter. */

@@ -49,16 +49,27 @@ async function retick(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: nu
   return ctx.editMessageReplyMarkup({ inline_keyboard: keyboard }).catch(() => undefined);
 }
 
-/** Vote (or Change): the ballot, the answer, and the message redrawn as voted; an anonymous voter's with a new receipt. */
-async function castAndRedraw(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, receipt?: Receipt) {
-  const outcome = await vote(deps, deps.clock.now(), poll, ctx.profile!, mask, receipt);
-  await ctx.answerCbQuery(ctx.t(`polls.outcome_${outcome}`), { show_alert: !['voted', 'changed', 'unchanged'].includes(outcome) });
-  // Unchanged or final: the message already says so (Telegram refuses an edit that changes nothing).
-  if (outcome !== 'voted' && outcome !== 'changed') return;
+/** The message redrawn as voted: an anonymous voter's with the receipt of the ballot as it now stands. */
+async function redrawVoted(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number) {
   const ballot = await currentBallot(deps, poll, ctx.profile!);
   const cast = poll.anonymous ? mask : optionsMask(ballot?.choices ?? []);
   const next = poll.anonymous && ballot ? issueReceipt(deps, poll, ctx.profile!, cast, ballot.changes) : undefined;
   return redraw(deps, ctx, poll, cast, votedLine(ctx.t, pollView(poll), ballot?.choices), next);
+}
+
+/**
+ * Vote (or Change): the ballot, the message redrawn as voted, then the answer. The redraw comes
+ * first because on an anonymous poll it delivers the new receipt, the only way to change the
+ * vote again: an answer that fails ("query is too old" under load) only loses the toast.
+ */
+async function castAndRedraw(deps: CoreDeps, ctx: PressContext, poll: PollRow, mask: number, receipt?: Receipt) {
+  const outcome = await vote(deps, { now: deps.clock.now(), updateId: ctx.update.update_id }, poll, ctx.profile!, mask, receipt);
+  // Unchanged or final: the message already says so (Telegram refuses an edit that changes nothing).
+  if (outcome === 'voted' || outcome === 'changed') await redrawVoted(deps, ctx, poll, mask);
+  const alert = !['voted', 'changed', 'unchanged'].includes(outcome);
+  await ctx
+    .answerCbQuery(ctx.t(`polls.outcome_${outcome}`), { show_alert: alert })
+    .catch((err) => ctx.log.warn({ err }, 'could not answer a vote press'));
 }
 
 export function onPollButtons(composer: Composer<BotContext>, deps: CoreDeps): void {

@@ -34,10 +34,16 @@ export function toggled(poll: PollRow, mask: number, option: number): number {
 /** A forged mask (options the poll does not have) is not a ballot. */
 export const validMask = (poll: PollRow, mask: number) => mask >= 0 && mask < 1 << optionsOf(poll).length;
 
+/** When, and by which update, a press casts a ballot. */
+export interface Press {
+  now: number;
+  updateId: number;
+}
+
 /** Casts the ticked options; an anonymous voter changing their vote brings the receipt of what they cast, which must be this bot's for them. */
 export async function vote(
   deps: Pick<CoreDeps, 'db' | 'config'>,
-  now: number,
+  press: Press,
   poll: PollRow,
   user: User,
   mask: number,
@@ -52,7 +58,8 @@ export async function vote(
   const key = voterKey(poll, user)!;
   if (receipt && !genuine(deps, poll, key, receipt)) return 'stale';
   const castAs = receipt && { options: maskOptions(receipt.mask, count), changes: receipt.changes };
-  return castVote(deps.db, now, poll, { key, userId: user.id, buildingId: user.building_id }, options, castAs);
+  const voter = { key, userId: user.id, buildingId: user.building_id, updateId: press.updateId };
+  return castVote(deps.db, press.now, poll, voter, options, castAs);
 }
 
 /** Was this receipt signed by this bot, for this voter of this anonymous poll? */
