@@ -32,14 +32,17 @@ export function timeExample(at: number, locale: Locale, timeZone: string): strin
   return formatLocalTime(zonedEpoch({ year, month, day, hour: 14, minute: 30 }, timeZone), locale, timeZone);
 }
 
-/** A local date and time typed by staff, or the polite retry with an example near `exampleAt`. */
-export function localTimeAnswer<S>(
+/**
+ * A local date and time typed by staff, or the polite retry with an example near `exampleAt`.
+ * `then` may finish asynchronously (a step that saves); a synchronous one keeps a plain Outcome.
+ */
+export function localTimeAnswer<S, R extends Outcome | Promise<Outcome>>(
   timeZone: string,
   input: Input,
   c: FlowContext<S>,
   exampleAt: number,
-  then: (at: number) => Outcome,
-): Outcome {
+  then: (at: number) => R,
+): Outcome | R {
   const at = input.kind === 'text' ? parseLocalTime(input.text, timeZone, c.now) : undefined;
   return at === undefined ? { retry: c.t('notices.bad_time', { example: timeExample(exampleAt, c.locale, timeZone) }) } : then(at);
 }

@@ -85,10 +85,31 @@ export function zonedEpoch(t: { year: number; month: number; day: number; hour?:
   return guess;
 }
 
+/** A local calendar day, with no time of day: its zonedEpoch is the day's local midnight. */
+export interface LocalDay {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * The local day of an instant. Not its wallClock: zonedEpoch reads a wall clock's hour and
+ * minute too, so a day taken from one would start at that minute rather than at midnight.
+ */
+export function localDay(epochMs: number, timeZone: string): LocalDay {
+  const { year, month, day } = wallClock(epochMs, timeZone);
+  return { year, month, day };
+}
+
 /** The local calendar day `days` after the given one (negative goes back). */
-export function addDays(d: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
+export function addDays(d: LocalDay, days: number): LocalDay {
   const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** How many calendar days from `a` to `b` (negative when b is earlier). */
+export function daysBetween(a: LocalDay, b: LocalDay): number {
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

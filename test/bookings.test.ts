@@ -260,4 +260,34 @@ describe('bookings around the holidays and the last hour', () => {
       expect(press.answer?.text).toMatch(/no longer valid/);
     }
   });
+
+  it('a slot already begun stays on the list to be marked, and marking keeps the bookings before it', async () => {
+    // Still 09:10 on the 19th: Cy's and Di's 09:00 began ten minutes ago, exactly the ones to mark now.
+    await lin.send('/bookings');
+    const list = lin.last()!;
+    expect(list.text).toMatch(/⏳ 09:00 Service hall: papers and certificates · Cy/);
+    expect(list.text).toMatch(/⏳ 09:00 Service hall: papers and certificates · Di/);
+    await lin.press(/ Cy came$/, { messageId: list.message_id });
+    const dan = await world.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('starts_at', '=', feb(19, 9, 30))
+      .executeTakeFirstOrThrow();
+    await lin.pressData(`ka|${dan.id}|n`, { messageId: list.message_id });
+    const after = lin.last()!;
+    expect(after.text).toMatch(/✅ 09:00 Service hall: papers and certificates · Cy/);
+    expect(after.text).toMatch(/⏳ 09:00 Service hall: papers and certificates · Di/);
+    expect(after.text).toMatch(/❌ 09:30 Service hall: papers and certificates · Dan/);
+    expect(after.buttons().some((b) => b.includes('Di came'))).toBe(true);
+  });
+
+  it("a forged Came / No-show for a later day's booking is refused and marks nothing", async () => {
+    const gus = await world.db.selectFrom('bookings').selectAll().where('starts_at', '=', feb(22, 14)).executeTakeFirstOrThrow();
+    for (const came of ['n', 'y']) {
+      const press = await lin.pressData(`ka|${gus.id}|${came}`);
+      expect(press.answer?.text).toMatch(/no longer valid/);
+    }
+    // Still booked: Gus may cancel it, and will be reminded.
+    expect(await booking(`B-${gus.id}`)).toMatchObject([{ status: 'booked', marked_at: null, hour_reminded_at: null }]);
+  });
 });

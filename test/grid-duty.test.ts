@@ -224,3 +224,29 @@ describe('a handed-up report fixed by any path', () => {
     expect(await routeNotes(h.world, r.id)).toContain('handup:fixed');
   });
 });
+
+describe("a hand-up's expected date", () => {
+  const h = hazardSuite();
+  const localDay = (at: number) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
+  it('a date more than a year ahead is refused politely and hands nothing up; an ordinary one then does', async () => {
+    const gu = await h.world.resident('Gu', { building: 'b5' });
+    const r = await h.reportAtHome(gu, '路灯损坏', '五号楼门口的路灯不亮');
+    await h.lin.pressData(staffButton.pack({ action: 'hand_up', id: r.id }), { in: h.group, messageId: h.cardOf(r.id).message_id });
+    await h.world.flush();
+    await h.lin.press(/the street office/);
+    await h.lin.send('JD-2031-9');
+    // A slip of the year: the hand-up would never come due, so never be chased.
+    await h.lin.send('2099-03-04 17:00');
+    expect(h.lin.last()!.text).toMatch(/^⚠️ Sorry, that date is too far ahead\. Please give one within the next 365 days\.\n/);
+    expect((await h.latest()).status).toBe('new');
+    expect(await h.world.db.selectFrom('hand_ups').selectAll().where('report_id', '=', r.id).execute()).toEqual([]);
+    // Still at the same step: an ordinary date hands it up.
+    const day = localDay(h.world.clock.now() + 30 * DAY);
+    await h.lin.send(`${day} 17:00`);
+    await h.world.flush();
+    expect(h.lin.last()!.text).toContain(`Their answer is expected by ${day} 17:00`);
+    expect((await h.latest()).status).toBe('handed_up');
+  });
+});

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../src/clock';
+import { createUnit, setFrontage, unitsOf } from '../src/domain/units';
+import { migrateToLatest, openDatabase } from '../src/store/db';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { acceptInvite, gridSection, listsReport, routeNotes } from './helpers/grid';
 import { hazardSuite } from './helpers/hazards';
+import { dropFreshDatabases, freshPostgres, PG_URL } from './helpers/postgres';
 
 /** Partner units (驻区单位): registered with /units, their contact invited, reports in their frontage theirs (issue 18). */
 
@@ -190,5 +194,109 @@ describe('partner units: spots of the frontage', () => {
     expect(await h.world.db.selectFrom('unit_frontage').select('building_id').where('unit_id', '=', unitId).execute()).toEqual([
       { building_id: 'b6' },
     ]);
+  });
+
+  it('two staff saving the same frontage at once: neither meets an error, and one choice stands whole', async () => {
+    const mo = await h.world.staff('Mo');
+    const choose = async (who: EmulatedUser, places: string[]) => {
+      await who.send('/units');
+      await who.press('✏️ Frontage · South Gate Bus Company');
+      for (const p of places) await who.press(p);
+    };
+    await choose(h.lin, ['Meiyuan Xincun Building 6', '📍 South gate bus stop']);
+    await choose(mo, ['Meiyuan Xincun Building 6', 'Meiyuan Xincun Building 5']);
+    await h.world.emu.together(async () => {
+      await h.lin.press('✅ Done');
+      await mo.press('✅ Done');
+    });
+    for (const who of [h.lin, mo]) expect(who.last()!.text).toMatch(/frontage is now Meiyuan Xincun Building 6, /);
+    const buildings = await h.world.db.selectFrom('unit_frontage').select('building_id').where('unit_id', '=', unitId).execute();
+    const spots = await h.world.db.selectFrom('unit_spots').select('spot_id').where('unit_id', '=', unitId).execute();
+    const stands = { buildings: buildings.map((b) => b.building_id).sort(), spots: spots.map((s) => s.spot_id) };
+    expect([
+      { buildings: ['b6'], spots: ['south_bus'] },
+      { buildings: ['b5', 'b6'], spots: [] },
+    ]).toContainEqual(stands);
+  });
+});
+
+/**
+ * A frontage is saved whole or not at all. These call the domain directly: two presses through the
+ * emulator reach setFrontage a moment apart, while two calls at once make SQLite's one connection
+ * take their statements in turn, exactly the interleaving two staff can meet on a busy server.
+ */
+describe('partner units: a frontage saved whole', () => {
+  const h = hazardSuite();
+  let unitId: number;
+  const frontageOf = async (id: number) => ({
+    buildings: (await h.world.db.selectFrom('unit_frontage').select('building_id').where('unit_id', '=', id).execute())
+      .map((b) => b.building_id)
+      .sort(),
+    spots: (await h.world.db.selectFrom('unit_spots').select('spot_id').where('unit_id', '=', id).execute()).map((s) => s.spot_id),
+  });
+  beforeAll(async () => {
+    unitId = await createUnit(h.world.db, h.world.clock.now(), {
+      communityId: 'meiyuan',
+      name: 'Meiyuan Bank',
+      buildingIds: ['b1'],
+      spotIds: ['north_square'],
+      by: h.lin.id,
+    });
+  });
+
+  it('two staff saving the same frontage at the same moment: both succeed, and one of the two choices stands whole', async () => {
+    const now = h.world.clock.now();
+    await Promise.all([
+      setFrontage(h.world.db, now, unitId, { buildingIds: ['b6'], spotIds: ['south_bus'] }, h.lin.id),
+      setFrontage(h.world.db, now, unitId, { buildingIds: ['b6', 'b5'], spotIds: [] }, h.lin.id),
+    ]);
+    expect([
+      { buildings: ['b6'], spots: ['south_bus'] },
+      { buildings: ['b5', 'b6'], spots: [] },
+    ]).toContainEqual(await frontageOf(unitId));
+  });
+
+  it('a save or a registration failing part-way changes nothing: the old frontage stands, no half-made unit', async () => {
+    // A fault on the last insert, standing in for a crash after the deletes.
+    await sql`CREATE TRIGGER spot_fault BEFORE INSERT ON unit_spots WHEN NEW.spot_id = 'fault' BEGIN SELECT RAISE(ABORT, 'fault'); END`.execute(
+      h.world.db,
+    );
+    const before = await frontageOf(unitId);
+    const now = h.world.clock.now();
+    await expect(setFrontage(h.world.db, now, unitId, { buildingIds: ['b2'], spotIds: ['fault'] }, h.lin.id)).rejects.toThrow(/fault/);
+    expect(await frontageOf(unitId)).toEqual(before);
+    const units = await h.world.db.selectFrom('partner_units').select('id').execute();
+    await expect(
+      createUnit(h.world.db, now, { communityId: 'meiyuan', name: 'Half Bank', buildingIds: ['b3'], spotIds: ['fault'], by: h.lin.id }),
+    ).rejects.toThrow(/fault/);
+    expect(await h.world.db.selectFrom('partner_units').select('id').execute()).toEqual(units);
+    expect(await h.world.db.selectFrom('unit_frontage').select('unit_id').where('building_id', '=', 'b3').execute()).toEqual([]);
+    await sql`DROP TRIGGER spot_fault`.execute(h.world.db);
+  });
+});
+
+/** On PostgreSQL two transactions run truly side by side: the unit's row lock makes the second wait for the first. */
+describe.skipIf(!PG_URL)('partner units: saving a frontage at once on PostgreSQL', () => {
+  afterAll(dropFreshDatabases);
+
+  it('three staff saving the same frontage at once, twenty times over: no error, one of the choices stands whole', async () => {
+    const db = openDatabase({ kind: 'postgres', url: await freshPostgres() });
+    try {
+      await migrateToLatest(db);
+      const id = await createUnit(db, 1, { communityId: 'meiyuan', name: 'Bank', buildingIds: ['b1'], spotIds: ['north_square'], by: 1 });
+      const choices = [
+        { buildingIds: ['b6'], spotIds: ['south_bus'] },
+        { buildingIds: ['b6', 'b5'], spotIds: [] },
+        { buildingIds: ['b6', 'b5', 'b4'], spotIds: ['south_bus'] },
+      ];
+      for (let i = 0; i < 20; i++) await Promise.all(choices.map((f, by) => setFrontage(db, 2, id, f, by)));
+      const [unit] = await unitsOf(db, 'meiyuan');
+      expect(choices.map((f) => ({ buildings: [...f.buildingIds].sort(), spots: f.spotIds }))).toContainEqual({
+        buildings: [...unit.buildings].sort(),
+        spots: unit.spots,
+      });
+    } finally {
+      await db.destroy();
+    }
   });
 });

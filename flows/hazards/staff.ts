@@ -1,13 +1,12 @@
 import { choiceStep, defineFlow, type FlowContext, type Outcome, requiredTextStep, type Step } from '../../src/bot/flow';
 import { DAY } from '../../src/clock';
 import type { CoreDeps } from '../../src/deps';
-import { parseLocalTime } from '../../src/domain/events';
 import { findHandUp } from '../../src/domain/handups';
 import { HAND_UP_TARGETS, MAX_NOTE, publicId } from '../../src/domain/hazards';
 import type { Action } from '../../src/domain/hazard-status';
 import { moveReport } from '../../src/features/hazards/services';
 import { formatTime, handUpAnswerKeyboard, refusalText } from '../../src/features/hazards/views/card';
-import { timeExample } from '../steps';
+import { localTimeAnswer, timeExample } from '../steps';
 import type { ReportArgs } from './steps';
 
 /**
@@ -27,6 +26,12 @@ interface HandUpState {
 }
 
 const MAX_REF = 100;
+/**
+ * How far ahead a typed expected date may be. A hand-up is only chased once its date passes, so a
+ * slip of the year (2099 for 2029) would leave it unreminded for good; no outside body's answer
+ * is awaited longer than a year.
+ */
+export const MAX_HAND_UP_DAYS = 365;
 
 async function finishMove<S extends { id: number }>(
   deps: CoreDeps,
@@ -115,10 +120,11 @@ function handUpDueStep(deps: CoreDeps): Step<HandUpState> {
     }),
     answer: (input, c) => {
       if (input.kind === 'choice') return input.value === 'default' ? hand(c, undefined) : { retry: c.t('common.pick_a_button') };
-      const at = input.kind === 'text' ? parseLocalTime(input.text, tz, c.now) : undefined;
-      if (at === undefined) return { retry: c.t('notices.bad_time', { example: timeExample(c.now + days * DAY, c.locale, tz) }) };
-      if (at <= c.now) return { retry: c.t('notices.time_in_past') };
-      return hand(c, at);
+      return localTimeAnswer(tz, input, c, c.now + days * DAY, (at) => {
+        if (at <= c.now) return { retry: c.t('notices.time_in_past') };
+        if (at > c.now + MAX_HAND_UP_DAYS * DAY) return { retry: c.t('grid.handup_due_too_far', { days: MAX_HAND_UP_DAYS }) };
+        return hand(c, at);
+      });
     },
   };
 }

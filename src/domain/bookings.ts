@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from '../clock';
 import type { BookableService } from '../community/config';
 import type { Executor } from '../store/db';
 import type { BookingsTable } from '../store/schema/ask';
-import { addDays, isoDate, wallClock, zonedEpoch } from '../zoned-time';
+import { addDays, daysBetween, isoDate, localDay, wallClock, zonedEpoch, type LocalDay } from '../zoned-time';
 import { audit } from './audit';
 import { parseHours, slotStarts } from './office-hours';
 
@@ -184,6 +184,30 @@ export function bookingsBetween(db: Executor, communityId: string, from: number,
     .orderBy('starts_at')
     .orderBy('seat')
     .execute();
+}
+
+/** How many days back and ahead of today /bookings pages; a forged date past them is stale. */
+export const LOOK_DAYS = 31;
+
+/** A day as /bookings' buttons carry it: yyyymmdd. */
+export const dayKey = (d: LocalDay) => d.year * 10000 + d.month * 100 + d.day;
+
+/** A button's yyyymmdd as a day within LOOK_DAYS of today; undefined for a date that is not one, or too far. */
+export function dayOfKey(key: number, now: number, timeZone: string): LocalDay | undefined {
+  const d = { year: Math.floor(key / 10000), month: Math.floor(key / 100) % 100, day: key % 100 };
+  const real = new Date(Date.UTC(d.year, d.month - 1, d.day));
+  if (real.getUTCFullYear() !== d.year || real.getUTCMonth() !== d.month - 1 || real.getUTCDate() !== d.day) return undefined;
+  return Math.abs(daysBetween(localDay(now, timeZone), d)) <= LOOK_DAYS ? d : undefined;
+}
+
+/** A local day's span [start, end): midnight to the next midnight (23 or 25 hours across a DST change). */
+export function dayBounds(day: LocalDay, timeZone: string): { start: number; end: number } {
+  return { start: zonedEpoch(day, timeZone), end: zonedEpoch(addDays(day, 1), timeZone) };
+}
+
+/** Whether staff may mark who came yet: not before the booking's own day (nobody has come to tomorrow's). */
+export function markableYet(startsAt: number, now: number, timeZone: string): boolean {
+  return startsAt < dayBounds(localDay(now, timeZone), timeZone).end;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Executor } from '../store/db';
+import type { Db, Executor } from '../store/db';
 import { audit } from './audit';
 
 /**
@@ -14,20 +14,23 @@ export interface Frontage {
   spotIds: string[];
 }
 
-export async function createUnit(
-  db: Executor,
+/** One transaction: a unit is never left without its frontage, nor registered without its audit. */
+export function createUnit(
+  db: Db,
   now: number,
   u: { communityId: string; name: string; buildingIds: string[]; spotIds?: string[]; by: number },
 ): Promise<number> {
-  const row = await db
-    .insertInto('partner_units')
-    .values({ community_id: u.communityId, name: u.name, contact_id: null, created_by: u.by, created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = Number(row.id);
-  await insertFrontage(db, id, { buildingIds: u.buildingIds, spotIds: u.spotIds ?? [] });
-  await audit(db, now, u.by, 'unit.create', `unit:${id}`, { community: u.communityId });
-  return id;
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('partner_units')
+      .values({ community_id: u.communityId, name: u.name, contact_id: null, created_by: u.by, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(row.id);
+    await insertFrontage(tx, id, { buildingIds: u.buildingIds, spotIds: u.spotIds ?? [] });
+    await audit(tx, now, u.by, 'unit.create', `unit:${id}`, { community: u.communityId });
+    return id;
+  });
 }
 
 async function insertFrontage(db: Executor, unitId: number, f: Frontage): Promise<void> {
@@ -37,13 +40,24 @@ async function insertFrontage(db: Executor, unitId: number, f: Frontage): Promis
 
 /**
  * /units → Frontage: replaces a unit's buildings and spots. Reports already made stay with whoever
- * has them; new ones route by the new frontage.
+ * has them; new ones route by the new frontage. One transaction: two staff saving at once would
+ * otherwise interleave their deletes and inserts (the second insert meeting the first's rows),
+ * and a crash after the deletes would leave the unit with no frontage at all.
  */
-export async function setFrontage(db: Executor, now: number, unitId: number, f: Frontage, by: number): Promise<void> {
-  await db.deleteFrom('unit_frontage').where('unit_id', '=', unitId).execute();
-  await db.deleteFrom('unit_spots').where('unit_id', '=', unitId).execute();
-  await insertFrontage(db, unitId, f);
-  await audit(db, now, by, 'unit.frontage', `unit:${unitId}`, { buildings: f.buildingIds, spots: f.spotIds });
+export function setFrontage(db: Db, now: number, unitId: number, f: Frontage, by: number): Promise<void> {
+  return db.transaction().execute(async (tx) => {
+    // A no-op write takes the unit's row lock: a second saver on PostgreSQL waits here until the first
+    // commits, so its deletes then see the first one's rows (SQLite's one connection queues anyway).
+    await tx
+      .updateTable('partner_units')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', unitId)
+      .execute();
+    await tx.deleteFrom('unit_frontage').where('unit_id', '=', unitId).execute();
+    await tx.deleteFrom('unit_spots').where('unit_id', '=', unitId).execute();
+    await insertFrontage(tx, unitId, f);
+    await audit(tx, now, by, 'unit.frontage', `unit:${unitId}`, { buildings: f.buildingIds, spots: f.spotIds });
+  });
 }
 
 export function findUnit(db: Executor, id: number) {

@@ -3,11 +3,22 @@ import { onButton } from '../../../bot/buttons';
 import type { BotContext } from '../../../bot/context';
 import type { BotServices } from '../../../bot/services';
 import type { CoreDeps } from '../../../deps';
-import { bookingRef, bookingsBetween, cancelBooking, findBooking, markAttendance, upcomingBookingsOf } from '../../../domain/bookings';
-import { DAY } from '../../../clock';
+import {
+  bookingRef,
+  bookingsBetween,
+  cancelBooking,
+  dayBounds,
+  dayKey,
+  dayOfKey,
+  findBooking,
+  LOOK_DAYS,
+  markableYet,
+  markAttendance,
+  upcomingBookingsOf,
+} from '../../../domain/bookings';
 import { canStaff } from '../../../domain/roles';
 import type { bookFlow } from '../../../../flows/bookings/book';
-import { addDays, wallClock, zonedEpoch } from '../../../zoned-time';
+import { addDays, daysBetween, localDay, zonedEpoch, type LocalDay } from '../../../zoned-time';
 import { attendanceButton, bookingsDayButton, cancelBookingButton } from '../buttons';
 import { dayList, myBookings, type DayPage, type DayRow } from '../views/bookings';
 
@@ -27,30 +38,15 @@ export async function startBooking(env: BookingsEnv, ctx: BotContext) {
   return env.bot.flows.start(ctx, env.book);
 }
 
-/** How many days back and ahead of today /bookings pages; a forged date past them is stale. */
-const LOOK_DAYS = 31;
-
-type Day = { year: number; month: number; day: number };
-const dayKey = (d: Day) => d.year * 10000 + d.month * 100 + d.day;
-const daysFrom = (a: Day, b: Day) => Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY);
-
-/** A button's yyyymmdd as a day within LOOK_DAYS of today; undefined for a date that is not one, or too far. */
-function dayOfKey(env: BookingsEnv, key: number): Day | undefined {
-  const d = { year: Math.floor(key / 10000), month: Math.floor(key / 100) % 100, day: key % 100 };
-  const real = new Date(Date.UTC(d.year, d.month - 1, d.day));
-  if (real.getUTCFullYear() !== d.year || real.getUTCMonth() !== d.month - 1 || real.getUTCDate() !== d.day) return undefined;
-  return Math.abs(daysFrom(wallClock(env.deps.clock.now(), env.deps.config.timezone), d)) <= LOOK_DAYS ? d : undefined;
-}
-
-/** One local day's bookings (in TIMEZONE) with the first name of whoever booked, and the days around it. */
-async function dayPage(env: BookingsEnv, communityId: string, day: Day): Promise<DayPage> {
+/** One local day's bookings (in TIMEZONE, from its midnight) with the first name of whoever booked, and the days around it. */
+async function dayPage(env: BookingsEnv, communityId: string, day: LocalDay): Promise<DayPage> {
   const { deps } = env;
   const tz = deps.config.timezone;
-  const today = wallClock(deps.clock.now(), tz);
-  const offset = daysFrom(today, day);
-  const start = zonedEpoch(day, tz);
+  const today = localDay(deps.clock.now(), tz);
+  const offset = daysBetween(today, day);
+  const { start, end } = dayBounds(day, tz);
   const rows: DayRow[] = [];
-  for (const b of await bookingsBetween(deps.db, communityId, start, zonedEpoch(addDays(day, 1), tz)))
+  for (const b of await bookingsBetween(deps.db, communityId, start, end))
     rows.push({ ...b, name: b.user_id ? ((await deps.users.find(b.user_id))?.first_name ?? '') : '—' });
   const near = (n: number) =>
     Math.abs(offset + n) <= LOOK_DAYS ? { key: dayKey(addDays(day, n)), start: zonedEpoch(addDays(day, n), tz) } : undefined;
@@ -59,7 +55,7 @@ async function dayPage(env: BookingsEnv, communityId: string, day: Day): Promise
 
 /** /bookings (staff): today's bookings in the service hall, with Came / No-show and the days before and after. */
 export async function showDay(env: BookingsEnv, ctx: BotContext) {
-  const today = wallClock(env.deps.clock.now(), env.deps.config.timezone);
+  const today = localDay(env.deps.clock.now(), env.deps.config.timezone);
   const page = await dayPage(env, ctx.profile?.community_id ?? '', today);
   const { text, keyboard } = dayList(env.deps, page, ctx.t, ctx.locale);
   return ctx.reply(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } });
@@ -70,7 +66,7 @@ export function onBookingsDay(composer: Composer<BotContext>, env: BookingsEnv):
   onButton(composer, {
     codec: bookingsDayButton,
     minRole: 'staff',
-    load: (p) => dayOfKey(env, p.date),
+    load: (p) => dayOfKey(p.date, env.deps.clock.now(), env.deps.config.timezone),
     run: async (ctx, day) => {
       const { text, keyboard } = dayList(env.deps, await dayPage(env, ctx.profile?.community_id ?? '', day), ctx.t, ctx.locale);
       await ctx.answerCbQuery();
@@ -104,12 +100,20 @@ export function onAttendance(composer: Composer<BotContext>, env: BookingsEnv): 
     minRole: 'staff',
     load: (p) => findBooking(env.deps.db, p.id),
     may: (ctx, b) => canStaff(ctx.role, ctx.profile, b.community_id),
-    refuse: (ctx, b) => (b.status === 'booked' ? undefined : { text: ctx.t('common.already_done'), alert: false }),
+    refuse: (ctx, b) => {
+      if (b.status !== 'booked') return { text: ctx.t('common.already_done'), alert: false };
+      // The keyboard offers Came / No-show up to today only; a forged or replayed press for a later
+      // day would mark it a no-show, after which the resident can no longer cancel and is not reminded.
+      if (!markableYet(b.starts_at, env.deps.clock.now(), env.deps.config.timezone))
+        return { text: ctx.t('common.stale_button'), alert: false };
+      return undefined;
+    },
     run: async (ctx, b, p) => {
       if (!(await markAttendance(env.deps.db, env.deps.clock.now(), b.id, p.came === 'y', ctx.from.id)))
         return ctx.answerCbQuery(ctx.t('common.already_done'));
       await ctx.answerCbQuery(ctx.t(p.came === 'y' ? 'bookings.marked_came' : 'bookings.marked_no_show'));
-      const day = wallClock(b.starts_at, env.deps.config.timezone);
+      // Redrawn from the booking's day, not its start: the bookings before it stay on the list.
+      const day = localDay(b.starts_at, env.deps.config.timezone);
       const { text, keyboard } = dayList(env.deps, await dayPage(env, b.community_id, day), ctx.t, ctx.locale);
       return ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } }).catch(() => undefined);
     },

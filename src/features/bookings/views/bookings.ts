@@ -61,9 +61,10 @@ export interface NearDay {
   start: number;
 }
 
-/** One day of /bookings: its bookings, its local midnight, the days to move to, and whether Came / No-show are offered. */
+/** One day of /bookings: its bookings, the days to move to, and whether Came / No-show are offered. */
 export interface DayPage {
   rows: DayRow[];
+  /** The day's local midnight (dayBounds of its LocalDay): the list starts there, not at the minute it is drawn. */
   start: number;
   prev?: NearDay;
   next?: NearDay;
