@@ -40,8 +40,15 @@ export class FlowEngine {
     return Boolean(ctx.session?.flow && this.flows.has(ctx.session.flow.id));
   }
 
-  /** Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. False for a second tap. */
-  async start<A extends object>(ctx: BotContext, flow: Flow<any, A>, ...args: NoArgs extends A ? [args?: A] : [args: A]): Promise<boolean> {
+  /**
+   * Starts a flow: `flows.start(ctx, fixFlow, { reportId })`; the arguments are the flow's own type. False for a second tap.
+   * `heading` (HTML) goes above the first question, in the same message (a welcome, say).
+   */
+  async start<A extends object>(
+    ctx: BotContext,
+    flow: Flow<any, A>,
+    ...args: NoArgs extends A ? [args?: A, opts?: { heading?: string }] : [args: A, opts?: { heading?: string }]
+  ): Promise<boolean> {
     if (this.flows.get(flow.id) !== (flow as Flow<unknown, any>)) throw new Error(`flow ${flow.id} is not registered by any feature`);
     const base = this.baseContext(ctx);
     const state = flow.initial(base, (args[0] ?? {}) as A) as Record<string, unknown>;
@@ -54,7 +61,7 @@ export class FlowEngine {
     const first = typeof flow.first === 'function' ? flow.first(state) : flow.first;
     ctx.session.flow = { id: flow.id, step: first, history: [], data: state };
     if (ctx.callbackQuery && !pressAnswered.has(ctx)) await ctx.answerCbQuery();
-    await this.ask(ctx, flow, ctx.session.flow);
+    await this.ask(ctx, flow, ctx.session.flow, args[1]?.heading);
     return true;
   }
 
@@ -212,9 +219,9 @@ export class FlowEngine {
     if (reply.keyboard && reply.menu) await ctx.reply(ctx.t('common.menu_hint'), { reply_markup: this.mainMenu(ctx) });
   }
 
-  private async ask(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession): Promise<void> {
+  private async ask(ctx: BotContext, flow: Flow<unknown, any>, s: FlowSession, note?: string): Promise<void> {
     const prompt = await flow.steps[s.step].ask(this.context(ctx, s));
-    await this.replyPrompt(ctx, s, prompt);
+    await this.replyPrompt(ctx, s, prompt, { note });
   }
 
   private async replyPrompt(

@@ -56,15 +56,28 @@ export function claimUpdates(deps: CoreDeps): Middleware<BotContext> {
       .execute()
       .catch((err) => log.warn({ err, updateId }, 'could not renew the claim on an update'));
 
+  // The updates of one getUpdates batch (or of overlapping webhook POSTs) are claimed in one
+  // statement, and those finishing together are marked in one: two writes per update were a
+  // tenth of bench 1's CPU. Each caller still waits for its own write before going on.
+  const claim = inOneTurn(async (ids: number[]) => {
+    const now = clock.now();
+    const rows = await db
+      .insertInto('processed_updates')
+      .values(ids.map((id) => ({ update_id: id, at: now, owner: me, lease_until: now + CLAIM_LEASE_MS, finished_at: null })))
+      .onConflict((oc) => oc.column('update_id').doNothing())
+      .returning('update_id')
+      .execute();
+    const claimed = new Set(rows.map((r) => Number(r.update_id)));
+    return ids.map((id) => claimed.has(id));
+  });
+  const finish = inOneTurn(async (ids: number[]) => {
+    await db.updateTable('processed_updates').set({ finished_at: clock.now() }).where('update_id', 'in', ids).execute();
+    return ids.map(() => undefined);
+  });
+
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const now = clock.now();
-    const inserted = await db
-      .insertInto('processed_updates')
-      .values({ update_id: updateId, at: now, owner: me, lease_until: now + CLAIM_LEASE_MS, finished_at: null })
-      .onConflict((oc) => oc.column('update_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    if (!(await claim(updateId))) {
       if (!(await takeOver(updateId))) return;
       log.info({ updateId }, 'handling again an update whose earlier handler never finished');
       // The dead process may have answered this press already, and Telegram refuses a second answer.
@@ -76,12 +89,41 @@ export function claimUpdates(deps: CoreDeps): Middleware<BotContext> {
       return await next();
     } finally {
       clearInterval(renewal);
-      await db
-        .updateTable('processed_updates')
-        .set({ finished_at: clock.now() })
-        .where('update_id', '=', updateId)
-        .execute()
-        .catch((err) => log.warn({ err, updateId }, 'could not mark an update finished'));
+      await finish(updateId).catch((err) => log.warn({ err, updateId }, 'could not mark an update finished'));
     }
   };
+}
+
+/** At most this many updates in one statement (SQLite allows 32,766 bound values; five a row). */
+const MAX_BATCH = 500;
+
+/**
+ * Gathers the calls made in one turn of the event loop and runs them as one batch; each caller
+ * gets its own key's result (`run` returns them in the keys' order). One key seen twice in a
+ * turn (Telegram delivering an update again at once) goes to the next batch, so it is told the
+ * first one's claim exists.
+ */
+function inOneTurn<K, R>(run: (keys: K[]) => Promise<R[]>): (key: K) => Promise<R> {
+  let waiting: { key: K; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
+  const flush = () => {
+    const batch: typeof waiting = [];
+    const later: typeof waiting = [];
+    const keys = new Set<K>();
+    for (const w of waiting) {
+      if (keys.has(w.key) || batch.length >= MAX_BATCH) later.push(w);
+      else batch.push(w);
+      keys.add(w.key);
+    }
+    waiting = later;
+    if (later.length > 0) setImmediate(flush);
+    run(batch.map((w) => w.key)).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+      (err) => batch.forEach((w) => w.reject(err)),
+    );
+  };
+  return (key) =>
+    new Promise<R>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(flush);
+      waiting.push({ key, resolve, reject });
+    });
 }

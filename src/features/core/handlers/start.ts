@@ -57,8 +57,7 @@ async function startFromPlace({ deps, bot, onboarding }: CoreKit, ctx: BotContex
       reply_markup: bot.mainMenu(ctx),
     });
   }
-  await ctx.reply(ctx.t('core.welcome', { name: escapeHtml(ctx.from!.first_name) }) + '\n' + ctx.t('core.lang_hint'), {
-    parse_mode: 'HTML',
-  });
-  return bot.flows.start(ctx, onboarding, { community: community.id, building: building?.id });
+  // The welcome and the first question in one message.
+  const heading = ctx.t('core.welcome', { name: escapeHtml(ctx.from!.first_name) }) + '\n' + ctx.t('core.lang_hint');
+  return bot.flows.start(ctx, onboarding, { community: community.id, building: building?.id }, { heading });
 }
