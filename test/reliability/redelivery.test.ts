@@ -276,6 +276,31 @@ describe('a webhook retry while the first delivery is still being handled', () =
     const replies = wen.inbox().slice(asked);
     expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/photos/i)]);
   }, 60_000);
+
+  it('two deliveries of one update at the same moment are handled once', async () => {
+    const lin = await world.resident('Lin', { locale: 'en' });
+    await lin.send('/report');
+    await lin.press('Noise');
+    const asked = lin.inbox().length;
+    const update = {
+      update_id: 2_000_000,
+      message: {
+        message_id: 90_100,
+        from: lin.user,
+        chat: world.emu.chat(lin.id).chat,
+        date: Math.floor(Date.now() / 1000),
+        text: 'Drums in the basement every evening',
+      },
+    };
+    await Promise.all([world.emu.injectUpdate(update), world.emu.injectUpdate(update)]);
+    expect(lin.inbox().slice(asked).map((m) => m.text)).toEqual([expect.stringMatching(/photos/i)]);
+    const claim = await world.db
+      .selectFrom('processed_updates')
+      .select(['finished_at'])
+      .where('update_id', '=', update.update_id)
+      .executeTakeFirstOrThrow();
+    expect(claim.finished_at).not.toBeNull();
+  }, 60_000);
 });
 
 const PG_URL = process.env.TEST_DATABASE_URL;

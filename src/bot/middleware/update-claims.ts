@@ -103,7 +103,7 @@ const MAX_BATCH = 500;
  * turn (Telegram delivering an update again at once) goes to the next batch, so it is told the
  * first one's claim exists.
  */
-function inOneTurn<K, R>(run: (keys: K[]) => Promise<R[]>): (key: K) => Promise<R> {
+export function inOneTurn<K, R>(run: (keys: K[]) => Promise<R[]>): (key: K) => Promise<R> {
   let waiting: { key: K; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
   const flush = () => {
     const batch: typeof waiting = [];
