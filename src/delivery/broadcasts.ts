@@ -1,4 +1,5 @@
 import { isLocale, type Locale } from '../i18n';
+import { REDELIVERY_WINDOW } from '../domain/redelivery';
 import type { Db, Executor } from '../store/db';
 import type { Audience, Topic } from '../store/schema/delivery';
 import { enqueue, PRIORITY, type InlineKeyboard } from './outbox';
@@ -39,9 +40,19 @@ export interface NewBroadcast {
  * The broadcast that this update started already, when it is handled again after a crash cut it
  * short (src/bot/middleware/update-claims.ts): a notice, poll or event is sent once per update.
  */
-export async function broadcastOfUpdate(db: Executor, updateId: number | undefined): Promise<number | undefined> {
-  if (updateId === undefined) return undefined;
-  const row = await db.selectFrom('broadcasts').select('id').where('update_id', '=', updateId).executeTakeFirst();
+export async function broadcastOfUpdate(
+  db: Executor,
+  now: number,
+  b: { updateId: number | undefined; createdBy: number },
+): Promise<number | undefined> {
+  if (b.updateId === undefined) return undefined;
+  const row = await db
+    .selectFrom('broadcasts')
+    .select('id')
+    .where('update_id', '=', b.updateId)
+    .where('created_by', '=', b.createdBy)
+    .where('created_at', '>=', now - REDELIVERY_WINDOW)
+    .executeTakeFirst();
   return row ? Number(row.id) : undefined;
 }
 

@@ -75,7 +75,7 @@ export async function sendNotice(deps: CoreDeps, now: number, n: NewNotice): Pro
   const name = deps.communities.community(n.communityId)!.name;
   await deps.db.transaction().execute(async (tx) => {
     // Handled again after a crash: the notice is under way already, never a second one.
-    if ((await broadcastOfUpdate(tx, n.updateId)) !== undefined) return;
+    if ((await broadcastOfUpdate(tx, now, n)) !== undefined) return;
     const id = await sendBroadcast(tx, now, deps, {
       updateId: n.updateId,
       communityId: n.communityId,

@@ -66,7 +66,7 @@ export async function inviteToEvent(deps: CoreDeps, now: number, n: NewInvitatio
   const e = n.event;
   await deps.db.transaction().execute(async (tx) => {
     // Handled again after a crash: the event and its invitation exist already (see sendNotice).
-    if ((await broadcastOfUpdate(tx, n.updateId)) !== undefined) return;
+    if ((await broadcastOfUpdate(tx, now, n)) !== undefined) return;
     const id = await createEvent(tx, now, {
       communityId: n.communityId,
       title: e.title,

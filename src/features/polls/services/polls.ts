@@ -31,7 +31,7 @@ export function pollLook(deps: Pick<CoreDeps, 'communities' | 'config' | 'i18n'>
 /** /poll's send: the poll, its broadcast and audit entry in one transaction, once per update (see sendNotice). */
 export async function sendPoll(deps: CoreDeps, now: number, p: NewPoll, recipients: Recipient[], updateId: number): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    if ((await broadcastOfUpdate(tx, updateId)) !== undefined) return;
+    if ((await broadcastOfUpdate(tx, now, { updateId, createdBy: p.createdBy })) !== undefined) return;
     const id = await createPoll(tx, now, p);
     const view: PollView = { ...p, id, round: p.round };
     const broadcastId = await sendBroadcast(tx, now, deps, {
