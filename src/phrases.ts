@@ -10,6 +10,11 @@ export function label(t: Translate, name: string, value: string | number): strin
   return t('common.label', { label: name, value: String(value) });
 }
 
+/** ["A", "B"] → "A, B" / "A、B". */
+export function list(t: Translate, items: readonly string[]): string {
+  return items.join(t('common.list_separator'));
+}
+
 /** 90 → "1 hour 30 minutes" / "1小时30分钟"; a zero part is left out ("2 hours", "30 minutes"). */
 export function duration(t: Translate, totalMinutes: number): string {
   const whole = Math.round(totalMinutes);

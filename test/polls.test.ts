@@ -377,7 +377,7 @@ describe('a selection in two rounds', () => {
       .inbox()
       .filter((m) => m.text?.startsWith('Your poll has closed.') && m.text.includes(q))
       .at(-1)!;
-    expect(closed.text).toContain('Going on to the next round: Li family、Zhao family');
+    expect(closed.text).toContain('Going on to the next round: Li family, Zhao family');
     expect(group.messages().some((m) => m.text?.includes(q) && m.text.includes('进入下一轮：Li family、Zhao family'))).toBe(true);
 
     await mei.press('▶️ Start round 2 with these options', { messageId: closed.message_id });

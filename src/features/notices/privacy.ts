@@ -4,6 +4,7 @@ import { forgetRecipient } from '../../delivery/outbox';
 import { eraseRsvps, rsvpHistory } from '../../domain/events';
 import { eraseSubscriptions, subscriptionsOf, TOPICS } from '../../domain/notices';
 import { escapeHtml } from '../../i18n';
+import { list } from '../../phrases';
 
 /** /mydata shows a person's topics and event answers; /deleteme erases them (places held are given back). */
 export const noticesPrivacy = (deps: CoreDeps): PrivacySpec => ({
@@ -12,7 +13,7 @@ export const noticesPrivacy = (deps: CoreDeps): PrivacySpec => ({
     const rsvps = await rsvpHistory(deps.db, userId);
     const topics = TOPICS.filter((x) => subs[x]).map((x) => t(`notices.topic_${x}`));
     return [
-      t('notices.mydata_topics', { topics: topics.join(', ') || '—' }),
+      t('notices.mydata_topics', { topics: list(t, topics) || '—' }),
       ...rsvps.flatMap((r) => [
         t('notices.mydata_rsvp', { title: escapeHtml(r.title), status: t(`notices.status_${r.status}`), rating: r.rating ?? '—' }),
         ...(r.rating_comment ? [t('notices.mydata_rating_comment', { comment: escapeHtml(r.rating_comment) })] : []),

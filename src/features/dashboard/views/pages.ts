@@ -2,6 +2,7 @@ import type { EventRow, Trends, VolunteerRow } from '../services/data';
 import type { StreetView } from '../services/street';
 import { categoryChart, ratesChart } from './charts';
 import { BASE, communityName, esc, formatDay, formatTime, hours, rate, table, type PageContext } from './html';
+import { list } from '../../../phrases';
 
 /** Trends, volunteers, events and the street office's ranking. */
 
@@ -39,7 +40,7 @@ export function volunteersBody(pc: PageContext, rows: VolunteerRow[]): string {
   const total = rows.reduce((a, r) => a + r.totalMinutes, 0);
   const body = rows.map((r) => [
     esc(r.name ?? '—') + (r.lead ? ` <span class="badge">${esc(pc.t('dashboard.lead'))}</span>` : ''),
-    esc(r.teams.map((t) => teamName(pc, t)).join('、')),
+    esc(list(pc.t, r.teams.map((t) => teamName(pc, t)))),
     hours(r.recentMinutes),
     hours(r.totalMinutes),
   ]);

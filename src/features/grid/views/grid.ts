@@ -1,7 +1,7 @@
 import { localName, type Community } from '../../../community/config';
 import type { InlineKeyboard } from '../../../delivery/outbox';
 import { escapeHtml, type Locale, type Translate } from '../../../i18n';
-import { label } from '../../../phrases';
+import { label, list } from '../../../phrases';
 import type { GridRolesTable } from '../../../store/schema/grid';
 import { gridInviteButton, headButton } from '../buttons';
 
@@ -28,7 +28,7 @@ export function gridView(g: GridPage, t: Translate, locale: Locale): { text: str
   const text = [
     t('grid.title', { community: escapeHtml(localName(g.community.name, locale)) }),
     ...lines,
-    `⭐ ${label(t, t('grid.community_head'), heads.join(', ') || t('grid.nobody'))}`,
+    `⭐ ${label(t, t('grid.community_head'), list(t, heads) || t('grid.nobody'))}`,
   ].join('\n');
   const keyboard: InlineKeyboard = g.community.buildings.map((b) => [
     { text: `➕ ${t('grid.worker')} · ${localName(b.name, locale)}`, callback_data: gridInviteButton.pack({ kind: 'worker', b: b.id }) },

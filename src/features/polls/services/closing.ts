@@ -20,6 +20,7 @@ import { nextRoundButton } from '../buttons';
 import { pollKeyboard, pollView, renderPoll } from '../views/poll';
 import { renderResultChart, renderStandings } from '../views/results';
 import { pollLook, POLL_TOPIC, standingsOf } from './polls';
+import { list } from '../../../phrases';
 
 /**
  * The poll jobs: at closing the result (text, then the chart as a reply to it) to the
@@ -49,7 +50,7 @@ async function resultOf(deps: CoreDeps, poll: PollRow, locale: Locale, withChart
   const t = deps.i18n.translator(locale);
   const standings = await standingsOf(deps, poll, { turnout: true, locale });
   const next = poll.keep_top ? topOptions(standings.poll.options, standings.votes, poll.keep_top) : [];
-  const nextLine = next.length > 0 ? `\n\n${t('polls.next_round_options', { options: next.map(escapeHtml).join('、') })}` : '';
+  const nextLine = next.length > 0 ? `\n\n${t('polls.next_round_options', { options: list(t, next.map(escapeHtml)) })}` : '';
   return {
     t,
     text: renderStandings(t, standings, 'final') + nextLine,

@@ -4,6 +4,7 @@ import { optionsOf, type NewPoll, type PollRow } from '../../../domain/polls';
 import { escapeHtml, type Translate } from '../../../i18n';
 import type { Receipt } from '../../../domain/poll-receipts';
 import { changeButton, maskOptions, pickAgainButton, pickButton, resultsButton, voteButton } from '../buttons';
+import { list } from '../../../phrases';
 
 /** What a poll looks like to the people it is sent to, in their language, and its buttons. */
 
@@ -85,5 +86,5 @@ export function pollKeyboard(t: Translate, p: PollView, mask: number, opts: Keyb
 /** A voter's line under the poll after voting: their options on a named poll, only "voted" on an anonymous one. */
 export function votedLine(t: Translate, p: PollView, choices: number[] | undefined): string {
   if (!choices) return t('polls.voted_anonymous');
-  return t('polls.voted_named', { choices: choices.map((i) => escapeHtml(p.options[i])).join(', ') });
+  return t('polls.voted_named', { choices: list(t, choices.map((i) => escapeHtml(p.options[i]))) });
 }
