@@ -169,7 +169,10 @@ export async function seedMix(emu: Emulator, dbOrPath: string | Db, users: numbe
   return { people, world: { team, committee, staff } };
 }
 
-/** Drives the mix and also counts what the bot spent on it: CPU time and Bot API calls (polling aside). */
+/**
+ * Drives the mix and also counts what the bot spent on it: CPU time and Bot API calls (polling
+ * aside), all of them and those made as requests of their own (not riding in a webhook's answer).
+ */
 async function measuredDrive(
   emu: Emulator,
   child: ChildProcess,
@@ -181,18 +184,40 @@ async function measuredDrive(
   const calls0 = emu.calls.length;
   const result = await drive(users, concurrency, script);
   const made = emu.calls.slice(calls0).filter((c) => c.method !== 'getUpdates');
+  const requests = made.filter((c) => !c.viaWebhookAnswer).length;
   const byMethod = new Map<string, number>();
-  for (const c of made) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+  for (const c of made) {
+    const key = c.viaWebhookAnswer ? `${c.method} in webhook answers` : c.method;
+    byMethod.set(key, (byMethod.get(key) ?? 0) + 1);
+  }
   const perMethod = [...byMethod].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${fmt(n / result.updates, 2)}`);
-  return { ...result, cpuPerUpdate: (cpuMs(child.pid!) - cpu0) / result.updates, callsPerUpdate: made.length / result.updates, perMethod };
+  return {
+    ...result,
+    cpuPerUpdate: (cpuMs(child.pid!) - cpu0) / result.updates,
+    callsPerUpdate: made.length / result.updates,
+    requestsPerUpdate: requests / result.updates,
+    perMethod,
+  };
 }
 
-async function linliRun(users: number, concurrency: number, registered: number) {
+/** Linli as its own webhook server on loopback (a port picked at random, as bench 6 does), the way production runs it. */
+const webhookEnv = () => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  return {
+    BOT_MODE: 'webhook',
+    WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
+    WEBHOOK_SECRET: 'bench-updates-secret-0123',
+    PORT: String(port),
+  };
+};
+
+async function linliRun(users: number, concurrency: number, registered: number, mode: 'polling' | 'webhook') {
   const emu = await startEmulator({ confirmTimeoutMs: 120_000 });
   const files = botFiles();
   await seedResidents(files.dbPath, registered);
   const { people, world } = await seedMix(emu, files.dbPath, users);
-  const { child, startMs } = await startBot(emu, await built('linli'), { ...files.env, ...UNPACED });
+  const env = { ...files.env, ...UNPACED, ...(mode === 'webhook' ? webhookEnv() : {}) };
+  const { child, startMs } = await startBot(emu, await built('linli'), env);
   const result = await measuredDrive(emu, child, people, concurrency, (i) => residentScript(i, world));
   const rss = rssMb(child.pid!);
   const rejected = emu.rejected.length;
@@ -214,13 +239,38 @@ async function bareRun(updatesPerUser: number, users: number, concurrency: numbe
   return result;
 }
 
+const met = (ok: boolean) => (ok ? 'yes' : 'no') as Row['met'];
+type Run = Awaited<ReturnType<typeof linliRun>>;
+
+/** The same mix with Linli in webhook mode, where a press's answer rides in the webhook's answer (issue 17). */
+function webhookRows(hooked: Run, polled: Run): Row[] {
+  const row = (figure: string, value: number, reference: number, digits = 2) => ({
+    bench: '1 updates',
+    figure: `webhook mode: ${figure}`,
+    value: fmt(value, digits),
+    reference: `polling ${fmt(reference, digits)}`,
+    ratio: (value / reference).toFixed(2),
+  });
+  return [
+    { ...row(`updates/s (${hooked.updates} updates)`, hooked.rate, polled.rate, 1), target: '—', met: '—' },
+    { ...row('bot CPU per update (ms)', hooked.cpuPerUpdate, polled.cpuPerUpdate), target: '—', met: '—' },
+    {
+      ...row('Bot API requests per update (calls riding in webhook answers aside)', hooked.requestsPerUpdate, polled.requestsPerUpdate),
+      target: '≤ 1.2',
+      met: met(hooked.requestsPerUpdate <= 1.2),
+      why: `by method: ${hooked.perMethod.join(', ')}. Only a press's answer rides; each reply and edit is still a request of its own, and so are the messages that show and take away the location and phone keyboards and the committee group's cards.`,
+    },
+    { ...row('Bot API calls per update, those riding included', hooked.callsPerUpdate, polled.callsPerUpdate), target: '—', met: '—' },
+  ];
+}
+
 export async function benchUpdates(opts: { users: number; concurrency: number; registered: number }): Promise<Row[]> {
-  const linli = await linliRun(opts.users, opts.concurrency, opts.registered);
+  const linli = await linliRun(opts.users, opts.concurrency, opts.registered, 'polling');
+  const hooked = await linliRun(opts.users, opts.concurrency, opts.registered, 'webhook');
   // The bare bot gets as many updates as Linli handled, spread over the same residents.
   const bare = await bareRun(Math.round(linli.updates / opts.users), opts.users, opts.concurrency);
   const ratio = linli.rate / bare.rate;
   const cpuRatio = linli.cpuPerUpdate / bare.cpuPerUpdate;
-  const met = (ok: boolean) => (ok ? 'yes' : 'no') as Row['met'];
   return [
     {
       bench: '1 updates',
@@ -272,14 +322,15 @@ export async function benchUpdates(opts: { users: number; concurrency: number; r
       target: '—',
       met: '—',
     },
+    ...webhookRows(hooked, linli),
     {
       bench: '1 updates',
-      figure: 'calls Telegram would refuse',
-      value: String(linli.rejected),
+      figure: 'calls Telegram would refuse (polling, webhook)',
+      value: `${linli.rejected}, ${hooked.rejected}`,
       reference: '0',
       ratio: '—',
       target: '0',
-      met: met(linli.rejected === 0),
+      met: met(linli.rejected === 0 && hooked.rejected === 0),
     },
     {
       bench: '4 memory/start',

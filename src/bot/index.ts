@@ -18,6 +18,7 @@ import { contextMiddleware, guard, pressAnswered } from './middleware/context';
 import { leanTransport, leanTransportCalls } from './middleware/transport';
 import { measureUpdates } from './middleware/metrics';
 import { claimUpdates } from './middleware/update-claims';
+import { answerInWebhook } from './middleware/webhook-answer';
 import type { BotServices } from './services';
 
 /**
@@ -38,6 +39,7 @@ export interface BuiltBot {
 
 export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): BuiltBot {
   const { config, clock, log } = deps;
+  // Not telegraf's webhookReply: it would answer the webhook at the first call (see middleware/webhook-answer.ts).
   const bot = new Telegraf<BotContext>(config.botToken, {
     telegram: { apiRoot: config.apiRoot, webhookReply: false },
     handlerTimeout: 60_000,
@@ -77,6 +79,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
   bot.use(
     oneAtATimePerChat(queues),
     leanTransportCalls,
+    answerInWebhook,
     measureUpdates(deps.metrics),
     countDirectSends(deps.sender),
     claimUpdates(deps),

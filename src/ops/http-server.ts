@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import type { BotContext } from '../bot/context';
+import { handleWebhookUpdate } from '../bot/middleware/webhook-answer';
 import type { Config } from '../config';
 import type { Sender } from '../delivery/sender';
 import type { Metrics } from './metrics';
@@ -10,9 +12,9 @@ import type { SessionStore } from '../store/sessions';
 
 /**
  * The bot's HTTP server. In webhook mode Telegram POSTs each update here with the secret header;
- * a request is answered only after its update is handled, which is what keeps one chat's updates
- * in order across processes (Telegram waits for the answer before it sends that chat's next
- * update). In both modes `GET /healthz` answers with the database's, the session store's and the
+ * a request is answered only after its update is handled (a press's answer riding in it), which is
+ * what keeps one chat's updates in order across processes (Telegram waits for the answer before it
+ * sends that chat's next update). In both modes `GET /healthz` answers with the database's, the session store's and the
  * sender's state (503 when one is down) and `GET /metrics` in Prometheus' text format.
  */
 
@@ -97,15 +99,31 @@ async function listen(port: number, handler: Handler): Promise<() => Promise<voi
   };
 }
 
+/** An update from a webhook POST's body, or undefined when it is not a JSON object (answered 415, as telegraf did). */
+async function readUpdate(req: IncomingMessage): Promise<Update | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    const update: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return typeof update === 'object' && update !== null ? (update as Update) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Webhook mode: starts listening and registers the webhook. */
 export async function startWebhookServer(bot: Telegraf<BotContext>, ops: OpsParts, mode: WebhookMode): Promise<() => Promise<void>> {
   const { secret, url, port } = mode;
-  const callback = bot.webhookCallback(new URL(url).pathname || '/', { secretToken: secret });
+  const path = new URL(url).pathname || '/';
   const stop = await listen(
     port,
     opsRoutes(ops, async (req, res) => {
       if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) return void res.writeHead(401).end();
-      await callback(req, res);
+      if (req.method !== 'POST' || req.url !== path) return void res.writeHead(403).end();
+      const update = await readUpdate(req);
+      if (!update) return void res.writeHead(415).end();
+      // Answered once handled, with a press's answer riding in it (src/bot/middleware/webhook-answer.ts).
+      await handleWebhookUpdate(bot, update, res);
     }),
   );
   await bot.telegram.setWebhook(url, {

@@ -196,6 +196,17 @@ export async function fileReport(u: EmulatedUser, rng: Rng, text: string): Promi
   return Number(/R-(\d+)/.exec(done.text!)![1]) - 1000;
 }
 
+/** A report filled in (in English) up to its review, where the Submit button waits. */
+export async function reportUpToReview(u: EmulatedUser, category: string, description: string): Promise<void> {
+  await u.send('/report');
+  await u.press(category);
+  await u.send(description);
+  await u.press('Skip');
+  await u.press(/In my building/);
+  await u.press('Skip');
+  expect(u.last()!.buttons()).toContain('✅ Submit');
+}
+
 /** Staff write a regular notice to the whole community up to its preview; resolves with the label of its Send button. */
 export async function announceUpToSend(staff: EmulatedUser, text: string): Promise<string> {
   await staff.send('/announce');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from '../../src/sandbox/emulator';
 import { openDatabase, type Db } from '../../src/store/db';
 import { BotProcess } from '../helpers/bot-process';
-import { announceUpToSend, requestUpToSend, Rng, setUpCommunity, type Community } from '../helpers/simulation';
+import { announceUpToSend, reportUpToReview, requestUpToSend, Rng, setUpCommunity, type Community } from '../helpers/simulation';
 import { newUserId, startWorld, type World } from '../helpers/world';
 
 /**
@@ -17,17 +17,6 @@ import { newUserId, startWorld, type World } from '../helpers/world';
  */
 
 const RECEIVED = /Report received/;
-
-/** A report filled in up to the review, where the Submit button waits. */
-async function reportUpToReview(u: EmulatedUser, category: string, description: string): Promise<void> {
-  await u.send('/report');
-  await u.press(category);
-  await u.send(description);
-  await u.press('Skip');
-  await u.press(/In my building/);
-  await u.press('Skip');
-  expect(u.last()!.buttons()).toContain('✅ Submit');
-}
 
 /**
  * Resolves when the emulator applies an injected fault, i.e. the bot's call is now hanging.
@@ -293,7 +282,12 @@ describe('a webhook retry while the first delivery is still being handled', () =
       },
     };
     await Promise.all([world.emu.injectUpdate(update), world.emu.injectUpdate(update)]);
-    expect(lin.inbox().slice(asked).map((m) => m.text)).toEqual([expect.stringMatching(/photos/i)]);
+    expect(
+      lin
+        .inbox()
+        .slice(asked)
+        .map((m) => m.text),
+    ).toEqual([expect.stringMatching(/photos/i)]);
     const claim = await world.db
       .selectFrom('processed_updates')
       .select(['finished_at'])

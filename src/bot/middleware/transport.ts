@@ -40,7 +40,7 @@ function uploads(payload: Record<string, unknown>): boolean {
 }
 
 /** JSON without the null and undefined fields, as telegraf sends it. */
-const withoutNulls = (_key: string, value: unknown) => (value == null ? undefined : value);
+export const withoutNulls = (_key: string, value: unknown) => (value == null ? undefined : value);
 
 /** Hides the bot token in an error's message (it holds the URL), as telegraf does. */
 function redacted(err: Error): Error {

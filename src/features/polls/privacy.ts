@@ -11,7 +11,13 @@ export const pollsPrivacy = (deps: CoreDeps): PrivacySpec => ({
       const question = escapeHtml(v.question);
       if (v.anonymous || !v.choices) return t('polls.mydata_voted', { question });
       const options = optionsOf(v);
-      return t('polls.mydata_choices', { question, choices: list(t, v.choices.map((i) => escapeHtml(options[i]))) });
+      return t('polls.mydata_choices', {
+        question,
+        choices: list(
+          t,
+          v.choices.map((i) => escapeHtml(options[i])),
+        ),
+      });
     });
   },
   erase: (userId, tx) => eraseVotes(tx, userId),

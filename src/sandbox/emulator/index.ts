@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { BotApi, type BotCommand, type BotCommandScope } from './bot-api';
 import { EmulatedChat, Driver, EmulatedGroup, EmulatedUser } from './driver';
 import { ApiSchema } from './schema';
-import { createApiServer } from './server';
+import { createApiServer, webhookAnswer, type ServerDeps } from './server';
 import { Faults, RateLimits } from './traffic';
 import type { CallRecord, ReplyMarkup, TgChat, TgUpdate, TgUser } from './types';
 import { UpdateHub, type Delivery } from './updates';
@@ -98,10 +98,11 @@ export class Emulator {
     const botId = Number(token.split(':')[0]);
     if (!Number.isSafeInteger(botId) || botId <= 0) throw new Error(`a bot token starts with the bot id and ':', got "${token}"`);
     this.world = new World({ id: botId, is_bot: true, first_name: options.botName, username: options.botUsername }, options.clock);
-    this.hub = new UpdateHub(options.confirmTimeoutMs);
+    // A call in the bot's answer to a webhook POST takes the way of a request (the server's deps, made below).
+    this.hub = new UpdateHub(options.confirmTimeoutMs, (contentType, body) => webhookAnswer(serverDeps, contentType, body));
     this.api = new BotApi(this.world, this.hub, this.limits, this.stats, { privacyMode: options.privacyMode });
     this.driver = new Driver(this.world, this.hub, this.api, { privacyMode: options.privacyMode });
-    this.server = createApiServer({
+    const serverDeps: ServerDeps = {
       token,
       strict: options.strict,
       schema: new ApiSchema(),
@@ -113,7 +114,8 @@ export class Emulator {
         if (isRejection(call)) this.rejected.push(call);
         this.world.events.emit('call', call);
       },
-    });
+    };
+    this.server = createApiServer(serverDeps);
   }
 
   async listen(): Promise<this> {

@@ -159,4 +159,6 @@ export interface CallRecord {
   fault?: FaultKind;
   /** Set for methods the emulator only validates (answered `true`). */
   stub?: true;
+  /** Set for a call the bot made in its answer to a webhook POST rather than as a request of its own. */
+  viaWebhookAnswer?: true;
 }

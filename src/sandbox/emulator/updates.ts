@@ -3,8 +3,9 @@
 // what lets a test's `alice.send(...)` return only after the bot handled the message:
 // - polling: telegraf awaits a whole batch before it asks again with a higher offset, so an
 //   update is done when a getUpdates arrives with offset > its update_id;
-// - webhook: the bot answers the POST after handling it (webhookReply: false), so an update is
-//   done when the POST is answered with a 2xx.
+// - webhook: the bot answers the POST after handling it, so an update is done when the POST is
+//   answered with a 2xx. A call in that answer (`{"method": …}`, as Telegram allows one) is made
+//   before the update counts as done, so a press's answer given there is in place by then.
 // Outside `together`, each action waits for its update, so the bot sees one update at a time.
 // Inside `together`, actions only queue their updates; the whole batch then goes out at once: in
 // one getUpdates answer, or as overlapping webhook POSTs (at most max_connections at a time), the
@@ -42,6 +43,14 @@ export interface Delivery {
   at: number;
   status?: number;
   error?: string;
+}
+
+/** The webhook's answer to a POST: its status, and the call its body may carry. */
+interface WebhookAnswer {
+  status: number;
+  statusText: string;
+  contentType?: string;
+  body: Buffer;
 }
 
 interface Pending {
@@ -91,7 +100,11 @@ export class UpdateHub {
   private readonly batchScope = new AsyncLocalStorage<Batch>();
   private openBatches = 0;
 
-  constructor(private readonly confirmTimeoutMs: number) {}
+  constructor(
+    private readonly confirmTimeoutMs: number,
+    /** Makes the call a webhook's 2xx answer carries, if any (see server.ts, webhookAnswer). */
+    private readonly onAnswer: (contentType: string | undefined, body: Buffer) => Promise<void> = async () => undefined,
+  ) {}
 
   /**
    * Queues an update (assigning its update_id unless it has one) and resolves once the bot has
@@ -329,10 +342,12 @@ export class UpdateHub {
     const id = p.update.update_id;
     let failure: WebhookError;
     try {
-      const { status, statusText } = await this.post(hook.url, JSON.stringify(p.update), p.forgedSecret ?? hook.secretToken);
+      const answer = await this.post(hook.url, JSON.stringify(p.update), p.forgedSecret ?? hook.secretToken);
+      const { status, statusText } = answer;
       this.deliveries.push({ updateId: id, at: Date.now(), status });
       if (status >= 200 && status < 300) {
         this.pending = this.pending.filter((other) => other !== p);
+        await this.onAnswer(answer.contentType, answer.body);
         p.resolve();
         return;
       }
@@ -359,7 +374,7 @@ export class UpdateHub {
     });
   }
 
-  private post(url: string, body: string, secretToken: string | undefined): Promise<{ status: number; statusText: string }> {
+  private post(url: string, body: string, secretToken: string | undefined): Promise<WebhookAnswer> {
     return new Promise((resolve, reject) => {
       const target = new URL(url);
       const request = (target.protocol === 'https:' ? https : http).request(
@@ -375,8 +390,16 @@ export class UpdateHub {
           },
         },
         (response) => {
-          response.resume();
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' }));
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? '',
+              contentType: response.headers['content-type'],
+              body: Buffer.concat(chunks),
+            }),
+          );
           response.on('error', reject);
         },
       );

@@ -40,7 +40,12 @@ export function volunteersBody(pc: PageContext, rows: VolunteerRow[]): string {
   const total = rows.reduce((a, r) => a + r.totalMinutes, 0);
   const body = rows.map((r) => [
     esc(r.name ?? '—') + (r.lead ? ` <span class="badge">${esc(pc.t('dashboard.lead'))}</span>` : ''),
-    esc(list(pc.t, r.teams.map((t) => teamName(pc, t)))),
+    esc(
+      list(
+        pc.t,
+        r.teams.map((t) => teamName(pc, t)),
+      ),
+    ),
     hours(r.recentMinutes),
     hours(r.totalMinutes),
   ]);

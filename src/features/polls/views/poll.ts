@@ -86,5 +86,10 @@ export function pollKeyboard(t: Translate, p: PollView, mask: number, opts: Keyb
 /** A voter's line under the poll after voting: their options on a named poll, only "voted" on an anonymous one. */
 export function votedLine(t: Translate, p: PollView, choices: number[] | undefined): string {
   if (!choices) return t('polls.voted_anonymous');
-  return t('polls.voted_named', { choices: list(t, choices.map((i) => escapeHtml(p.options[i]))) });
+  return t('polls.voted_named', {
+    choices: list(
+      t,
+      choices.map((i) => escapeHtml(p.options[i])),
+    ),
+  });
 }
