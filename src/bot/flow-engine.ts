@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Composer } from 'telegraf';
+import type { Composer } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { Clock } from '../clock';
 import { pictureRef, pictureSend } from '../delivery/media';
 import type { InlineButton, InlineKeyboard } from '../delivery/outbox';
 import { escapeHtml, type Translate } from '../i18n';
 import { callbackCodec } from './callback';
+import { FlatComposer } from './chain';
 import type { BotContext, FlowSession } from './context';
 import type { Flow, FlowContext, Input, NoArgs, Outcome, Prompt, Reply } from './flow';
 import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
@@ -74,7 +75,7 @@ export class FlowEngine {
 
   /** Handles answers (messages and flow buttons) while a flow is active. */
   middleware(): Composer<BotContext> {
-    const c = new Composer<BotContext>();
+    const c = new FlatComposer<BotContext>();
     c.action(flowButton.pattern, async (ctx) => {
       const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
       const p = flowButton.unpack(data);

@@ -1,10 +1,11 @@
-import { session, Telegraf, type Composer } from 'telegraf';
+import { Composer, session, Telegraf, type MiddlewareFn } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { CoreDeps } from '../deps';
 import { atLeast } from '../domain/roles';
 import { LOCALES } from '../i18n';
 import type { Role } from '../store/schema';
 import { features as allFeatures } from '../features';
+import { chain } from './chain';
 import { ChatQueues } from './chat-queue';
 import { commandMenus } from './command-menus';
 import type { BotContext, SessionData } from './context';
@@ -76,28 +77,29 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
     clock,
   );
 
+  // One flat chain (see chain.ts): in order, what every update goes through, then whoever handles it.
   bot.use(
-    oneAtATimePerChat(queues),
-    leanTransportCalls,
-    answerInWebhook,
-    measureUpdates(deps.metrics),
-    countDirectSends(deps.sender),
-    claimUpdates(deps),
-    contextMiddleware(deps),
+    chain([
+      oneAtATimePerChat(queues),
+      leanTransportCalls,
+      answerInWebhook,
+      measureUpdates(deps.metrics),
+      countDirectSends(deps.sender),
+      claimUpdates(deps),
+      contextMiddleware(deps),
+      floodGuard({ burst: 30, perSecond: 1, buckets: deps.flood, log }),
+      session<SessionData, BotContext>({
+        store: writeWhenChanged(deps.sessions),
+        defaultSession: () => ({}),
+        // One conversation per person per chat.
+        getSessionKey: (ctx) => (ctx.from && ctx.chat ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
+      }),
+      commandsMiddleware(deps, commands),
+      ...parts.flatMap((p) => (p.composer ? [p.composer] : [])),
+      flows.middleware(),
+      ...fallbacks(services),
+    ]),
   );
-  bot.use(floodGuard({ burst: 30, perSecond: 1, buckets: deps.flood, log }));
-  bot.use(
-    session<SessionData, BotContext>({
-      store: writeWhenChanged(deps.sessions),
-      defaultSession: () => ({}),
-      // One conversation per person per chat.
-      getSessionKey: (ctx) => (ctx.from && ctx.chat ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
-    }),
-  );
-  useCommands(bot, deps, commands);
-  for (const p of parts) if (p.composer) bot.use(p.composer);
-  bot.use(flows.middleware());
-  useFallbacks(bot, services);
   bot.catch(errorBoundary(deps));
 
   return {
@@ -115,7 +117,7 @@ export function createBot(deps: CoreDeps, features: Feature[] = allFeatures): Bu
  * middleware looks it up by name or label, where telegraf's command() and hears() would try
  * every name and every label in turn on each message.
  */
-function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: CommandSpec[]): void {
+function commandsMiddleware(deps: CoreDeps, commands: CommandSpec[]): MiddlewareFn<BotContext> {
   const byName = new Map<string, CommandSpec>();
   const byLabel = new Map<string, CommandSpec>();
   for (const cmd of commands) {
@@ -125,7 +127,7 @@ function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: Comman
   }
   const guards = new Map(commands.map((cmd) => [cmd, guard(cmd)]));
   const run = (cmd: CommandSpec, ctx: BotContext) => guards.get(cmd)!(ctx, async () => void (await cmd.run(ctx)));
-  bot.use((ctx, next) => {
+  return (ctx, next) => {
     const message = ctx.message;
     if (!message || !('text' in message)) return next();
     const typed = typedCommand(message, ctx.me);
@@ -134,7 +136,7 @@ function useCommands(bot: Composer<BotContext>, deps: CoreDeps, commands: Comman
     // What telegraf's command() sets, for handlers that read the words after the command (commandText).
     if (typed) Object.assign(ctx, { command: typed.name, payload: typed.payload });
     return run(cmd, ctx);
-  });
+  };
 }
 
 /** "/name@this_bot words" as telegraf reads it: a bot_command entity at the start, for this bot or for any. */
@@ -147,9 +149,9 @@ function typedCommand(message: Message.TextMessage, me: string): { name: string;
 }
 
 /** Nothing above understood this update: a press is stale; a private message gets a polite hint. */
-function useFallbacks(bot: Composer<BotContext>, services: BotServices): void {
-  bot.on('callback_query', (ctx) => ctx.answerCbQuery(ctx.t('common.stale_button')));
-  bot.on('message', async (ctx) => {
+function fallbacks(services: BotServices): MiddlewareFn<BotContext>[] {
+  const stale = Composer.on<BotContext, 'callback_query'>('callback_query', (ctx) => ctx.answerCbQuery(ctx.t('common.stale_button')));
+  const hint = Composer.on<BotContext, 'message'>('message', async (ctx) => {
     if (ctx.chat?.type !== 'private') return; // groups talk among themselves; the bot stays quiet (and a message without a chat gets no answer)
     const onboarded = Boolean(ctx.profile?.privacy_accepted_at);
     await ctx.reply(
@@ -157,6 +159,7 @@ function useFallbacks(bot: Composer<BotContext>, services: BotServices): void {
       onboarded ? { reply_markup: services.mainMenu(ctx) } : {},
     );
   });
+  return [stale, hint];
 }
 
 /** One failing update never stops the bot: it is logged and the person gets an apology. */

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { answerFlow, followUpFlow } from '../../../flows/ask/answer';
 import { askFlow } from '../../../flows/ask/ask';
 import { faqFlow } from '../../../flows/ask/faq';
@@ -15,7 +15,7 @@ import { askPrivacy } from './privacy';
 export const askFeature: Feature = (deps, bot) => {
   const flows = { ask: askFlow(deps), answer: answerFlow(deps), followUp: followUpFlow(deps), faq: faqFlow(deps) };
   const env: AskEnv = { deps, bot, flows };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   for (const handle of [onAnswer, onToFaq, onReply, onQuestionsPage]) handle(composer, env);
   return {
     name: 'ask',

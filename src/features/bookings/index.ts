@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { bookFlow } from '../../../flows/bookings/book';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
@@ -9,7 +9,7 @@ import { bookingsPrivacy } from './privacy';
 /** The service hall's bookings: /book for residents (slots with capacity, reminders, cancel), /bookings for staff (the day's list, attendance). */
 export const bookingsFeature: Feature = (deps, bot) => {
   const env: BookingsEnv = { deps, bot, book: bookFlow(deps) };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   onCancelBooking(composer, env);
   onAttendance(composer, env);
   onBookingsDay(composer, env);

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { inviteFlow } from '../../../flows/core/invite';
 import { onboardingFlow } from '../../../flows/core/onboarding';
 import type { BotContext } from '../../bot/context';
@@ -17,7 +17,7 @@ import { coreJobs } from './jobs';
  */
 export const coreFeature: Feature = (deps, bot) => {
   const kit: CoreKit = { deps, bot, onboarding: onboardingFlow(deps) };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   languageButton(composer, kit);
   deleteMeButton(composer, kit);
   /** Usable before onboarding is complete, by everyone. */
@@ -49,7 +49,7 @@ export const coreFeature: Feature = (deps, bot) => {
 /** Staff tools that set the bot up: invitations and linking group chats. */
 export const adminFeature: Feature = (deps, bot) => {
   const invite = inviteFlow(deps);
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   followChatMigrations(composer, deps);
   groupLanguageButton(composer, deps);
   return {

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { handUpAnswerFlow } from '../../../flows/grid/hand-up';
@@ -18,7 +18,7 @@ import { gridPrivacy } from './privacy';
  */
 export const gridFeature: Feature = (deps, bot) => {
   const env: GridEnv = { deps, bot, flows: { unit: unitFlow(deps), handUpAnswer: handUpAnswerFlow(deps) } };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   for (const handle of [
     onGridInvite,
     onHead,

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { commentFlow, noteFlow } from '../../../flows/hazards/followup';
@@ -22,7 +22,7 @@ export const hazardsFeature: Feature = (deps, bot) => {
     comment: commentFlow(deps),
   };
   const env: HazardsEnv = { deps, bot, flows };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   for (const handle of [onStaffMove, onAssign, onReject, onCardBack, onFixedAnswer, onRating, onMine, onQueuePage, onOpenCard])
     handle(composer, env);
 

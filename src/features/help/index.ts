@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { helpFlows } from './flows';
@@ -18,7 +18,7 @@ export const helpFeature: Feature = (deps, bot) => {
   const s = helpServices(deps);
   const flows = helpFlows(deps, s);
   const p: HelpParts = { deps, s, bot, flows };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   registerTaskButtons(composer, p);
   registerAssignButtons(composer, p);
   registerApprovalButtons(composer, p);

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { announceFlow } from '../../../flows/notices/announce';
 import { eventFlow } from '../../../flows/notices/event';
 import { eventCommentFlow } from '../../../flows/notices/rate-comment';
@@ -18,7 +18,7 @@ import { progressWatcher } from './services/broadcasts';
  * progress message and Stop), and both share one set of texts and one /mydata section.
  */
 export const noticesFeature: Feature = (deps, bot) => {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   deps.sender.watch(progressWatcher(deps));
   onSubscriptionSwitch(composer, deps);
   onStopBroadcast(composer, deps);

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { pollFlow } from '../../../flows/polls/create';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
@@ -13,7 +13,7 @@ import { pollsPrivacy } from './privacy';
  * reach the committee group, and a selection round's creator can start the next round.
  */
 export const pollsFeature: Feature = (deps, bot) => {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   const create = pollFlow(deps);
   onPollButtons(composer, deps);
   onNextRound(composer, deps, bot, create);

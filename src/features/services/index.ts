@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import { editPointFlow } from '../../../flows/services/point';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
@@ -7,7 +7,7 @@ import { onEditPoint, onPoint, showServices, type ServicesEnv } from './handlers
 /** The service directory (/services): the committee's office and the community's service points, open now or not; staff edit hours and phones. */
 export const servicesFeature: Feature = (deps, bot) => {
   const env: ServicesEnv = { deps, bot, edit: editPointFlow(deps) };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   onPoint(composer, env);
   onEditPoint(composer, env);
   return {

@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { ledgerCommand, summaryButtons, summaryCommand } from './handlers';
@@ -10,7 +10,7 @@ import { summaryJobs } from './jobs';
  * monthly thank-you to each team's most active volunteers (services/thanks.ts).
  */
 export const summaryFeature: Feature = (deps) => {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   summaryButtons(composer, deps);
   return {
     name: 'summary',

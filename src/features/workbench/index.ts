@@ -1,4 +1,4 @@
-import { Composer } from 'telegraf';
+import { FlatComposer } from '../../bot/chain';
 import type { BotContext } from '../../bot/context';
 import type { Feature } from '../../bot/feature';
 import { certificateButtons, certificateCommand, postersCommand } from './handlers/exports';
@@ -12,7 +12,7 @@ import { findCommand, membersCommand, peopleButtons, staffCommand, type Workbenc
  */
 export const workbenchFeature: Feature = (deps, bot) => {
   const env: WorkbenchEnv = { deps, bot };
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   peopleButtons(composer, env);
   certificateButtons(composer, env);
   const staffCmd = (name: string, run: (ctx: BotContext) => Promise<unknown>) =>
