@@ -124,9 +124,24 @@ export function isoMinute(w: WallClock): string {
   return `${isoDate(w)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
+/**
+ * Offsets by zone and quarter hour of UTC. Zones' offsets are whole quarter hours and change on
+ * a quarter hour, so one answer holds for its whole quarter; formatToParts is slow enough that a
+ * help request's time step (nine offsets) showed in bench 1's profile.
+ */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 15 * 60_000;
+
 /** The time zone's offset from UTC at that instant, in ms (local wall time minus UTC). */
 export function zoneOffset(at: number, timeZone: string): number {
-  const p = localParts(at, timeZone);
-  const n = (type: string) => Number(p[type]);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
+  const key = `${timeZone} ${Math.floor(at / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = localParts(at, timeZone);
+    const n = (type: string) => Number(p[type]);
+    offset = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
+    if (offsets.size >= 10_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
