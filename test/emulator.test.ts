@@ -477,6 +477,15 @@ describe('emulator with a webhook bot', () => {
     expect(emu.rejected).toEqual([]);
   });
 
+  it('keeps its connection to the webhook open between deliveries, as Telegram does', async () => {
+    let connections = 0;
+    server.on('connection', () => connections++);
+    const alice = emu.user({ first_name: 'Alice' });
+    for (let i = 0; i < 5; i++) await alice.send(`/start round-${i}`);
+    expect(alice.last()!.text).toBe('Hello Alice, payload round-4');
+    expect(connections).toBe(1);
+  });
+
   it('a forged secret is refused by the bot and reported to the sender', async () => {
     const alice = emu.user({ first_name: 'Alice' });
     const error = await alice.sendUpdate({ message: { text: '/start forged' } }, { secretToken: 'wrong' }).catch((e: unknown) => e);

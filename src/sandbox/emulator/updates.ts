@@ -67,6 +67,8 @@ interface Pending {
 
 interface Webhook {
   url: string;
+  /** Telegram keeps its connections to a webhook open, up to max_connections of them. */
+  agent: http.Agent;
   secretToken?: string;
   allowedUpdates?: string[];
   maxConnections?: number;
@@ -228,8 +230,12 @@ export class UpdateHub {
   }): void {
     // An empty url removes the webhook, as on Telegram.
     if (options.url === '') return this.deleteWebhook(options.drop_pending_updates);
+    this.webhook?.agent.destroy();
+    const Agent = options.url.startsWith('https:') ? https.Agent : http.Agent;
     this.webhook = {
       url: options.url,
+      // Idle connections are closed before the bot's server would (Node's keepAliveTimeout is 5 s).
+      agent: new Agent({ keepAlive: true, maxSockets: options.max_connections ?? DEFAULT_MAX_CONNECTIONS, timeout: 4000 }),
       secretToken: options.secret_token,
       allowedUpdates: options.allowed_updates,
       maxConnections: options.max_connections,
@@ -240,6 +246,7 @@ export class UpdateHub {
   }
 
   deleteWebhook(dropPending = false): void {
+    this.webhook?.agent.destroy();
     this.webhook = undefined;
     if (dropPending) this.dropPending();
   }
@@ -271,6 +278,7 @@ export class UpdateHub {
   /** Releases a held long poll, stops retries and fails updates still waiting for the bot. */
   close(): void {
     this.closed = true;
+    this.webhook?.agent.destroy();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.held?.answer([]);
@@ -342,7 +350,7 @@ export class UpdateHub {
     const id = p.update.update_id;
     let failure: WebhookError;
     try {
-      const answer = await this.post(hook.url, JSON.stringify(p.update), p.forgedSecret ?? hook.secretToken);
+      const answer = await this.post(hook, JSON.stringify(p.update), p.forgedSecret ?? hook.secretToken);
       const { status, statusText } = answer;
       this.deliveries.push({ updateId: id, at: Date.now(), status });
       if (status >= 200 && status < 300) {
@@ -374,14 +382,19 @@ export class UpdateHub {
     });
   }
 
-  private post(url: string, body: string, secretToken: string | undefined): Promise<WebhookAnswer> {
+  /**
+   * One POST over the webhook's kept-open connections. A connection the bot's server closed just
+   * as it was taken again fails before the update reached the bot: that is sent again at once on a
+   * new connection, as an HTTP client does, not counted as a failed delivery.
+   */
+  private post(hook: Webhook, body: string, secretToken: string | undefined, again = false): Promise<WebhookAnswer> {
     return new Promise((resolve, reject) => {
-      const target = new URL(url);
+      const target = new URL(hook.url);
       const request = (target.protocol === 'https:' ? https : http).request(
         target,
         {
           method: 'POST',
-          agent: false,
+          agent: hook.agent,
           timeout: this.confirmTimeoutMs,
           headers: {
             'content-type': 'application/json',
@@ -404,7 +417,11 @@ export class UpdateHub {
         },
       );
       request.on('timeout', () => request.destroy(new Error(`no answer within ${this.confirmTimeoutMs} ms`)));
-      request.on('error', reject);
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        const closedUnderUs = request.reusedSocket && !again && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+        if (closedUnderUs) resolve(this.post(hook, body, secretToken, true));
+        else reject(err);
+      });
       request.end(body);
     });
   }
