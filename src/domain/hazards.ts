@@ -169,6 +169,9 @@ export async function similarReports(
   settings: CommunityConfig['settings'],
   where: { communityId: string; category: string; buildingId?: string; location?: { latitude: number; longitude: number } },
 ): Promise<Report[]> {
+  const { location, buildingId } = where;
+  if (!location && !buildingId) return [];
+  const radius = settings.duplicateRadiusMeters;
   const candidates = await db
     .selectFrom('reports')
     .selectAll()
@@ -176,16 +179,30 @@ export async function similarReports(
     .where('category', '=', where.category)
     .where('status', 'in', OPEN_STATUSES)
     .where('created_at', '>=', now - settings.duplicateDays * DAY)
+    // The place in SQL, so a busy category cannot push a neighbour's report out of the newest few:
+    // a report without a location by its building; one with a location inside a box around the
+    // shared one (a degree of latitude is 111 km), its distance checked exactly below.
+    .where((eb) => {
+      if (!location) return eb('building_id', '=', buildingId!);
+      const dLat = radius / 111_000;
+      const dLon = dLat / Math.max(Math.cos((location.latitude * Math.PI) / 180), 0.01);
+      return eb.or([
+        eb.and([
+          eb.between('latitude', location.latitude - dLat, location.latitude + dLat),
+          eb.between('longitude', location.longitude - dLon, location.longitude + dLon),
+        ]),
+        ...(buildingId ? [eb.and([eb('latitude', 'is', null), eb('building_id', '=', buildingId)])] : []),
+      ]);
+    })
     .orderBy('created_at', 'desc')
-    .limit(50)
+    .limit(20)
     .execute();
   return candidates
-    .filter((r) => {
-      if (where.location && r.latitude !== null && r.longitude !== null) {
-        return distanceMeters(where.location, { latitude: r.latitude, longitude: r.longitude }) <= settings.duplicateRadiusMeters;
-      }
-      return Boolean(where.buildingId) && r.building_id === where.buildingId;
-    })
+    .filter((r) =>
+      location && r.latitude !== null && r.longitude !== null
+        ? distanceMeters(location, { latitude: r.latitude, longitude: r.longitude }) <= radius
+        : r.building_id === buildingId,
+    )
     .slice(0, 3);
 }
 

@@ -22,6 +22,7 @@ import { frontageSpots } from './022_frontage_spots';
 import { pollReceipts } from './023_poll_receipts';
 import { requestQuestionUpdate } from './024_request_question_update';
 import { pollVoterUpdate } from './025_poll_voter_update';
+import { similarReports } from './026_similar_reports';
 import { commandMenus } from './018_command_menus';
 
 /** Applied in name order at start-up; a shipped migration is never edited, only followed by a new one. */
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '023_poll_receipts': pollReceipts,
   '024_request_question_update': requestQuestionUpdate,
   '025_poll_voter_update': pollVoterUpdate,
+  '026_similar_reports': similarReports,
   '018_command_menus': commandMenus,
 };
