@@ -88,7 +88,8 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
 /** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
 async function startInstances(emu: Emulator, n: number, env: Record<string, string>, pinned?: number) {
   const script = await built('linli');
-  const base = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below Linux's ephemeral range (32768 up), where outgoing connections could hold one.
+  const base = 10_000 + Math.floor(Math.random() * 20_000);
   const ports = Array.from({ length: n }, (_, i) => base + i);
   const proxy = roundRobin(ports, pinned);
   await proxy.listen(base + n);

@@ -202,7 +202,8 @@ async function measuredDrive(
 
 /** Linli as its own webhook server on loopback (a port picked at random, as bench 6 does), the way production runs it. */
 const webhookEnv = () => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below Linux's ephemeral range (32768 up), where outgoing connections could hold it.
+  const port = 10_000 + Math.floor(Math.random() * 20_000);
   return {
     BOT_MODE: 'webhook',
     WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
