@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { seedResidents } from './helpers/residents';
 import { startHazardWorld, type HazardWorld } from './helpers/hazards';
-import { startWorld, type World } from './helpers/world';
+import { startWorld, worldSuite, type World } from './helpers/world';
 
 /**
  * Real people don't wait: an album arrives as three updates at once, a thumb taps Submit twice,
@@ -223,14 +223,7 @@ describe('double taps and albums on a report', () => {
 });
 
 describe('what people send instead of what was asked', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  }, 60_000);
-  afterAll(async () => {
-    expect(world.emu.rejected).toEqual([]);
-    await world.stop();
-  });
+  const world = worldSuite();
 
   it('editing the answer just given corrects it; editing an older one is politely kept', async () => {
     const ana = await world.resident('Ana', { locale: 'en' });

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BotContext } from '../src/bot/context';
 import { answerInWebhook, handleWebhookUpdate } from '../src/bot/middleware/webhook-answer';
 import { startEmulator, type CallRecord, type Emulator, type PressResult } from '../src/sandbox/emulator';
 import { reportUpToReview } from './helpers/simulation';
-import { startWorld, type World } from './helpers/world';
+import { worldSuite } from './helpers/world';
 
 /**
  * Issue 17: in webhook mode a press's answer rides in the HTTP answer to the webhook POST (one
@@ -21,14 +21,7 @@ const answersTo = (emu: Emulator, press: PressResult): CallRecord[] =>
   emu.calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === press.queryIds![0]);
 
 describe('a press in webhook mode', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld({ mode: 'webhook' });
-  }, 60_000);
-  afterAll(async () => {
-    expect(world.emu.rejected).toEqual([]);
-    await world.stop();
-  });
+  const world = worldSuite({ mode: 'webhook' });
 
   it('is answered in the webhook’s answer, with no request of its own, and the person sees it answered', async () => {
     const wen = await world.resident('Wen', { locale: 'en' });
@@ -106,14 +99,7 @@ describe('a press in webhook mode', () => {
 });
 
 describe('a press when polling', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  }, 60_000);
-  afterAll(async () => {
-    expect(world.emu.rejected).toEqual([]);
-    await world.stop();
-  });
+  const world = worldSuite();
 
   it('is answered with a request of its own, as before', async () => {
     const mo = await world.resident('Mo', { locale: 'en' });

@@ -151,7 +151,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
 /** Starts a world before a suite's first test and stops it after the last, checking that Telegram refused no call; its fields are filled in by then. */
 export function worldSuite(opts: WorldOptions = {}): World {
   const world = {} as World;
-  beforeAll(async () => void Object.assign(world, await startWorld(opts)));
+  beforeAll(async () => void Object.assign(world, await startWorld(opts)), 60_000);
   afterAll(async () => {
     expect(world.emu.rejected).toEqual([]);
     await world.stop();

@@ -7,7 +7,7 @@ import { startEmulator, type EmulatedUser, type Emulator, type TgMessage } from 
 import { openDatabase, type Db } from '../../src/store/db';
 import { BotProcess } from '../helpers/bot-process';
 import { announceUpToSend, reportUpToReview, requestUpToSend, Rng, setUpCommunity, type Community } from '../helpers/simulation';
-import { newUserId, startWorld, type World } from '../helpers/world';
+import { newUserId, startWorld, worldSuite, type World } from '../helpers/world';
 
 /**
  * Telegram delivers an update again until the bot confirms it. A bot killed while it handles
@@ -229,14 +229,7 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
 });
 
 describe('a webhook retry while the first delivery is still being handled', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld({ mode: 'webhook' });
-  }, 60_000);
-  afterAll(async () => {
-    expect(world.emu.rejected).toEqual([]);
-    await world.stop();
-  });
+  const world = worldSuite({ mode: 'webhook' });
 
   it('is dropped at once, and the first delivery finishes its work alone', async () => {
     const wen = await world.resident('Wen', { locale: 'en' });
