@@ -231,23 +231,36 @@ describe('an update cut short by a crash (the bot in its own process)', () => {
 describe('a webhook retry while the first delivery is still being handled', () => {
   const world = worldSuite({ mode: 'webhook' });
 
+  /** A resident at a report's description step, and their typed description as an update with fixed ids (to deliver twice). */
+  const atDescription = async (name: string, ids: { update: number; message: number }, text: string) => {
+    const who = await world.resident(name, { locale: 'en' });
+    await who.send('/report');
+    await who.press('Noise');
+    const chat = world.emu.chat(who.id).chat;
+    const update = {
+      update_id: ids.update,
+      message: { message_id: ids.message, from: who.user, chat, date: Math.floor(Date.now() / 1000), text },
+    };
+    const asked = who.inbox().length;
+    return {
+      who,
+      update,
+      repliesSince: () =>
+        who
+          .inbox()
+          .slice(asked)
+          .map((m) => m.text),
+    };
+  };
+
   it('is dropped at once, and the first delivery finishes its work alone', async () => {
-    const wen = await world.resident('Wen', { locale: 'en' });
-    await wen.send('/report');
-    await wen.press('Noise');
-    const asked = wen.inbox().length;
+    const {
+      who: wen,
+      update,
+      repliesSince,
+    } = await atDescription('Wen', { update: 1_000_000, message: 90_000 }, 'Loud music from flat 302');
     // The bot's next reply hangs for a while, long enough for Telegram to retry.
     world.emu.faults.add({ method: 'sendMessage', chatId: wen.id, kind: 'slow', delayMs: 1500 });
-    const update = {
-      update_id: 1_000_000,
-      message: {
-        message_id: 90_000,
-        from: wen.user,
-        chat: world.emu.chat(wen.id).chat,
-        date: Math.floor(Date.now() / 1000),
-        text: 'Loud music from flat 302',
-      },
-    };
     let firstDone = false;
     const hanging = faultHit(world.emu);
     const first = world.emu.injectUpdate(update).then(() => (firstDone = true));
@@ -255,32 +268,17 @@ describe('a webhook retry while the first delivery is still being handled', () =
     await world.emu.injectUpdate(update);
     expect(firstDone).toBe(false);
     await first;
-    const replies = wen.inbox().slice(asked);
-    expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/photos/i)]);
+    expect(repliesSince()).toEqual([expect.stringMatching(/photos/i)]);
   }, 60_000);
 
   it('two deliveries of one update at the same moment are handled once', async () => {
-    const lin = await world.resident('Lin', { locale: 'en' });
-    await lin.send('/report');
-    await lin.press('Noise');
-    const asked = lin.inbox().length;
-    const update = {
-      update_id: 2_000_000,
-      message: {
-        message_id: 90_100,
-        from: lin.user,
-        chat: world.emu.chat(lin.id).chat,
-        date: Math.floor(Date.now() / 1000),
-        text: 'Drums in the basement every evening',
-      },
-    };
+    const { update, repliesSince } = await atDescription(
+      'Lin',
+      { update: 2_000_000, message: 90_100 },
+      'Drums in the basement every evening',
+    );
     await Promise.all([world.emu.injectUpdate(update), world.emu.injectUpdate(update)]);
-    expect(
-      lin
-        .inbox()
-        .slice(asked)
-        .map((m) => m.text),
-    ).toEqual([expect.stringMatching(/photos/i)]);
+    expect(repliesSince()).toEqual([expect.stringMatching(/photos/i)]);
     const claim = await world.db
       .selectFrom('processed_updates')
       .select(['finished_at'])
