@@ -6,7 +6,7 @@ import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
 import { botFiles, built, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
-import { fmt, type Row } from './lib';
+import { fmt, listenPort, type Row } from './lib';
 import { drive, residentScript, seedMix } from './updates';
 
 /**
@@ -88,8 +88,7 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
 /** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
 async function startInstances(emu: Emulator, n: number, env: Record<string, string>, pinned?: number) {
   const script = await built('linli');
-  // Below Linux's ephemeral range (32768 up), where outgoing connections could hold one.
-  const base = 10_000 + Math.floor(Math.random() * 20_000);
+  const base = listenPort(n + 1);
   const ports = Array.from({ length: n }, (_, i) => base + i);
   const proxy = roundRobin(ports, pinned);
   await proxy.listen(base + n);

@@ -36,3 +36,11 @@ export function table(rows: Row[]): string {
   const missed = rows.filter((r) => r.met === 'no' && r.why).map((r) => `- **${r.bench}, ${r.figure}:** ${r.why}`);
   return [...lines.map((l) => `| ${l.join(' | ')} |`), ...(missed.length ? ['', 'Targets missed:', '', ...missed] : [])].join('\n');
 }
+
+/**
+ * A port to listen on, with `count - 1` free after it, picked at random below Linux's ephemeral
+ * range (32768 up), where the benches' own outgoing connections could hold it.
+ */
+export function listenPort(count = 1): number {
+  return 10_000 + Math.floor(Math.random() * (20_000 - count));
+}

@@ -4,7 +4,7 @@ import { DAY } from '../src/clock';
 import { createEvent } from '../src/domain/events';
 import { startEmulator, type EmulatedGroup, type Emulator, type EmulatedUser } from '../src/sandbox/emulator';
 import { botFiles, built, cpuMs, rssMb, seedNeighbourhood, seedResidents, startBot, stopBot, UNPACED } from './bot';
-import { fmt, percentile, type Row } from './lib';
+import { fmt, listenPort, percentile, type Row } from './lib';
 
 /**
  * Bench 1 (updates) and 4 (memory and start): a realistic mix of updates from many residents
@@ -202,8 +202,7 @@ async function measuredDrive(
 
 /** Linli as its own webhook server on loopback (a port picked at random, as bench 6 does), the way production runs it. */
 const webhookEnv = () => {
-  // Below Linux's ephemeral range (32768 up), where outgoing connections could hold it.
-  const port = 10_000 + Math.floor(Math.random() * 20_000);
+  const port = listenPort();
   return {
     BOT_MODE: 'webhook',
     WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
