@@ -77,11 +77,7 @@ export function zonedEpoch(t: { year: number; month: number; day: number; hour?:
   const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour ?? 0, t.minute ?? 0);
   // The zone's offset at a guess, corrected once more for a guess on the other side of a DST change.
   let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const w = wallClock(guess, timeZone);
-    const offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(guess / 60_000) * 60_000;
-    guess = asUtc - offset;
-  }
+  for (let i = 0; i < 2; i++) guess = asUtc - zoneOffset(guess, timeZone);
   return guess;
 }
 

@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../clock';
-import { wallClock, zoneOffset } from '../zoned-time';
+import { wallClock, zonedEpoch } from '../zoned-time';
 import type { Db, Executor, Tx } from '../store/db';
 import type { Audience } from '../store/schema/delivery';
 import { audit } from './audit';
@@ -451,9 +451,7 @@ export function parseLocalTime(text: string, timeZone: string, now: number): num
     const local = Date.UTC(year, month - 1, day, hour, minute);
     const check = new Date(local);
     if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined; // 31 February
-    let utc = local - zoneOffset(local, timeZone);
-    utc = local - zoneOffset(utc, timeZone);
-    return utc;
+    return zonedEpoch({ year, month, day, hour, minute }, timeZone);
   };
   if (f.year !== undefined) return at(f.year);
   const thisYear = wallClock(now, timeZone).year;
