@@ -4,7 +4,7 @@ import { assignedPrivately } from '../../../domain/help';
 import { formatWindow } from '../../../domain/help-time';
 import { voiceLength } from '../../../delivery/media';
 import { escapeHtml, type I18n, type Locale, type Params } from '../../../i18n';
-import { duration } from '../../../phrases';
+import { duration, list } from '../../../phrases';
 
 /**
  * The help feature's words: its texts (under help.*), the local names of help types, buildings
@@ -48,6 +48,8 @@ export function helpText(deps: { i18n: I18n; communities: Communities; config: C
     when,
     /** Minutes as "1 hour 30 minutes" in the reader's words. */
     duration: (minutes: number, locale: Locale) => duration(i18n.translator(locale), minutes),
+    /** Names joined in the reader's words (", " or "、"). */
+    list: (items: readonly string[], locale: Locale) => list(i18n.translator(locale), items),
     place,
     /** Mediation and legal advice: offered privately, never on a public card. */
     assignedPrivately: (type: string) => assignedPrivately(communities, type),

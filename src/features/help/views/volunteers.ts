@@ -64,5 +64,10 @@ export function myShiftsText(h: HelpText, shifts: Pick<Shift, 'id' | 'zone' | 's
 /** /volunteer for someone already in teams: which ones. */
 export const alreadyInTeamsText = (h: HelpText, teams: TeamMember[], locale: Locale) =>
   h.t(locale, 'volunteer_already', {
-    teams: escapeHtml(teams.map((t) => h.teamName(t.community_id, t.team_id, locale)).join(h.common(locale, 'common.list_separator'))),
+    teams: escapeHtml(
+      h.list(
+        teams.map((t) => h.teamName(t.community_id, t.team_id, locale)),
+        locale,
+      ),
+    ),
   });
