@@ -5,6 +5,7 @@ import type { Update } from 'telegraf/types';
 import type { BotContext } from '../bot/context';
 import { handleWebhookUpdate } from '../bot/middleware/webhook-answer';
 import type { Config } from '../config';
+import { readBody } from '../http-body';
 import type { Sender } from '../delivery/sender';
 import type { Metrics } from './metrics';
 import { databaseHealthy, type Db } from '../store/db';
@@ -99,12 +100,14 @@ async function listen(port: number, handler: Handler): Promise<() => Promise<voi
   };
 }
 
-/** An update from a webhook POST's body, or undefined when it is not a JSON object (answered 415, as telegraf did). */
+/** Far above any update Telegram sends (a message's text is at most 4,096 characters). */
+const MAX_UPDATE_BYTES = 1_000_000;
+
+/** An update from a webhook POST's body, or undefined when it is too big or not a JSON object (answered 415, as telegraf did). */
 async function readUpdate(req: IncomingMessage): Promise<Update | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = await readBody(req, MAX_UPDATE_BYTES);
   try {
-    const update: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const update: unknown = body === undefined ? undefined : JSON.parse(body);
     return typeof update === 'object' && update !== null ? (update as Update) : undefined;
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { CoreDeps } from '../../deps';
+import { readBody } from '../../http-body';
 import { isLocale } from '../../i18n';
 import { issueSession, sessionUser, validateInitData } from './services/auth';
 import { events, listReports, parseFilter, photoWithCommunity, reportDetail, trends, volunteers } from './services/data';
@@ -45,17 +46,6 @@ function imageType(bytes: Buffer): string {
   if (bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
   if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
   return 'application/octet-stream';
-}
-
-async function readBody(req: Req, limit: number): Promise<string | undefined> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Undefined when the dashboard is off (no DASHBOARD_URL): the server then answers 404 as before. */
