@@ -1,5 +1,5 @@
 import { isLocale, type Locale } from '../i18n';
-import { REDELIVERY_WINDOW } from '../domain/redelivery';
+import { fromUpdate } from '../domain/redelivery';
 import type { Db, Executor } from '../store/db';
 import type { Audience, Topic } from '../store/schema/delivery';
 import { enqueue, PRIORITY, type InlineKeyboard } from './outbox';
@@ -49,9 +49,8 @@ export async function broadcastOfUpdate(
   const row = await db
     .selectFrom('broadcasts')
     .select('id')
-    .where('update_id', '=', b.updateId)
+    .where(fromUpdate(b.updateId, now))
     .where('created_by', '=', b.createdBy)
-    .where('created_at', '>=', now - REDELIVERY_WINDOW)
     .executeTakeFirst();
   return row ? Number(row.id) : undefined;
 }

@@ -4,7 +4,7 @@ import type { Locale } from '../i18n';
 import type { Executor } from '../store/db';
 import type { FaqEntriesTable, QuestionKind, QuestionsTable } from '../store/schema/ask';
 import { audit } from './audit';
-import { REDELIVERY_WINDOW } from './redelivery';
+import { fromUpdate } from './redelivery';
 
 /**
  * Questions and suggestions to the committee (/ask), their thread, and the FAQ. A question
@@ -34,13 +34,7 @@ export interface NewQuestion {
 /** The question an update filed already (handled again after a crash). */
 export function questionOfUpdate(tx: Executor, now: number, q: NewQuestion): Promise<Question | undefined> {
   if (q.updateId === undefined) return Promise.resolve(undefined);
-  return tx
-    .selectFrom('questions')
-    .selectAll()
-    .where('update_id', '=', q.updateId)
-    .where('asker_id', '=', q.askerId)
-    .where('created_at', '>=', now - REDELIVERY_WINDOW)
-    .executeTakeFirst();
+  return tx.selectFrom('questions').selectAll().where(fromUpdate(q.updateId, now)).where('asker_id', '=', q.askerId).executeTakeFirst();
 }
 
 export async function createQuestion(tx: Executor, now: number, q: NewQuestion): Promise<Question> {

@@ -18,7 +18,7 @@ import {
 import { answersFor } from './grid';
 import { canStaff } from './roles';
 import type { VoiceNote } from './voice';
-import { REDELIVERY_WINDOW } from './redelivery';
+import { fromUpdate } from './redelivery';
 
 /**
  * Hazard reports: creating one, "same issue" support, every status change through the table
@@ -53,9 +53,8 @@ export function reportOfUpdate(db: Executor, now: number, draft: Pick<NewReport,
   return db
     .selectFrom('reports')
     .selectAll()
-    .where('update_id', '=', draft.updateId)
+    .where(fromUpdate(draft.updateId, now))
     .where('reporter_id', '=', draft.reporterId)
-    .where('created_at', '>=', now - REDELIVERY_WINDOW)
     .executeTakeFirst();
 }
 

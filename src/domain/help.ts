@@ -4,7 +4,7 @@ import type { Db, Executor } from '../store/db';
 import type { HelpRequestsTable, TaskStatus, TasksTable } from '../store/schema/help';
 import { audit } from './audit';
 import { voiceOf, type VoiceNote } from './voice';
-import { REDELIVERY_WINDOW } from './redelivery';
+import { fromUpdate } from './redelivery';
 
 /**
  * Help requests and their tasks. A request is what a resident asked for; a task is one
@@ -146,9 +146,8 @@ async function filedByUpdate(tx: Executor, now: number, r: NewRequest) {
   const row = await tx
     .selectFrom('help_requests')
     .select('id')
-    .where('update_id', '=', r.updateId)
+    .where(fromUpdate(r.updateId, now))
     .where('requester_id', '=', r.requesterId)
-    .where('created_at', '>=', now - REDELIVERY_WINDOW)
     .executeTakeFirst();
   if (!row) return undefined;
   const task = await tx.selectFrom('tasks').selectAll().where('request_id', '=', row.id).orderBy('id', 'desc').executeTakeFirst();

@@ -1,3 +1,5 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../store/schema';
 import { DAY } from '../clock';
 
 /**
@@ -7,3 +9,9 @@ import { DAY } from '../clock';
  * (forgetProcessedUpdates) clears older ids so a reused one is never refused as a duplicate.
  */
 export const REDELIVERY_WINDOW = DAY;
+
+type Filed = 'reports' | 'help_requests' | 'questions' | 'broadcasts';
+
+/** The rows an update filed within the window (callers add who sent it). */
+export const fromUpdate = (updateId: number, now: number) => (eb: ExpressionBuilder<Database, Filed>) =>
+  eb.and([eb('update_id', '=', updateId), eb('created_at', '>=', now - REDELIVERY_WINDOW)]);
