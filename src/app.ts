@@ -146,7 +146,7 @@ function coreDeps(
     i18n: new I18n(LOCALES_DIR, config.defaultLocale),
     clock,
     log,
-    sessions: openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath }),
+    sessions: openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath, botId: config.botToken.split(':')[0]! }),
     sender,
     metrics,
     api,

@@ -75,3 +75,35 @@ describe.each(storages)('storage: $name', ({ run, env }) => {
     expect(people.filter((p) => p.inbox().some((m) => /already been used/.test(m.text ?? '')))).toHaveLength(4);
   });
 });
+
+describe('storage: two bots on one Redis', () => {
+  it.skipIf(!REDIS_URL)('keep apart the conversations of a person who talks to both', async () => {
+    const bots = await Promise.all(
+      ['7101000001', '7101000002'].map(async (id) => {
+        const emulator = await startEmulator({ token: `${id}:AATwoBotsOneRedis00000000000000000` });
+        return startWorld({ emulator, env: { REDIS_URL: REDIS_URL! } });
+      }),
+    );
+    const id = newUserId();
+    const [a, b] = bots.map((w) => w.emu.user({ id, first_name: 'Ana', language_code: 'en' }));
+    try {
+      await a!.send('/start');
+      await a!.press('✓ English');
+      await a!.press('Guihua Community');
+      await a!.press('Guihua Garden Building 9');
+      // Asked for the unit, the person starts with the other bot (the same chat id there).
+      await b!.send('/start');
+      await a!.send('12-3');
+      await a!.press('✅ I agree');
+      expect(a!.last()!.text).toMatch(/You are registered: Guihua Community · Guihua Garden Building 9 · 12-3/);
+      // The other bot still waits for the language its question asked.
+      await b!.press('✓ English');
+      expect(b!.last()!.buttons()).toContain('Guihua Community');
+    } finally {
+      for (const w of bots) {
+        await w.stop();
+        await w.emu.close();
+      }
+    }
+  });
+});

@@ -11,13 +11,20 @@ import { SqliteSessionStorage } from './sqlite-sessions';
  */
 export type SessionStore = Keyv;
 
-export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; namespace?: string }): SessionStore {
-  const namespace = opts.namespace ?? 'linli-session';
+const NAMESPACE = 'linli-session';
+
+/**
+ * In Redis the keys carry the bot's id, as the shared limits' do (src/ops/shared.ts): several
+ * bots (a street office's and its test bot, say) may share one Redis, and a person who talks to
+ * two of them must not find one bot's conversation in the other. (Before, every bot wrote under
+ * one namespace: a deployment that upgrades starts the conversations in progress in Redis anew.)
+ */
+export function openSessionStore(opts: { redisUrl?: string; sqlitePath: string; botId: string }): SessionStore {
   if (opts.redisUrl) {
     // Loaded only when Redis is configured: it costs ~200 ms and ~10 MB at start otherwise.
     const { default: KeyvRedis } = createRequire(import.meta.url)('@keyv/redis') as typeof KeyvRedisModule;
-    return new Keyv({ store: new KeyvRedis(opts.redisUrl), namespace, useKeyPrefix: false });
+    return new Keyv({ store: new KeyvRedis(opts.redisUrl), namespace: `${NAMESPACE}:${opts.botId}`, useKeyPrefix: false });
   }
   if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
-  return new Keyv({ store: new SqliteSessionStorage(opts.sqlitePath), namespace });
+  return new Keyv({ store: new SqliteSessionStorage(opts.sqlitePath), namespace: NAMESPACE });
 }
