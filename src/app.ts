@@ -52,10 +52,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await migrateToLatest(db);
   let built: BuiltBot | undefined; // eslint-disable-line prefer-const -- the Bot API call needs the bot, which needs the deps
   let botUsername = '';
-  const botId = config.botToken.split(':')[0]!;
   const log = options.logger ?? createLogger(config.logLevel);
   // Several instances share Telegram's limits and the flood guard through Redis (src/ops/shared.ts).
-  const shared: Shared | undefined = config.redisUrl ? openShared(config.redisUrl, botId, log.child({ part: 'shared' })) : undefined;
+  const shared: Shared | undefined = config.redisUrl ? openShared(config.redisUrl, config.botId, log.child({ part: 'shared' })) : undefined;
   const deps = coreDeps(
     config,
     { ...options, logger: log },
@@ -85,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       bot.botInfo = me;
       await built!.registerCommands();
       // On PostgreSQL (where several instances may run) one of them is elected to send; SQLite has one process.
-      if (config.database.kind === 'postgres') election = await electSender(sender, db, log.child({ part: 'sender' }), botId);
+      if (config.database.kind === 'postgres') election = await electSender(sender, db, log.child({ part: 'sender' }), config.botId);
       else sender.start();
       await scheduler.start({ cron: options.cron ?? true });
       const open311 = open311Route({ db, communities: deps.communities, defaultLocale: config.defaultLocale, now: () => deps.clock.now() });
@@ -146,7 +145,7 @@ function coreDeps(
     i18n: new I18n(LOCALES_DIR, config.defaultLocale),
     clock,
     log,
-    sessions: openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath, botId: config.botToken.split(':')[0]! }),
+    sessions: openSessionStore({ redisUrl: config.redisUrl, sqlitePath: config.sessionDbPath, botId: config.botId }),
     sender,
     metrics,
     api,

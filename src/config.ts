@@ -96,6 +96,8 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   botToken: string;
+  /** The bot's user id: the token's number before ':' (it keys what bots sharing one Redis keep apart). */
+  botId: string;
   apiRoot: string;
   /** Polling may serve /healthz and /metrics on metricsPort; webhook mode serves them beside the webhook. */
   mode: { kind: 'polling'; metricsPort?: number } | { kind: 'webhook'; url: string; secret: string; port: number };
@@ -128,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const e = result.data;
   return {
     botToken: e.BOT_TOKEN,
+    botId: e.BOT_TOKEN.split(':')[0]!,
     apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
     mode:
       e.BOT_MODE === 'webhook'
