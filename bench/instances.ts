@@ -25,12 +25,15 @@ const SECRET = 'bench-instances-secret-0123';
 /**
  * An ordinary load balancer: each request to the next instance in turn, and to the one after it
  * when an instance cannot be reached (nginx's proxy_next_upstream error). Tests use it too.
- * `pinned`: every request to that instance instead (the others only take part in the election
- * and Redis), which tells what several instances cost apart from sharing the work.
+ * `route` (bench 6 only) picks the instance instead:
+ * - `{ pinned: i }`: every request to instance i (the others only take part in the election and
+ *   Redis), which tells what several instances cost apart from sharing the work;
+ * - `'by chat'`: each chat's updates to one instance (read from the update, which an ordinary
+ *   balancer cannot do), which tells what a chat's updates landing on different instances costs.
  */
 export function roundRobin(
   ports: number[],
-  pinned?: number,
+  route?: { pinned: number } | 'by chat',
 ): {
   server: Server;
   served: number[];
@@ -46,7 +49,7 @@ export function roundRobin(
       const body = Buffer.concat(chunks);
       const forward = (tried: number): void => {
         if (tried === ports.length) return void res.writeHead(502).end();
-        const i = (pinned === undefined ? next++ : pinned + tried) % ports.length;
+        const i = (route === undefined ? next++ : (route === 'by chat' ? chatOf(body) : route.pinned) + tried) % ports.length;
         const upstream = request(
           { host: '127.0.0.1', port: ports[i], method: req.method, path: req.url, headers: req.headers, agent: false },
           (answer) => {
@@ -71,6 +74,15 @@ export function roundRobin(
   };
 }
 
+/** The chat an update (a webhook POST's body) belongs to, as a number to pick an instance by. */
+function chatOf(body: Buffer): number {
+  const u = JSON.parse(body.toString('utf8') || '{}') as {
+    message?: { chat: { id: number } };
+    callback_query?: { from: { id: number }; message?: { chat: { id: number } } };
+  };
+  return Math.abs(u.message?.chat.id ?? u.callback_query?.message?.chat.id ?? u.callback_query?.from.id ?? 0);
+}
+
 /** A fresh PostgreSQL database for one run, and its removal. */
 async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `linli_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -86,11 +98,11 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
 }
 
 /** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
-async function startInstances(emu: Emulator, n: number, env: Record<string, string>, pinned?: number) {
+async function startInstances(emu: Emulator, n: number, env: Record<string, string>, route?: Parameters<typeof roundRobin>[1]) {
   const script = await built('linli');
   const base = listenPort(n + 1);
   const ports = Array.from({ length: n }, (_, i) => base + i);
-  const proxy = roundRobin(ports, pinned);
+  const proxy = roundRobin(ports, route);
   await proxy.listen(base + n);
   const children: ChildProcess[] = ports.map((port) =>
     spawn(process.execPath, [...startFlags(), script], {
@@ -154,10 +166,14 @@ interface MixOptions {
 
 /**
  * The update mix through `n` instances on a fresh PostgreSQL database and Redis, measured after
- * the warm-up. `pinned`: every update to that instance; `ready`: awaited between warm-up and
+ * the warm-up. `route`: how the proxy picks instances (roundRobin); `ready`: awaited between warm-up and
  * measurement (separateBots starts its bots' measured parts together).
  */
-export async function updatesOn(n: number, opts: MixOptions, more: { pinned?: number; warmUp?: number; ready?: () => Promise<void> } = {}) {
+export async function updatesOn(
+  n: number,
+  opts: MixOptions,
+  more: { route?: Parameters<typeof roundRobin>[1]; warmUp?: number; ready?: () => Promise<void> } = {},
+) {
   const warmUp = more.warmUp ?? WARM_UP_RESIDENTS;
   const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 120_000 });
   const database = await freshPostgres();
@@ -166,7 +182,7 @@ export async function updatesOn(n: number, opts: MixOptions, more: { pinned?: nu
   await seedResidents(db, opts.registered);
   const { people, world } = await seedMix(emu, db, warmUp + opts.users);
   await db.destroy();
-  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL, ...UNPACED }, more.pinned);
+  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL, ...UNPACED }, more.route);
   const probe = emu.user({ first_name: 'probe', language_code: 'en' });
   await probe.send('/start');
   await drive(people.slice(0, warmUp), opts.concurrency, (i) => residentScript(i, world));
@@ -244,7 +260,8 @@ export async function benchInstances(opts: MixOptions & { recipients: number }):
   }
   const one = await updatesOn(1, opts);
   const three = await updatesOn(3, opts);
-  const pinned = await updatesOn(3, opts, { pinned: 0 });
+  const pinned = await updatesOn(3, opts, { route: { pinned: 0 } });
+  const byChat = await updatesOn(3, opts, { route: 'by chat' });
   const separate = await separateBots(opts);
   const cost = three.cpuPerUpdate / one.cpuPerUpdate;
   const overhead = pinned.cpuPerUpdate / one.cpuPerUpdate;
@@ -270,7 +287,7 @@ export async function benchInstances(opts: MixOptions & { recipients: number }):
       ratio: cost.toFixed(2),
       target: '≤ 1.1× one instance',
       met: cost <= 1.1 ? 'yes' : 'no',
-      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${oneBot.toFixed(2)}× (two rows down, against the control: the shared claims, limits and election); the rest (the unrelated bots cost ${(separate.cpuPerUpdate / one.cpuPerUpdate).toFixed(2)}× one bot alone) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot code and data are colder (more involuntary context switches; each process compiles its own code). Measure on one core per instance to see the ratio a deployment has.`,
+      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${oneBot.toFixed(2)}× (three rows down, against the control: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${(byChat.cpuPerUpdate / one.cpuPerUpdate).toFixed(2)}×); the rest (the unrelated bots cost ${(separate.cpuPerUpdate / one.cpuPerUpdate).toFixed(2)}× one bot alone) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot code and data are colder (more involuntary context switches; each process compiles its own code). Measure on one core per instance to see the ratio a deployment has.`,
     },
     {
       bench: '6 instances',
@@ -278,6 +295,15 @@ export async function benchInstances(opts: MixOptions & { recipients: number }):
       value: fmt(pinned.cpuPerUpdate, 2),
       reference: `1 instance ${fmt(one.cpuPerUpdate, 2)}`,
       ratio: overhead.toFixed(2),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure: "the same, with each chat's updates sent to one of the three (read from the update: an ordinary balancer cannot)",
+      value: fmt(byChat.cpuPerUpdate, 2),
+      reference: `1 instance ${fmt(one.cpuPerUpdate, 2)}`,
+      ratio: (byChat.cpuPerUpdate / one.cpuPerUpdate).toFixed(2),
       target: '—',
       met: '—',
     },
