@@ -61,8 +61,7 @@ export async function built(bot: 'linli' | 'bare'): Promise<string> {
   return outfile;
 }
 
-/** The node flags of `npm start` (memory limits), so bots run here as in production. */
-/** `npm start`'s Node flags, and BENCH_NODE_FLAGS (e.g. --cpu-prof) after them. */
+/** `npm start`'s Node flags (memory limits), so bots run here as in production, and BENCH_NODE_FLAGS (e.g. --cpu-prof) after them. */
 export function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
   const flags = pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
