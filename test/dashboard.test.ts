@@ -176,6 +176,24 @@ describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect(sent[0].text).toMatch(/2\. Guihua Community\nResponse 0%/);
   });
 
+  it('a report made at a named spot is placed there in the list and on its page, as on its card', async () => {
+    const fay = await d.world.resident('Fay');
+    await fay.send('/report');
+    await fay.press('垃圾堆放');
+    await fay.send('公交站旁堆了很多垃圾');
+    await fay.press('跳过');
+    await fay.sendLocation(31.2287, 121.4734); // by the south gate bus stop (example.json's spot south_bus)
+    if (fay.last()!.buttons().includes('不是，这是另一件事')) await fay.press('不是，这是另一件事');
+    await fay.press('✅ 确认提交');
+    await d.world.flush();
+    const r = await d.world.db.selectFrom('reports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(r.spot_id).toBe('south_bus');
+    const lin = (await d.signIn(d.lin)).body.token!;
+    const row = (await d.get('reports', { s: lin })).text.split('<tr>').find((tr) => tr.includes(`R-${r.id + 1000}`))!;
+    expect(row).toContain('near South gate bus stop');
+    expect((await d.get(`report/${r.id}`, { s: lin })).text).toContain('<dd>near South gate bus stop</dd>');
+  });
+
   it('a report’s history tells its routing and escalation steps in words, not their codes', async () => {
     const id = await d.fileLightReport(await d.world.resident('Dai'), '三号楼门口的路灯一闪一闪');
     // A street light is acknowledged within 24 hours: past that, the ladder's first rung with someone on it is the committee group.

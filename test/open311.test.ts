@@ -174,4 +174,29 @@ describe('Open311 GeoReport v2', () => {
       [`R-${atHome.id + 1000}`, B3.latitude, B3.longitude],
     ]);
   });
+
+  it('places a report made at a named spot there: the spot in the description and address, not its nearest building', async () => {
+    h.world.clock.set(at(3, 9, 10));
+    const fay = await h.world.resident('Fay', { building: 'b5' });
+    await fay.send('/report');
+    await fay.press('垃圾堆放');
+    await fay.send('公交站旁堆了很多垃圾');
+    await fay.press('跳过');
+    await fay.sendLocation(31.2287, 121.4734); // by the south gate bus stop (example.json's spot south_bus)
+    if (fay.last()!.buttons().includes('不是，这是另一件事')) await fay.press('不是，这是另一件事');
+    await fay.press('✅ 确认提交');
+    await h.world.flush();
+    const r = await h.latest();
+    expect(r).toMatchObject({ spot_id: 'south_bus' });
+
+    const { body } = await get(`requests/R-${r.id + 1000}.json`);
+    expectSpecFields(body[0]);
+    expect(body[0]).toMatchObject({
+      description: '垃圾堆放 · 南门公交站',
+      address: '梅园社区 南门公交站',
+      address_id: `meiyuan/${r.building_id}`,
+      lat: 31.2287,
+      long: 121.4734,
+    });
+  });
 });

@@ -13,8 +13,9 @@ import type { ReportStatus } from '../store/schema/hazards';
  * - GET /open311/v2/requests.json?start_date=&end_date=&status=open,closed&service_code=a,b&jurisdiction_id=
  * - GET /open311/v2/requests/R-1042.json
  * No personal data: no reporter, no phone, and not the resident's own words (they may name
- * neighbours); the description is the category and the place, the address the building;
- * lat/long only where the place is known (a shared location, or the building's configured one).
+ * neighbours); the description is the category and the place, the address the named spot the
+ * report was made at or else the building; lat/long only where the place is known (a shared
+ * location, or the spot's or the building's configured one).
  * Withdrawn reports are left out. Dates are W3C date-times in UTC, to the second.
  */
 
@@ -117,7 +118,7 @@ export async function requests(deps: Open311Deps, params: URLSearchParams, onlyI
   const codes = listParam(params, 'service_code');
   let q = deps.db
     .selectFrom('reports')
-    .select(['id', 'community_id', 'category', 'status', 'building_id', 'latitude', 'longitude', 'created_at', 'updated_at', 'handed_to'])
+    .select(['id', 'community_id', 'category', 'status', 'building_id', 'spot_id', 'latitude', 'longitude', 'created_at', 'updated_at', 'handed_to'])
     .where('community_id', 'in', communityIds)
     .where('status', '!=', 'withdrawn');
   if (onlyId !== undefined) q = q.where('id', '=', onlyId);
@@ -136,6 +137,7 @@ function serviceRequest(
     category: string;
     status: ReportStatus;
     building_id: string | null;
+    spot_id?: string | null;
     latitude: number | null;
     longitude: number | null;
     created_at: number;
@@ -146,25 +148,28 @@ function serviceRequest(
   const locale = deps.defaultLocale;
   const community = deps.communities.community(r.community_id);
   const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
+  // A report made at a named spot (a bus stop, a market gate) is there, not in its nearest building.
+  const place = (r.spot_id ? deps.communities.spot(r.community_id, r.spot_id) : undefined) ?? building;
   const category = deps.communities.hazardCategory(r.category)?.name[locale] ?? r.category;
-  // Only a known place: the location shared, else the building's configured one. The community's
+  // Only a known place: the location shared, else the spot's or building's configured one. The community's
   // centre is where the plan draws what has no place, not where the hazard is: lat/long are then
   // left out (the spec makes them optional), so a city's map does not pile them on one point.
-  const point = r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : building?.location;
-  const address = [community?.name[locale], building?.name[locale]].filter(Boolean).join(' ');
+  const point = r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : place?.location;
+  const address = [community?.name[locale], place?.name[locale]].filter(Boolean).join(' ');
   return {
     service_request_id: publicId(r.id),
     status: isOpen(r.status) ? 'open' : 'closed',
     status_notes: r.status,
     service_name: category,
     service_code: r.category,
-    description: building ? `${category} · ${building.name[locale]}` : category,
+    description: place ? `${category} · ${place.name[locale]}` : category,
     agency_responsible: community?.name[locale] ?? r.community_id,
     service_notice: r.handed_to ? `handed up: ${r.handed_to}` : null,
     requested_datetime: w3cTime(r.created_at),
     updated_datetime: w3cTime(r.updated_at),
     expected_datetime: null,
     address: address || null,
+    // The building's: an address repository knows buildings, not a community's named spots.
     address_id: r.building_id ? `${r.community_id}/${r.building_id}` : null,
     zipcode: null,
     ...(point && { lat: point.latitude, long: point.longitude }),

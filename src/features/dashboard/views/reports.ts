@@ -2,9 +2,10 @@ import { publicId } from '../../../domain/hazards';
 import { STATUSES } from '../../../domain/hazard-status';
 import type { Community } from '../../../community/config';
 import type { ListedReport, ReportDetail, ReportFilter } from '../services/data';
-import { buildingName, categoryName, esc, formatTime, href, table, type PageContext } from './html';
+import { categoryName, esc, formatTime, href, table, type PageContext } from './html';
 import { planLegend, renderPlan } from './plan';
 import { routeStepText } from '../../hazards/views/route-steps';
+import { placeText } from '../../hazards/views/card';
 
 /** The open reports on the plan, the filterable list, and one report with its photos and history. */
 
@@ -16,9 +17,8 @@ function statusBadges(pc: PageContext, r: ListedReport): string {
   ].join(' ');
 }
 
-function where(pc: PageContext, r: ListedReport): string {
-  return [buildingName(pc, r.community_id, r.building_id), r.spot ?? ''].filter(Boolean).join(' · ');
-}
+/** Where the report is, as the bot's card says it (HTML): a named spot, else the building, and the resident's words for the place. */
+const where = (pc: PageContext, r: ListedReport): string => placeText(pc, r, pc.t, pc.locale);
 
 export function mapBody(pc: PageContext, community: Community, reports: ListedReport[]): string {
   const list = reports
@@ -74,7 +74,7 @@ export function listBody(pc: PageContext, community: Community, f: ReportFilter,
     `<a href="${esc(href(pc, `report/${r.id}`))}" class="report-link">${publicId(r.id)}</a>`,
     esc(categoryName(pc, r.category)),
     statusBadges(pc, r),
-    esc(where(pc, r)),
+    where(pc, r),
     `<span class="muted">${esc(formatTime(pc, r.created_at))}</span>`,
   ]);
   const head = ['dashboard.col_id', 'dashboard.col_category', 'dashboard.col_status', 'dashboard.col_where', 'dashboard.col_filed'].map(
@@ -105,7 +105,7 @@ export function detailBody(pc: PageContext, d: ReportDetail): string {
   const facts = [
     fact('dashboard.col_category', esc(categoryName(pc, r.category))),
     fact('dashboard.col_status', statusBadges(pc, r)),
-    fact('dashboard.col_where', esc(where(pc, r))),
+    fact('dashboard.col_where', where(pc, r)),
     fact('dashboard.col_location', r.latitude !== null ? `${r.latitude.toFixed(5)}, ${r.longitude!.toFixed(5)}` : ''),
     fact('dashboard.col_filed', esc(formatTime(pc, r.created_at))),
     fact('dashboard.col_reporter', esc(d.reporter ?? '')),
