@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { TelegramError, type Middleware, type Telegram } from 'telegraf';
 import type { BotContext } from '../context';
 
@@ -48,17 +49,40 @@ function redacted(err: Error): Error {
   return err;
 }
 
-function post(base: URL, method: string, payload: Record<string, unknown>, retried = false): Promise<unknown> {
+/** Where a bot's calls go, worked out once per bot: a URL parsed for every call showed in the profile. */
+interface Target {
+  client: typeof http | typeof https;
+  options: http.RequestOptions;
+  /** The path up to the method's name: /bot<token>/ */
+  path: string;
+}
+const targets = new Map<string, Target>();
+
+function targetOf(parts: ClientParts): Target {
+  const { token, options } = parts;
+  const key = `${options.apiRoot} ${options.apiMode} ${token} ${options.testEnv}`;
+  let target = targets.get(key);
+  if (!target) {
+    const base = new URL(`./${options.apiMode}${token}${options.testEnv ? '/test' : ''}/`, options.apiRoot);
+    const secure = base.protocol === 'https:';
+    target = {
+      client: secure ? https : http,
+      // Host, port and credentials as node:http reads them from a URL; each call sets its own path.
+      options: { ...urlToHttpOptions(base), method: 'POST', agent: agents[secure ? 'https:' : 'http:'], timeout: TIMEOUT_MS },
+      path: base.pathname,
+    };
+    targets.set(key, target);
+  }
+  return target;
+}
+
+function post(target: Target, method: string, payload: Record<string, unknown>, retried = false): Promise<unknown> {
   const body = JSON.stringify(payload, withoutNulls);
-  const url = new URL(method, base);
-  const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(
-      url,
+    const request = target.client.request(
       {
-        method: 'POST',
-        agent: agents[url.protocol as keyof typeof agents],
-        timeout: TIMEOUT_MS,
+        ...target.options,
+        path: target.path + method,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (response) => {
@@ -89,7 +113,7 @@ function post(base: URL, method: string, payload: Record<string, unknown>, retri
       // A kept-alive connection the server closed just as it was reused: the request never got
       // there (Node's documented case), so it is sent once more on a fresh connection.
       if (!retried && request.reusedSocket && err.code === 'ECONNRESET')
-        return void post(base, method, payload, true).then(resolve, reject);
+        return void post(target, method, payload, true).then(resolve, reject);
       reject(redacted(err));
     });
     request.end(body);
@@ -98,13 +122,14 @@ function post(base: URL, method: string, payload: Record<string, unknown>, retri
 
 /** Sends this client's plain JSON calls over node:http (see above); returns the client. */
 export function leanTransport(telegram: Telegram): Telegram {
-  const { token, options } = telegram as unknown as ClientParts;
-  const base = new URL(`./${options.apiMode}${token}${options.testEnv ? '/test' : ''}/`, options.apiRoot);
+  const parts = telegram as unknown as ClientParts;
+  const { options } = parts;
+  const target = targetOf(parts);
   const viaTelegraf = telegram.callApi.bind(telegram);
   telegram.callApi = ((method: string, payload: Record<string, unknown> = {}, opts?: { signal?: unknown }) =>
     method === 'getUpdates' || opts?.signal !== undefined || uploads(payload)
       ? viaTelegraf(method as never, payload as never, opts as never)
-      : post(base, method, payload)) as CallApi;
+      : post(target, method, payload)) as CallApi;
   // telegraf's own path (uploads, getUpdates) keeps a connection open too, even for http://.
   if (options.apiRoot.startsWith('http://')) options.agent = agents['http:'];
   return telegram;
