@@ -17,7 +17,10 @@ const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]?.split(',')) : undefined;
 
 const benches: [string, () => Promise<Row[]>][] = [
-  ['updates', () => benchUpdates({ users: quick ? 200 : 1000, concurrency: 100, registered: quick ? 10_000 : 100_000, rounds: quick ? 1 : 3 })],
+  [
+    'updates',
+    () => benchUpdates({ users: quick ? 200 : 1000, concurrency: 100, registered: quick ? 10_000 : 100_000, rounds: quick ? 1 : 3 }),
+  ],
   ['broadcast', () => benchBroadcast({ recipients: quick ? 1000 : 10_000 })],
   [
     'summary',

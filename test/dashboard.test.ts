@@ -6,6 +6,7 @@ import { lastCompleteWeek } from '../src/domain/summary';
 import { ADMIN_ID } from './helpers/world';
 import { dropFreshDatabases, PG_URL, storageEnv } from './helpers/postgres';
 import { seedPastReport, startDashboardWorld, type DashboardWorld } from './helpers/dashboard';
+import { reportAtLocation } from './helpers/hazards';
 
 /** The staff dashboard over HTTP, as the Mini App's page talks to it: who gets in, who sees what, the menu button, the street office's ranking. */
 
@@ -178,15 +179,8 @@ describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
 
   it('a report made at a named spot is placed there in the list and on its page, as on its card', async () => {
     const fay = await d.world.resident('Fay');
-    await fay.send('/report');
-    await fay.press('垃圾堆放');
-    await fay.send('公交站旁堆了很多垃圾');
-    await fay.press('跳过');
-    await fay.sendLocation(31.2287, 121.4734); // by the south gate bus stop (example.json's spot south_bus)
-    if (fay.last()!.buttons().includes('不是，这是另一件事')) await fay.press('不是，这是另一件事');
-    await fay.press('✅ 确认提交');
-    await d.world.flush();
-    const r = await d.world.db.selectFrom('reports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    // By the south gate bus stop (example.json's spot south_bus).
+    const { r } = await reportAtLocation(d.world, fay, '垃圾堆放', '公交站旁堆了很多垃圾', [31.2287, 121.4734]);
     expect(r.spot_id).toBe('south_bus');
     const lin = (await d.signIn(d.lin)).body.token!;
     const row = (await d.get('reports', { s: lin })).text.split('<tr>').find((tr) => tr.includes(`R-${r.id + 1000}`))!;

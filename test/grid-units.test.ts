@@ -6,7 +6,7 @@ import { migrateToLatest, openDatabase } from '../src/store/db';
 import { staffButton } from '../src/features/hazards/buttons';
 import type { EmulatedUser } from '../src/sandbox/emulator';
 import { acceptInvite, gridSection, listsReport, routeNotes } from './helpers/grid';
-import { hazardSuite } from './helpers/hazards';
+import { hazardSuite, reportAtLocation } from './helpers/hazards';
 import { dropFreshDatabases, freshPostgres, PG_URL } from './helpers/postgres';
 
 /** Partner units (驻区单位): registered with /units, their contact invited, reports in their frontage theirs (issue 18). */
@@ -93,18 +93,8 @@ describe('partner units: spots of the frontage', () => {
   // 南门公交站 is configured at 31.2286, 121.4733: this is about 15 m from it (building 6 is the nearest building).
   const BY_THE_STOP = [31.2287, 121.4734] as const;
 
-  async function reportAt(who: EmulatedUser, [latitude, longitude]: readonly [number, number], text: string) {
-    await who.send('/report');
-    await who.press('垃圾堆放');
-    await who.send(text);
-    await who.press('跳过');
-    await who.sendLocation(latitude, longitude);
-    if (who.last()!.buttons().includes('不是，这是另一件事')) await who.press('不是，这是另一件事');
-    const review = who.last()!.text ?? who.last()!.caption ?? '';
-    await who.press('✅ 确认提交');
-    await h.world.flush();
-    return { r: await h.latest(), review };
-  }
+  const reportAt = (who: EmulatedUser, place: readonly [number, number], text: string) =>
+    reportAtLocation(h.world, who, '垃圾堆放', text, place);
 
   it('staff register a unit whose frontage is a spot, and invite its contact', async () => {
     await h.lin.send('/units');

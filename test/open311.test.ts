@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedEpoch } from '../src/zoned-time';
-import { startHazardWorld, type HazardWorld } from './helpers/hazards';
+import { reportAtLocation, startHazardWorld, type HazardWorld } from './helpers/hazards';
 import { dropFreshDatabases, storageEnv } from './helpers/postgres';
 import { freePort } from './helpers/world';
 
@@ -157,15 +157,7 @@ describe('Open311 GeoReport v2', () => {
     h.world.clock.set(at(3, 8, 10));
     const eve = await h.world.resident('Eve', { building: 'b3' });
     const atHome = await h.reportAtHome(eve, '垃圾堆放', '楼下垃圾没人收');
-    await eve.send('/report');
-    await eve.press('其他');
-    await eve.send('河边栏杆松了');
-    await eve.press('跳过');
-    await eve.sendLocation(31.3, 121.5);
-    if (eve.last()!.buttons().includes('不是，这是另一件事')) await eve.press('不是，这是另一件事');
-    await eve.press('✅ 确认提交');
-    await h.world.flush();
-    const shared = await h.latest();
+    const { r: shared } = await reportAtLocation(h.world, eve, '其他', '河边栏杆松了', [31.3, 121.5]);
 
     const { body } = await get(`requests.json?start_date=${new Date(at(3, 8, 0)).toISOString()}`);
     for (const r of body) expectSpecFields(r);
@@ -178,15 +170,8 @@ describe('Open311 GeoReport v2', () => {
   it('places a report made at a named spot there: the spot in the description and address, not its nearest building', async () => {
     h.world.clock.set(at(3, 9, 10));
     const fay = await h.world.resident('Fay', { building: 'b5' });
-    await fay.send('/report');
-    await fay.press('垃圾堆放');
-    await fay.send('公交站旁堆了很多垃圾');
-    await fay.press('跳过');
-    await fay.sendLocation(31.2287, 121.4734); // by the south gate bus stop (example.json's spot south_bus)
-    if (fay.last()!.buttons().includes('不是，这是另一件事')) await fay.press('不是，这是另一件事');
-    await fay.press('✅ 确认提交');
-    await h.world.flush();
-    const r = await h.latest();
+    // By the south gate bus stop (example.json's spot south_bus).
+    const { r } = await reportAtLocation(h.world, fay, '垃圾堆放', '公交站旁堆了很多垃圾', [31.2287, 121.4734]);
     expect(r).toMatchObject({ spot_id: 'south_bus' });
 
     const { body } = await get(`requests/R-${r.id + 1000}.json`);

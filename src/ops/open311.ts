@@ -118,7 +118,19 @@ export async function requests(deps: Open311Deps, params: URLSearchParams, onlyI
   const codes = listParam(params, 'service_code');
   let q = deps.db
     .selectFrom('reports')
-    .select(['id', 'community_id', 'category', 'status', 'building_id', 'spot_id', 'latitude', 'longitude', 'created_at', 'updated_at', 'handed_to'])
+    .select([
+      'id',
+      'community_id',
+      'category',
+      'status',
+      'building_id',
+      'spot_id',
+      'latitude',
+      'longitude',
+      'created_at',
+      'updated_at',
+      'handed_to',
+    ])
     .where('community_id', 'in', communityIds)
     .where('status', '!=', 'withdrawn');
   if (onlyId !== undefined) q = q.where('id', '=', onlyId);

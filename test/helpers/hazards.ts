@@ -55,6 +55,29 @@ export async function startHazardWorld(options: WorldOptions = {}): Promise<Haza
   return h;
 }
 
+/**
+ * A resident reports something at a location they share (no photo), saying it is another issue
+ * if asked about a similar one: the review they confirmed, and the report filed.
+ */
+export async function reportAtLocation(
+  world: World,
+  who: EmulatedUser,
+  category: string,
+  text: string,
+  [latitude, longitude]: readonly [number, number],
+): Promise<{ r: Awaited<ReturnType<typeof latestReport>>; review: string }> {
+  await who.send('/report');
+  await who.press(category);
+  await who.send(text);
+  await who.press('跳过');
+  await who.sendLocation(latitude, longitude);
+  if (who.last()!.buttons().includes('不是，这是另一件事')) await who.press('不是，这是另一件事');
+  const review = who.last()!.text ?? who.last()!.caption ?? '';
+  await who.press('✅ 确认提交');
+  await world.flush();
+  return { r: await latestReport(world), review };
+}
+
 /** Starts the setting before a suite's first test and stops it after the last; the fields are filled in by then. */
 export function hazardSuite(): HazardWorld {
   const h = {} as HazardWorld;
