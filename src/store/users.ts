@@ -25,21 +25,24 @@ export class UsersRepo {
   }
 
   /** Creates the row on first contact; later contacts refresh the Telegram names only. */
-  async touch(u: { id: number; firstName: string; username?: string; locale: string; now: number }): Promise<User> {
-    await this.db
-      .insertInto('users')
-      .values({
-        id: u.id,
-        first_name: u.firstName,
-        username: u.username ?? null,
-        locale: u.locale,
-        role: 'resident',
-        created_at: u.now,
-        updated_at: u.now,
-      })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ first_name: u.firstName, username: u.username ?? null }))
-      .execute();
-    return (await this.find(u.id))!;
+  touch(u: { id: number; firstName: string; username?: string; locale: string; now: number }): Promise<User> {
+    return (
+      this.db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          first_name: u.firstName,
+          username: u.username ?? null,
+          locale: u.locale,
+          role: 'resident',
+          created_at: u.now,
+          updated_at: u.now,
+        })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ first_name: u.firstName, username: u.username ?? null }))
+        // The row as stored, in the same statement (SQLite and PostgreSQL both return it).
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    );
   }
 
   async update(id: number, patch: Partial<Omit<User, 'id' | 'created_at'>>, now: number, db: Executor = this.db): Promise<void> {
