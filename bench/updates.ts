@@ -242,7 +242,7 @@ async function bareRun(updatesPerUser: number, users: number, concurrency: numbe
 const met = (ok: boolean) => (ok ? 'yes' : 'no') as Row['met'];
 type Run = Awaited<ReturnType<typeof linliRun>>;
 
-/** The same mix with Linli in webhook mode, where a press's answer rides in the webhook's answer (issue 17). */
+/** The same mix with Linli in webhook mode, where a press's answer, or the buttons a typed answer takes off, ride in the webhook's answer (issue 17). */
 function webhookRows(hooked: Run, polled: Run): Row[] {
   const row = (figure: string, value: number, reference: number, digits = 2) => ({
     bench: '1 updates',
@@ -258,7 +258,7 @@ function webhookRows(hooked: Run, polled: Run): Row[] {
       ...row('Bot API requests per update (calls riding in webhook answers aside)', hooked.requestsPerUpdate, polled.requestsPerUpdate),
       target: '≤ 1.2',
       met: met(hooked.requestsPerUpdate <= 1.2),
-      why: `by method: ${hooked.perMethod.join(', ')}. Only a press's answer rides; each reply and edit is still a request of its own, and so are the messages that show and take away the location and phone keyboards and the committee group's cards.`,
+      why: `by method: ${hooked.perMethod.join(', ')}. Only a press's answer and the buttons taken off a question answered by typing ride; each reply and the other edits are still requests of their own, and so are the messages that show and take away the location and phone keyboards and the committee group's cards.`,
     },
     { ...row('Bot API calls per update, those riding included', hooked.callsPerUpdate, polled.callsPerUpdate), target: '—', met: '—' },
   ];

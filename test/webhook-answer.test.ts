@@ -98,6 +98,25 @@ describe('a press in webhook mode', () => {
   });
 });
 
+describe('a typed answer in webhook mode', () => {
+  const world = worldSuite({ mode: 'webhook' });
+
+  it('has the buttons taken off the question it answered in the webhook’s answer, after the next question', async () => {
+    const wen = await world.resident('Wen', { locale: 'en' });
+    await wen.send('/report');
+    await wen.press('Noise');
+    const question = wen.last()!;
+    expect(question.reply_markup?.inline_keyboard?.length).toBeGreaterThan(0);
+    const from = world.emu.calls.length;
+    await wen.send('Drilling every night after eleven');
+    const calls = world.emu.calls.slice(from).map((c) => [c.method, c.viaWebhookAnswer ?? false]);
+    // The next question is a request; the buttons come off last, in the POST's answer.
+    expect(calls.at(-1)).toEqual(['editMessageReplyMarkup', true]);
+    expect(calls.filter(([, riding]) => !riding).map(([m]) => m)).not.toContain('editMessageReplyMarkup');
+    expect(wen.inbox().find((m) => m.message_id === question.message_id)!.reply_markup).toBeUndefined();
+  });
+});
+
 describe('a press when polling', () => {
   const world = worldSuite();
 

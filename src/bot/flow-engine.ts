@@ -11,6 +11,7 @@ import type { BotContext, FlowSession } from './context';
 import type { Flow, FlowContext, Input, NoArgs, Outcome, Prompt, Reply } from './flow';
 import { autoColumns, grid, type ReplyKeyboard } from './keyboards';
 import { pressAnswered } from './middleware/context';
+import { callWithoutResult } from './middleware/webhook-answer';
 
 /**
  * Runs the flows declared in flows/. The state lives in ctx.session (keyv), so a restart
@@ -298,7 +299,7 @@ export class FlowEngine {
     if (s.prompt === undefined || !ctx.chat) return;
     const messageId = s.prompt;
     s.prompt = undefined;
-    await ctx.telegram.editMessageReplyMarkup(ctx.chat.id, messageId, undefined, undefined).catch((err) => {
+    await callWithoutResult(ctx, 'editMessageReplyMarkup', { chat_id: ctx.chat.id, message_id: messageId }).catch((err) => {
       ctx.log.debug({ err }, 'could not take the buttons off an answered question');
     });
   }

@@ -7,8 +7,10 @@ import { withoutNulls } from './transport';
 /**
  * Telegram lets a bot make one Bot API call in its HTTP answer to a webhook POST, and never tells
  * it the result. A press's answer rides there: answerCallbackQuery's result is only `true`, and if
- * Telegram drops it the spinner only stops late (a lost reply would be a lost answer, so every
- * other call keeps its own request). The answer is written when the update has been handled to
+ * Telegram drops it the spinner only stops late. A typed answer's POST carries the buttons taken
+ * off the question it answered (callWithoutResult): if that is dropped, the old buttons stay and a
+ * press on them is a stale press, as for any old message. A lost reply would be a lost answer, so
+ * every other call keeps its own request. The answer is written when the update has been handled to
  * the end, bot.catch included, as before: telegraf's own webhookReply writes it at the first call,
  * which confirms the update before its work is done, so a crash after it would lose the update.
  */
@@ -59,3 +61,15 @@ export const answerInWebhook: Middleware<BotContext> = (ctx, next) => {
   }) as typeof telegram.callApi;
   return next();
 };
+
+/**
+ * A call whose result nobody reads and whose loss harms nothing rides in the answer to the update's
+ * webhook POST when that POST is open, carries no call yet and is not a press (whose place is its
+ * answer's); otherwise it is a request. Riding, it is made after every request of the update.
+ */
+export function callWithoutResult(ctx: BotContext, method: string, payload: Record<string, unknown>): Promise<unknown> {
+  const post = openPosts.get(ctx.update);
+  if (!post || post.call || ctx.callbackQuery) return ctx.telegram.callApi(method as never, payload as never);
+  post.call = { method, ...payload };
+  return Promise.resolve(true);
+}
