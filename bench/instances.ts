@@ -7,7 +7,7 @@ import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
 import { botFiles, built, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
 import { fmt, listenPort, type Row } from './lib';
-import { drive, residentScript, seedMix } from './updates';
+import { drive, residentScript, seedMix, WARM_UP_RESIDENTS } from './updates';
 
 /**
  * Bench 6 (several instances): the update mix on PostgreSQL and Redis with one instance and
@@ -150,13 +150,6 @@ async function startInstances(emu: Emulator, n: number, env: Record<string, stri
 }
 
 const uniqueToken = () => `${7_200_000_000 + Math.floor(Math.random() * 1e8)}:AABenchInstancesToken000000000000`;
-
-/**
- * Residents whose mix runs first, unmeasured: a process that has run for a while has its hot code
- * compiled. Three instances share them, so each sees a third (150 residents' mixes, about 2,000
- * updates) before the measured part, and the measured mixes are the same for one and three.
- */
-export const WARM_UP_RESIDENTS = Number(process.env.BENCH_WARM_UP ?? 450);
 
 interface MixOptions {
   users: number;
