@@ -167,7 +167,8 @@ export async function updatesOn(
   opts: MixOptions,
   more: { route?: Parameters<typeof roundRobin>[1]; warmUp?: number; ready?: () => Promise<void> } = {},
 ) {
-  const warmUp = more.warmUp ?? WARM_UP_RESIDENTS;
+  // Each instance of a deployment has run a while: as much warm-up for each as one instance gets.
+  const warmUp = more.warmUp ?? WARM_UP_RESIDENTS * n;
   const emu = await startEmulator({ token: uniqueToken(), confirmTimeoutMs: 120_000 });
   const database = await freshPostgres();
   const db: Db = openDatabase({ kind: 'postgres', url: database.url });
@@ -195,7 +196,7 @@ export async function updatesOn(
 
 /**
  * The control: three unrelated bots (each its own token, database and emulator; one Redis), each
- * a single instance with a third of the residents and of the warm-up, measured at the same time.
+ * a single instance with a third of the residents and the whole warm-up, measured at the same time.
  * Three instances of one bot do the same work on the same machine; what they cost beyond these
  * is what being one bot costs (the shared claims, limits and election), and the rest is three
  * processes sharing the machine.
@@ -209,7 +210,7 @@ async function separateBots(opts: MixOptions) {
     return all;
   };
   const third = { ...opts, users: Math.round(opts.users / 3), concurrency: Math.round(opts.concurrency / 3) };
-  const runs = await Promise.all([0, 1, 2].map(() => updatesOn(1, third, { warmUp: Math.round(WARM_UP_RESIDENTS / 3), ready })));
+  const runs = await Promise.all([0, 1, 2].map(() => updatesOn(1, third, { ready })));
   const updates = runs.reduce((sum, r) => sum + r.updates, 0);
   return { updates, cpuPerUpdate: runs.reduce((sum, r) => sum + r.cpuPerUpdate * r.updates, 0) / updates };
 }
@@ -276,7 +277,7 @@ export async function benchInstances(opts: MixOptions & { recipients: number }):
     },
     {
       bench: '6 instances',
-      figure: `CPU per update summed over the instances (ms), warmed up first by ${WARM_UP_RESIDENTS} residents' mixes in all`,
+      figure: `CPU per update summed over the instances (ms), each instance warmed up first by ${WARM_UP_RESIDENTS} residents' mixes`,
       value: fmt(three.cpuPerUpdate, 2),
       reference: `1 instance ${fmt(one.cpuPerUpdate, 2)}`,
       ratio: cost.toFixed(2),

@@ -120,9 +120,9 @@ function approveOne(world: MixWorld): Promise<unknown> | typeof SKIPPED {
 
 /**
  * Residents whose mix runs first, unmeasured: a process that has run for a while has its hot code
- * compiled, and the echo bot's little code is compiled almost at once. In bench 6 three instances
- * share them, so each sees a third (150 residents' mixes, about 2,000 updates) before the measured
- * part, and the measured mixes are the same for one and three.
+ * compiled (Linli's first 6,000 updates cost about a third more than the ones after), where the
+ * echo bot's little code is compiled almost at once. In bench 6 each instance gets as many (three
+ * instances 1,350), and the measured mixes are the same for one and three.
  */
 export const WARM_UP_RESIDENTS = Number(process.env.BENCH_WARM_UP ?? 450);
 
