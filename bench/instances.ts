@@ -283,7 +283,7 @@ export async function benchInstances(opts: MixOptions & { recipients: number }):
       ratio: cost.toFixed(2),
       target: '≤ 1.1× one instance',
       met: cost <= 1.1 ? 'yes' : 'no',
-      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${oneBot.toFixed(2)}× (three rows down, against the control: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${machine.toFixed(2)}× one bot alone) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot code and data are colder (more involuntary context switches; each process compiles its own code). Measure on one core per instance to see the ratio a deployment has.`,
+      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${oneBot.toFixed(2)}× (three rows down, against the control: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${machine.toFixed(2)}× one bot alone) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot data are colder in the caches (more involuntary context switches). Measure on one core per instance to see the ratio a deployment has.`,
     },
     {
       bench: '6 instances',

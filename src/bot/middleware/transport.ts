@@ -82,6 +82,8 @@ function post(target: Target, method: string, payload: Record<string, unknown>, 
     const request = target.client.request(
       {
         ...target.options,
+        // The second try takes a connection of its own: the pool's others may be as stale as the first.
+        ...(retried && { agent: false }),
         path: target.path + method,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
@@ -111,7 +113,8 @@ function post(target: Target, method: string, payload: Record<string, unknown>, 
     request.on('timeout', () => request.destroy(new Error(`no answer from the Bot API to ${method} within ${TIMEOUT_MS} ms`)));
     request.on('error', (err: NodeJS.ErrnoException) => {
       // A kept-alive connection the server closed just as it was reused: the request never got
-      // there (Node's documented case), so it is sent once more on a fresh connection.
+      // there (Node's documented case), so it is sent once more, on a new connection (after a
+      // quiet spell every kept one can be stale; bench 6 met one whose retry took another).
       if (!retried && request.reusedSocket && err.code === 'ECONNRESET')
         return void post(target, method, payload, true).then(resolve, reject);
       reject(redacted(err));
