@@ -208,6 +208,16 @@ async function measuredDrive(
   };
 }
 
+/**
+ * The first WARM_UP_RESIDENTS of `people` run their scripts first, measured apart (the warm-up's
+ * CPU per update), then the rest, measured; `script` takes each person's index in `people`.
+ */
+async function warmedDrive(emu: Emulator, child: ChildProcess, people: EmulatedUser[], concurrency: number, script: (i: number) => Step[]) {
+  const cold = await measuredDrive(emu, child, people.slice(0, WARM_UP_RESIDENTS), concurrency, script);
+  const result = await measuredDrive(emu, child, people.slice(WARM_UP_RESIDENTS), concurrency, (i) => script(WARM_UP_RESIDENTS + i));
+  return { ...result, coldCpuPerUpdate: cold.cpuPerUpdate };
+}
+
 /** Linli as its own webhook server on loopback (a port picked at random, as bench 6 does), the way production runs it. */
 const webhookEnv = () => {
   const port = listenPort();
@@ -226,15 +236,13 @@ async function linliRun(users: number, concurrency: number, registered: number, 
   const { people, world } = await seedMix(emu, files.dbPath, WARM_UP_RESIDENTS + users);
   const env = { ...files.env, ...UNPACED, ...(mode === 'webhook' ? webhookEnv() : {}) };
   const { child, startMs } = await startBot(emu, await built('linli'), env);
-  const cold = await measuredDrive(emu, child, people.slice(0, WARM_UP_RESIDENTS), concurrency, (i) => residentScript(i, world));
-  const measured = people.slice(WARM_UP_RESIDENTS);
-  const result = await measuredDrive(emu, child, measured, concurrency, (i) => residentScript(WARM_UP_RESIDENTS + i, world));
+  const result = await warmedDrive(emu, child, people, concurrency, (i) => residentScript(i, world));
   const rss = rssMb(child.pid!);
   const rejected = emu.rejected.length;
   await stopBot(child);
   await emu.close();
   files.remove();
-  return { ...result, coldCpuPerUpdate: cold.cpuPerUpdate, startMs, rssMb: rss, rejected };
+  return { ...result, startMs, rssMb: rss, rejected };
 }
 
 async function bareRun(updatesPerUser: number, users: number, concurrency: number) {
@@ -243,12 +251,12 @@ async function bareRun(updatesPerUser: number, users: number, concurrency: numbe
   const people = Array.from({ length: WARM_UP_RESIDENTS + users }, (_, i) =>
     emu.user({ id: FIRST_ID + i, first_name: `居民${i}`, language_code: 'zh-CN' }),
   );
-  const echoes = (i: number) => Array.from({ length: updatesPerUser }, (_, k) => (u: EmulatedUser) => u.send(`echo ${i} ${k}`));
-  const cold = await measuredDrive(emu, child, people.slice(0, WARM_UP_RESIDENTS), concurrency, echoes);
-  const result = await measuredDrive(emu, child, people.slice(WARM_UP_RESIDENTS), concurrency, echoes);
+  const result = await warmedDrive(emu, child, people, concurrency, (i) =>
+    Array.from({ length: updatesPerUser }, (_, k) => (u: EmulatedUser) => u.send(`echo ${i} ${k}`)),
+  );
   await stopBot(child);
   await emu.close();
-  return { ...result, coldCpuPerUpdate: cold.cpuPerUpdate };
+  return result;
 }
 
 const met = (ok: boolean) => (ok ? 'yes' : 'no') as Row['met'];
