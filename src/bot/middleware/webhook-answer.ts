@@ -47,17 +47,14 @@ export async function handleWebhookUpdate(bot: Telegraf<BotContext>, update: Upd
  * no-op) composes with it in either order.
  */
 export const answerInWebhook: Middleware<BotContext> = (ctx, next) => {
-  const post = openPosts.get(ctx.update);
-  if (!post || !ctx.callbackQuery) return next();
+  if (!openPosts.has(ctx.update) || !ctx.callbackQuery) return next();
   const telegram = ctx.telegram;
   const call = telegram.callApi.bind(telegram);
   let answered = false;
   telegram.callApi = ((method: string, payload: Record<string, unknown>, options?: object) => {
     if (method !== 'answerCallbackQuery' || answered) return call(method as never, payload as never, options);
     answered = true;
-    if (openPosts.get(ctx.update) !== post) return call(method as never, payload as never, options);
-    post.call = { method, ...payload };
-    return Promise.resolve(true);
+    return rideIn(ctx.update, method, payload) ? Promise.resolve(true) : call(method as never, payload as never, options);
   }) as typeof telegram.callApi;
   return next();
 };
@@ -68,8 +65,14 @@ export const answerInWebhook: Middleware<BotContext> = (ctx, next) => {
  * answer's); otherwise it is a request. Riding, it is made after every request of the update.
  */
 export function callWithoutResult(ctx: BotContext, method: string, payload: Record<string, unknown>): Promise<unknown> {
-  const post = openPosts.get(ctx.update);
-  if (!post || post.call || ctx.callbackQuery) return ctx.telegram.callApi(method as never, payload as never);
-  post.call = { method, ...payload };
+  if (ctx.callbackQuery || !rideIn(ctx.update, method, payload)) return ctx.telegram.callApi(method as never, payload as never);
   return Promise.resolve(true);
+}
+
+/** Puts the call in the answer to the update's webhook POST if that POST is still open and carries none yet: whether it did. */
+function rideIn(update: Update, method: string, payload: Record<string, unknown>): boolean {
+  const post = openPosts.get(update);
+  if (!post || post.call) return false;
+  post.call = { method, ...payload };
+  return true;
 }
