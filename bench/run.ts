@@ -33,8 +33,8 @@ const benches: [string, () => Promise<Row[]>][] = [
     () =>
       benchInstances(
         quick
-          ? { users: 200, concurrency: 100, registered: 10_000, recipients: 600 }
-          : { users: 400, concurrency: 100, registered: 100_000, recipients: 3000 },
+          ? { users: 200, concurrency: 100, registered: 10_000, recipients: 600, rounds: 1 }
+          : { users: 400, concurrency: 100, registered: 100_000, recipients: 3000, rounds: 5 },
       ),
   ],
 ];
