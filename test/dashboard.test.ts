@@ -188,6 +188,16 @@ describe(`the staff dashboard on ${PG_URL ? 'PostgreSQL' : 'SQLite'}`, () => {
     expect((await d.get(`report/${r.id}`, { s: lin })).text).toContain('<dd>near South gate bus stop</dd>');
   });
 
+  it('a report located away from every building gives its coordinates once on its page', async () => {
+    const gil = await d.world.resident('Gil');
+    // About 440 m north of the centre: farther than any building's 300 m.
+    const { r } = await reportAtLocation(d.world, gil, '垃圾堆放', '路口堆了很多垃圾', [31.2344, 121.4737]);
+    expect(r.building_id).toBeNull();
+    const lin = (await d.signIn(d.lin)).body.token!;
+    const page = (await d.get(`report/${r.id}`, { s: lin })).text;
+    expect(page.match(/31\.23440, 121\.47370/g)).toHaveLength(1);
+  });
+
   it('a report’s history tells its routing and escalation steps in words, not their codes', async () => {
     const id = await d.fileLightReport(await d.world.resident('Dai'), '三号楼门口的路灯一闪一闪');
     // A street light is acknowledged within 24 hours: past that, the ladder's first rung with someone on it is the committee group.

@@ -94,6 +94,13 @@ function historyLine(pc: PageContext, h: ReportDetail['history'][number]): strin
   return `<li><span class="muted">${esc(formatTime(pc, h.at))}</span> <b>${esc(what)}</b>${status}${h.actor ? ` · ${esc(h.actor)}` : ''}${note}</li>`;
 }
 
+/** A located report's coordinates, unless its place (placeText) already gives them: it does when no known building is the report's. */
+function coordinatesApart(pc: PageContext, r: ReportDetail['report']): string {
+  if (r.latitude === null || r.longitude === null) return '';
+  const building = r.building_id ? pc.communities.building(r.community_id, r.building_id) : undefined;
+  return building ? `${r.latitude.toFixed(5)}, ${r.longitude.toFixed(5)}` : '';
+}
+
 export function detailBody(pc: PageContext, d: ReportDetail): string {
   const r = d.report;
   const fact = (key: string, value: string) => (value ? `<dt>${esc(pc.t(key))}</dt><dd>${value}</dd>` : '');
@@ -106,7 +113,7 @@ export function detailBody(pc: PageContext, d: ReportDetail): string {
     fact('dashboard.col_category', esc(categoryName(pc, r.category))),
     fact('dashboard.col_status', statusBadges(pc, r)),
     fact('dashboard.col_where', where(pc, r)),
-    fact('dashboard.col_location', r.latitude !== null ? `${r.latitude.toFixed(5)}, ${r.longitude!.toFixed(5)}` : ''),
+    fact('dashboard.col_location', coordinatesApart(pc, r)),
     fact('dashboard.col_filed', esc(formatTime(pc, r.created_at))),
     fact('dashboard.col_reporter', esc(d.reporter ?? '')),
     fact('dashboard.col_supporters', d.supporters ? String(d.supporters) : ''),
