@@ -83,29 +83,28 @@ export async function gridPersonOf(db: Executor, communityId: string, buildingId
   return row ? Number(row.user_id) : undefined;
 }
 
-/** The partner units whose frontage covers a building, with a contact who accepted the invitation. */
-export function unitsCovering(db: Executor, communityId: string, buildingId: string) {
-  return db
+/** A community's partner units with a contact who accepted the invitation, the first made first. */
+const contactedUnits = (db: Executor, communityId: string) =>
+  db
     .selectFrom('partner_units')
-    .innerJoin('unit_frontage', 'unit_frontage.unit_id', 'partner_units.id')
     .select(['partner_units.id', 'partner_units.contact_id'])
     .where('partner_units.community_id', '=', communityId)
-    .where('unit_frontage.building_id', '=', buildingId)
     .where('partner_units.contact_id', 'is not', null)
-    .orderBy('partner_units.id')
+    .orderBy('partner_units.id');
+
+/** The partner units whose frontage covers a building, with a contact who accepted the invitation. */
+export function unitsCovering(db: Executor, communityId: string, buildingId: string) {
+  return contactedUnits(db, communityId)
+    .innerJoin('unit_frontage', 'unit_frontage.unit_id', 'partner_units.id')
+    .where('unit_frontage.building_id', '=', buildingId)
     .execute();
 }
 
 /** The partner units whose frontage names a spot, with a contact who accepted the invitation. */
 function unitsAtSpot(db: Executor, communityId: string, spotId: string) {
-  return db
-    .selectFrom('partner_units')
+  return contactedUnits(db, communityId)
     .innerJoin('unit_spots', 'unit_spots.unit_id', 'partner_units.id')
-    .select(['partner_units.id', 'partner_units.contact_id'])
-    .where('partner_units.community_id', '=', communityId)
     .where('unit_spots.spot_id', '=', spotId)
-    .where('partner_units.contact_id', 'is not', null)
-    .orderBy('partner_units.id')
     .execute();
 }
 
