@@ -240,22 +240,33 @@ export async function broadcastOn(storage: 'postgres' | 'sqlite', recipients: nu
 }
 
 /**
- * One instance and three, back to back `opts.rounds` times, the order alternating so that the
- * machine's drift in speed favours neither: this shared 2-core machine moves by a third between
- * minutes, and single runs of the same code read 1.14× to 1.83×. The figures are the pair
- * whose ratio is the median: one real pair, so its two runs are a minute apart.
+ * One instance, three, and the control (separateBots), back to back `opts.rounds` times, the order
+ * reversed every other round so that the machine's drift in speed favours none: this shared
+ * 2-core machine moves by a third between minutes, and single runs of the same code read 1.14×
+ * to 1.83×. Each ratio is taken within a round, whose runs are minutes apart, and the table
+ * gives the round whose ratio is the median (one for each ratio) and every round's.
  */
-async function medianPair(opts: MixOptions & { rounds: number }) {
-  const pairs: { one: Mix; three: Mix; ratio: number }[] = [];
+async function rounds(opts: MixOptions & { rounds: number }) {
+  const runs = { one: () => updatesOn(1, opts), three: () => updatesOn(3, opts), control: () => separateBots(opts) };
+  const done: Round[] = [];
   for (let r = 0; r < opts.rounds; r++) {
-    const first = await updatesOn(r % 2 === 0 ? 1 : 3, opts);
-    const second = await updatesOn(r % 2 === 0 ? 3 : 1, opts);
-    const [one, three] = r % 2 === 0 ? [first, second] : [second, first];
-    pairs.push({ one, three, ratio: three.cpuPerUpdate / one.cpuPerUpdate });
+    const order = (['one', 'three', 'control'] as const).slice();
+    if (r % 2 === 1) order.reverse();
+    const round: Partial<Round> = {};
+    for (const name of order) Object.assign(round, { [name]: await runs[name]() });
+    done.push(round as Round);
   }
-  const sorted = [...pairs].sort((a, b) => a.ratio - b.ratio);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, ratios: pairs.map((p) => p.ratio) };
+  const median = (ratio: (r: Round) => number) => {
+    const sorted = [...done].sort((a, b) => ratio(a) - ratio(b));
+    return { round: sorted[Math.floor((sorted.length - 1) / 2)]!, each: done.map((r) => ratio(r).toFixed(2)).join(', ') };
+  };
+  return {
+    overOne: median((r) => r.three.cpuPerUpdate / r.one.cpuPerUpdate),
+    overControl: median((r) => r.three.cpuPerUpdate / r.control.cpuPerUpdate),
+    machine: median((r) => r.control.cpuPerUpdate / r.one.cpuPerUpdate),
+  };
 }
+type Round = { one: Mix; three: Mix; control: Awaited<ReturnType<typeof separateBots>> };
 type Mix = Awaited<ReturnType<typeof updatesOn>>;
 
 async function reachable(): Promise<boolean> {
@@ -271,15 +282,16 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
     const skipped = { value: 'skipped', reference: '—', ratio: '—', target: '—', met: '—' as const };
     return [{ bench: '6 instances', figure: `no PostgreSQL at ${PG_URL} (set BENCH_DATABASE_URL and BENCH_REDIS_URL)`, ...skipped }];
   }
-  const { one, three, ratios } = await medianPair(opts);
+  const { overOne, overControl, machine } = await rounds(opts);
+  const { one, three } = overOne.round;
   const pinned = await updatesOn(3, opts, { route: { pinned: 0 } });
   const byChat = await updatesOn(3, opts, { route: 'by chat' });
-  const separate = await separateBots(opts);
   const cost = three.cpuPerUpdate / one.cpuPerUpdate;
   const overhead = pinned.cpuPerUpdate / one.cpuPerUpdate;
   const chatKept = byChat.cpuPerUpdate / one.cpuPerUpdate;
-  const machine = separate.cpuPerUpdate / one.cpuPerUpdate;
-  const oneBot = three.cpuPerUpdate / separate.cpuPerUpdate;
+  const controlled = overControl.round.three.cpuPerUpdate / overControl.round.control.cpuPerUpdate;
+  const shared = machine.round.control.cpuPerUpdate / machine.round.one.cpuPerUpdate;
+  const of = opts.rounds > 1 ? `, the median of ${opts.rounds} rounds` : '';
   const elected = await broadcastOn('postgres', opts.recipients);
   const every = await broadcastOn('sqlite', opts.recipients);
   const n = opts.recipients.toLocaleString('en');
@@ -295,18 +307,18 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
     },
     {
       bench: '6 instances',
-      figure: `CPU per update summed over the instances (ms), each instance warmed up first by ${WARM_UP_RESIDENTS} residents' mixes${ratios.length > 1 ? `, the median of ${ratios.length} pairs of runs` : ''}`,
+      figure: `CPU per update summed over the instances (ms), each instance warmed up first by ${WARM_UP_RESIDENTS} residents' mixes${of}`,
       value: fmt(three.cpuPerUpdate, 2),
       reference: `1 instance ${fmt(one.cpuPerUpdate, 2)}`,
       ratio: cost.toFixed(2),
       target: '≤ 1.1× one instance',
       met: cost <= 1.1 ? 'yes' : 'no',
-      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${oneBot.toFixed(2)}× (three rows down, against the control: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${machine.toFixed(2)}× one bot alone) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot data are colder in the caches (more involuntary context switches). Measure on one core per instance to see the ratio a deployment has.`,
+      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${controlled.toFixed(2)}× (the median round against the control, below: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${shared.toFixed(2)}× one bot alone, the median round) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot data are colder in the caches (more involuntary context switches). Measure on one core per instance to see the ratio a deployment has.`,
     },
     {
       bench: '6 instances',
-      figure: 'the same ratio in each pair of runs (one instance and three, a minute apart)',
-      value: ratios.map((r) => r.toFixed(2)).join(', '),
+      figure: 'the same ratio in each round (one instance and three, minutes apart)',
+      value: overOne.each,
       reference: '—',
       ratio: '—',
       target: '—',
@@ -332,10 +344,19 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
     },
     {
       bench: '6 instances',
-      figure: `the same against the control: 3 unrelated bots at once (own token, database and emulator each), a third of the residents each (${separate.updates} updates)`,
-      value: fmt(three.cpuPerUpdate, 2),
-      reference: `3 unrelated bots ${fmt(separate.cpuPerUpdate, 2)}`,
-      ratio: oneBot.toFixed(2),
+      figure: `3 instances against the control: 3 unrelated bots at once (own token, database and emulator each), a third of the residents each (${overControl.round.control.updates} updates)${of}`,
+      value: fmt(overControl.round.three.cpuPerUpdate, 2),
+      reference: `3 unrelated bots ${fmt(overControl.round.control.cpuPerUpdate, 2)}`,
+      ratio: controlled.toFixed(2),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure: 'in each round: 3 instances against the control; the control against 1 instance (what 3 busy processes cost on this machine)',
+      value: overControl.each,
+      reference: machine.each,
+      ratio: '—',
       target: '—',
       met: '—',
     },
