@@ -5,7 +5,7 @@ import type { ListedReport, ReportDetail, ReportFilter } from '../services/data'
 import { categoryName, esc, formatTime, href, table, type PageContext } from './html';
 import { planLegend, renderPlan } from './plan';
 import { routeStepText } from '../../hazards/views/route-steps';
-import { placeText } from '../../hazards/views/card';
+import { buildingOf, placeText } from '../../hazards/views/card';
 
 /** The open reports on the plan, the filterable list, and one report with its photos and history. */
 
@@ -97,8 +97,7 @@ function historyLine(pc: PageContext, h: ReportDetail['history'][number]): strin
 /** A located report's coordinates, unless its place (placeText) already gives them: it does when no known building is the report's. */
 function coordinatesApart(pc: PageContext, r: ReportDetail['report']): string {
   if (r.latitude === null || r.longitude === null) return '';
-  const building = r.building_id ? pc.communities.building(r.community_id, r.building_id) : undefined;
-  return building ? `${r.latitude.toFixed(5)}, ${r.longitude.toFixed(5)}` : '';
+  return buildingOf(pc, r) ? `${r.latitude.toFixed(5)}, ${r.longitude.toFixed(5)}` : '';
 }
 
 export function detailBody(pc: PageContext, d: ReportDetail): string {

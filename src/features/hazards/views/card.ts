@@ -54,6 +54,10 @@ export function mapUrl(latitude: number, longitude: number): string {
  * location; "near" a configured spot instead when one was nearer still), the spot, and for a shared location a map link, or its coordinates when no
  * configured building is near.
  */
+/** The report's building, when the community's configuration still knows it: without one, placeText gives the coordinates. */
+export const buildingOf = (deps: Pick<ViewDeps, 'communities'>, r: Pick<Report, 'community_id' | 'building_id'>) =>
+  r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
+
 export function placeText(
   deps: Pick<ViewDeps, 'communities'>,
   r: Pick<Report, 'community_id' | 'building_id' | 'spot_id' | 'spot' | 'latitude' | 'longitude'>,
@@ -62,7 +66,7 @@ export function placeText(
   opts: PlaceOptions = {},
 ): string {
   const parts: string[] = [];
-  const building = r.building_id ? deps.communities.building(r.community_id, r.building_id) : undefined;
+  const building = buildingOf(deps, r);
   const located = r.latitude !== null && r.longitude !== null;
   const near = r.spot_id ? deps.communities.spot(r.community_id, r.spot_id) : undefined;
   if (near) parts.push(t('hazards.near_spot', { spot: escapeHtml(localName(near.name, locale)) }));
