@@ -104,6 +104,13 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** A process's context switches so far: voluntary (it waited for input) and involuntary (another process took its core). */
+export function contextSwitches(pid: number): { voluntary: number; involuntary: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)![1]);
+  return { voluntary: field('voluntary_ctxt_switches'), involuntary: field('nonvoluntary_ctxt_switches') };
+}
+
 /**
  * Registers `count` residents straight into the database (ids from `firstId`), as a large
  * community would have; without `community` they alternate between Meiyuan and Guihua.

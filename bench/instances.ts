@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@redis/client';
 import pg from 'pg';
 import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
-import { botFiles, built, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
+import { botFiles, built, contextSwitches, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
 import { fmt, listenPort, type Row } from './lib';
 import { drive, residentScript, seedMix, WARM_UP_RESIDENTS } from './updates';
 
@@ -98,14 +101,19 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
 }
 
 /** `n` built instances in webhook mode behind a round-robin proxy; resolves once each answers /healthz. */
-async function startInstances(emu: Emulator, n: number, env: Record<string, string>, route?: Parameters<typeof roundRobin>[1]) {
+async function startInstances(
+  emu: Emulator,
+  n: number,
+  env: Record<string, string>,
+  more: { route?: Parameters<typeof roundRobin>[1]; flags?: string[] } = {},
+) {
   const script = await built('linli');
   const base = listenPort(n + 1);
   const ports = Array.from({ length: n }, (_, i) => base + i);
-  const proxy = roundRobin(ports, route);
+  const proxy = roundRobin(ports, more.route);
   await proxy.listen(base + n);
   const children: ChildProcess[] = ports.map((port) =>
-    spawn(process.execPath, [...startFlags(), script], {
+    spawn(process.execPath, [...startFlags(), ...(more.flags ?? []), script], {
       env: {
         ...process.env,
         BOT_TOKEN: emu.token,
@@ -120,7 +128,8 @@ async function startInstances(emu: Emulator, n: number, env: Record<string, stri
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
-  process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+  const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+  process.once('exit', killAll);
   for (const port of ports) {
     for (let i = 0; ; i++) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
@@ -136,6 +145,10 @@ async function startInstances(emu: Emulator, n: number, env: Record<string, stri
     children,
     proxy,
     cpuMs: () => children.reduce((sum, c) => sum + cpuMs(c.pid!), 0),
+    switches: () =>
+      children
+        .map((c) => contextSwitches(c.pid!))
+        .reduce((a, b) => ({ voluntary: a.voluntary + b.voluntary, involuntary: a.involuntary + b.involuntary })),
     async stop() {
       await Promise.all(
         children.map((c) => {
@@ -144,6 +157,7 @@ async function startInstances(emu: Emulator, n: number, env: Record<string, stri
           return exited;
         }),
       );
+      process.off('exit', killAll);
       await proxy.close();
     },
   };
@@ -160,12 +174,13 @@ interface MixOptions {
 /**
  * The update mix through `n` instances on a fresh PostgreSQL database and Redis, measured after
  * the warm-up. `route`: how the proxy picks instances (roundRobin); `ready`: awaited between warm-up and
- * measurement (separateBots starts its bots' measured parts together).
+ * measurement (separateBots starts its bots' measured parts together); `countWork`: also count
+ * the SQL statements (bench/count-work.mjs, loaded into each instance) and Redis commands.
  */
 export async function updatesOn(
   n: number,
   opts: MixOptions,
-  more: { route?: Parameters<typeof roundRobin>[1]; warmUp?: number; ready?: () => Promise<void> } = {},
+  more: { route?: Parameters<typeof roundRobin>[1]; warmUp?: number; ready?: () => Promise<void>; countWork?: boolean } = {},
 ) {
   // Each instance of a deployment has run a while: as much warm-up for each as one instance gets.
   const warmUp = more.warmUp ?? WARM_UP_RESIDENTS * n;
@@ -176,23 +191,93 @@ export async function updatesOn(
   await seedResidents(db, opts.registered);
   const { people, world } = await seedMix(emu, db, warmUp + opts.users);
   await db.destroy();
-  const bots = await startInstances(emu, n, { DATABASE_URL: database.url, REDIS_URL, ...UNPACED }, more.route);
+  const counter = more.countWork ? workCounter() : undefined;
+  const env = { DATABASE_URL: database.url, REDIS_URL, ...UNPACED, ...counter?.env };
+  const bots = await startInstances(emu, n, env, { route: more.route, flags: counter?.flags });
   const probe = emu.user({ first_name: 'probe', language_code: 'en' });
   await probe.send('/start');
   await drive(people.slice(0, warmUp), opts.concurrency, (i) => residentScript(i, world));
   await more.ready?.();
   const served0 = [...bots.proxy.served];
   const cpu0 = bots.cpuMs();
+  const switches0 = bots.switches();
+  const work0 = await counter?.take(bots.children, emu);
   const measured = people.slice(warmUp);
   const result = await drive(measured, opts.concurrency, (i) => residentScript(warmUp + i, world));
   const cpu = bots.cpuMs() - cpu0;
+  const switches = bots.switches();
+  const work = work0 && (await counter!.take(bots.children, emu));
   const rejected = emu.rejected.length;
   await bots.stop();
   await emu.close();
   await database.drop();
   const served = bots.proxy.served.map((count, i) => count - served0[i]!);
-  return { ...result, cpuPerUpdate: cpu / result.updates, rejected, served };
+  const perUpdate = (a: number, b: number) => (a - b) / result.updates;
+  return {
+    ...result,
+    cpuPerUpdate: cpu / result.updates,
+    rejected,
+    served,
+    switchesPerUpdate: {
+      voluntary: perUpdate(switches.voluntary, switches0.voluntary),
+      involuntary: perUpdate(switches.involuntary, switches0.involuntary),
+    },
+    workPerUpdate: work && {
+      statements: perUpdate(work.statements, work0.statements),
+      redis: perUpdate(work.redis, work0.redis),
+      calls: perUpdate(work.calls, work0.calls),
+    },
+  };
 }
+
+/**
+ * Counts of the work the instances do, CPU aside: SQL statements sent (bench/count-work.mjs
+ * writes each instance's count on SIGUSR2), commands Redis ran (its commandstats, for the whole
+ * server: nothing else uses it meanwhile) and Bot API calls the emulator got.
+ */
+function workCounter() {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-work-'));
+  const file = join(dir, 'statements');
+  const redis = createClient({ url: REDIS_URL });
+  const redisCommands = async () => {
+    const stats = await redis.info('commandstats');
+    return [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)]
+      .filter(([, name]) => name !== 'info')
+      .reduce((sum, m) => sum + Number(m[2]), 0);
+  };
+  const statements = (children: ChildProcess[]) =>
+    children.reduce((sum, c) => sum + Number(readFileSync(`${file}.${c.pid}`, 'utf8').trim().split('\n').at(-1)), 0);
+  let taken = 0;
+  return {
+    env: { LINLI_WORK_FILE: file },
+    flags: ['--import', new URL('./count-work.mjs', import.meta.url).href],
+    async take(children: ChildProcess[], emu: Emulator) {
+      if (!redis.isOpen) await redis.connect();
+      taken++;
+      for (const c of children) c.kill('SIGUSR2');
+      const redisNow = await redisCommands();
+      const calls = emu.calls.length;
+      for (let i = 0; children.some((c) => lines(`${file}.${c.pid}`) < taken); i++) {
+        if (i > 100) throw new Error('an instance did not write its statement count');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const counts = { statements: statements(children), redis: redisNow, calls };
+      if (taken === 2) {
+        await redis.quit();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return counts;
+    },
+  };
+}
+
+const lines = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').length;
+  } catch {
+    return 0;
+  }
+};
 
 /**
  * The control: three unrelated bots (each its own token, database and emulator; one Redis), each
@@ -286,6 +371,12 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
   const { one, three } = overOne.round;
   const pinned = await updatesOn(3, opts, { route: { pinned: 0 } });
   const byChat = await updatesOn(3, opts, { route: 'by chat' });
+  const counted = { one: await updatesOn(1, opts, { countWork: true }), three: await updatesOn(3, opts, { countWork: true }) };
+  const work = (mix: Mix) => mix.workPerUpdate!;
+  const workRatios = (['statements', 'redis', 'calls'] as const).map((k) => (work(counted.three)[k] / work(counted.one)[k]).toFixed(2));
+  const workOf = (mix: Mix) => `${fmt(work(mix).statements, 2)} / ${fmt(work(mix).redis, 2)} / ${fmt(work(mix).calls, 2)}`;
+  const switchesOf = (mix: Mix) => `${fmt(mix.switchesPerUpdate.voluntary, 2)} / ${fmt(mix.switchesPerUpdate.involuntary, 2)}`;
+  const switchesIn = (mix: Mix) => mix.switchesPerUpdate.voluntary + mix.switchesPerUpdate.involuntary;
   const cost = three.cpuPerUpdate / one.cpuPerUpdate;
   const overhead = pinned.cpuPerUpdate / one.cpuPerUpdate;
   const chatKept = byChat.cpuPerUpdate / one.cpuPerUpdate;
@@ -313,7 +404,7 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
       ratio: cost.toFixed(2),
       target: '≤ 1.1× one instance',
       met: cost <= 1.1 ? 'yes' : 'no',
-      why: `what three instances cost beyond three unrelated bots doing the same work on the same machine is ${controlled.toFixed(2)}× (the median round against the control, below: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${shared.toFixed(2)}× one bot alone, the median round) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot data are colder in the caches (more involuntary context switches). Measure on one core per instance to see the ratio a deployment has.`,
+      why: `the work per update is the same (three instances against one: SQL statements ${workRatios[0]}×, Redis commands ${workRatios[1]}×, Bot API calls ${workRatios[2]}×, counted below), but each instance switches its core more often (below); what three instances cost beyond three unrelated bots doing the same work on the same machine is ${controlled.toFixed(2)}× (the median round against the control, below: the shared claims, limits and election, and a chat's updates landing on different instances: keeping each chat on one instance gives ${chatKept.toFixed(2)}×); the rest (the unrelated bots cost ${shared.toFixed(2)}× one bot alone, the median round) is three processes sharing ${cpus().length} cores with the emulator, the residents, PostgreSQL and Redis: each runs a third of the updates on a machine it shares, so its hot data are colder in the caches (more involuntary context switches). Measure on one core per instance to see the ratio a deployment has.`,
     },
     {
       bench: '6 instances',
@@ -357,6 +448,25 @@ export async function benchInstances(opts: MixOptions & { recipients: number; ro
       value: overControl.each,
       reference: machine.each,
       ratio: '—',
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure: 'work per update, counted in one more run of each: SQL statements / Redis commands / Bot API calls',
+      value: workOf(counted.three),
+      reference: `1 instance ${workOf(counted.one)}`,
+      ratio: workRatios.join(', '),
+      target: '—',
+      met: '—',
+    },
+    {
+      bench: '6 instances',
+      figure:
+        'context switches per update summed over the instances, voluntary (waiting for work) / involuntary (core taken by another process), the median round',
+      value: switchesOf(three),
+      reference: `1 instance ${switchesOf(one)}`,
+      ratio: (switchesIn(three) / switchesIn(one)).toFixed(2),
       target: '—',
       met: '—',
     },
