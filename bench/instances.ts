@@ -206,7 +206,8 @@ export async function updatesOn(
   const result = await drive(measured, opts.concurrency, (i) => residentScript(warmUp + i, world));
   const cpu = bots.cpuMs() - cpu0;
   const switches = bots.switches();
-  const work = work0 && (await counter!.take(bots.children, emu));
+  const work = await counter?.take(bots.children, emu);
+  await counter?.close();
   const rejected = emu.rejected.length;
   await bots.stop();
   await emu.close();
@@ -222,11 +223,12 @@ export async function updatesOn(
       voluntary: perUpdate(switches.voluntary, switches0.voluntary),
       involuntary: perUpdate(switches.involuntary, switches0.involuntary),
     },
-    workPerUpdate: work && {
-      statements: perUpdate(work.statements, work0.statements),
-      redis: perUpdate(work.redis, work0.redis),
-      calls: perUpdate(work.calls, work0.calls),
-    },
+    workPerUpdate: work &&
+      work0 && {
+        statements: perUpdate(work.statements, work0.statements),
+        redis: perUpdate(work.redis, work0.redis),
+        calls: perUpdate(work.calls, work0.calls),
+      },
   };
 }
 
@@ -245,8 +247,14 @@ function workCounter() {
       .filter(([, name]) => name !== 'info')
       .reduce((sum, m) => sum + Number(m[2]), 0);
   };
-  const statements = (children: ChildProcess[]) =>
-    children.reduce((sum, c) => sum + Number(readFileSync(`${file}.${c.pid}`, 'utf8').trim().split('\n').at(-1)), 0);
+  /** The counts each instance has written so far, one per SIGUSR2. */
+  const written = (c: ChildProcess) => {
+    try {
+      return readFileSync(`${file}.${c.pid}`, 'utf8').trim().split('\n').map(Number);
+    } catch {
+      return [];
+    }
+  };
   let taken = 0;
   return {
     env: { LINLI_WORK_FILE: file },
@@ -257,27 +265,21 @@ function workCounter() {
       for (const c of children) c.kill('SIGUSR2');
       const redisNow = await redisCommands();
       const calls = emu.calls.length;
-      for (let i = 0; children.some((c) => lines(`${file}.${c.pid}`) < taken); i++) {
+      for (let i = 0; ; i++) {
+        const counts = children.map(written);
+        if (counts.every((lines) => lines.length >= taken)) {
+          return { statements: counts.reduce((sum, lines) => sum + lines.at(-1)!, 0), redis: redisNow, calls };
+        }
         if (i > 100) throw new Error('an instance did not write its statement count');
         await new Promise((r) => setTimeout(r, 20));
       }
-      const counts = { statements: statements(children), redis: redisNow, calls };
-      if (taken === 2) {
-        await redis.quit();
-        rmSync(dir, { recursive: true, force: true });
-      }
-      return counts;
+    },
+    async close() {
+      if (redis.isOpen) await redis.quit();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
-
-const lines = (path: string) => {
-  try {
-    return readFileSync(path, 'utf8').trim().split('\n').length;
-  } catch {
-    return 0;
-  }
-};
 
 /**
  * The control: three unrelated bots (each its own token, database and emulator; one Redis), each
