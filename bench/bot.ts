@@ -68,6 +68,18 @@ export function startFlags(): string[] {
   return [...flags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 }
 
+/**
+ * BENCH_BOT_CPUS (a list of cores, "2,3,4"): each bot process started takes the next of them to
+ * itself (taskset), so that bench 6 can be measured with one core per instance, as a deployment
+ * has; the benchmark itself, PostgreSQL and Redis are pinned elsewhere by whoever runs it (README).
+ */
+const botCpus = process.env.BENCH_BOT_CPUS?.split(',').filter(Boolean) ?? [];
+let nextCpu = 0;
+export function botProcess(args: string[]): [string, string[]] {
+  if (botCpus.length === 0) return [process.execPath, args];
+  return ['taskset', ['-c', botCpus[nextCpu++ % botCpus.length]!, process.execPath, ...args]];
+}
+
 /** Starts a built bot process on the emulator and waits until it has handled a probe's /start. */
 export async function startBot(
   emu: Emulator,
@@ -75,7 +87,7 @@ export async function startBot(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; startMs: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...startFlags(), script], {
+  const child = spawn(...botProcess([...startFlags(), script]), {
     env: { ...process.env, BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

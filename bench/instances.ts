@@ -8,7 +8,7 @@ import pg from 'pg';
 import { startEmulator, type EmulatedUser, type Emulator } from '../src/sandbox/emulator';
 import { migrateToLatest, openDatabase, type Db } from '../src/store/db';
 import { announceToAll, FIRST_ID, seedStaff } from './broadcast';
-import { botFiles, built, contextSwitches, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
+import { botFiles, botProcess, built, contextSwitches, cpuMs, seedResidents, startFlags, UNPACED } from './bot';
 import { fmt, listenPort, type Row } from './lib';
 import { drive, residentScript, seedMix, WARM_UP_RESIDENTS } from './updates';
 
@@ -113,7 +113,7 @@ async function startInstances(
   const proxy = roundRobin(ports, more.route);
   await proxy.listen(base + n);
   const children: ChildProcess[] = ports.map((port) =>
-    spawn(process.execPath, [...startFlags(), ...(more.flags ?? []), script], {
+    spawn(...botProcess([...startFlags(), ...(more.flags ?? []), script]), {
       env: {
         ...process.env,
         BOT_TOKEN: emu.token,
